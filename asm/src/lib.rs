@@ -1,0 +1,4 @@
+//! The BPF instruction set, the assembler and the disassembler.
+//!
+//! One opcode table (`../shared/spec/instruction-set.rst`) drives encoding, decoding,
+//! printing and parsing in both dialects: LLVM pseudo-C and the GNU/ubpf mnemonics.

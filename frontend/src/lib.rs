@@ -1,0 +1,2 @@
+//! The C frontend: preprocessor, logos lexer, lalrpop parser, typed AST, semantic
+//! checks and lowering to ebpfc IR.

@@ -1,0 +1,8 @@
+//! BPF object model, ELF reading and writing, and the static linker.
+//!
+//! [`object`] is the in-memory relocatable object every tool shares. ELF I/O follows the
+//! System V gABI with EM_BPF (247), ET_REL and REL (not RELA) relocation sections, as
+//! `../shared/spec/llvm_reloc.rst` describes LLVM's output.
+
+pub mod object;
+pub mod reloc;
