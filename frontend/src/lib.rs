@@ -1,2 +1,4 @@
 //! The C frontend: preprocessor, logos lexer, lalrpop parser, typed AST, semantic
 //! checks and lowering to ebpfc IR.
+
+pub mod token;
