@@ -1,4 +1,5 @@
 //! Helpers shared by the cross-crate tests: locating reference tools (and saying why a
 //! test skips without them), the kernel loader, and temporary files.
 
+pub mod kload;
 pub mod tools;
