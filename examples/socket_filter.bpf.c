@@ -1,13 +1,7 @@
 // Socket filter: keeps UDP packets to port 53 (DNS) and drops the rest. Counts the
 // kept packets in a hash map keyed by source address. Socket filters read the packet
 // through bpf_skb_load_bytes; skb->len here excludes the Ethernet header.
-#include <linux/bpf.h>
-#include <linux/if_ether.h>
-#include <linux/ip.h>
-#include <linux/udp.h>
-#include <linux/in.h>
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_endian.h>
+#include "ebpfc_bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -25,7 +19,7 @@ struct flow {
 const volatile __u16 dns_port = 53;
 __u32 kept = 0;
 
-static __attribute__((noinline)) int read_flow(struct __sk_buff *skb, struct flow *f)
+static __noinline int read_flow(struct __sk_buff *skb, struct flow *f)
 {
 	struct iphdr ip;
 	struct udphdr udp;

@@ -1,11 +1,6 @@
 // TC classifier: marks IPv4 packets with a class id derived from their DSCP bits,
 // rewriting the TTL to a floor value, and counts bytes per class in an array map.
-#include <linux/bpf.h>
-#include <linux/if_ether.h>
-#include <linux/ip.h>
-#include <linux/pkt_cls.h>
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_endian.h>
+#include "ebpfc_bpf.h"
 
 #define NUM_CLASSES 4
 
@@ -27,7 +22,7 @@ static const struct class_rule rules[NUM_CLASSES] = {
 
 __u8 ttl_floor = 16;
 
-static __attribute__((noinline)) __u32 classify(__u8 dscp)
+static __noinline __u32 classify(__u8 dscp)
 {
 	__u32 cls = 0;
 	int i;
@@ -59,7 +54,7 @@ int tc_classify(struct __sk_buff *skb)
 	cls = classify(ip->tos >> 2);
 	if (ip->ttl < ttl_floor)
 		ip->ttl = ttl_floor;
-	skb->tc_classid = TC_H_MAKE(1 << 16, cls + 1);
+	skb->tc_classid = (1 << 16) | (cls + 1);
 
 	bytes = bpf_map_lookup_elem(&class_bytes, &cls);
 	if (bytes)

@@ -1,11 +1,7 @@
 // XDP packet counter: counts packets per IP protocol in an array map and passes
 // everything. Shows bounds-checked header parsing, a loop, a struct, a subprogram
 // call and a global.
-#include <linux/bpf.h>
-#include <linux/if_ether.h>
-#include <linux/ip.h>
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_endian.h>
+#include "ebpfc_bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -22,7 +18,7 @@ struct parsed {
 
 __u64 packets_seen = 0;
 
-static __attribute__((noinline)) int parse_ipv4(void *data, void *data_end, struct parsed *out)
+static __noinline int parse_ipv4(void *data, void *data_end, struct parsed *out)
 {
 	struct ethhdr *eth = data;
 	struct iphdr *ip = data + sizeof(*eth);
