@@ -33,6 +33,24 @@ codes! {
     E_USAGE = "E0002": "invalid command-line usage",
 
     // E01xx: preprocessor
+    E_PP_UNTERMINATED_COMMENT = "E0101": "a block comment is not closed before the end of the file",
+    E_PP_UNTERMINATED_LITERAL = "E0102": "a string or character literal is not closed on its line",
+    E_PP_BAD_CHAR = "E0103": "a character that starts no C token",
+    E_PP_BAD_DIRECTIVE = "E0104": "an unknown or malformed preprocessing directive",
+    E_PP_UNTERMINATED_IF = "E0105": "an #if/#ifdef/#ifndef has no matching #endif in its file",
+    E_PP_STRAY_CONDITIONAL = "E0106": "#elif/#else/#endif without a matching #if, or after #else",
+    E_PP_INCLUDE_NOT_FOUND = "E0107": "an included file was not found in the search path",
+    E_PP_INCLUDE_DEPTH = "E0108": "#include nested too deeply (probably recursive)",
+    E_PP_ERROR_DIRECTIVE = "E0109": "an #error directive was reached",
+    E_PP_MACRO_ARGS = "E0110": "a function-like macro was given the wrong number of arguments",
+    E_PP_UNTERMINATED_CALL = "E0111": "a function-like macro invocation has no closing parenthesis",
+    E_PP_BAD_DEFINE = "E0112": "a malformed #define or #undef",
+    E_PP_BAD_IF_EXPR = "E0113": "an #if expression that is not a valid integer constant expression",
+    E_PP_BAD_PASTE = "E0114": "`##` pasted two tokens into something that is not one token",
+    E_PP_MACRO_REDEFINED = "E0115": "a macro was redefined with a different body",
+    E_PP_WARNING_DIRECTIVE = "E0116": "a #warning directive was reached",
+    E_PP_BAD_INCLUDE = "E0117": "an #include without a \"file\" or <file> name",
+    E_PP_BAD_LINE = "E0118": "a malformed #line directive",
     // E02xx: lexer and parser
     // E03xx: semantic checks and BPF limits
     // E04xx: IR text and verifier
