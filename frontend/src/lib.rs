@@ -2,3 +2,4 @@
 //! checks and lowering to ebpfc IR.
 
 pub mod token;
+pub mod types;
