@@ -71,7 +71,11 @@ pub fn load_and_run(obj: &Path, inputs: &[Vec<u8>]) -> Result<Report, String> {
         let pinned = dirs.progs.join(&name);
         let mut runs = Vec::new();
         for (i, input) in inputs.iter().enumerate() {
-            runs.push(run_once(&pinned, input, &scratch.path().join(format!("{name}-{i}"))));
+            runs.push(run_once(
+                &pinned,
+                input,
+                &scratch.path().join(format!("{name}-{i}")),
+            ));
         }
         programs.push((name, runs));
     }
@@ -174,7 +178,9 @@ fn hex_array(s: &str) -> Vec<u8> {
     };
     s[start + 1..start + len]
         .split(',')
-        .filter_map(|t| u8::from_str_radix(t.trim().trim_matches('"').trim_start_matches("0x"), 16).ok())
+        .filter_map(|t| {
+            u8::from_str_radix(t.trim().trim_matches('"').trim_start_matches("0x"), 16).ok()
+        })
         .collect()
 }
 
@@ -190,7 +196,9 @@ pub fn default_packet() -> Vec<u8> {
     let total = (20 + udp.len() + payload.len()) as u16;
     let mut ip = vec![0x45, 0x00];
     ip.extend_from_slice(&total.to_be_bytes());
-    ip.extend_from_slice(&[0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+    ip.extend_from_slice(&[
+        0x12, 0x34, 0x40, 0x00, 0x40, 0x11, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    ]);
     let mut sum: u32 = ip
         .chunks(2)
         .map(|c| u32::from(u16::from_be_bytes([c[0], c[1]])))
@@ -228,7 +236,10 @@ mod tests {
         let p = default_packet();
         assert_eq!(p.len(), 64);
         let ip = &p[14..34];
-        let mut sum: u32 = ip.chunks(2).map(|c| u32::from(u16::from_be_bytes([c[0], c[1]]))).sum();
+        let mut sum: u32 = ip
+            .chunks(2)
+            .map(|c| u32::from(u16::from_be_bytes([c[0], c[1]])))
+            .sum();
         sum = (sum & 0xffff) + (sum >> 16);
         assert_eq!(sum, 0xffff);
     }
@@ -236,6 +247,9 @@ mod tests {
     #[test]
     fn parses_bpftool_hex_arrays() {
         assert_eq!(hex_array(r#"["0x01","0xff"],"value":[]"#), vec![1, 255]);
-        assert_eq!(inputs_from_source("// @input: 0102 03\nint x;"), vec![vec![1, 2, 3]]);
+        assert_eq!(
+            inputs_from_source("// @input: 0102 03\nint x;"),
+            vec![vec![1, 2, 3]]
+        );
     }
 }

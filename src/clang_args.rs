@@ -1,0 +1,252 @@
+//! Parses `ebpfc compile`'s command line the way clang does, so a Makefile can swap one
+//! compiler for the other: `-c/-S/-E`, `-o`, `-O0..3/-Os/-Oz`, `-g`, `-I dir`/`-Idir`,
+//! `-isystem`, `-D`/`-U`, `-target bpf|bpfel|bpfeb` and `--target=`, `-mcpu=`,
+//! `-W…` (accepted), plus ebpfc's own `--emit=ir|asm|obj|tokens|ast`.
+
+use std::path::PathBuf;
+
+/// What the compile stops at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Emit {
+    /// `-E`: preprocessed source.
+    Preprocessed,
+    /// `--emit=ir`: the optimized IR text.
+    Ir,
+    /// `-S`: assembly text.
+    Asm,
+    /// `-c` (the default): a relocatable object.
+    Object,
+}
+
+/// Everything `ebpfc compile` was asked to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileArgs {
+    pub input: PathBuf,
+    pub output: Option<PathBuf>,
+    pub emit: Emit,
+    /// 0 to 3; `-Os`/`-Oz` count as 2 with size preference.
+    pub opt_level: u8,
+    pub optimize_size: bool,
+    pub debug_info: bool,
+    pub include_dirs: Vec<PathBuf>,
+    pub system_dirs: Vec<PathBuf>,
+    /// `-D NAME[=VALUE]` and `-U NAME`, in command-line order.
+    pub macros: Vec<MacroArg>,
+    pub big_endian: bool,
+    /// 1 to 4; clang's default for `-target bpf` is v3 (`-mcpu=generic` is v1, `probe`
+    /// is answered as v3 since we cannot ask the kernel at compile time).
+    pub cpu: u8,
+    /// Flags accepted for compatibility and ignored (`-W…`, `-f…`, `-m` tuning flags).
+    pub ignored: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MacroArg {
+    Define(String, Option<String>),
+    Undef(String),
+}
+
+/// Parses clang-style arguments (everything after `ebpfc compile`).
+pub fn parse(args: &[String]) -> Result<CompileArgs, String> {
+    let mut input = None;
+    let mut out = CompileArgs {
+        input: PathBuf::new(),
+        output: None,
+        emit: Emit::Object,
+        opt_level: 0,
+        optimize_size: false,
+        debug_info: false,
+        include_dirs: Vec::new(),
+        system_dirs: Vec::new(),
+        macros: Vec::new(),
+        big_endian: false,
+        cpu: 3,
+        ignored: Vec::new(),
+    };
+    let mut emit_flag: Option<Emit> = None;
+    let mut it = args.iter().peekable();
+    // The value of `-X value` or `-Xvalue`.
+    fn value(
+        flag: &str,
+        arg: &str,
+        it: &mut std::iter::Peekable<std::slice::Iter<'_, String>>,
+    ) -> Result<String, String> {
+        if arg.len() > flag.len() {
+            let v = &arg[flag.len()..];
+            return Ok(v.strip_prefix('=').unwrap_or(v).to_string());
+        }
+        it.next()
+            .cloned()
+            .ok_or_else(|| format!("argument to '{flag}' is missing (expected 1 value)"))
+    }
+    while let Some(arg) = it.next() {
+        let a = arg.as_str();
+        match a {
+            "-c" => emit_flag = Some(Emit::Object),
+            "-S" => emit_flag = Some(Emit::Asm),
+            "-E" => emit_flag = Some(Emit::Preprocessed),
+            "-g" | "-g2" | "-g3" | "-ggdb" | "-gdwarf" | "-gbtf" => out.debug_info = true,
+            "-g0" => out.debug_info = false,
+            "-O" | "-O1" => out.opt_level = 1,
+            "-O0" => out.opt_level = 0,
+            "-O2" => out.opt_level = 2,
+            "-O3" | "-Ofast" => out.opt_level = 3,
+            "-Os" | "-Oz" => {
+                out.opt_level = 2;
+                out.optimize_size = true;
+            }
+            "-mlittle-endian" => out.big_endian = false,
+            "-mbig-endian" => out.big_endian = true,
+            "-" => input = Some(PathBuf::from("-")),
+            _ if a.starts_with("-o") => out.output = Some(PathBuf::from(value("-o", a, &mut it)?)),
+            _ if a.starts_with("-isystem") => out
+                .system_dirs
+                .push(PathBuf::from(value("-isystem", a, &mut it)?)),
+            _ if a.starts_with("-I") => out
+                .include_dirs
+                .push(PathBuf::from(value("-I", a, &mut it)?)),
+            _ if a.starts_with("-D") => {
+                let v = value("-D", a, &mut it)?;
+                out.macros.push(match v.split_once('=') {
+                    Some((n, val)) => MacroArg::Define(n.to_string(), Some(val.to_string())),
+                    None => MacroArg::Define(v, None),
+                });
+            }
+            _ if a.starts_with("-U") => out.macros.push(MacroArg::Undef(value("-U", a, &mut it)?)),
+            _ if a == "-target" || a.starts_with("--target=") => {
+                let t = if a == "-target" {
+                    value("-target", a, &mut it)?
+                } else {
+                    a["--target=".len()..].to_string()
+                };
+                out.big_endian = parse_target(&t)?;
+            }
+            _ if a.starts_with("-mcpu=") || a.starts_with("--mcpu=") => {
+                out.cpu = parse_cpu(a.split_once('=').map(|x| x.1).unwrap_or(""))?;
+            }
+            _ if a.starts_with("--emit=") => {
+                emit_flag = Some(match &a["--emit=".len()..] {
+                    "ir" => Emit::Ir,
+                    "asm" => Emit::Asm,
+                    "obj" => Emit::Object,
+                    "pp" | "preprocessed" => Emit::Preprocessed,
+                    other => {
+                        return Err(format!(
+                            "unknown --emit kind '{other}' (expected ir, asm, obj or pp)"
+                        ));
+                    }
+                })
+            }
+            _ if a.starts_with("-W")
+                || a.starts_with("-f")
+                || a.starts_with("-std=")
+                || a == "-pipe"
+                || a == "-nostdinc"
+                || a == "-v"
+                || a == "-Qunused-arguments"
+                || a.starts_with("-mattr=")
+                || a == "-mno-red-zone" =>
+            {
+                out.ignored.push(a.to_string())
+            }
+            _ if a.starts_with('-') => return Err(format!("unknown argument: '{a}'")),
+            _ => {
+                if input.is_some() {
+                    return Err("ebpfc compile takes exactly one input file".to_string());
+                }
+                input = Some(PathBuf::from(a));
+            }
+        }
+    }
+    out.input = input.ok_or("no input file")?;
+    out.emit = emit_flag.unwrap_or(Emit::Object);
+    Ok(out)
+}
+
+/// `bpf`, `bpfel` and `bpfeb` (with or without a vendor/os suffix) through target-lexicon;
+/// returns whether the target is big-endian.
+pub fn parse_target(t: &str) -> Result<bool, String> {
+    use target_lexicon::{Architecture, Triple};
+    // Plain `bpf` means the host's byte order, as in clang.
+    if t == "bpf" || t.starts_with("bpf-") {
+        return Ok(cfg!(target_endian = "big"));
+    }
+    let arch = match t.parse::<Triple>() {
+        Ok(triple) => triple.architecture,
+        Err(_) => t
+            .split('-')
+            .next()
+            .and_then(|a| a.parse::<Architecture>().ok())
+            .ok_or_else(|| format!("unknown target triple '{t}'"))?,
+    };
+    match arch {
+        Architecture::Bpfel => Ok(false),
+        Architecture::Bpfeb => Ok(true),
+        _ => Err(format!(
+            "unsupported target '{t}': ebpfc only targets bpf, bpfel and bpfeb"
+        )),
+    }
+}
+
+/// `v1`..`v4`, `generic` (v1) and `probe` (v3); returns the version number.
+pub fn parse_cpu(s: &str) -> Result<u8, String> {
+    match s {
+        "v1" | "generic" => Ok(1),
+        "v2" => Ok(2),
+        "v3" | "probe" => Ok(3),
+        "v4" => Ok(4),
+        _ => Err(format!(
+            "unknown cpu '{s}' (expected v1, v2, v3, v4, generic or probe)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> CompileArgs {
+        parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn parses_a_makefile_line() {
+        let a = p(
+            "-O2 -g -target bpf -mcpu=v4 -Wall -Iinc -I other -isystem sys -DX=1 -DY -UZ -c prog.bpf.c -o prog.o",
+        );
+        assert_eq!(a.opt_level, 2);
+        assert!(a.debug_info);
+        assert_eq!(a.cpu, 4);
+        assert_eq!(
+            a.include_dirs,
+            vec![PathBuf::from("inc"), PathBuf::from("other")]
+        );
+        assert_eq!(a.system_dirs, vec![PathBuf::from("sys")]);
+        assert_eq!(
+            a.macros,
+            vec![
+                MacroArg::Define("X".into(), Some("1".into())),
+                MacroArg::Define("Y".into(), None),
+                MacroArg::Undef("Z".into())
+            ]
+        );
+        assert_eq!(a.emit, Emit::Object);
+        assert_eq!(a.output, Some(PathBuf::from("prog.o")));
+        assert_eq!(a.input, PathBuf::from("prog.bpf.c"));
+        assert!(!a.big_endian);
+    }
+
+    #[test]
+    fn targets_and_emit_kinds() {
+        assert!(p("--target=bpfeb -S x.c").big_endian);
+        assert!(!p("-target bpfel x.c").big_endian);
+        assert_eq!(p("-S x.c").emit, Emit::Asm);
+        assert_eq!(p("-E x.c").emit, Emit::Preprocessed);
+        assert_eq!(p("--emit=ir x.c").emit, Emit::Ir);
+        assert_eq!(p("x.c").cpu, 3);
+        assert!(parse(&["-target".into(), "x86_64".into(), "x.c".into()]).is_err());
+        assert!(parse(&["-mcpu=v9".into(), "x.c".into()]).is_err());
+        assert!(parse(&["-o".into()]).is_err());
+        assert!(parse(&["--bogus".into(), "x.c".into()]).is_err());
+    }
+}
