@@ -56,6 +56,14 @@ codes! {
     // E04xx: IR text and verifier
     // E05xx: codegen
     // E06xx: assembler
+    // E068x: the instruction set (asm/src/isa): one instruction's text or bytes
+    E_ISA_UNKNOWN = "E0680": "not a BPF instruction: unknown mnemonic or instruction shape",
+    E_ISA_BAD_REGISTER = "E0681": "not a BPF register (r0-r10, w0-w10) or the wrong kind of register here",
+    E_ISA_IMM_RANGE = "E0682": "an immediate does not fit its field (32 bits, or 64 for ld_imm64)",
+    E_ISA_OFF_RANGE = "E0683": "an offset or jump distance does not fit in 16 signed bits",
+    E_ISA_BAD_OPERAND = "E0684": "a malformed operand",
+    E_ISA_CPU = "E0685": "the instruction needs a newer -mcpu (v2, v3 or v4)",
+    E_ISA_BAD_ENCODING = "E0686": "bytes that do not encode a valid BPF instruction",
     // E07xx: ELF reading and objects
     E_ELF_NOT_ELF = "E0701": "the input is not an ELF file or ar archive",
     E_ELF_UNSUPPORTED = "E0702": "an ELF file of an unsupported kind (class, machine, type)",
