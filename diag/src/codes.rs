@@ -53,6 +53,33 @@ codes! {
     E_PP_BAD_LINE = "E0118": "a malformed #line directive",
     // E02xx: lexer and parser
     // E03xx: semantic checks and BPF limits
+    E_UNDECLARED = "E0301": "use of an undeclared identifier",
+    E_INCOMPATIBLE = "E0302": "incompatible types in an assignment, initialization, argument or return",
+    E_NOT_LVALUE = "E0303": "expression is not assignable (not a modifiable lvalue)",
+    E_ARG_COUNT = "E0304": "wrong number of arguments in a call",
+    E_BPF_FLOAT = "E0305": "floating point is not supported by BPF",
+    E_BPF_VLA = "E0306": "variable-length arrays are not supported by BPF",
+    E_BPF_RECURSION = "E0307": "recursion is not supported by BPF",
+    E_BPF_TOO_MANY_PARAMS = "E0308": "BPF functions take at most 5 arguments",
+    E_BPF_AGGREGATE_BY_VALUE = "E0309": "BPF functions cannot pass or return structs and unions by value",
+    E_REDEFINITION = "E0310": "redefinition or conflicting declaration",
+    E_INVALID_OPERANDS = "E0311": "invalid operands to an operator",
+    E_NOT_CONSTANT = "E0312": "expression is not an integer constant expression",
+    E_STATIC_ASSERT = "E0313": "static assertion failed",
+    E_INCOMPLETE_TYPE = "E0314": "use of an incomplete type",
+    E_NO_MEMBER = "E0315": "no member with this name",
+    E_NOT_RECORD = "E0316": "member access on something that is not a struct or union",
+    E_NOT_CALLABLE = "E0317": "called object is not a function",
+    E_BAD_INIT = "E0318": "invalid initializer",
+    E_BAD_JUMP = "E0319": "misplaced break, continue, case or default, or duplicate case",
+    E_UNSUPPORTED = "E0320": "C construct not supported for BPF",
+    E_LABEL = "E0321": "undeclared or redefined label",
+    E_BAD_DEREF = "E0322": "invalid use of void or dereference of a non-pointer",
+    E_BITFIELD = "E0323": "invalid bit-field",
+    E_BUILTIN_ARG = "E0324": "invalid argument to a builtin",
+    E_BAD_CAST = "E0325": "invalid cast",
+    E_BAD_TYPE = "E0326": "invalid type specifiers or unknown type name",
+    E_BAD_RETURN = "E0327": "return value does not match the function's return type",
     // E04xx: IR text and verifier
     // E05xx: codegen
     // E06xx: assembler
