@@ -5,5 +5,6 @@
 //! `../shared/spec/llvm_reloc.rst` describes LLVM's output.
 
 pub mod elf_read;
+pub mod elf_write;
 pub mod object;
 pub mod reloc;
