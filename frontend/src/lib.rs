@@ -3,3 +3,4 @@
 
 pub mod token;
 pub mod types;
+pub mod sema;

@@ -1,0 +1,361 @@
+//! The typed AST: what semantic analysis produces and lowering consumes.
+//!
+//! Invariants (established by `sema`, relied upon by `lower`):
+//! - Every [`Expr`] has its C type; implicit conversions are explicit nodes: reading an
+//!   lvalue is [`ExprKind::Load`], array/function decay is [`ExprKind::Decay`], and
+//!   every integer/pointer conversion is a [`ExprKind::Cast`] with its [`CastKind`].
+//! - Binary arithmetic operands already have the common type of the usual arithmetic
+//!   conversions (C17 6.3.1.8); shifts have the promoted left type; comparisons carry
+//!   the type their operands were converted to.
+//! - Pointer arithmetic is explicit and scaled ([`ExprKind::PtrAdd`], [`ExprKind::PtrDiff`]).
+//! - Initializers are flattened to byte offsets ([`Init`]).
+//! - Locals, globals and functions are referred to by typed ids into [`Program`].
+
+use crate::types::{Field, QualType, TypeTable};
+use diag::Span;
+
+/// A local variable or parameter of the function being checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LocalId(pub u32);
+/// A global variable (including string literals and helper constants).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GlobalId(pub u32);
+/// A function (defined or only declared).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FuncId(pub u32);
+/// A label or `case` target inside one function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LabelId(pub u32);
+
+/// Symbol binding, as the object file will record it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Linkage {
+    /// `static`: a local symbol.
+    Internal,
+    /// A global symbol.
+    External,
+    /// `__attribute__((weak))`.
+    Weak,
+}
+
+/// One checked translation unit.
+#[derive(Debug, Default)]
+pub struct Program {
+    pub types: TypeTable,
+    pub globals: Vec<Global>,
+    pub funcs: Vec<Func>,
+}
+
+impl Program {
+    pub fn global(&self, g: GlobalId) -> &Global {
+        &self.globals[g.0 as usize]
+    }
+    pub fn func(&self, f: FuncId) -> &Func {
+        &self.funcs[f.0 as usize]
+    }
+}
+
+/// What kind of object a global is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GlobalKind {
+    /// An ordinary variable.
+    Var,
+    /// A string literal's bytes (private `.rodata.str1.1` symbol).
+    Str,
+    /// libbpf's helper declaration `static T (* const name)(...) = (void *) N;`: calls
+    /// through it become `call_helper N` and no data is emitted.
+    Helper(i64),
+}
+
+/// A global variable.
+#[derive(Clone, Debug)]
+pub struct Global {
+    pub name: String,
+    pub ty: QualType,
+    pub kind: GlobalKind,
+    pub linkage: Linkage,
+    /// `extern` without a definition in this unit.
+    pub is_extern: bool,
+    /// `None` for a tentative definition (zero-initialized) or an extern.
+    pub init: Option<Init>,
+    pub section: Option<String>,
+    pub align: Option<u64>,
+    pub used: bool,
+    pub span: Span,
+}
+
+/// Function attributes that reach the object file or the inliner.
+#[derive(Clone, Debug, Default)]
+pub struct FuncAttrs {
+    pub always_inline: bool,
+    pub noinline: bool,
+    pub inline_hint: bool,
+    pub used: bool,
+}
+
+/// A function declaration, with its body when defined.
+#[derive(Clone, Debug)]
+pub struct Func {
+    pub name: String,
+    pub ty: QualType,
+    pub linkage: Linkage,
+    pub section: Option<String>,
+    pub attrs: FuncAttrs,
+    /// The parameters, in order (indices into `locals`).
+    pub params: Vec<LocalId>,
+    pub locals: Vec<Local>,
+    pub body: Option<Stmt>,
+    /// Labels and case targets of the body (names for printing).
+    pub labels: Vec<String>,
+    /// Its address is taken (callback): emitted as `func_addr`.
+    pub addr_taken: bool,
+    pub span: Span,
+}
+
+/// A local variable or parameter.
+#[derive(Clone, Debug)]
+pub struct Local {
+    pub name: String,
+    pub ty: QualType,
+    /// `&x` appears somewhere, or it is an aggregate: it lives in a stack slot.
+    pub addr_taken: bool,
+    pub is_param: bool,
+    /// `static` local: lowered as a global; this is its id.
+    pub static_global: Option<GlobalId>,
+    pub span: Span,
+}
+
+/// A flattened initializer: zero-fill the object, then write each item.
+#[derive(Clone, Debug)]
+pub enum Init {
+    /// A scalar (or a struct copied from another struct expression).
+    Expr(Expr),
+    /// Items at byte offsets inside the object, sorted by offset; the rest is zero.
+    List(Vec<InitItem>),
+}
+
+/// One scalar written by an initializer list.
+#[derive(Clone, Debug)]
+pub struct InitItem {
+    pub byte_offset: u64,
+    /// For bit-fields: (bit offset inside the storage at `byte_offset`, width).
+    pub bitfield: Option<(u32, u32)>,
+    /// The storage type (the member's declared type for bit-fields).
+    pub ty: QualType,
+    pub value: InitValue,
+}
+
+/// What an [`InitItem`] writes.
+#[derive(Clone, Debug)]
+pub enum InitValue {
+    Expr(Expr),
+    /// Raw bytes (a string literal into a char array).
+    Bytes(Vec<u8>),
+}
+
+/// Conversions between scalar types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CastKind {
+    /// Integer to integer (also pointer ↔ integer and pointer → pointer): extend by the
+    /// source's signedness or truncate to the destination width.
+    Int,
+    /// Any scalar to `_Bool`: compares with zero.
+    ToBool,
+    /// To `void`: evaluate and discard.
+    ToVoid,
+    /// Same representation (pointer to pointer, qualification, enum ↔ same int).
+    NoOp,
+}
+
+/// Unary operators on rvalues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Neg,
+    BitNot,
+    /// `!x`: the operand is scalar; the result is `int` 0/1.
+    LogNot,
+}
+
+/// Binary arithmetic operators on integers of the expression's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    And,
+    Or,
+    Xor,
+    Shl,
+    Shr,
+}
+
+/// Comparison operators; signedness comes from the operands' type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// Atomic read-modify-write operations of the `__sync_*` builtins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AtomicOp {
+    Add,
+    Or,
+    And,
+    Xor,
+    Xchg,
+}
+
+/// The builtins lowering must expand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `__builtin_memcpy(dst, src, n)` with constant `n`.
+    Memcpy(u64),
+    /// `__builtin_memset(dst, c, n)` with constant `n`.
+    Memset(u64),
+    /// `__builtin_memcmp(a, b, n)` with constant `n`.
+    Memcmp(u64),
+    /// `__builtin_bswap16/32/64`.
+    Bswap(u32),
+    /// `__sync_fetch_and_<op>(p, v)` (returns the old value).
+    AtomicFetch(AtomicOp),
+    /// `__sync_val_compare_and_swap(p, old, new)`.
+    AtomicCas,
+}
+
+/// Who a call goes to.
+#[derive(Clone, Debug)]
+pub enum Callee {
+    /// A function of this unit or an extern function.
+    Direct(FuncId),
+    /// A BPF helper by number (through libbpf's constant function pointer).
+    Helper(i64),
+}
+
+/// A typed expression.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: QualType,
+    pub span: Span,
+}
+
+/// What an expression does. Nodes marked *lvalue* designate an object.
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    /// An integer constant (already wrapped to the expression's type).
+    Int(i128),
+    /// *lvalue*: a local variable.
+    Local(LocalId),
+    /// *lvalue*: a global variable or string literal.
+    Global(GlobalId),
+    /// A function designator (decays to its address).
+    Func(FuncId),
+    /// *lvalue*: `*p`.
+    Deref(Box<Expr>),
+    /// *lvalue* when `base` is: a member of a record lvalue (`base.f`; `p->f` is
+    /// `Deref(p).f`). `field.bit_offset` is relative to the start of `base`.
+    Member { base: Box<Expr>, field: Field },
+    /// Reads the lvalue (C17 6.3.2.1p2).
+    Load(Box<Expr>),
+    /// Array → pointer to its first element, function → its address.
+    Decay(Box<Expr>),
+    /// `&lvalue`.
+    AddrOf(Box<Expr>),
+    Cast(CastKind, Box<Expr>),
+    Unary(UnOp, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// Comparison producing `int` 0/1.
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    /// `ptr + idx * elem_size` (`idx` is a 64-bit integer, already sign/zero-extended).
+    PtrAdd { ptr: Box<Expr>, idx: Box<Expr>, elem_size: u64 },
+    /// `(a - b) / elem_size` as `long`.
+    PtrDiff { lhs: Box<Expr>, rhs: Box<Expr>, elem_size: u64 },
+    LogAnd(Box<Expr>, Box<Expr>),
+    LogOr(Box<Expr>, Box<Expr>),
+    /// `c ? a : b` (operands converted to the result type; `void` allowed).
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    Comma(Box<Expr>, Box<Expr>),
+    /// `lhs = rhs` (rhs converted to lhs's type); the value is the stored one.
+    Assign(Box<Expr>, Box<Expr>),
+    /// `lhs op= rhs`: load `lhs`, convert to `op_ty`, combine with `rhs` (already of
+    /// `op_ty`, or the index for pointer `+=`/`-=`), convert back, store.
+    CompoundAssign {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+        op_ty: QualType,
+        /// For pointer `+=`/`-=`: the pointee size.
+        ptr_elem: Option<u64>,
+    },
+    /// `++x`, `x--`, ...: `delta` is ±1 for integers, ±size for pointers.
+    IncDec { lhs: Box<Expr>, delta: i64, post: bool },
+    Call { callee: Callee, args: Vec<Expr> },
+    Builtin(Builtin, Vec<Expr>),
+    /// GNU statement expression: statements then an optional value.
+    StmtExpr(Vec<Stmt>, Option<Box<Expr>>),
+    /// *lvalue*: a compound literal, stored in a fresh local with its initializer.
+    CompoundLit(LocalId, Box<Init>),
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, ty: QualType, span: Span) -> Self {
+        Expr { kind, ty, span }
+    }
+    pub fn boxed(self) -> Box<Expr> {
+        Box::new(self)
+    }
+}
+
+/// A typed statement.
+#[derive(Clone, Debug)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+/// What a statement does.
+#[derive(Clone, Debug)]
+pub enum StmtKind {
+    Expr(Expr),
+    /// A local's definition with its optional initializer (`static` locals never
+    /// appear here: they are globals).
+    Decl(LocalId, Option<Init>),
+    Block(Vec<Stmt>),
+    If(Expr, Box<Stmt>, Option<Box<Stmt>>),
+    While(Expr, Box<Stmt>),
+    DoWhile(Box<Stmt>, Expr),
+    For {
+        init: Vec<Stmt>,
+        cond: Option<Expr>,
+        step: Option<Expr>,
+        body: Box<Stmt>,
+    },
+    Break,
+    Continue,
+    Return(Option<Expr>),
+    /// `switch`: the controlling expression (promoted), the case ranges
+    /// (inclusive, in source order) with their targets, the default target.
+    Switch {
+        cond: Expr,
+        cases: Vec<(i128, i128, LabelId)>,
+        default: Option<LabelId>,
+        body: Box<Stmt>,
+    },
+    /// A label (named, or a case/default target) followed by its statement.
+    Label(LabelId, Box<Stmt>),
+    Goto(LabelId),
+    Null,
+}
+
+impl Stmt {
+    pub fn new(kind: StmtKind, span: Span) -> Self {
+        Stmt { kind, span }
+    }
+}
