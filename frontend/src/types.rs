@@ -140,7 +140,12 @@ impl IntKind {
     pub fn is_signed(self) -> bool {
         matches!(
             self,
-            IntKind::Char | IntKind::SChar | IntKind::Short | IntKind::Int | IntKind::Long | IntKind::LongLong
+            IntKind::Char
+                | IntKind::SChar
+                | IntKind::Short
+                | IntKind::Int
+                | IntKind::Long
+                | IntKind::LongLong
         )
     }
     /// Conversion rank (C17 6.3.1.1p1); `_Bool` is rank 0.
@@ -214,12 +219,18 @@ pub enum Type {
     Int(IntKind),
     Ptr(QualType),
     /// `len` is `None` for an incomplete array (`int a[]`).
-    Array { elem: QualType, len: Option<u64> },
+    Array {
+        elem: QualType,
+        len: Option<u64>,
+    },
     Func(FuncType),
     Record(RecordId),
     Enum(EnumId),
     /// Typedef sugar: `name` stands for `target`.
-    Typedef { name: String, target: QualType },
+    Typedef {
+        name: String,
+        target: QualType,
+    },
 }
 
 /// One member of a struct or union, laid out.
@@ -447,12 +458,16 @@ impl TypeTable {
                         return Err(LayoutError::FlexibleArrayNotLast(i));
                     }
                     let elem = *elem;
-                    let a = self.align_of(elem).ok_or(LayoutError::IncompleteMember(i))?;
+                    let a = self
+                        .align_of(elem)
+                        .ok_or(LayoutError::IncompleteMember(i))?;
                     (0, a)
                 }
                 _ => {
                     let s = self.size_of(d.ty).ok_or(LayoutError::IncompleteMember(i))?;
-                    let a = self.align_of(d.ty).ok_or(LayoutError::IncompleteMember(i))?;
+                    let a = self
+                        .align_of(d.ty)
+                        .ok_or(LayoutError::IncompleteMember(i))?;
                     (s, a)
                 }
             };
@@ -860,7 +875,9 @@ impl TypeTable {
                     let head = format!("{quals}{b}");
                     return if inner.is_empty() {
                         head
-                    } else if inner.starts_with('[') || inner.starts_with('(') && !inner.starts_with("(*") {
+                    } else if inner.starts_with('[')
+                        || inner.starts_with('(') && !inner.starts_with("(*")
+                    {
                         format!("{head}{inner}")
                     } else {
                         format!("{head} {inner}")
@@ -873,8 +890,16 @@ impl TypeTable {
 
 /// The usual arithmetic conversions on two promoted integer kinds (C17 6.3.1.8p1).
 pub fn usual_arith_kind(a: IntKind, b: IntKind) -> IntKind {
-    let a = if a == IntKind::Char { IntKind::SChar } else { a };
-    let b = if b == IntKind::Char { IntKind::SChar } else { b };
+    let a = if a == IntKind::Char {
+        IntKind::SChar
+    } else {
+        a
+    };
+    let b = if b == IntKind::Char {
+        IntKind::SChar
+    } else {
+        b
+    };
     if a == b {
         return a;
     }
@@ -917,7 +942,11 @@ mod tests {
 
     fn fd(name: &str, ty: QualType, w: Option<u32>) -> FieldDecl {
         FieldDecl {
-            name: if name.is_empty() { None } else { Some(name.into()) },
+            name: if name.is_empty() {
+                None
+            } else {
+                Some(name.into())
+            },
             ty,
             bit_width: w,
             align: None,
@@ -972,13 +1001,22 @@ mod tests {
             fd("f", c, Some(2)),
             fd("", s, Some(3)),
         ];
-        t.complete_record(r, &decls, RecordAttrs::default()).unwrap();
+        t.complete_record(r, &decls, RecordAttrs::default())
+            .unwrap();
         let offs: Vec<u64> = t.record(r).fields.iter().map(|f| f.bit_offset).collect();
         assert_eq!(offs, vec![0, 8, 32, 64, 96, 96, 98]);
         assert_eq!((t.record(r).size, t.record(r).align), (16, 8));
         // The same, packed: b@1:0 c@1:3 d@5:1 :0@8 f@8:0, size 9 align 1.
         let (r2, _) = t.new_record(Some("A"), false);
-        t.complete_record(r2, &decls[..6], RecordAttrs { packed: true, align: None }).unwrap();
+        t.complete_record(
+            r2,
+            &decls[..6],
+            RecordAttrs {
+                packed: true,
+                align: None,
+            },
+        )
+        .unwrap();
         let offs: Vec<u64> = t.record(r2).fields.iter().map(|f| f.bit_offset).collect();
         assert_eq!(offs, vec![0, 8, 11, 41, 64, 64]);
         assert_eq!((t.record(r2).size, t.record(r2).align), (9, 1));

@@ -53,7 +53,9 @@ pub fn check_recursion(prog: &Program, diags: &mut Diagnostics) {
                                     name, prog.funcs[node].name
                                 ));
                             }
-                            diags.push(d.with_note("the BPF verifier rejects recursion; rewrite it as a bounded loop"));
+                            diags.push(d.with_note(
+                                "the BPF verifier rejects recursion; rewrite it as a bounded loop",
+                            ));
                         }
                     }
                     _ => {}

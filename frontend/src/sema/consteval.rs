@@ -155,12 +155,10 @@ pub fn eval(types: &TypeTable, e: &Expr) -> Option<ConstVal> {
         }
         ExprKind::Comma(_, _) => return None,
         // Addresses: &global, &global.member, decayed arrays and functions.
-        ExprKind::AddrOf(lv) | ExprKind::Decay(lv) => {
-            match lvalue_addr(types, lv) {
-                Some((base, off)) => Addr(base, off),
-                None => Int(wrap(types, e, lvalue_int_addr(types, lv)?)),
-            }
-        }
+        ExprKind::AddrOf(lv) | ExprKind::Decay(lv) => match lvalue_addr(types, lv) {
+            Some((base, off)) => Addr(base, off),
+            None => Int(wrap(types, e, lvalue_int_addr(types, lv)?)),
+        },
         ExprKind::Func(f) => Addr(AddrBase::Func(*f), 0),
         ExprKind::PtrAdd {
             ptr,
@@ -209,7 +207,10 @@ fn lvalue_addr(types: &TypeTable, lv: &Expr) -> Option<(AddrBase, i64)> {
                 return None;
             }
             let (b, off) = lvalue_addr(types, base)?;
-            Some((b, off.checked_add(i64::try_from(field.byte_offset()).ok()?)?))
+            Some((
+                b,
+                off.checked_add(i64::try_from(field.byte_offset()).ok()?)?,
+            ))
         }
         ExprKind::Deref(p) => match eval(types, p)? {
             ConstVal::Addr(b, off) => Some((b, off)),

@@ -261,7 +261,10 @@ pub enum ExprKind {
     Deref(Box<Expr>),
     /// *lvalue* when `base` is: a member of a record lvalue (`base.f`; `p->f` is
     /// `Deref(p).f`). `field.bit_offset` is relative to the start of `base`.
-    Member { base: Box<Expr>, field: Field },
+    Member {
+        base: Box<Expr>,
+        field: Field,
+    },
     /// Reads the lvalue (C17 6.3.2.1p2).
     Load(Box<Expr>),
     /// Array → pointer to its first element, function → its address.
@@ -274,9 +277,17 @@ pub enum ExprKind {
     /// Comparison producing `int` 0/1.
     Cmp(CmpOp, Box<Expr>, Box<Expr>),
     /// `ptr + idx * elem_size` (`idx` is a 64-bit integer, already sign/zero-extended).
-    PtrAdd { ptr: Box<Expr>, idx: Box<Expr>, elem_size: u64 },
+    PtrAdd {
+        ptr: Box<Expr>,
+        idx: Box<Expr>,
+        elem_size: u64,
+    },
     /// `(a - b) / elem_size` as `long`.
-    PtrDiff { lhs: Box<Expr>, rhs: Box<Expr>, elem_size: u64 },
+    PtrDiff {
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+        elem_size: u64,
+    },
     LogAnd(Box<Expr>, Box<Expr>),
     LogOr(Box<Expr>, Box<Expr>),
     /// `c ? a : b` (operands converted to the result type; `void` allowed).
@@ -295,8 +306,15 @@ pub enum ExprKind {
         ptr_elem: Option<u64>,
     },
     /// `++x`, `x--`, ...: `delta` is ±1 for integers, ±size for pointers.
-    IncDec { lhs: Box<Expr>, delta: i64, post: bool },
-    Call { callee: Callee, args: Vec<Expr> },
+    IncDec {
+        lhs: Box<Expr>,
+        delta: i64,
+        post: bool,
+    },
+    Call {
+        callee: Callee,
+        args: Vec<Expr>,
+    },
     Builtin(Builtin, Vec<Expr>),
     /// GNU statement expression: statements then an optional value.
     StmtExpr(Vec<Stmt>, Option<Box<Expr>>),
