@@ -83,6 +83,17 @@ codes! {
     // E04xx: IR text and verifier
     // E05xx: codegen
     // E06xx: assembler
+    // E060x-E062x: the assembler (asm/src/text, asm/src/assemble.rs)
+    E_ASM_UNKNOWN_DIRECTIVE = "E0600": "unknown assembler directive",
+    E_ASM_BAD_DIRECTIVE = "E0601": "malformed directive operands",
+    E_ASM_UNDEFINED = "E0602": "undefined label or temporary symbol",
+    E_ASM_DUPLICATE = "E0603": "a label or symbol is defined twice",
+    E_ASM_NOT_ABSOLUTE = "E0604": "an expression that must be a constant depends on symbols",
+    E_ASM_BAD_RELOC = "E0605": "an expression no BPF relocation can represent",
+    E_ASM_RANGE = "E0606": "a value does not fit its field or data directive",
+    E_ASM_BAD_SECTION = "E0607": "a malformed or conflicting section declaration",
+    E_ASM_BAD_TOKEN = "E0608": "an unterminated string or comment, or a stray character",
+    E_ASM_JUMP_RANGE = "E0609": "a jump target is too far for the 16-bit offset",
     // E068x: the instruction set (asm/src/isa): one instruction's text or bytes
     E_ISA_UNKNOWN = "E0680": "not a BPF instruction: unknown mnemonic or instruction shape",
     E_ISA_BAD_REGISTER = "E0681": "not a BPF register (r0-r10, w0-w10) or the wrong kind of register here",
