@@ -82,6 +82,13 @@ codes! {
     E_BAD_RETURN = "E0327": "return value does not match the function's return type",
     // E04xx: IR text and verifier
     // E05xx: codegen
+    E_FRAME_TOO_LARGE = "E0501": "the stack frame of a function exceeds BPF's 512 bytes",
+    E_CPU_FEATURE = "E0502": "the operation needs a newer BPF cpu version (-mcpu)",
+    E_TOO_MANY_ARGS = "E0503": "a call passes more than the 5 arguments BPF registers allow",
+    E_CODEGEN_UNSUPPORTED = "E0504": "an IR operation that BPF cannot express",
+    E_REGALLOC = "E0505": "register allocation failed (internal error)",
+    E_OFFSET_RANGE = "E0506": "a memory offset does not fit BPF's 16-bit offset field",
+    E_BTF = "E0507": "a debug type cannot be expressed in BTF",
     // E06xx: assembler
     // E060x-E062x: the assembler (asm/src/text, asm/src/assemble.rs)
     E_ASM_UNKNOWN_DIRECTIVE = "E0600": "unknown assembler directive",
