@@ -4,6 +4,7 @@
 //! System V gABI with EM_BPF (247), ET_REL and REL (not RELA) relocation sections, as
 //! `../shared/spec/llvm_reloc.rst` describes LLVM's output.
 
+pub mod btf;
 pub mod elf_read;
 pub mod elf_write;
 pub mod object;

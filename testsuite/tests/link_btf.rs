@@ -1,0 +1,60 @@
+//! BTF reader parity: clang-19's `.BTF` (both byte orders) parsed by `linker::btf` must
+//! dump exactly like `bpftool btf dump file X format raw`, re-encode to the same bytes,
+//! and its `.BTF.ext` must parse and round-trip. Skips without clang-19 or bpftool.
+
+use linker::btf::{Btf, ext::BtfExt};
+use linker::elf_read::read_object;
+use std::path::Path;
+use std::process::Command;
+use testsuite::tools;
+
+fn programs() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/link")
+}
+
+#[test]
+fn btf_dump_matches_bpftool_for_every_kind() {
+    let (Some(clang), Some(bpftool)) = (
+        tools::require("btf_dump_matches_bpftool_for_every_kind", "clang-19"),
+        tools::require("btf_dump_matches_bpftool_for_every_kind", "bpftool"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for target in ["bpfel", "bpfeb"] {
+        let obj = dir.path().join(format!("kinds-{target}.o"));
+        let st = Command::new(&clang)
+            .args(["-O2", "-g", "-target", target, "-c"])
+            .arg(programs().join("btf_kinds.c"))
+            .arg("-o")
+            .arg(&obj)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let bytes = std::fs::read(&obj).unwrap();
+        let o = read_object(&bytes, "kinds.o").unwrap();
+        let sec = &o.sections[o.section_by_name(".BTF").unwrap()];
+        let btf = Btf::parse(&sec.data, "kinds.o: .BTF").unwrap();
+        assert_eq!(btf.encode(o.endian), sec.data, "{target}: .BTF re-encodes to other bytes");
+        let ours = linker::btf::dump::dump(&btf);
+        if target == "bpfel" {
+            let want = Command::new(&bpftool)
+                .args(["btf", "dump", "file"])
+                .arg(&obj)
+                .args(["format", "raw"])
+                .output()
+                .unwrap();
+            assert_eq!(ours, String::from_utf8_lossy(&want.stdout), "dump differs from bpftool");
+        }
+        for kind in ["INT", "PTR", "ARRAY", "STRUCT", "UNION", "ENUM '", "FWD", "TYPEDEF", "VOLATILE", "CONST", "RESTRICT", "FUNC '", "FUNC_PROTO", "VAR", "DATASEC", "FLOAT", "DECL_TAG", "TYPE_TAG", "ENUM64"] {
+            assert!(ours.contains(&format!("] {kind}")), "{target}: no {kind} in\n{ours}");
+        }
+        let ext_sec = &o.sections[o.section_by_name(".BTF.ext").unwrap()];
+        let ext = BtfExt::parse(&ext_sec.data, &btf, "kinds.o: .BTF.ext").unwrap();
+        assert!(!ext.func_info.is_empty() && !ext.line_info.is_empty());
+        let mut b2 = btf.clone();
+        let again = BtfExt::parse(&ext.encode(&mut b2, o.endian), &b2, "re-encoded").unwrap();
+        assert_eq!(again, ext);
+        assert_eq!(b2.strings(), btf.strings(), "section names were already in the table");
+    }
+}
