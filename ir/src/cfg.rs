@@ -1,0 +1,174 @@
+//! Control-flow analyses: predecessor/successor edges, reverse post-order and the
+//! dominator tree (Cooper, Harvey, Kennedy: "A Simple, Fast Dominance Algorithm").
+//!
+//! Invariants: computed from the layout on demand and not updated by passes (recompute
+//! after changing the CFG). Unreachable blocks have no immediate dominator and are not
+//! in the reverse post-order. Edge lists are in layout order (deterministic).
+
+use cranelift_entity::SecondaryMap;
+
+use crate::entities::{Block, Inst};
+use crate::function::Function;
+
+/// Predecessors and successors of every block in the layout.
+#[derive(Clone, Debug, Default)]
+pub struct ControlFlowGraph {
+    /// Incoming edges: (predecessor block, branch instruction, destination index).
+    pub preds: SecondaryMap<Block, Vec<(Block, Inst, usize)>>,
+    /// Successor blocks, in branch order, duplicates kept (a `brif` to the same block
+    /// twice has two edges).
+    pub succs: SecondaryMap<Block, Vec<Block>>,
+}
+
+impl ControlFlowGraph {
+    pub fn compute(f: &Function) -> Self {
+        let mut cfg = ControlFlowGraph::default();
+        for &b in f.layout.blocks() {
+            if let Some(term) = f.layout.last_inst(b) {
+                for (i, d) in f.dfg.insts[term].branch_dests().into_iter().enumerate() {
+                    cfg.preds[d.block].push((b, term, i));
+                    cfg.succs[b].push(d.block);
+                }
+            }
+        }
+        cfg
+    }
+
+    /// Distinct predecessor blocks of `b`, in first-seen order.
+    pub fn pred_blocks(&self, b: Block) -> Vec<Block> {
+        let mut v: Vec<Block> = Vec::new();
+        for &(p, _, _) in &self.preds[b] {
+            if !v.contains(&p) {
+                v.push(p);
+            }
+        }
+        v
+    }
+}
+
+/// Blocks reachable from the entry, in reverse post-order.
+pub fn reverse_post_order(f: &Function, cfg: &ControlFlowGraph) -> Vec<Block> {
+    let Some(entry) = f.entry_block() else {
+        return Vec::new();
+    };
+    let mut visited: SecondaryMap<Block, bool> = SecondaryMap::new();
+    let mut post = Vec::new();
+    // Iterative DFS: (block, next successor index).
+    let mut stack: Vec<(Block, usize)> = vec![(entry, 0)];
+    visited[entry] = true;
+    while let Some(top) = stack.last_mut() {
+        let (b, i) = *top;
+        if let Some(&s) = cfg.succs[b].get(i) {
+            top.1 += 1;
+            if !visited[s] && f.layout.is_block_inserted(s) {
+                visited[s] = true;
+                stack.push((s, 0));
+            }
+        } else {
+            post.push(b);
+            stack.pop();
+        }
+    }
+    post.reverse();
+    post
+}
+
+/// The dominator tree of the reachable blocks.
+#[derive(Clone, Debug, Default)]
+pub struct DominatorTree {
+    idom: SecondaryMap<Block, Option<Block>>,
+    rpo_num: SecondaryMap<Block, u32>,
+    rpo: Vec<Block>,
+}
+
+impl DominatorTree {
+    pub fn compute(f: &Function, cfg: &ControlFlowGraph) -> Self {
+        let rpo = reverse_post_order(f, cfg);
+        let mut rpo_num: SecondaryMap<Block, u32> = SecondaryMap::new();
+        for (i, &b) in rpo.iter().enumerate() {
+            rpo_num[b] = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        }
+        let mut idom: SecondaryMap<Block, Option<Block>> = SecondaryMap::new();
+        if let Some(&entry) = rpo.first() {
+            idom[entry] = Some(entry);
+        }
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &b in rpo.iter().skip(1) {
+                let mut new_idom: Option<Block> = None;
+                for &(p, _, _) in &cfg.preds[b] {
+                    if rpo_num[p] == 0 || idom[p].is_none() {
+                        continue;
+                    }
+                    new_idom = Some(match new_idom {
+                        None => p,
+                        Some(cur) => intersect(&idom, &rpo_num, p, cur),
+                    });
+                }
+                if new_idom.is_some() && idom[b] != new_idom {
+                    idom[b] = new_idom;
+                    changed = true;
+                }
+            }
+        }
+        DominatorTree { idom, rpo_num, rpo }
+    }
+
+    /// Reachable blocks in reverse post-order.
+    pub fn rpo(&self) -> &[Block] {
+        &self.rpo
+    }
+
+    pub fn is_reachable(&self, b: Block) -> bool {
+        self.rpo_num[b] != 0
+    }
+
+    /// The immediate dominator (None for the entry and unreachable blocks).
+    pub fn idom(&self, b: Block) -> Option<Block> {
+        match self.idom[b] {
+            Some(d) if d != b => Some(d),
+            _ => None,
+        }
+    }
+
+    /// True if `a` dominates `b` (every block dominates itself).
+    pub fn dominates(&self, a: Block, b: Block) -> bool {
+        if !self.is_reachable(a) || !self.is_reachable(b) {
+            return false;
+        }
+        let mut cur = b;
+        loop {
+            if cur == a {
+                return true;
+            }
+            match self.idom(cur) {
+                Some(d) => cur = d,
+                None => return false,
+            }
+        }
+    }
+}
+
+fn intersect(
+    idom: &SecondaryMap<Block, Option<Block>>,
+    rpo_num: &SecondaryMap<Block, u32>,
+    mut a: Block,
+    mut b: Block,
+) -> Block {
+    while a != b {
+        while rpo_num[a] > rpo_num[b] {
+            match idom[a] {
+                Some(d) => a = d,
+                None => return b,
+            }
+        }
+        while rpo_num[b] > rpo_num[a] {
+            match idom[b] {
+                Some(d) => b = d,
+                None => return a,
+            }
+        }
+    }
+    a
+}

@@ -1,0 +1,3 @@
+//! Optimization passes (one file each) and the pass manager.
+
+pub mod params;

@@ -1,0 +1,72 @@
+//! Removal of trivial block parameters: a parameter whose incoming arguments are all
+//! the same value `x` (or the parameter itself, around a loop) is replaced by `x`.
+//! This is the "tryRemoveTrivialPhi" step of Braun et al., run to a fixpoint over the
+//! whole function; SSA construction and mem2reg rely on it.
+//!
+//! Invariants: never touches the entry block (its parameters are the function's);
+//! leaves the function with aliases resolved.
+
+use std::collections::BTreeSet;
+
+use crate::cfg::ControlFlowGraph;
+use crate::entities::Value;
+use crate::function::Function;
+
+/// Returns true if any parameter was removed.
+pub fn remove_trivial_params(f: &mut Function) -> bool {
+    let mut any = false;
+    loop {
+        let cfg = ControlFlowGraph::compute(f);
+        let mut changed = false;
+        let entry = f.entry_block();
+        let blocks: Vec<_> = f.layout.blocks().to_vec();
+        for b in blocks {
+            if Some(b) == entry || cfg.preds[b].is_empty() {
+                continue;
+            }
+            let params = f.dfg.block_params(b).to_vec();
+            for idx in (0..params.len()).rev() {
+                let p = params[idx];
+                let mut incoming: BTreeSet<Value> = BTreeSet::new();
+                let mut complete = true;
+                for &(_, inst, d) in &cfg.preds[b] {
+                    let arg = f.dfg.insts[inst]
+                        .branch_dests()
+                        .get(d)
+                        .and_then(|dest| dest.args.get(idx).copied());
+                    match arg {
+                        Some(a) if f.dfg.value_is_valid(a) => {
+                            let a = f.dfg.resolve_alias(a);
+                            if a != p {
+                                incoming.insert(a);
+                            }
+                        }
+                        _ => complete = false,
+                    }
+                }
+                if !complete || incoming.len() != 1 {
+                    continue;
+                }
+                let Some(&x) = incoming.iter().next() else {
+                    continue;
+                };
+                f.dfg.change_to_alias(p, x);
+                f.dfg.remove_block_param(b, idx);
+                for &(_, inst, d) in &cfg.preds[b] {
+                    if let Some(dest) = f.dfg.insts[inst].branch_dests_mut().into_iter().nth(d)
+                        && idx < dest.args.len()
+                    {
+                        dest.args.remove(idx);
+                    }
+                }
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+        any = true;
+    }
+    f.dfg.resolve_all_aliases();
+    any
+}
