@@ -1,6 +1,7 @@
 //! The C frontend: preprocessor, logos lexer, lalrpop parser, typed AST, semantic
 //! checks and lowering to ebpfc IR.
 
+pub mod ast;
 pub mod token;
 pub mod types;
 pub mod sema;
