@@ -81,6 +81,16 @@ codes! {
     E_BAD_TYPE = "E0326": "invalid type specifiers or unknown type name",
     E_BAD_RETURN = "E0327": "return value does not match the function's return type",
     // E04xx: IR text and verifier
+    E_IR_LEX = "E0401": "invalid character or literal in IR text",
+    E_IR_SYNTAX = "E0402": "IR text does not follow the grammar",
+    E_IR_NAME = "E0403": "unknown or duplicate name in IR text",
+    E_IR_NUMBER = "E0404": "a number in IR text is out of range",
+    E_IR_TYPE = "E0405": "IR operand or result has the wrong type",
+    E_IR_SSA = "E0406": "IR value used where its definition does not dominate",
+    E_IR_CFG = "E0407": "IR block or terminator is malformed",
+    E_IR_ARITY = "E0408": "IR branch or call has the wrong number of arguments",
+    E_IR_RANGE = "E0409": "IR offset, size or alignment out of range",
+    E_IR_SYMBOL = "E0410": "IR refers to an unknown symbol or debug type",
     // E05xx: codegen
     E_FRAME_TOO_LARGE = "E0501": "the stack frame of a function exceeds BPF's 512 bytes",
     E_CPU_FEATURE = "E0502": "the operation needs a newer BPF cpu version (-mcpu)",
