@@ -2,3 +2,4 @@
 //!
 //! One opcode table (`../shared/spec/instruction-set.rst`) drives encoding, decoding,
 //! printing and parsing in both dialects: LLVM pseudo-C and the GNU/ubpf mnemonics.
+pub mod isa;

@@ -1,0 +1,186 @@
+//! Binary encoding and decoding of instructions, and finding an instruction's table row.
+//!
+//! Layout (instruction-set.rst, "Instruction encoding"): opcode byte, a byte with the two
+//! 4-bit register numbers, 16-bit signed offset, 32-bit signed immediate; ld_imm64 adds a
+//! second 8-byte slot whose only non-zero field is imm (the high half). In little-endian
+//! objects dst is the low nibble; in big-endian ones dst is the high nibble and the
+//! offset/immediate are big-endian (LLVM's `bpfeb`).
+//!
+//! Invariant: `decode` accepts only what some table row describes, with every field
+//! that row does not use equal to zero, so `encode(decode(b)) == b`.
+
+use super::table::{Key, OP_LD_IMM64, OPCODES, OpRow};
+use super::template::{Slots, slots_of};
+use super::{DecodeError, Insn};
+use linker::object::Endian;
+use std::sync::OnceLock;
+
+/// Bytes taken by `insn`: 16 for ld_imm64, 8 otherwise.
+pub fn insn_len(insn: &Insn) -> usize {
+    if insn.code == OP_LD_IMM64 { 16 } else { 8 }
+}
+
+fn put_slot(code: u8, dst: u8, src: u8, off: i16, imm: i32, endian: Endian, out: &mut Vec<u8>) {
+    out.push(code);
+    match endian {
+        Endian::Little => {
+            out.push((src & 0xf) << 4 | (dst & 0xf));
+            out.extend_from_slice(&off.to_le_bytes());
+            out.extend_from_slice(&imm.to_le_bytes());
+        }
+        Endian::Big => {
+            out.push((dst & 0xf) << 4 | (src & 0xf));
+            out.extend_from_slice(&off.to_be_bytes());
+            out.extend_from_slice(&imm.to_be_bytes());
+        }
+    }
+}
+
+/// Appends the 8 or 16 bytes of `insn`.
+pub fn encode(insn: &Insn, endian: Endian, out: &mut Vec<u8>) {
+    put_slot(
+        insn.code, insn.dst, insn.src, insn.off, insn.imm, endian, out,
+    );
+    if insn.code == OP_LD_IMM64 {
+        put_slot(0, 0, 0, 0, insn.imm_hi, endian, out);
+    }
+}
+
+/// Reads one 8-byte slot: (code, dst, src, off, imm).
+fn get_slot(b: &[u8], endian: Endian) -> Option<(u8, u8, u8, i16, i32)> {
+    let s: &[u8; 8] = b.get(..8)?.try_into().ok()?;
+    let (dst, src, off, imm) = match endian {
+        Endian::Little => (
+            s[1] & 0xf,
+            s[1] >> 4,
+            i16::from_le_bytes([s[2], s[3]]),
+            i32::from_le_bytes([s[4], s[5], s[6], s[7]]),
+        ),
+        Endian::Big => (
+            s[1] >> 4,
+            s[1] & 0xf,
+            i16::from_be_bytes([s[2], s[3]]),
+            i32::from_be_bytes([s[4], s[5], s[6], s[7]]),
+        ),
+    };
+    Some((s[0], dst, src, off, imm))
+}
+
+/// Table rows by opcode byte, in table order.
+fn rows_by_code() -> &'static [Vec<u16>; 256] {
+    static INDEX: OnceLock<[Vec<u16>; 256]> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut idx: [Vec<u16>; 256] = std::array::from_fn(|_| Vec::new());
+        for (i, row) in OPCODES.iter().enumerate() {
+            idx[row.code as usize].push(i as u16);
+        }
+        idx
+    })
+}
+
+fn key_matches(key: Key, insn: &Insn) -> bool {
+    match key {
+        Key::None => true,
+        Key::Off(v) => insn.off == v,
+        Key::Imm(v) => insn.imm == v,
+        Key::Src(v) => insn.src == v,
+        Key::SrcIn(lo, hi) => (lo..=hi).contains(&insn.src),
+    }
+}
+
+/// Checks `insn` against `row`: key, registers, and zero in every unused field.
+pub(crate) fn check_fields(row: &OpRow, insn: &Insn) -> Result<(), DecodeError> {
+    let code = insn.code;
+    let slots: Slots = slots_of(row);
+    let zero = |used: bool, keyed: bool, is_zero: bool, field: &'static str| {
+        if used || keyed || is_zero {
+            Ok(())
+        } else {
+            Err(DecodeError::ReservedNonZero { code, field })
+        }
+    };
+    zero(slots.dst, false, insn.dst == 0, "dst")?;
+    zero(
+        slots.src,
+        matches!(row.key, Key::Src(_) | Key::SrcIn(..)),
+        insn.src == 0,
+        "src",
+    )?;
+    zero(
+        slots.off,
+        matches!(row.key, Key::Off(_)),
+        insn.off == 0,
+        "off",
+    )?;
+    zero(
+        slots.imm,
+        matches!(row.key, Key::Imm(_)),
+        insn.imm == 0,
+        "imm",
+    )?;
+    zero(slots.imm_hi, false, insn.imm_hi == 0, "imm_hi")?;
+    for reg in [insn.dst, insn.src] {
+        if reg > 10 {
+            return Err(DecodeError::BadRegister { code, reg });
+        }
+    }
+    Ok(())
+}
+
+/// The table row describing `insn`, if it is a valid instruction.
+pub fn lookup(insn: &Insn) -> Option<&'static OpRow> {
+    find_row(insn).ok()
+}
+
+fn find_row(insn: &Insn) -> Result<&'static OpRow, DecodeError> {
+    let mut first_err = None;
+    for &i in &rows_by_code()[insn.code as usize] {
+        let row = &OPCODES[i as usize];
+        if !key_matches(row.key, insn) {
+            continue;
+        }
+        match check_fields(row, insn) {
+            Ok(()) => return Ok(row),
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_err.unwrap_or(DecodeError::UnknownOpcode { code: insn.code }))
+}
+
+/// Decodes the instruction at the start of `bytes`; returns it and the bytes used.
+pub fn decode(bytes: &[u8], endian: Endian) -> Result<(Insn, usize), DecodeError> {
+    let Some((code, dst, src, off, imm)) = get_slot(bytes, endian) else {
+        return Err(DecodeError::Truncated {
+            needed: 8,
+            have: bytes.len(),
+        });
+    };
+    let mut insn = Insn {
+        code,
+        dst,
+        src,
+        off,
+        imm,
+        imm_hi: 0,
+    };
+    let mut used = 8;
+    if code == OP_LD_IMM64 {
+        let Some((code2, dst2, src2, off2, imm2)) =
+            bytes.get(8..).and_then(|b| get_slot(b, endian))
+        else {
+            return Err(DecodeError::Truncated {
+                needed: 16,
+                have: bytes.len(),
+            });
+        };
+        if code2 != 0 || dst2 != 0 || src2 != 0 || off2 != 0 {
+            return Err(DecodeError::BadLdImm64Slot);
+        }
+        insn.imm_hi = imm2;
+        used = 16;
+    }
+    find_row(&insn)?;
+    Ok((insn, used))
+}

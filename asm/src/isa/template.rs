@@ -1,0 +1,659 @@
+//! Printing and parsing one instruction through the table's templates.
+//!
+//! A template is text with placeholders (see `table.rs` for their meaning). Printing
+//! substitutes the fields of an [`Insn`]; parsing lexes the template and the user's text
+//! with the same lexer and matches them token by token, reading the fields back from the
+//! placeholders. So one template is the single source of an instruction's spelling.
+//!
+//! Invariants: number ranges are enforced, never truncated (32-bit imm: i32 or u32
+//! values, as llvm-mc allows; off: i16; ld_imm64: i64 or u64). Errors carry the byte
+//! span of the offending token within the instruction text.
+
+use super::lex::{NumError, Tok, TokKind, lex, number};
+use super::table::{Key, OP_LD_IMM64, OPCODES, OpRow, Width};
+use super::{CpuVersion, Dialect, Insn, IsaError, ParsedInsn, SymOperand, SymRole, lookup};
+use diag::codes;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// A template, split into literal tokens and placeholders.
+#[derive(Clone, Debug)]
+enum Part {
+    Lit(String),
+    Slot(char),
+}
+
+/// The fields an instruction form uses (from its LLVM template).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Slots {
+    pub dst: bool,
+    pub src: bool,
+    pub off: bool,
+    pub imm: bool,
+    pub imm_hi: bool,
+}
+
+/// Placeholder characters in `template`, in order.
+fn placeholders(template: &str) -> impl Iterator<Item = char> + '_ {
+    template.split('{').skip(1).filter_map(|rest| {
+        let mut cs = rest.chars();
+        let c = cs.next()?;
+        (cs.next() == Some('}')).then_some(c)
+    })
+}
+
+pub(crate) fn slots_of(row: &OpRow) -> Slots {
+    let mut s = Slots::default();
+    for c in placeholders(row.llvm) {
+        match c {
+            'd' | 'D' => s.dst = true,
+            's' | 'S' | 'p' => s.src = true,
+            'o' | 'j' => s.off = true,
+            'i' | 'g' | 'c' => s.imm = true,
+            'q' => {
+                s.imm = true;
+                s.imm_hi = true;
+            }
+            _ => {}
+        }
+    }
+    // The pseudo loads keep a value in the second slot (e.g. the offset into a map
+    // value for src = 2) that LLVM does not print.
+    if row.code == OP_LD_IMM64 {
+        s.imm_hi = true;
+    }
+    s
+}
+
+fn compile(template: &str) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while !rest.is_empty() {
+        let (lit, after) = match rest.find('{') {
+            Some(at) => (&rest[..at], &rest[at..]),
+            None => (rest, ""),
+        };
+        // Templates are constants of this crate; the table test checks they all lex.
+        for t in lex(lit).unwrap_or_default() {
+            parts.push(Part::Lit(lit[t.span].to_string()));
+        }
+        let mut cs = after.chars();
+        rest = match (cs.next(), cs.next(), cs.next()) {
+            (Some('{'), Some(c), Some('}')) => {
+                parts.push(Part::Slot(c));
+                after.get(3..).unwrap_or("")
+            }
+            _ => "",
+        };
+    }
+    parts
+}
+
+struct Compiled {
+    llvm: Vec<Part>,
+    gnu: Vec<Vec<Part>>,
+}
+
+fn compiled() -> &'static [Compiled] {
+    static C: OnceLock<Vec<Compiled>> = OnceLock::new();
+    C.get_or_init(|| {
+        OPCODES
+            .iter()
+            .map(|row| Compiled {
+                llvm: compile(row.llvm),
+                gnu: row.gnu.split('|').map(compile).collect(),
+            })
+            .collect()
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Printing
+
+fn hex_signed(v: i64) -> String {
+    if v < 0 {
+        format!("-0x{:x}", (v as i128).unsigned_abs())
+    } else {
+        format!("0x{v:x}")
+    }
+}
+
+fn signed_dec(v: i64, plus: bool) -> String {
+    if v < 0 || !plus {
+        format!("{v}")
+    } else {
+        format!("+{v}")
+    }
+}
+
+fn reg_name(n: u8, width: Width, alu32: bool, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Gnu => format!("%r{n}"),
+        Dialect::Llvm => {
+            let w = match width {
+                Width::R => false,
+                Width::W => true,
+                Width::M => alu32,
+            };
+            format!("{}{n}", if w { 'w' } else { 'r' })
+        }
+    }
+}
+
+fn render(row: &OpRow, insn: &Insn, dialect: Dialect, alu32: bool, sym: Option<&str>) -> String {
+    let template = match dialect {
+        Dialect::Llvm => row.llvm,
+        Dialect::Gnu => row.gnu_primary(),
+    };
+    let llvm = dialect == Dialect::Llvm;
+    let mut out = String::with_capacity(32);
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        let slot = rest[at + 1..].chars().next().unwrap_or(' ');
+        rest = rest.get(at + 3..).unwrap_or("");
+        let pc_rel = |v: i64| {
+            let mut s = if llvm {
+                if v < 0 {
+                    hex_signed(v)
+                } else {
+                    format!("+{}", hex_signed(v))
+                }
+            } else {
+                signed_dec(v, true)
+            };
+            if let (true, Some(sym)) = (llvm, sym) {
+                s.push_str(&format!(" <{sym}>"));
+            }
+            s
+        };
+        let text = match slot {
+            'd' => reg_name(insn.dst, row.width, alu32, dialect),
+            's' => reg_name(insn.src, row.width, alu32, dialect),
+            'D' => reg_name(insn.dst, Width::R, alu32, dialect),
+            'S' => reg_name(insn.src, Width::R, alu32, dialect),
+            'i' | 'c' if llvm => hex_signed(insn.imm as i64),
+            'i' | 'c' => signed_dec(insn.imm as i64, false),
+            'o' if llvm => {
+                let v = insn.off as i64;
+                if v < 0 {
+                    format!("- 0x{:x}", -v)
+                } else {
+                    format!("+ 0x{v:x}")
+                }
+            }
+            'o' => signed_dec(insn.off as i64, true),
+            'j' => pc_rel(insn.off as i64),
+            'g' => pc_rel(insn.imm as i64),
+            'q' if llvm => hex_signed(insn.imm64()),
+            'q' => format!("0x{:x}", insn.imm64() as u64),
+            'p' if llvm => format!("0x{:x}", insn.src),
+            _ => format!("{}", insn.src),
+        };
+        out.push_str(&text);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The instruction as llvm-objdump-19 prints it with `--mcpu=v4`; `sym` is the branch
+/// target annotation (`goto +0x3 <sym>`). Invalid encodings print `<unknown>`.
+pub fn print_llvm(insn: &Insn, sym: Option<&str>) -> String {
+    print_llvm_cpu(insn, sym, CpuVersion::V4)
+}
+
+/// As [`print_llvm`], for the given `--mcpu` (before v3, sub-word loads and stores
+/// print with `rN` instead of `wN`).
+pub fn print_llvm_cpu(insn: &Insn, sym: Option<&str>, cpu: CpuVersion) -> String {
+    match lookup(insn) {
+        Some(row) => render(row, insn, Dialect::Llvm, cpu.has_alu32(), sym),
+        None => "<unknown>".to_string(),
+    }
+}
+
+/// The instruction in GNU/ubpf mnemonics (`add %r1, 5`, `ldxw %r0, [%r1+4]`).
+pub fn print_gnu(insn: &Insn) -> String {
+    match lookup(insn) {
+        Some(row) => render(row, insn, Dialect::Gnu, true, None),
+        None => "<unknown>".to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing
+
+/// A failed match: how many tokens matched first (the best attempt is reported), and
+/// whether the error says more than "this row does not fit".
+struct Fail {
+    progress: usize,
+    specific: bool,
+    err: IsaError,
+}
+
+struct Matcher<'a> {
+    text: &'a str,
+    toks: &'a [Tok],
+    pos: usize,
+    dialect: Dialect,
+    insn: Insn,
+    dst_set: bool,
+    src_set: bool,
+    sym: Option<SymOperand>,
+    /// Span of the `{p}` operand, for the range check after the match.
+    pseudo_span: Range<usize>,
+}
+
+fn is_register_like(s: &str) -> bool {
+    let mut cs = s.chars();
+    matches!(cs.next(), Some('r' | 'w' | 'R' | 'W'))
+        && s.len() > 1
+        && cs.all(|c| c.is_ascii_digit())
+}
+
+/// `rN`/`wN` with N in 0..=10: (is 32-bit, number).
+fn register(s: &str) -> Option<(bool, u8)> {
+    let (w, digits) = match s.as_bytes().first()? {
+        b'r' => (false, &s[1..]),
+        b'w' => (true, &s[1..]),
+        _ => return None,
+    };
+    if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) {
+        return None;
+    }
+    let n: u8 = digits.parse().ok()?;
+    (n <= 10).then_some((w, n))
+}
+
+impl<'a> Matcher<'a> {
+    fn tok_text(&self, i: usize) -> &'a str {
+        self.toks.get(i).map_or("", |t| &self.text[t.span.clone()])
+    }
+
+    fn span_at(&self, i: usize) -> Range<usize> {
+        self.toks
+            .get(i)
+            .map_or(self.text.len()..self.text.len(), |t| t.span.clone())
+    }
+
+    fn found(&self, i: usize) -> String {
+        match self.toks.get(i) {
+            Some(_) => format!("found `{}`", self.tok_text(i)),
+            None => "found the end of the instruction".to_string(),
+        }
+    }
+
+    fn fail(&self, specific: bool, code: diag::Code, span: Range<usize>, msg: String) -> Fail {
+        Fail {
+            progress: self.pos,
+            specific,
+            err: IsaError::new(span, code, msg),
+        }
+    }
+
+    fn peek_punct(&self, p: &str) -> bool {
+        self.toks
+            .get(self.pos)
+            .is_some_and(|t| t.kind == TokKind::Punct)
+            && self.tok_text(self.pos) == p
+    }
+
+    fn lit(&mut self, lit: &str) -> Result<(), Fail> {
+        let t = self.tok_text(self.pos);
+        let same = match self.dialect {
+            Dialect::Gnu => t.eq_ignore_ascii_case(lit),
+            Dialect::Llvm => t == lit,
+        };
+        if self.pos < self.toks.len() && same {
+            self.pos += 1;
+            return Ok(());
+        }
+        let msg = format!("expected `{lit}`, {}", self.found(self.pos));
+        Err(self.fail(false, codes::E_ISA_BAD_OPERAND, self.span_at(self.pos), msg))
+    }
+
+    /// A register operand; `want_w`: Some(true) = wN, Some(false) = rN, None = either.
+    fn reg(&mut self, want_w: Option<bool>, is_dst: bool) -> Result<(), Fail> {
+        if self.dialect == Dialect::Gnu && self.peek_punct("%") {
+            self.pos += 1;
+        }
+        let span = self.span_at(self.pos);
+        let t = self.tok_text(self.pos);
+        let Some((w, n)) = register(t) else {
+            return Err(if is_register_like(t) {
+                let msg = format!("`{t}` is not a BPF register (r0-r10, w0-w10)");
+                self.fail(true, codes::E_ISA_BAD_REGISTER, span, msg)
+            } else {
+                let msg = format!("expected a register, {}", self.found(self.pos));
+                self.fail(false, codes::E_ISA_BAD_OPERAND, span, msg)
+            });
+        };
+        if let Some(want) = want_w {
+            if want != w {
+                let msg = if want {
+                    format!("expected a 32-bit register w{n} here, found `{t}`")
+                } else {
+                    format!("expected a 64-bit register r{n} here, found `{t}`")
+                };
+                return Err(self.fail(true, codes::E_ISA_BAD_REGISTER, span, msg));
+            }
+        }
+        let (slot, set) = if is_dst {
+            (&mut self.insn.dst, &mut self.dst_set)
+        } else {
+            (&mut self.insn.src, &mut self.src_set)
+        };
+        if *set && *slot != n {
+            let first = *slot;
+            let msg = format!("this register must be the same as the first one (r{first})");
+            return Err(self.fail(true, codes::E_ISA_BAD_REGISTER, span, msg));
+        }
+        *slot = n;
+        *set = true;
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// `[+|-] NUMBER` (the sign is required when `need_sign`): the value and its span.
+    fn signed(&mut self, need_sign: bool) -> Result<(i128, Range<usize>), Fail> {
+        let start = self.span_at(self.pos).start;
+        let neg = if self.peek_punct("-") {
+            self.pos += 1;
+            true
+        } else if self.peek_punct("+") {
+            self.pos += 1;
+            false
+        } else if need_sign {
+            let msg = format!("expected `+` or `-`, {}", self.found(self.pos));
+            return Err(self.fail(false, codes::E_ISA_BAD_OPERAND, self.span_at(self.pos), msg));
+        } else {
+            false
+        };
+        let span = self.span_at(self.pos);
+        if self
+            .toks
+            .get(self.pos)
+            .is_none_or(|t| t.kind != TokKind::Num)
+        {
+            let msg = format!("expected a number, {}", self.found(self.pos));
+            return Err(self.fail(false, codes::E_ISA_BAD_OPERAND, span, msg));
+        }
+        let t = self.tok_text(self.pos);
+        let v = match number(t) {
+            Ok(v) => v as i128,
+            Err(NumError::Malformed) => {
+                let msg = format!("`{t}` is not a number");
+                return Err(self.fail(true, codes::E_ISA_BAD_OPERAND, span, msg));
+            }
+            Err(NumError::Overflow) => {
+                let msg = format!("`{t}` does not fit in 64 bits");
+                return Err(self.fail(true, codes::E_ISA_IMM_RANGE, span, msg));
+            }
+        };
+        self.pos += 1;
+        Ok((if neg { -v } else { v }, start..span.end))
+    }
+
+    fn imm32(&mut self) -> Result<i32, Fail> {
+        let (v, span) = self.signed(false)?;
+        if !(i32::MIN as i128..=u32::MAX as i128).contains(&v) {
+            let msg = format!("immediate {v} does not fit in 32 bits");
+            return Err(self.fail(true, codes::E_ISA_IMM_RANGE, span, msg));
+        }
+        Ok(v as i64 as u32 as i32)
+    }
+
+    fn off16(&mut self, need_sign: bool) -> Result<i16, Fail> {
+        let (v, span) = self.signed(need_sign)?;
+        i16::try_from(v).map_err(|_| {
+            let msg = format!("offset {v} does not fit in 16 signed bits (-32768..=32767)");
+            self.fail(true, codes::E_ISA_OFF_RANGE, span, msg)
+        })
+    }
+
+    /// A symbol name (not a register), if the next token is one.
+    fn symbol(&mut self) -> Option<(String, Range<usize>)> {
+        let t = self.toks.get(self.pos)?;
+        let text = self.tok_text(self.pos);
+        if t.kind != TokKind::Ident || register(text).is_some() {
+            return None;
+        }
+        self.pos += 1;
+        Some((text.to_string(), t.span.clone()))
+    }
+
+    fn set_sym(&mut self, role: SymRole, name: String, addend: i64, span: Range<usize>) {
+        self.sym = Some(SymOperand {
+            role,
+            name,
+            addend,
+            span,
+        });
+    }
+
+    fn slot(&mut self, c: char, row: &OpRow) -> Result<(), Fail> {
+        let llvm = self.dialect == Dialect::Llvm;
+        let want_w = |w: Width| match (llvm, w) {
+            (false, _) => Some(false),
+            (true, Width::R) => Some(false),
+            (true, Width::W) => Some(true),
+            (true, Width::M) => None,
+        };
+        match c {
+            'd' => self.reg(want_w(row.width), true),
+            's' => self.reg(want_w(row.width), false),
+            'D' => self.reg(Some(false), true),
+            'S' => self.reg(Some(false), false),
+            'i' => {
+                self.insn.imm = self.imm32()?;
+                Ok(())
+            }
+            'o' => {
+                // GNU `[%r1]` means offset 0.
+                if !llvm && !self.peek_punct("+") && !self.peek_punct("-") {
+                    return Ok(());
+                }
+                self.insn.off = self.off16(true)?;
+                Ok(())
+            }
+            'j' => {
+                if let Some((name, span)) = self.symbol() {
+                    self.set_sym(SymRole::JumpTarget, name, 0, span);
+                } else {
+                    self.insn.off = self.off16(false)?;
+                }
+                Ok(())
+            }
+            'g' | 'c' => {
+                if let Some((name, span)) = self.symbol() {
+                    let role = if c == 'g' {
+                        SymRole::JumpTarget
+                    } else {
+                        SymRole::CallTarget
+                    };
+                    self.insn.imm = if c == 'c' { -1 } else { 0 };
+                    self.set_sym(role, name, 0, span);
+                    return Ok(());
+                }
+                let (v, span) = self.signed(false)?;
+                let ok = if c == 'g' {
+                    (i32::MIN as i128..=i32::MAX as i128).contains(&v)
+                } else {
+                    (i32::MIN as i128..=u32::MAX as i128).contains(&v)
+                };
+                if !ok {
+                    let msg = format!("target {v} does not fit in 32 bits");
+                    return Err(self.fail(true, codes::E_ISA_IMM_RANGE, span, msg));
+                }
+                self.insn.imm = v as i64 as u32 as i32;
+                Ok(())
+            }
+            'q' => {
+                if let Some((name, span)) = self.symbol() {
+                    let mut addend: i64 = 0;
+                    let mut end = span.end;
+                    if self.peek_punct("+") || self.peek_punct("-") {
+                        let (v, aspan) = self.signed(true)?;
+                        addend = i64::try_from(v).map_err(|_| {
+                            let msg = format!("addend {v} does not fit in 64 signed bits");
+                            self.fail(true, codes::E_ISA_IMM_RANGE, aspan.clone(), msg)
+                        })?;
+                        end = aspan.end;
+                    }
+                    self.insn.set_imm64(addend);
+                    self.set_sym(SymRole::Imm64, name, addend, span.start..end);
+                    return Ok(());
+                }
+                let (v, span) = self.signed(false)?;
+                if !(i64::MIN as i128..=u64::MAX as i128).contains(&v) {
+                    let msg = format!("immediate {v} does not fit in 64 bits");
+                    return Err(self.fail(true, codes::E_ISA_IMM_RANGE, span, msg));
+                }
+                self.insn.set_imm64(v as u64 as i64);
+                Ok(())
+            }
+            'p' => {
+                let (v, span) = self.signed(false)?;
+                self.pseudo_span = span.clone();
+                if !(0..=15).contains(&v) {
+                    let msg = format!("pseudo source {v} is not in 0..=15");
+                    return Err(self.fail(true, codes::E_ISA_IMM_RANGE, span, msg));
+                }
+                self.insn.src = v as u8;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+fn try_row(
+    text: &str,
+    toks: &[Tok],
+    dialect: Dialect,
+    row: &OpRow,
+    parts: &[Part],
+) -> Result<ParsedInsn, Fail> {
+    let mut m = Matcher {
+        text,
+        toks,
+        pos: 0,
+        dialect,
+        insn: Insn {
+            code: row.code,
+            ..Insn::default()
+        },
+        dst_set: false,
+        src_set: false,
+        sym: None,
+        pseudo_span: 0..0,
+    };
+    for part in parts {
+        match part {
+            Part::Lit(l) => m.lit(l)?,
+            Part::Slot(c) => m.slot(*c, row)?,
+        }
+    }
+    if m.pos < toks.len() {
+        let msg = format!("unexpected `{}` after the instruction", m.tok_text(m.pos));
+        return Err(m.fail(false, codes::E_ISA_BAD_OPERAND, m.span_at(m.pos), msg));
+    }
+    match row.key {
+        Key::None => {}
+        Key::Off(v) => m.insn.off = v,
+        Key::Imm(v) => m.insn.imm = v,
+        Key::Src(v) => m.insn.src = v,
+        Key::SrcIn(lo, hi) => {
+            if !(lo..=hi).contains(&m.insn.src) {
+                let msg = format!("pseudo source {} is not in {lo}..={hi}", m.insn.src);
+                return Err(m.fail(true, codes::E_ISA_IMM_RANGE, m.pseudo_span.clone(), msg));
+            }
+        }
+    }
+    Ok(ParsedInsn {
+        insn: m.insn,
+        sym: m.sym,
+    })
+}
+
+fn parse_dialect(text: &str, toks: &[Tok], dialect: Dialect) -> Result<ParsedInsn, Fail> {
+    let mut best: Option<Fail> = None;
+    for (row, c) in OPCODES.iter().zip(compiled()) {
+        let templates = match dialect {
+            Dialect::Llvm => std::slice::from_ref(&c.llvm),
+            Dialect::Gnu => c.gnu.as_slice(),
+        };
+        for parts in templates {
+            match try_row(text, toks, dialect, row, parts) {
+                Ok(p) => return Ok(p),
+                Err(f) => {
+                    let better = best
+                        .as_ref()
+                        .is_none_or(|b| (f.progress, f.specific) > (b.progress, b.specific));
+                    if better {
+                        best = Some(f);
+                    }
+                }
+            }
+        }
+    }
+    let mut f = best.unwrap_or(Fail {
+        progress: 0,
+        specific: false,
+        err: IsaError::new(0..text.len(), codes::E_ISA_UNKNOWN, "no instruction"),
+    });
+    if f.progress == 0 && !f.specific {
+        let span = toks.first().map_or(0..text.len(), |t| t.span.clone());
+        let what = &text[span.clone()];
+        f.err = IsaError::new(
+            span,
+            codes::E_ISA_UNKNOWN,
+            format!("unknown instruction `{what}`"),
+        );
+    }
+    Err(f)
+}
+
+/// Looks like LLVM pseudo-C: has an assignment/comparison operator or a pseudo-C keyword.
+fn looks_llvm(text: &str, toks: &[Tok]) -> bool {
+    let first = toks.first().map_or("", |t| &text[t.span.clone()]);
+    matches!(first, "if" | "goto" | "gotol")
+        || toks
+            .iter()
+            .any(|t| t.kind == TokKind::Punct && text[t.span.clone()].contains('='))
+}
+
+/// Parses one instruction (no label, no comment). `dialect` None = detect: the text is
+/// tried in the dialect it looks like first, then in the other one.
+pub fn parse_insn(text: &str, dialect: Option<Dialect>) -> Result<ParsedInsn, IsaError> {
+    let toks = lex(text)?;
+    if toks.is_empty() {
+        return Err(IsaError::new(
+            0..text.len(),
+            codes::E_ISA_UNKNOWN,
+            "expected an instruction",
+        ));
+    }
+    let order = match dialect {
+        Some(d) => vec![d],
+        None if looks_llvm(text, &toks) => vec![Dialect::Llvm, Dialect::Gnu],
+        None => vec![Dialect::Gnu, Dialect::Llvm],
+    };
+    let mut first_fail: Option<Fail> = None;
+    for d in order {
+        match parse_dialect(text, &toks, d) {
+            Ok(p) => return Ok(p),
+            Err(f) => {
+                if first_fail.as_ref().is_none_or(|b| f.progress > b.progress) {
+                    first_fail = Some(f);
+                }
+            }
+        }
+    }
+    Err(first_fail.map(|f| f.err).unwrap_or_else(|| {
+        IsaError::new(
+            0..text.len(),
+            codes::E_ISA_UNKNOWN,
+            "expected an instruction",
+        )
+    }))
+}
