@@ -52,6 +52,14 @@ codes! {
     E_PP_BAD_INCLUDE = "E0117": "an #include without a \"file\" or <file> name",
     E_PP_BAD_LINE = "E0118": "a malformed #line directive",
     // E02xx: lexer and parser
+    E_PARSE_UNEXPECTED = "E0201": "the parser met a token that cannot continue the C program here",
+    E_PARSE_EOF = "E0202": "the C program ends in the middle of a declaration, statement or expression",
+    E_PARSE_INT_TOO_LARGE = "E0203": "an integer constant does not fit in 64 bits",
+    E_PARSE_BAD_NUMBER = "E0204": "a malformed integer constant (bad digit or suffix)",
+    E_PARSE_BAD_ESCAPE = "E0205": "a malformed or out-of-range escape sequence in a character or string literal",
+    E_PARSE_BAD_CHAR_LIT = "E0206": "an empty or malformed character constant",
+    E_PARSE_STRING_PREFIX = "E0207": "adjacent string literals with different encoding prefixes",
+    E_PARSE_TOO_MANY_ERRORS = "E0208": "too many syntax errors; the parser stopped reporting",
     // E03xx: semantic checks and BPF limits
     E_UNDECLARED = "E0301": "use of an undeclared identifier",
     E_INCOMPATIBLE = "E0302": "incompatible types in an assignment, initialization, argument or return",
