@@ -9,6 +9,7 @@
 
 mod codec;
 mod lex;
+pub mod samples;
 pub mod table;
 mod template;
 

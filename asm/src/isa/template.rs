@@ -49,7 +49,7 @@ pub(crate) fn slots_of(row: &OpRow) -> Slots {
             'd' | 'D' => s.dst = true,
             's' | 'S' | 'p' => s.src = true,
             'o' | 'j' => s.off = true,
-            'i' | 'g' | 'c' => s.imm = true,
+            'i' | 'u' | 'g' | 'c' => s.imm = true,
             'q' => {
                 s.imm = true;
                 s.imm_hi = true;
@@ -173,7 +173,8 @@ fn render(row: &OpRow, insn: &Insn, dialect: Dialect, alu32: bool, sym: Option<&
             'D' => reg_name(insn.dst, Width::R, alu32, dialect),
             'S' => reg_name(insn.src, Width::R, alu32, dialect),
             'i' | 'c' if llvm => hex_signed(insn.imm as i64),
-            'i' | 'c' => signed_dec(insn.imm as i64, false),
+            'u' if llvm => format!("0x{:x}", insn.imm as u32),
+            'i' | 'u' | 'c' => signed_dec(insn.imm as i64, false),
             'o' if llvm => {
                 let v = insn.off as i64;
                 if v < 0 {
@@ -205,6 +206,24 @@ pub fn print_llvm(insn: &Insn, sym: Option<&str>) -> String {
 /// As [`print_llvm`], for the given `--mcpu` (before v3, sub-word loads and stores
 /// print with `rN` instead of `wN`).
 pub fn print_llvm_cpu(insn: &Insn, sym: Option<&str>, cpu: CpuVersion) -> String {
+    // Without alu32, llvm-objdump knows 32-bit atomics only as v1's `xadd`, ignores
+    // the fetch bit, and prints the source as rN.
+    if !cpu.has_alu32() && insn.code == 0xc3 {
+        let plain = Insn { imm: 0, ..*insn };
+        return match lookup(&plain) {
+            Some(row) if insn.imm & !1 == 0 => render(
+                &OpRow {
+                    width: Width::R,
+                    ..*row
+                },
+                &plain,
+                Dialect::Llvm,
+                false,
+                sym,
+            ),
+            _ => "<unknown>".to_string(),
+        };
+    }
     match lookup(insn) {
         Some(row) => render(row, insn, Dialect::Llvm, cpu.has_alu32(), sym),
         None => "<unknown>".to_string(),
@@ -443,7 +462,7 @@ impl<'a> Matcher<'a> {
             's' => self.reg(want_w(row.width), false),
             'D' => self.reg(Some(false), true),
             'S' => self.reg(Some(false), false),
-            'i' => {
+            'i' | 'u' => {
                 self.insn.imm = self.imm32()?;
                 Ok(())
             }

@@ -380,3 +380,37 @@ fn cpu_versions() {
     assert!(require_cpu(&llvm("if r1 <= r2 goto +1"), CpuVersion::V1, 0..1).is_err());
     assert!(require_cpu(&llvm("if r1 <= r2 goto +1"), CpuVersion::V2, 0..1).is_ok());
 }
+
+#[test]
+fn round_trip_every_sample() {
+    let samples = samples::all_samples();
+    assert!(samples.len() > 800, "{}", samples.len());
+    for insn in samples {
+        for endian in [Endian::Little, Endian::Big] {
+            let mut b = Vec::new();
+            encode(&insn, endian, &mut b);
+            assert_eq!(b.len(), insn_len(&insn));
+            let (back, used) = decode(&b, endian).unwrap_or_else(|e| panic!("{insn:?}: {e}"));
+            assert_eq!((back, used), (insn, b.len()));
+        }
+        let mut want_gnu = insn;
+        if insn.code == 0x18 && insn.src != 0 {
+            want_gnu.imm_hi = 0; // `ld_pseudo` does not print the second slot
+        }
+        let gnu_text = print_gnu(&insn);
+        let g = parse_insn(&gnu_text, None).unwrap_or_else(|e| panic!("{gnu_text}: {e}"));
+        assert_eq!(g.insn, want_gnu, "{gnu_text}");
+        let text = print_llvm(&insn, None);
+        let p = parse_insn(&text, None).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let mut want = insn;
+        if insn.code == 0x85 {
+            want.src = 0; // LLVM prints `call N` for src 0, 1 and 2 alike
+        }
+        if insn.code == 0x18 && insn.src != 0 {
+            want.imm_hi = 0; // `ld_pseudo` does not print the second slot
+        }
+        assert_eq!(p.insn, want, "{text}");
+        // Printing the parsed instruction gives the same text again.
+        assert_eq!(print_llvm(&p.insn, None), text);
+    }
+}
