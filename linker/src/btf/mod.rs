@@ -11,6 +11,7 @@
 //! codegen uses to emit BTF. [`dump`] gives bpftool's `format raw` text form,
 //! [`ext`] the `.BTF.ext` model, [`dedup`] the merge-time deduplication.
 
+pub mod dedup;
 pub mod dump;
 pub mod ext;
 
