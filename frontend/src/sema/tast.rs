@@ -109,6 +109,8 @@ pub struct Func {
     pub labels: Vec<String>,
     /// Its address is taken (callback): emitted as `func_addr`.
     pub addr_taken: bool,
+    /// Called or named somewhere (a declared-only function becomes an extern symbol).
+    pub referenced: bool,
     pub span: Span,
 }
 
@@ -138,7 +140,8 @@ pub enum Init {
 #[derive(Clone, Debug)]
 pub struct InitItem {
     pub byte_offset: u64,
-    /// For bit-fields: (bit offset inside the storage at `byte_offset`, width).
+    /// For bit-fields: (bit offset from the start of the byte at `byte_offset`, below 8;
+    /// width). The field occupies `ceil((bit + width) / 8)` bytes from `byte_offset`.
     pub bitfield: Option<(u32, u32)>,
     /// The storage type (the member's declared type for bit-fields).
     pub ty: QualType,

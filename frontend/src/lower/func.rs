@@ -1,0 +1,213 @@
+//! Lowering of one function: storage of locals, source locations, and the per-function
+//! state shared by statement and expression lowering (`stmt.rs`, `expr.rs`).
+//!
+//! Invariants:
+//! - A scalar local whose address is never taken is an SSA variable (Braun et al.
+//!   construction in `ir::FunctionBuilder`); address-taken locals and aggregates live
+//!   in stack slots (slot alignment is capped at 8: the BPF stack is 8-byte aligned);
+//!   `static` locals are globals.
+//! - Every instruction gets the source location of the statement or expression being
+//!   lowered (BTF line_info); the line text is recorded in the module's file table.
+//! - Falling off the end of a non-void function returns 0 (C leaves the value
+//!   undefined; the verifier requires r0 to be set).
+
+use std::collections::BTreeMap;
+
+use crate::sema::tast::{Func, FuncId, GlobalId, LabelId, LocalId, Program};
+use crate::types::{QualType, TypeTable};
+use diag::{SourceMap, Span};
+use ir::{
+    Block, DebugFile, Function, FunctionBuilder, Signature, SourceLoc, StackSlot, Type, Variable,
+};
+
+/// The module's source files, in first-use order, with the lines instructions use.
+#[derive(Debug, Default)]
+pub struct FileTable {
+    index: BTreeMap<u32, u32>,
+    files: Vec<DebugFile>,
+}
+
+impl FileTable {
+    /// The IR source location of the start of `span`, recording its line text.
+    pub fn loc(&mut self, sources: &SourceMap, span: Span) -> SourceLoc {
+        let Some(file) = sources.get(span.file) else {
+            return SourceLoc::default();
+        };
+        let idx = match self.index.get(&span.file.0) {
+            Some(&i) => i,
+            None => {
+                let i = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+                self.files.push(DebugFile::new(file.name.clone()));
+                self.index.insert(span.file.0, i);
+                i
+            }
+        };
+        let (line, col) = file.line_col(span.start);
+        if let Some(df) = self.files.get_mut(idx as usize) {
+            df.lines
+                .entry(line)
+                .or_insert_with(|| file.line_text(line).to_string());
+        }
+        SourceLoc::new(idx, line, col)
+    }
+
+    pub fn into_files(self) -> Vec<DebugFile> {
+        self.files
+    }
+}
+
+/// Where a local lives.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Storage {
+    Var(Variable),
+    Slot(StackSlot),
+    Global(GlobalId),
+}
+
+/// The IR type of a scalar C type (pointers and anything unexpected are `i64`).
+pub(super) fn scalar_ty(tt: &TypeTable, qt: QualType) -> Type {
+    if tt.is_scalar(qt) {
+        tt.size_of(qt)
+            .and_then(Type::from_bytes)
+            .unwrap_or(Type::I64)
+    } else {
+        Type::I64
+    }
+}
+
+/// True when a value of this C type is signed (pointers are unsigned).
+pub(super) fn is_signed(tt: &TypeTable, qt: QualType) -> bool {
+    tt.int_info(qt).is_some_and(|(_, s)| s)
+}
+
+/// Per-function lowering state.
+pub(super) struct FnLower<'a, 'f> {
+    pub prog: &'a Program,
+    pub func: &'a Func,
+    pub sources: &'a SourceMap,
+    pub files: &'a mut FileTable,
+    pub b: FunctionBuilder<'f>,
+    pub storage: Vec<Storage>,
+    pub labels: BTreeMap<LabelId, Block>,
+    pub breaks: Vec<Block>,
+    pub continues: Vec<Block>,
+}
+
+impl FnLower<'_, '_> {
+    pub fn tt(&self) -> &TypeTable {
+        &self.prog.types
+    }
+
+    /// Sets the source location of the next instructions.
+    pub fn at(&mut self, span: Span) {
+        let loc = self.files.loc(self.sources, span);
+        self.b.set_srcloc(loc);
+    }
+
+    pub fn label_block(&mut self, l: LabelId) -> Block {
+        if let Some(&b) = self.labels.get(&l) {
+            return b;
+        }
+        let b = self.b.create_block();
+        self.labels.insert(l, b);
+        b
+    }
+
+    pub fn storage(&self, l: LocalId) -> Option<Storage> {
+        self.storage.get(l.0 as usize).copied()
+    }
+}
+
+/// Whether a declared-only function is used (then it becomes an extern symbol).
+pub(super) fn is_referenced(prog: &Program, f: FuncId) -> bool {
+    prog.func(f).referenced
+}
+
+/// Lowers the body of a defined function.
+pub(super) fn lower_function(
+    prog: &Program,
+    id: FuncId,
+    sources: &SourceMap,
+    files: &mut FileTable,
+) -> Function {
+    let f = prog.func(id);
+    let tt = &prog.types;
+    let (params, ret) = match tt.func_type(f.ty) {
+        Some(ft) => (
+            ft.params.iter().map(|p| scalar_ty(tt, *p)).collect(),
+            (!tt.is_void(ft.ret)).then(|| scalar_ty(tt, ft.ret)),
+        ),
+        None => (Vec::new(), None),
+    };
+    let mut irf = Function::new(f.name.clone(), Signature::new(params, ret));
+    irf.linkage = super::linkage(f.linkage);
+    irf.section = f.section.clone().unwrap_or_else(|| ".text".to_string());
+    irf.attrs.always_inline = f.attrs.always_inline;
+    irf.attrs.noinline = f.attrs.noinline;
+    irf.attrs.inline_hint = f.attrs.inline_hint;
+    // libbpf treats every function in a non-.text section as a program entry point.
+    irf.attrs.is_program = f.section.as_deref().is_some_and(|s| s != ".text");
+    {
+        let mut b = FunctionBuilder::new(&mut irf);
+        let entry = b.create_block();
+        b.switch_to_block(entry);
+        let param_vals = b.append_block_params_for_function_params(entry);
+        b.seal_block(entry);
+        let mut fl = FnLower {
+            prog,
+            func: f,
+            sources,
+            files,
+            b,
+            storage: Vec::with_capacity(f.locals.len()),
+            labels: BTreeMap::new(),
+            breaks: Vec::new(),
+            continues: Vec::new(),
+        };
+        fl.at(f.span);
+        for l in &f.locals {
+            let st = if let Some(g) = l.static_global {
+                Storage::Global(g)
+            } else if l.addr_taken || !tt.is_scalar(l.ty) {
+                let size = tt.size_of(l.ty).unwrap_or(8).max(1);
+                let align = tt.align_of(l.ty).unwrap_or(8).clamp(1, 8);
+                Storage::Slot(fl.b.func.create_stack_slot(
+                    u32::try_from(size).unwrap_or(u32::MAX),
+                    u32::try_from(align).unwrap_or(8),
+                ))
+            } else {
+                Storage::Var(fl.b.declare_var(scalar_ty(tt, l.ty)))
+            };
+            fl.storage.push(st);
+        }
+        for (i, p) in f.params.iter().enumerate() {
+            let Some(&v) = param_vals.get(i) else {
+                continue;
+            };
+            match fl.storage(*p) {
+                Some(Storage::Var(var)) => fl.b.def_var(var, v),
+                Some(Storage::Slot(slot)) => {
+                    let addr = fl.b.stack_addr(slot, 0);
+                    fl.b.store(ir::MemFlags::default(), v, addr, 0);
+                }
+                _ => {}
+            }
+        }
+        if let Some(body) = &f.body {
+            fl.stmt(body);
+        }
+        if !fl.b.is_filled() {
+            match ret {
+                Some(t) => {
+                    let z = fl.b.iconst(t, 0);
+                    fl.b.ret(Some(z));
+                }
+                None => {
+                    fl.b.ret(None);
+                }
+            }
+        }
+        fl.b.finalize();
+    }
+    irf
+}

@@ -1,0 +1,140 @@
+//! Lowering of the typed AST ([`crate::sema::tast`]) to an [`ir::Module`].
+//!
+//! Module level (this file): globals are placed in sections as clang places them for
+//! BPF (`.data`, `.bss` when zero-initialized, `.rodata` for `const` — `const volatile`
+//! too, as libbpf's read-only globals expect —, string literals in `.rodata.str1.1`, a
+//! user `SEC(...)` wins: `.maps`, `license`...), functions get their linkage (static →
+//! local, weak, global) and section (`SEC("xdp")` marks a program), declared-only
+//! functions and variables become extern symbols (`.ksyms` ones are kfuncs/ksyms), and
+//! every function and global gets its debug type (for BTF).
+//!
+//! Invariants: output order follows declaration order (deterministic); helper
+//! constants (`GlobalKind::Helper`) produce no data — calls through them are
+//! `call_helper N`; a global's initializer bytes are exactly its size.
+
+mod data;
+pub mod debugtypes;
+mod expr;
+mod func;
+mod stmt;
+
+use crate::sema::tast::{FuncId, GlobalKind, Linkage, Program};
+use debugtypes::DebugTypeMap;
+use diag::SourceMap;
+use ir::module::{DataInit, ExternKind, ExternSym, GlobalData, Module};
+
+/// Lowers a checked program to IR.
+pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
+    let mut m = Module::new();
+    let mut dbg = DebugTypeMap::new();
+    let mut files = func::FileTable::default();
+
+    for g in &prog.globals {
+        if matches!(g.kind, GlobalKind::Helper(_)) {
+            continue;
+        }
+        let dty = dbg.get(&prog.types, &mut m.debug_types, g.ty);
+        let section = g.section.clone().unwrap_or_default();
+        if g.is_extern {
+            let kind = if section == ".ksyms" {
+                ExternKind::Ksym
+            } else {
+                ExternKind::Var
+            };
+            m.externs.push(ExternSym {
+                name: g.name.clone(),
+                kind,
+                weak: g.linkage == Linkage::Weak,
+                section,
+                debug_type: Some(dty),
+            });
+            continue;
+        }
+        let size = prog.types.size_of(g.ty).unwrap_or(0);
+        let natural = prog.types.align_of(g.ty).unwrap_or(1);
+        let align = natural.max(g.align.unwrap_or(1));
+        let (bytes, relocs) = data::global_bytes(prog, g, size);
+        let canon = prog.types.canon(g.ty);
+        // `const` arrays are const through their element type.
+        let mut constant = canon.quals.is_const;
+        let mut volatile = canon.quals.is_volatile;
+        let mut elem = g.ty;
+        while let Some(e) = prog.types.array_elem(elem) {
+            let c = prog.types.canon(e);
+            constant |= c.quals.is_const;
+            volatile |= c.quals.is_volatile;
+            elem = e;
+        }
+        let all_zero = relocs.is_empty() && bytes.iter().all(|&b| b == 0);
+        let section = match (&g.section, &g.kind) {
+            (Some(s), _) => s.clone(),
+            (None, GlobalKind::Str) => ".rodata.str1.1".to_string(),
+            (None, _) if constant => ".rodata".to_string(),
+            (None, _) if all_zero => ".bss".to_string(),
+            (None, _) => ".data".to_string(),
+        };
+        let init = if all_zero && section == ".bss" {
+            DataInit::Zero
+        } else {
+            DataInit::Bytes(bytes)
+        };
+        m.globals.push(GlobalData {
+            name: g.name.clone(),
+            section,
+            linkage: linkage(g.linkage),
+            size,
+            align: u32::try_from(align).unwrap_or(8),
+            init,
+            relocs,
+            constant,
+            volatile,
+            debug_type: if g.kind == GlobalKind::Str {
+                None
+            } else {
+                Some(dty)
+            },
+        });
+    }
+
+    for (i, f) in prog.funcs.iter().enumerate() {
+        let id = FuncId(u32::try_from(i).unwrap_or(u32::MAX));
+        if f.body.is_none() {
+            if func::is_referenced(prog, id) {
+                let section = f.section.clone().unwrap_or_default();
+                let kind = if section == ".ksyms" {
+                    ExternKind::Kfunc
+                } else {
+                    ExternKind::Func
+                };
+                let dty = dbg.get(&prog.types, &mut m.debug_types, f.ty);
+                m.externs.push(ExternSym {
+                    name: f.name.clone(),
+                    kind,
+                    weak: f.linkage == Linkage::Weak,
+                    section: String::new(),
+                    debug_type: Some(dty),
+                });
+            }
+            continue;
+        }
+        let names: Vec<String> = f
+            .params
+            .iter()
+            .map(|p| f.locals[p.0 as usize].name.clone())
+            .collect();
+        let dty = dbg.func_proto(&prog.types, &mut m.debug_types, f.ty, &names);
+        let mut irf = func::lower_function(prog, id, sources, &mut files);
+        irf.debug_type = Some(dty);
+        m.functions.push(irf);
+    }
+    m.files = files.into_files();
+    m
+}
+
+fn linkage(l: Linkage) -> ir::types::Linkage {
+    match l {
+        Linkage::Internal => ir::types::Linkage::Local,
+        Linkage::External => ir::types::Linkage::Global,
+        Linkage::Weak => ir::types::Linkage::Weak,
+    }
+}

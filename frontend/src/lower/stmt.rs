@@ -1,0 +1,215 @@
+//! Lowering of statements into blocks: structured control flow, `goto`/labels, and
+//! `switch` as a chain of compares (BPF has no indirect jumps, so no jump tables).
+//!
+//! Invariants: a block is sealed as soon as all its predecessors are known (loop
+//! headers after their back edge); label blocks, which `goto` may reach from anywhere,
+//! are sealed when the function is finished. Case ranges (`case 1 ... 5:`) compare
+//! `(x - lo) <=u (hi - lo)`.
+
+use super::func::FnLower;
+use crate::sema::tast::{Stmt, StmtKind};
+use ir::IntCC;
+
+impl FnLower<'_, '_> {
+    pub fn stmt(&mut self, s: &Stmt) {
+        self.at(s.span);
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                self.rvalue(e);
+            }
+            StmtKind::Decl(l, init) => {
+                if let Some(init) = init {
+                    self.init_local(*l, init);
+                }
+            }
+            StmtKind::Block(ss) => {
+                for s in ss {
+                    self.stmt(s);
+                }
+            }
+            StmtKind::If(c, t, e) => {
+                let tb = self.b.create_block();
+                let end = self.b.create_block();
+                let eb = if e.is_some() {
+                    self.b.create_block()
+                } else {
+                    end
+                };
+                self.cond_branch(c, tb, eb);
+                self.b.seal_block(tb);
+                self.b.switch_to_block(tb);
+                self.stmt(t);
+                self.b.jump(end, vec![]);
+                if let Some(e) = e {
+                    self.b.seal_block(eb);
+                    self.b.switch_to_block(eb);
+                    self.stmt(e);
+                    self.b.jump(end, vec![]);
+                }
+                self.b.seal_block(end);
+                self.b.switch_to_block(end);
+            }
+            StmtKind::While(c, body) => {
+                let header = self.b.create_block();
+                let bb = self.b.create_block();
+                let exit = self.b.create_block();
+                self.b.jump(header, vec![]);
+                self.b.switch_to_block(header);
+                self.cond_branch(c, bb, exit);
+                self.b.seal_block(bb);
+                self.b.switch_to_block(bb);
+                self.breaks.push(exit);
+                self.continues.push(header);
+                self.stmt(body);
+                self.breaks.pop();
+                self.continues.pop();
+                self.b.jump(header, vec![]);
+                self.b.seal_block(header);
+                self.b.seal_block(exit);
+                self.b.switch_to_block(exit);
+            }
+            StmtKind::DoWhile(body, c) => {
+                let bb = self.b.create_block();
+                let cb = self.b.create_block();
+                let exit = self.b.create_block();
+                self.b.jump(bb, vec![]);
+                self.b.switch_to_block(bb);
+                self.breaks.push(exit);
+                self.continues.push(cb);
+                self.stmt(body);
+                self.breaks.pop();
+                self.continues.pop();
+                self.b.jump(cb, vec![]);
+                self.b.seal_block(cb);
+                self.b.switch_to_block(cb);
+                self.cond_branch(c, bb, exit);
+                self.b.seal_block(bb);
+                self.b.seal_block(exit);
+                self.b.switch_to_block(exit);
+            }
+            StmtKind::For {
+                init,
+                cond,
+                step,
+                body,
+            } => {
+                for s in init {
+                    self.stmt(s);
+                }
+                let header = self.b.create_block();
+                let bb = self.b.create_block();
+                let sb = self.b.create_block();
+                let exit = self.b.create_block();
+                self.b.jump(header, vec![]);
+                self.b.switch_to_block(header);
+                match cond {
+                    Some(c) => self.cond_branch(c, bb, exit),
+                    None => {
+                        self.b.jump(bb, vec![]);
+                    }
+                }
+                self.b.seal_block(bb);
+                self.b.switch_to_block(bb);
+                self.breaks.push(exit);
+                self.continues.push(sb);
+                self.stmt(body);
+                self.breaks.pop();
+                self.continues.pop();
+                self.b.jump(sb, vec![]);
+                self.b.seal_block(sb);
+                self.b.switch_to_block(sb);
+                if let Some(st) = step {
+                    self.rvalue(st);
+                }
+                self.b.jump(header, vec![]);
+                self.b.seal_block(header);
+                self.b.seal_block(exit);
+                self.b.switch_to_block(exit);
+            }
+            StmtKind::Break => {
+                if let Some(&b) = self.breaks.last() {
+                    self.b.jump(b, vec![]);
+                }
+            }
+            StmtKind::Continue => {
+                if let Some(&b) = self.continues.last() {
+                    self.b.jump(b, vec![]);
+                }
+            }
+            StmtKind::Return(e) => {
+                let v = match e {
+                    Some(e) => {
+                        let v = self.rvalue(e);
+                        self.at(s.span);
+                        v
+                    }
+                    None => None,
+                };
+                let want = self.b.func.sig.ret;
+                let v = match (v, want) {
+                    (Some(v), Some(t)) => {
+                        let signed = e
+                            .as_ref()
+                            .is_some_and(|e| super::func::is_signed(self.tt(), e.ty));
+                        Some(self.resize(v, t, signed))
+                    }
+                    (None, Some(t)) => Some(self.b.iconst(t, 0)),
+                    (_, None) => None,
+                };
+                self.b.ret(v);
+            }
+            StmtKind::Switch {
+                cond,
+                cases,
+                default,
+                body,
+            } => {
+                let v = self.value(cond);
+                let t = self.b.func.dfg.value_type(v);
+                let exit = self.b.create_block();
+                for &(lo, hi, label) in cases {
+                    let target = self.label_block(label);
+                    let next = self.b.create_block();
+                    let c = if lo == hi {
+                        let k = self.b.iconst(t, lo as i64);
+                        self.b.icmp(IntCC::Eq, v, k)
+                    } else {
+                        let k = self.b.iconst(t, lo as i64);
+                        let d = self.b.isub(v, k);
+                        let span = self.b.iconst(t, (hi - lo) as i64);
+                        self.b.icmp(IntCC::Ule, d, span)
+                    };
+                    self.b.brif(c, target, vec![], next, vec![]);
+                    self.b.seal_block(next);
+                    self.b.switch_to_block(next);
+                }
+                let dflt = match default {
+                    Some(l) => self.label_block(*l),
+                    None => exit,
+                };
+                self.b.jump(dflt, vec![]);
+                self.breaks.push(exit);
+                // The body starts unreachable: only case labels enter it.
+                let start = self.b.create_block();
+                self.b.seal_block(start);
+                self.b.switch_to_block(start);
+                self.stmt(body);
+                self.breaks.pop();
+                self.b.jump(exit, vec![]);
+                self.b.seal_block(exit);
+                self.b.switch_to_block(exit);
+            }
+            StmtKind::Label(l, inner) => {
+                let blk = self.label_block(*l);
+                self.b.jump(blk, vec![]);
+                self.b.switch_to_block(blk);
+                self.stmt(inner);
+            }
+            StmtKind::Goto(l) => {
+                let blk = self.label_block(*l);
+                self.b.jump(blk, vec![]);
+            }
+            StmtKind::Null => {}
+        }
+    }
+}
