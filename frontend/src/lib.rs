@@ -5,3 +5,4 @@ pub mod ast;
 pub mod token;
 pub mod types;
 pub mod sema;
+pub mod lower;
