@@ -3,3 +3,5 @@
 //! One opcode table (`../shared/spec/instruction-set.rst`) drives encoding, decoding,
 //! printing and parsing in both dialects: LLVM pseudo-C and the GNU/ubpf mnemonics.
 pub mod isa;
+pub mod module;
+pub mod text;

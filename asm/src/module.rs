@@ -108,7 +108,10 @@ pub enum StmtKind {
     Leb128 { signed: bool, value: Expr },
     /// `.ascii "..."` (`zero_terminated` false) or `.asciz "..."`; the bytes are the
     /// decoded string contents, one entry per comma-separated string.
-    Ascii { strings: Vec<Vec<u8>>, zero_terminated: bool },
+    Ascii {
+        strings: Vec<Vec<u8>>,
+        zero_terminated: bool,
+    },
     /// `.zero N[, FILL]` (also `.space`).
     Zero { size: Expr, fill: u8 },
     /// Alignment: `.p2align POW[, FILL[, MAX]]` (stored as a byte count) or `.balign`.
@@ -245,11 +248,17 @@ pub enum CfiDirective {
     StartProc,
     EndProc,
     /// `.cfi_def_cfa REG, OFF`.
-    DefCfa { reg: u64, offset: i64 },
+    DefCfa {
+        reg: u64,
+        offset: i64,
+    },
     /// `.cfi_def_cfa_offset OFF`.
     DefCfaOffset(i64),
     /// `.cfi_offset REG, OFF`.
-    Offset { reg: u64, offset: i64 },
+    Offset {
+        reg: u64,
+        offset: i64,
+    },
 }
 
 /// An assembler expression (`sym + 8`, `.Ltmp1-.Lfunc_begin0`, `(1 << 3) | 2`).
@@ -318,8 +327,16 @@ impl Expr {
     pub fn sym_plus(name: impl Into<String>, addend: i64) -> Expr {
         match addend {
             0 => Expr::sym(name),
-            a if a < 0 => Expr::Bin(BinOp::Sub, Box::new(Expr::sym(name)), Box::new(Expr::Num(a.wrapping_neg()))),
-            a => Expr::Bin(BinOp::Add, Box::new(Expr::sym(name)), Box::new(Expr::Num(a))),
+            a if a < 0 => Expr::Bin(
+                BinOp::Sub,
+                Box::new(Expr::sym(name)),
+                Box::new(Expr::Num(a.wrapping_neg())),
+            ),
+            a => Expr::Bin(
+                BinOp::Add,
+                Box::new(Expr::sym(name)),
+                Box::new(Expr::Num(a)),
+            ),
         }
     }
 }
@@ -372,7 +389,10 @@ impl Module {
             && self.chunks.iter().zip(&other.chunks).all(|(a, b)| {
                 a.section == b.section
                     && a.stmts.len() == b.stmts.len()
-                    && a.stmts.iter().zip(&b.stmts).all(|(x, y)| stmt_eq(&x.kind, &y.kind))
+                    && a.stmts
+                        .iter()
+                        .zip(&b.stmts)
+                        .all(|(x, y)| stmt_eq(&x.kind, &y.kind))
             })
     }
 }
@@ -383,7 +403,9 @@ fn stmt_eq(a: &StmtKind, b: &StmtKind) -> bool {
             i1 == i2
                 && match (s1, s2) {
                     (None, None) => true,
-                    (Some(x), Some(y)) => x.role == y.role && x.name == y.name && x.addend == y.addend,
+                    (Some(x), Some(y)) => {
+                        x.role == y.role && x.name == y.name && x.addend == y.addend
+                    }
                     _ => false,
                 }
         }

@@ -1,0 +1,261 @@
+//! The `.s` text parser: source text → [`Module`] plus diagnostics.
+//!
+//! Lexical rules are llvm-mc's for BPF: `#` and `//` start a comment that runs to the end
+//! of the line, `/* ... */` is a comment (a multi-line one also ends the statement), `;`
+//! and newlines separate statements, and none of these count inside a string literal.
+//! A statement is an optional label (`name:`, several allowed), then a directive (a word
+//! starting with `.`, see [`directives`]) or an instruction, which the `isa` parser reads
+//! in either dialect (detected per statement unless one is forced).
+//!
+//! Invariants: every statement records its span in the source; every problem becomes a
+//! `Diagnostic` with an E06xx/E068x code at the exact column, and parsing goes on with
+//! the next statement so one run reports several errors. Nothing here panics on any
+//! input (see the fuzz target `fuzz/fuzz_targets/asm_text.rs`).
+
+pub mod cursor;
+mod directives;
+
+use crate::isa::{self, Dialect};
+use crate::module::{Module, Stmt, StmtKind};
+use cursor::{Cursor, CursorError, is_name_char, is_name_start};
+use diag::{Diagnostic, FileId, Span, codes};
+
+/// Parses assembly text. `dialect` forces one instruction syntax (`None`: per statement).
+pub fn parse(src: &str, file: FileId, dialect: Option<Dialect>) -> (Module, Vec<Diagnostic>) {
+    let mut p = Parser {
+        src,
+        file,
+        dialect,
+        module: Module::new(),
+        diags: Vec::new(),
+    };
+    p.run();
+    (p.module, p.diags)
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    file: FileId,
+    dialect: Option<Dialect>,
+    module: Module,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a> Parser<'a> {
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn error(&mut self, code: diag::Code, start: usize, end: usize, msg: impl Into<String>) {
+        let span = self.span(start, end.max(start + 1).min(self.src.len().max(start)));
+        self.diags
+            .push(Diagnostic::error(code, msg).with_label(span, ""));
+    }
+
+    /// Splits the source into statements and handles each.
+    fn run(&mut self) {
+        let src = self.src;
+        let b = src.as_bytes();
+        let mut i = 0;
+        let mut start = 0;
+        // Block comments inside the current statement (blanked before parsing it).
+        let mut blanks: Vec<(usize, usize)> = Vec::new();
+        while i < b.len() {
+            match b[i] {
+                b'\n' | b';' => {
+                    self.statement(start, i, &blanks);
+                    blanks.clear();
+                    i += 1;
+                    start = i;
+                }
+                b'#' => {
+                    self.statement(start, i, &blanks);
+                    blanks.clear();
+                    i = memchr_nl(b, i);
+                    start = i;
+                }
+                b'/' if b.get(i + 1) == Some(&b'/') => {
+                    self.statement(start, i, &blanks);
+                    blanks.clear();
+                    i = memchr_nl(b, i);
+                    start = i;
+                }
+                b'/' if b.get(i + 1) == Some(&b'*') => {
+                    let body = i + 2;
+                    match src.get(body..).and_then(|rest| rest.find("*/")) {
+                        Some(k) => {
+                            let end = body + k + 2;
+                            if src.get(i..end).is_some_and(|c| c.contains('\n')) {
+                                self.statement(start, i, &blanks);
+                                blanks.clear();
+                                start = end;
+                            } else {
+                                blanks.push((i, end));
+                            }
+                            i = end;
+                        }
+                        None => {
+                            self.error(
+                                codes::E_ASM_BAD_TOKEN,
+                                i,
+                                i + 2,
+                                "unterminated `/*` comment",
+                            );
+                            self.statement(start, i, &blanks);
+                            blanks.clear();
+                            i = b.len();
+                            start = i;
+                        }
+                    }
+                }
+                b'"' => {
+                    // Skip the string so `#`/`;` inside it stay text; an unterminated
+                    // string is reported by the directive that reads it.
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+                        i += if b[i] == b'\\' && i + 1 < b.len() && b[i + 1] != b'\n' {
+                            2
+                        } else {
+                            1
+                        };
+                    }
+                    if i < b.len() && b[i] == b'"' {
+                        i += 1;
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        self.statement(start, b.len(), &blanks);
+    }
+
+    /// Handles the statement `src[start..end]`, with `blanks` (block comments) removed.
+    fn statement(&mut self, start: usize, end: usize, blanks: &[(usize, usize)]) {
+        let Some(raw) = self.src.get(start..end) else {
+            return;
+        };
+        if blanks.is_empty() {
+            self.statement_text(raw, start);
+        } else {
+            let mut owned = raw.as_bytes().to_vec();
+            for &(s, e) in blanks {
+                for byte in owned.iter_mut().take(e - start).skip(s - start) {
+                    *byte = b' ';
+                }
+            }
+            let text = String::from_utf8_lossy(&owned).into_owned();
+            self.statement_text(&text, start);
+        }
+    }
+
+    /// `text` is the statement; `base` its byte offset in the source.
+    fn statement_text(&mut self, text: &str, base: usize) {
+        let b = text.as_bytes();
+        let mut i = 0;
+        loop {
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i >= b.len() {
+                return;
+            }
+            // Labels: `name:` or `"quoted name":`.
+            if let Some((name, after)) = label_at(text, i) {
+                let stmt = Stmt {
+                    kind: StmtKind::Label(name),
+                    span: self.span(base + i, base + after - 1),
+                };
+                self.module.push_stmt(stmt);
+                i = after;
+                continue;
+            }
+            break;
+        }
+        let rest = text.get(i..).unwrap_or("").trim_end();
+        let base = base + i;
+        if rest.is_empty() {
+            return;
+        }
+        let span = self.span(base, base + rest.len());
+        if rest.as_bytes()[0] == b'.' && rest.as_bytes().get(1).is_some_and(|&c| is_name_start(c)) {
+            let mut c = Cursor::new(rest);
+            let name_start = c.pos;
+            let name = c.bare_name().unwrap_or("");
+            match directives::parse(name, &mut c) {
+                Ok(directives::Outcome::Stmt(kind)) => self.module.push_stmt(Stmt { kind, span }),
+                Ok(directives::Outcome::Section(sw)) => {
+                    self.module.switch_to(sw);
+                }
+                Ok(directives::Outcome::Unknown) => self.error(
+                    codes::E_ASM_UNKNOWN_DIRECTIVE,
+                    base + name_start,
+                    base + name_start + name.len(),
+                    format!("unknown directive `{name}`"),
+                ),
+                Err(CursorError {
+                    start,
+                    end,
+                    message,
+                }) => self.error(
+                    codes::E_ASM_BAD_DIRECTIVE,
+                    base + start,
+                    base + end,
+                    format!("{name}: {message}"),
+                ),
+            }
+            return;
+        }
+        match isa::parse_insn(rest, self.dialect) {
+            Ok(p) => self.module.push_stmt(Stmt {
+                kind: StmtKind::Insn {
+                    insn: p.insn,
+                    sym: p.sym,
+                },
+                span,
+            }),
+            Err(e) => self.diags.push(e.to_diagnostic(self.file, base)),
+        }
+    }
+}
+
+fn memchr_nl(b: &[u8], from: usize) -> usize {
+    b.get(from..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
+        .map(|k| from + k)
+        .unwrap_or(b.len())
+}
+
+/// A label at `text[i..]`: its name and the index just after the `:`.
+fn label_at(text: &str, i: usize) -> Option<(String, usize)> {
+    let b = text.as_bytes();
+    let (name, mut j) = if b.get(i) == Some(&b'"') {
+        let mut c = Cursor::new(text);
+        c.pos = i;
+        let n = c.name().ok()?;
+        (n, c.pos)
+    } else {
+        if !b
+            .get(i)
+            .is_some_and(|&c| is_name_start(c) || c.is_ascii_digit())
+        {
+            return None;
+        }
+        let mut j = i + 1;
+        while b.get(j).is_some_and(|&c| is_name_char(c)) {
+            j += 1;
+        }
+        (text.get(i..j)?.to_string(), j)
+    };
+    while b.get(j).is_some_and(|&c| c == b' ' || c == b'\t') {
+        j += 1;
+    }
+    if b.get(j) == Some(&b':') {
+        // Digits-only names are GNU local labels, which BPF code does not use.
+        if name.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        Some((name, j + 1))
+    } else {
+        None
+    }
+}
