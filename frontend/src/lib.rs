@@ -2,6 +2,8 @@
 //! checks and lowering to ebpfc IR.
 
 pub mod ast;
+pub mod lexer;
+pub mod preprocess;
 pub mod token;
 pub mod types;
 pub mod sema;

@@ -11,8 +11,6 @@ use logos::Logos;
 /// the preprocessor only, which tracks lines through spans.
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[logos(skip r"[ \t\r\f\v]+")]
-#[logos(skip(r"//[^\n]*", allow_greedy = true))]
-#[logos(skip r"/\*([^*]|\*+[^*/])*\*+/")]
 pub enum Tok {
     // Keywords (C17 6.4.1 plus the GNU spellings clang accepts).
     #[token("auto")]
@@ -183,7 +181,12 @@ pub enum Tok {
     Tilde,
     #[token("!")]
     Bang,
+    /// `/`. Comments are skipped by callbacks on their openers (a loop, not a regex:
+    /// the generated regex code recurses per character in debug builds and overflows
+    /// the stack on the long comments of kernel headers).
     #[token("/")]
+    #[token("/*", block_comment)]
+    #[token("//", line_comment)]
     Slash,
     #[token("%")]
     Percent,
@@ -251,8 +254,46 @@ pub enum Tok {
     #[token("\n")]
     Newline,
     /// A backslash-newline line continuation (the preprocessor joins lines through it).
-    #[token("\\\n")]
+    #[regex(r"\\[ \t]*\r?\n")]
     LineContinuation,
+}
+
+/// Skips the rest of a `/* ... */` comment; an unterminated one is an error token that
+/// runs to the end of the input.
+fn block_comment(lex: &mut logos::Lexer<Tok>) -> Result<logos::Skip, ()> {
+    match lex.remainder().find("*/") {
+        Some(end) => {
+            lex.bump(end + 2);
+            Ok(logos::Skip)
+        }
+        None => {
+            lex.bump(lex.remainder().len());
+            Err(())
+        }
+    }
+}
+
+/// Skips the rest of a `//` comment, which a backslash-newline continues (C17 5.1.1.2
+/// phase 2 runs before comments are removed).
+fn line_comment(lex: &mut logos::Lexer<Tok>) -> logos::Skip {
+    let rest = lex.remainder().as_bytes();
+    let mut i = 0;
+    while i < rest.len() {
+        if rest[i] == b'\n' {
+            let mut j = i;
+            while j > 0 && matches!(rest[j - 1], b' ' | b'\t' | b'\r') {
+                j -= 1;
+            }
+            if j > 0 && rest[j - 1] == b'\\' {
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        i += 1;
+    }
+    lex.bump(i);
+    logos::Skip
 }
 
 /// A token with its place in the source. After preprocessing, `span` is where the token

@@ -1,0 +1,489 @@
+//! The C preprocessor (C17 5.1.1.2 phases 3-4 and 6.10), as clang runs it for
+//! `-target bpf`: directives, conditional inclusion, `#include` search, and macro
+//! expansion, producing the token stream the parser reads.
+//!
+//! Structure: this file drives a stack of open files and reads tokens one at a time
+//! (`next_raw`), executing directives as it meets them at line starts (so directives
+//! also work inside macro arguments, as in clang); `macros.rs` expands macros on top of
+//! that reader; `directive.rs` executes directives; `expr.rs` evaluates `#if`;
+//! `include.rs` finds headers; `predefined.rs` is the table of predefined macros;
+//! `print.rs` prints `-E` output.
+//!
+//! Invariants:
+//! - Output tokens carry no `Hash`/`HashHash`-as-operator, `Newline` or
+//!   `LineContinuation`; identifiers spelled as keywords are keyword `Tok`s (the lexer
+//!   already lexes them so, and `##` re-lexes its result).
+//! - `span` is the spelling location; `expansion` the outermost macro invocation.
+//! - Bad input never panics; every problem is a located `Diagnostic`.
+//! - Output is deterministic: no hash-map iteration reaches it; `__DATE__`/`__TIME__`
+//!   are fixed (`"Jan  1 1970"`, `"00:00:00"`) so that builds are reproducible.
+
+mod directive;
+mod expr;
+mod include;
+mod macros;
+pub mod predefined;
+mod print;
+
+pub use include::BUILTIN_HEADERS;
+pub use print::print_preprocessed;
+
+use crate::lexer::{self, RawTok};
+use crate::token::{Tok, Token};
+use diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
+use include::SearchDir;
+use macros::{HideSets, Macro};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// What the command line tells the preprocessor (clang's `-I`, `-isystem`, `-D`, `-U`,
+/// `-mcpu`, `-target bpfeb`).
+#[derive(Clone, Debug)]
+pub struct PpOptions {
+    /// `-I` directories, searched for `"..."` (after the includer's directory) and `<...>`.
+    pub include_dirs: Vec<PathBuf>,
+    /// `-isystem` directories, searched after `-I`. The default system directories
+    /// (`/usr/local/include`, ebpfc's built-in headers, `/usr/include`) always follow.
+    pub system_dirs: Vec<PathBuf>,
+    /// `-D NAME` (`None`: defined as `1`) and `-D NAME=VALUE`, applied in order after the
+    /// predefined macros.
+    pub defines: Vec<(String, Option<String>)>,
+    /// `-U NAME`, applied after every `-D`.
+    pub undefs: Vec<String>,
+    /// `-mcpu=vN`, 1..=4: sets `__BPF_CPU_VERSION__` and the `__BPF_FEATURE_*` macros.
+    pub cpu: u8,
+    /// `-target bpfeb`.
+    pub big_endian: bool,
+}
+
+impl Default for PpOptions {
+    /// clang's defaults: `-mcpu=v1` (clang-19's `generic`), little endian.
+    fn default() -> Self {
+        PpOptions {
+            include_dirs: Vec::new(),
+            system_dirs: Vec::new(),
+            defines: Vec::new(),
+            undefs: Vec::new(),
+            cpu: 1,
+            big_endian: false,
+        }
+    }
+}
+
+/// Preprocesses `main` (already in `sources`); headers it includes are added to
+/// `sources`. Returns the expanded tokens and every diagnostic (errors and warnings).
+pub fn preprocess(
+    main: FileId,
+    opts: &PpOptions,
+    sources: &mut SourceMap,
+) -> (Vec<Token>, Diagnostics) {
+    let mut pp = Pp::new(opts, sources);
+    pp.load_predefined();
+    let dir = pp
+        .sources
+        .get(main)
+        .map(|f| include::parent_dir(&f.name))
+        .unwrap_or(SearchDir::Path(PathBuf::new()));
+    pp.push_file(main, dir, None);
+    let mut out = Vec::new();
+    while let Some(t) = pp.expand_next() {
+        if &*t.text == "_Pragma" && pp.pragma_operator() {
+            continue;
+        }
+        out.push(Token {
+            tok: t.tok,
+            text: t.text,
+            span: t.span,
+            expansion: t.expansion,
+        });
+    }
+    (out, pp.diags)
+}
+
+/// A token inside the preprocessor: a `Token` plus what expansion needs.
+#[derive(Clone, Debug)]
+pub(crate) struct PTok {
+    pub tok: Tok,
+    pub text: Arc<str>,
+    pub span: Span,
+    pub expansion: Option<Span>,
+    /// First token of its line in its file (only file tokens can start directives).
+    pub bol: bool,
+    /// Whitespace precedes it (matters for `#` stringizing and `-E` spacing).
+    pub space: bool,
+    /// Interned hide set (the macros this token must not expand again: C17 6.10.3.4p2).
+    pub hide: u32,
+    /// A `##` operator of a macro body (not a `##` token passed as an argument).
+    pub paste_op: bool,
+    /// A placemarker (C17 6.10.3.3p2): an empty argument next to `##`.
+    pub placemarker: bool,
+}
+
+impl PTok {
+    /// Identifiers and keywords: both can name macros and parameters.
+    pub fn is_identlike(&self) -> bool {
+        match self.tok {
+            Tok::Ident => true,
+            Tok::CharLit | Tok::StrLit | Tok::IntLit | Tok::FloatLit => false,
+            _ => self
+                .text
+                .as_bytes()
+                .first()
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_'),
+        }
+    }
+
+    /// The location to report: the macro use, or the spelling.
+    pub fn report_span(&self) -> Span {
+        self.expansion.unwrap_or(self.span)
+    }
+}
+
+/// One `#if` group being read.
+#[derive(Clone, Debug)]
+struct Cond {
+    span: Span,
+    /// Some branch of this `#if` chain was taken already.
+    taken: bool,
+    seen_else: bool,
+}
+
+/// One file being read.
+struct FileCtx {
+    id: FileId,
+    toks: Rc<Vec<RawTok>>,
+    pos: usize,
+    conds: Vec<Cond>,
+    /// Where `"..."` includes from this file look first.
+    dir: SearchDir,
+    /// Index in the search list where this file was found (for `#include_next`).
+    found_idx: Option<usize>,
+    /// `#line`: presumed line = physical line + `line_delta`.
+    line_delta: i64,
+    presumed_name: Option<Arc<str>>,
+}
+
+pub(crate) struct Pp<'a> {
+    opts: &'a PpOptions,
+    sources: &'a mut SourceMap,
+    diags: Diagnostics,
+    files: Vec<FileCtx>,
+    /// Tokens to read before the current file, top of the stack first.
+    pending: Vec<PTok>,
+    /// Reading only `pending` (expanding a macro argument or a directive line).
+    isolated: bool,
+    /// Evaluating an `#if`: `defined` and `__has_*` are operators.
+    in_if: bool,
+    macros: HashMap<Arc<str>, Rc<Macro>>,
+    macro_ids: HashMap<Arc<str>, u32>,
+    hidesets: HideSets,
+    texts: HashSet<Arc<str>>,
+    lexed: HashMap<FileId, Rc<Vec<RawTok>>>,
+    /// Files by path (or built-in name), so a file is read and lexed once.
+    file_ids: HashMap<PathBuf, FileId>,
+    once: HashSet<FileId>,
+    guards: HashMap<FileId, Option<Arc<str>>>,
+    search: Vec<SearchDir>,
+    counter: u64,
+    main_name: Arc<str>,
+}
+
+impl<'a> Pp<'a> {
+    fn new(opts: &'a PpOptions, sources: &'a mut SourceMap) -> Self {
+        let mut search: Vec<SearchDir> = Vec::new();
+        search.extend(opts.include_dirs.iter().cloned().map(SearchDir::Path));
+        search.extend(opts.system_dirs.iter().cloned().map(SearchDir::Path));
+        search.push(SearchDir::Path(PathBuf::from("/usr/local/include")));
+        search.push(SearchDir::Builtin);
+        search.push(SearchDir::Path(PathBuf::from("/usr/include")));
+        Pp {
+            opts,
+            sources,
+            diags: Diagnostics::new(),
+            files: Vec::new(),
+            pending: Vec::new(),
+            isolated: false,
+            in_if: false,
+            macros: HashMap::new(),
+            macro_ids: HashMap::new(),
+            hidesets: HideSets::new(),
+            texts: HashSet::new(),
+            lexed: HashMap::new(),
+            file_ids: HashMap::new(),
+            once: HashSet::new(),
+            guards: HashMap::new(),
+            search,
+            counter: 0,
+            main_name: Arc::from(""),
+        }
+    }
+
+    /// Defines the predefined macros, then `-D`, then `-U`, by preprocessing a
+    /// `<built-in>` file of directives (so they have a location, as in clang).
+    fn load_predefined(&mut self) {
+        let mut text = String::new();
+        for (name, value) in predefined::COMMON {
+            text.push_str(&format!("#define {name} {value}\n"));
+        }
+        for (name, value) in predefined::cpu_and_endian(self.opts.cpu, self.opts.big_endian) {
+            text.push_str(&format!("#define {name} {value}\n"));
+        }
+        for (name, value) in &self.opts.defines {
+            // Like clang, `-D X=a\nb` keeps only the first line.
+            let value = value.as_deref().unwrap_or("1");
+            let value = value.lines().next().unwrap_or("");
+            text.push_str(&format!("#define {name} {value}\n"));
+        }
+        for name in &self.opts.undefs {
+            text.push_str(&format!("#undef {name}\n"));
+        }
+        for b in macros::BUILTIN_NAMES {
+            self.macros
+                .insert(Arc::from(*b), Rc::new(Macro::builtin(b)));
+        }
+        let id = self.sources.add("<built-in>", text);
+        self.push_file(id, SearchDir::Builtin, None);
+        while self.next_raw().is_some() {}
+    }
+
+    /// Opens `id` for reading on top of the file stack.
+    fn push_file(&mut self, id: FileId, dir: SearchDir, found_idx: Option<usize>) {
+        let toks = match self.lexed.get(&id) {
+            Some(t) => t.clone(),
+            None => {
+                let text = self
+                    .sources
+                    .get(id)
+                    .map(|f| f.text.clone())
+                    .unwrap_or_default();
+                let t = Rc::new(lexer::lex(&text));
+                self.lexed.insert(id, t.clone());
+                t
+            }
+        };
+        if self.files.is_empty() || self.main_name.is_empty() {
+            if let Some(f) = self.sources.get(id) {
+                if f.name != "<built-in>" {
+                    self.main_name = Arc::from(f.name.as_str());
+                }
+            }
+        }
+        self.files.push(FileCtx {
+            id,
+            toks,
+            pos: 0,
+            conds: Vec::new(),
+            dir,
+            found_idx,
+            line_delta: 0,
+            presumed_name: None,
+        });
+    }
+
+    /// Closes the current file, reporting its unterminated conditionals.
+    fn end_of_file(&mut self) {
+        if let Some(f) = self.files.pop() {
+            for c in f.conds.iter().rev() {
+                self.diags.push(
+                    Diagnostic::error(
+                        diag::codes::E_PP_UNTERMINATED_IF,
+                        "unterminated conditional directive",
+                    )
+                    .with_label(c.span, "this #if has no matching #endif"),
+                );
+            }
+        }
+    }
+
+    /// The shared copy of a token's text.
+    fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.texts.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.texts.insert(a.clone());
+        a
+    }
+
+    /// Turns a raw token of file `file` into a `PTok` (None for a bad token).
+    fn make_tok(&mut self, file: FileId, raw: RawTok) -> Result<PTok, Diagnostic> {
+        let text_rc = self
+            .sources
+            .get(file)
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
+        let spelling = text_rc
+            .get(raw.start as usize..raw.end as usize)
+            .unwrap_or("");
+        let span = Span::new(file, raw.start as usize, raw.end as usize);
+        match raw.kind {
+            Ok(tok) => Ok(PTok {
+                tok,
+                text: self.intern(spelling),
+                span,
+                expansion: None,
+                bol: raw.bol,
+                space: raw.space,
+                hide: 0,
+                paste_op: false,
+                placemarker: false,
+            }),
+            Err(kind) => Err(lexer::bad_token_diagnostic(kind, span, spelling)),
+        }
+    }
+
+    /// The next token before macro expansion: from `pending`, else from the current
+    /// file, executing directives and skipping false groups on the way.
+    fn next_raw(&mut self) -> Option<PTok> {
+        if let Some(t) = self.pending.pop() {
+            return Some(t);
+        }
+        if self.isolated {
+            return None;
+        }
+        loop {
+            let f = self.files.last_mut()?;
+            let Some(&raw) = f.toks.get(f.pos) else {
+                self.end_of_file();
+                continue;
+            };
+            if raw.bol && raw.kind == Ok(Tok::Hash) {
+                self.directive();
+                continue;
+            }
+            f.pos += 1;
+            let id = f.id;
+            match self.make_tok(id, raw) {
+                Ok(t) => return Some(t),
+                Err(d) => self.diags.push(d),
+            }
+        }
+    }
+
+    /// True if the next token is `(` (a function-like macro's name is followed by its
+    /// arguments). Does not cross a directive line or the end of the current file.
+    fn next_is_lparen(&mut self) -> bool {
+        if let Some(t) = self.pending.last() {
+            return t.tok == Tok::LParen;
+        }
+        if self.isolated {
+            return false;
+        }
+        match self.files.last() {
+            Some(f) => matches!(
+                f.toks.get(f.pos),
+                Some(r) if r.kind == Ok(Tok::LParen) && !(r.bol && r.kind == Ok(Tok::Hash))
+            ),
+            None => false,
+        }
+    }
+
+    /// The tokens of the rest of the current directive line.
+    fn rest_of_line(&mut self) -> (Vec<PTok>, Vec<Diagnostic>) {
+        let mut out = Vec::new();
+        let mut bad = Vec::new();
+        loop {
+            let Some(f) = self.files.last_mut() else {
+                break;
+            };
+            let Some(&raw) = f.toks.get(f.pos) else {
+                break;
+            };
+            if raw.bol {
+                break;
+            }
+            f.pos += 1;
+            let id = f.id;
+            match self.make_tok(id, raw) {
+                Ok(t) => out.push(t),
+                Err(d) => bad.push(d),
+            }
+        }
+        (out, bad)
+    }
+
+    /// Expands `toks` completely on their own (a macro argument, a directive line).
+    fn expand_list(&mut self, mut toks: Vec<PTok>) -> Vec<PTok> {
+        toks.reverse();
+        let saved_pending = std::mem::replace(&mut self.pending, toks);
+        let saved_isolated = std::mem::replace(&mut self.isolated, true);
+        let mut out = Vec::new();
+        while let Some(t) = self.expand_next() {
+            out.push(t);
+        }
+        self.pending = saved_pending;
+        self.isolated = saved_isolated;
+        out
+    }
+
+    /// `_Pragma ( string-literal )` (C17 6.10.9): consumed and dropped, except
+    /// `_Pragma("once")`. Returns false (keep the token) if no `(` follows.
+    fn pragma_operator(&mut self) -> bool {
+        if !self.next_is_lparen() {
+            return false;
+        }
+        let mut depth = 0usize;
+        let mut body: Option<PTok> = None;
+        while let Some(t) = self.expand_next() {
+            match t.tok {
+                Tok::LParen => depth += 1,
+                Tok::RParen => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Tok::StrLit if body.is_none() => body = Some(t),
+                _ => {}
+            }
+        }
+        if let Some(b) = body {
+            let inner = b.text.trim_start_matches(['L', 'u', '8', 'U']);
+            if inner.trim_matches('"').trim() == "once" {
+                self.pragma_once();
+            }
+        }
+        true
+    }
+
+    fn pragma_once(&mut self) {
+        if let Some(f) = self.files.last() {
+            self.once.insert(f.id);
+        }
+    }
+
+    /// The presumed (`#line`-adjusted) line of a span, for `__LINE__`.
+    fn presumed_line(&self, span: Span) -> i64 {
+        let line = self
+            .sources
+            .get(span.file)
+            .map(|f| f.line_col(span.start).0)
+            .unwrap_or(0);
+        let delta = self
+            .files
+            .iter()
+            .rev()
+            .find(|f| f.id == span.file)
+            .map(|f| f.line_delta)
+            .unwrap_or(0);
+        i64::from(line) + delta
+    }
+
+    /// The presumed name of the file of a span, for `__FILE__`.
+    fn presumed_file(&self, span: Span) -> String {
+        if let Some(f) = self.files.iter().rev().find(|f| f.id == span.file) {
+            if let Some(n) = &f.presumed_name {
+                return n.to_string();
+            }
+        }
+        self.sources
+            .get(span.file)
+            .map(|f| f.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,96 @@
+//! `-E` output: the preprocessed tokens as text, laid out like clang's: `# N "file"`
+//! line markers, each token on the line of its report location (the macro use for
+//! expanded tokens), the first token of a line indented to its column, and single
+//! spaces where the source had whitespace.
+//!
+//! Invariants: re-lexing the output gives the same token sequence (a space is forced
+//! between two tokens that would otherwise lex as one, e.g. `-` `-`); gaps of up to 8
+//! lines are printed as blank lines, longer ones as a line marker (as clang does).
+
+use crate::lexer;
+use crate::token::Token;
+use diag::{FileId, SourceMap};
+
+/// Prints tokens as `-E` output.
+pub fn print_preprocessed(tokens: &[Token], sources: &SourceMap) -> String {
+    let mut out = String::new();
+    let mut cur_file: Option<FileId> = None;
+    let mut cur_line: u32 = 0;
+    let mut prev: Option<&Token> = None;
+    // The first line marker names the file of the first token (the main file, unless
+    // it starts with an #include), or the map's first file when there are no tokens.
+    let first = tokens
+        .first()
+        .map(|t| t.report_span().file)
+        .unwrap_or(FileId(0));
+    if let Some(f) = sources.get(first) {
+        out.push_str(&format!("# 1 \"{}\"\n", escape(&f.name)));
+        cur_file = Some(first);
+        cur_line = 1;
+    }
+    for t in tokens {
+        let at = t.report_span();
+        let Some(file) = sources.get(at.file) else {
+            continue;
+        };
+        let (line, col) = file.line_col(at.start);
+        let new_line = if cur_file != Some(at.file) {
+            out.push_str(&format!("\n# {line} \"{}\"\n", escape(&file.name)));
+            cur_file = Some(at.file);
+            cur_line = line;
+            true
+        } else if line > cur_line {
+            let gap = line - cur_line;
+            if gap > 8 {
+                out.push_str(&format!("\n# {line} \"{}\"\n", escape(&file.name)));
+            } else {
+                for _ in 0..gap {
+                    out.push('\n');
+                }
+            }
+            cur_line = line;
+            true
+        } else {
+            prev.is_none()
+        };
+        if new_line {
+            for _ in 1..col {
+                out.push(' ');
+            }
+        } else if let Some(p) = prev {
+            if needs_space(p, t) {
+                out.push(' ');
+            }
+        }
+        out.push_str(&t.text);
+        prev = Some(t);
+    }
+    out.push('\n');
+    out
+}
+
+/// Whether to print a space between two tokens on one line.
+fn needs_space(a: &Token, b: &Token) -> bool {
+    let adjacent = a.span.file == b.span.file && a.span.end == b.span.start;
+    let expansion_start = b.expansion.is_some() && b.expansion != a.expansion;
+    let spaced = if expansion_start {
+        let e = b.report_span();
+        !(a.report_span().file == e.file && a.report_span().end == e.start)
+    } else {
+        !adjacent
+    };
+    spaced || would_merge(a, b)
+}
+
+/// True if printing `a` right before `b` would lex as different tokens.
+fn would_merge(a: &Token, b: &Token) -> bool {
+    let joined = format!("{}{}", a.text, b.text);
+    match lexer::lex(&joined).first() {
+        Some(first) => first.end as usize != a.text.len() || first.kind != Ok(a.tok),
+        None => false,
+    }
+}
+
+fn escape(name: &str) -> String {
+    name.replace('\\', "\\\\").replace('"', "\\\"")
+}

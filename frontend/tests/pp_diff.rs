@@ -1,0 +1,211 @@
+//! Differential test: our `-E` token stream against `clang-19 -target bpf -E -P` on the
+//! test inputs in `tests/pp/` and on the real headers BPF programs include (libbpf's
+//! `bpf_helpers.h` family, kernel uapi headers). Token spellings are compared in order,
+//! whitespace ignored; `#pragma` lines of clang's output are dropped (ours drops
+//! pragmas). Skips, printing why, without clang-19 or the headers.
+
+use diag::SourceMap;
+use frontend::lexer;
+use frontend::preprocess::{PpOptions, preprocess};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn clang() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join("clang-19"))
+        .find(|p| p.is_file())
+}
+
+/// Token spellings of clang's `-E -P` output for `file`.
+fn clang_tokens(clang: &Path, file: &Path, extra: &[&str]) -> Result<Vec<String>, String> {
+    let out = Command::new(clang)
+        .args(["-target", "bpf", "-mcpu=v3", "-E", "-P"])
+        .args(extra)
+        .arg(file)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("#pragma"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    Ok(lexer::lex(&kept)
+        .iter()
+        .map(|t| {
+            kept.get(t.start as usize..t.end as usize)
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect())
+}
+
+/// Token spellings of our preprocessing of `file`, or the rendered errors.
+fn our_tokens(file: &Path, include_dirs: &[&str]) -> Result<Vec<String>, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+    let mut map = SourceMap::new();
+    let id = map.add(file.display().to_string(), text);
+    let opts = PpOptions {
+        include_dirs: include_dirs.iter().map(PathBuf::from).collect(),
+        cpu: 3,
+        ..PpOptions::default()
+    };
+    let (toks, diags) = preprocess(id, &opts, &mut map);
+    let errors: Vec<_> = diags
+        .items
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        return Err(diag::render_all(&map, &errors));
+    }
+    Ok(toks.iter().map(|t| t.text.to_string()).collect())
+}
+
+/// Compares the two streams; on mismatch returns a window around the first difference.
+fn compare(name: &str, ours: &[String], theirs: &[String]) -> Result<(), String> {
+    let first_diff = ours.iter().zip(theirs).position(|(a, b)| a != b);
+    let at = match first_diff {
+        Some(i) => i,
+        None if ours.len() == theirs.len() => return Ok(()),
+        None => ours.len().min(theirs.len()),
+    };
+    let lo = at.saturating_sub(12);
+    let window = |v: &[String]| v.get(lo..(at + 12).min(v.len())).unwrap_or(&[]).join(" ");
+    Err(format!(
+        "{name}: token {at} differs (ours {} tokens, clang {})\n ours:  {}\n clang: {}",
+        ours.len(),
+        theirs.len(),
+        window(ours),
+        window(theirs)
+    ))
+}
+
+fn run_case(clang: &Path, name: &str, file: &Path, include_dirs: &[&str]) -> Result<(), String> {
+    let extra: Vec<String> = include_dirs.iter().map(|d| format!("-I{d}")).collect();
+    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+    let theirs =
+        clang_tokens(clang, file, &extra).map_err(|e| format!("{name}: clang failed: {e}"))?;
+    let ours = our_tokens(file, include_dirs).map_err(|e| format!("{name}: we failed:\n{e}"))?;
+    compare(name, &ours, &theirs)
+}
+
+#[test]
+fn test_inputs_match_clang() {
+    let Some(clang) = clang() else {
+        println!("SKIP test_inputs_match_clang: clang-19 is not installed");
+        return;
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pp");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.retain(|p| {
+        p.extension().is_some_and(|e| e == "c") && !p.to_string_lossy().contains("err_")
+    });
+    files.sort();
+    let mut failures = Vec::new();
+    for f in &files {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Err(e) = run_case(&clang, &name, f, &[]) {
+            failures.push(e);
+        }
+    }
+    println!(
+        "{} of {} test inputs match clang-19 -E",
+        files.len() - failures.len(),
+        files.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn real_headers_match_clang() {
+    let Some(clang) = clang() else {
+        println!("SKIP real_headers_match_clang: clang-19 is not installed");
+        return;
+    };
+    let headers: &[(&str, &str, &[&str])] = &[
+        (
+            "bpf_helpers",
+            "#include <linux/types.h>\n#include <bpf/bpf_helpers.h>\n",
+            &["/usr/include/x86_64-linux-gnu"],
+        ),
+        (
+            "bpf_endian",
+            "#include <linux/types.h>\n#include <bpf/bpf_endian.h>\n",
+            &["/usr/include/x86_64-linux-gnu"],
+        ),
+        (
+            "bpf_tracing",
+            "#include <linux/types.h>\n#include <linux/ptrace.h>\n#include <bpf/bpf_helpers.h>\n#include <bpf/bpf_tracing.h>\n",
+            &["/usr/include/x86_64-linux-gnu"],
+        ),
+        (
+            "bpf_core_read",
+            "#include <linux/types.h>\n#include <bpf/bpf_helpers.h>\n#include <bpf/bpf_core_read.h>\n",
+            &["/usr/include/x86_64-linux-gnu"],
+        ),
+        (
+            "linux_bpf",
+            "#include <linux/bpf.h>\n",
+            &["/usr/include/x86_64-linux-gnu"],
+        ),
+        (
+            "if_ether",
+            "#include <linux/if_ether.h>\n",
+            &["/usr/include/x86_64-linux-gnu"],
+        ),
+        (
+            "ip",
+            "#include <linux/ip.h>\n",
+            &["/usr/include/x86_64-linux-gnu"],
+        ),
+        (
+            "pkt_cls",
+            "#include <linux/pkt_cls.h>\n",
+            &["/usr/include/x86_64-linux-gnu"],
+        ),
+        (
+            "types",
+            "#include <linux/types.h>\n",
+            &["/usr/include/x86_64-linux-gnu"],
+        ),
+    ];
+    let tmp = std::env::temp_dir().join(format!("ebpfc-pp-diff-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&tmp);
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for (name, text, dirs) in headers {
+        if !Path::new("/usr/include/bpf/bpf_helpers.h").is_file()
+            || !Path::new("/usr/include/linux/bpf.h").is_file()
+        {
+            println!(
+                "SKIP real_headers_match_clang: libbpf-dev / linux uapi headers not installed"
+            );
+            return;
+        }
+        let file = tmp.join(format!("{name}.c"));
+        if std::fs::write(&file, text).is_err() {
+            continue;
+        }
+        ran += 1;
+        if let Err(e) = run_case(&clang, name, &file, dirs) {
+            failures.push(e);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    println!(
+        "{} of {ran} header sets match clang-19 -E",
+        ran - failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
