@@ -50,6 +50,7 @@ pub mod opcodes;
 pub mod passes;
 pub mod text;
 pub mod types;
+pub mod verifier;
 
 pub use builder::FunctionBuilder;
 pub use debuginfo::{DebugFile, DebugType, DebugTypes, Member, Param};
@@ -59,5 +60,7 @@ pub use function::{Function, MAX_PARAMS, Signature, StackSlotData};
 pub use instructions::{BlockCall, InstData};
 pub use module::{DataInit, DataReloc, ExternKind, ExternSym, GlobalData, Module};
 pub use opcodes::{Format, Opcode, ResultRule};
+pub use text::parser::{parse_function, parse_module};
 pub use text::write::{function_to_string, module_to_string};
 pub use types::{AtomicOp, Ext, FuncAttrs, IntCC, Linkage, MemFlags, SourceLoc, Type};
+pub use verifier::{verify_function, verify_module};

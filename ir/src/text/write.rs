@@ -469,7 +469,13 @@ fn write_inst(w: &mut impl Write, f: &Function, inst: Inst) -> fmt::Result {
             offset,
             arg,
         } => {
-            write!(w, "atomic_rmw.{}{suffix}", aop.name())?;
+            // The type comes from the operand, so a result-less (non-fetch) form prints too.
+            let ty = if f.dfg.value_is_valid(*arg) {
+                f.dfg.value_type(v(*arg))
+            } else {
+                crate::types::Type::I64
+            };
+            write!(w, "atomic_rmw.{}.{ty}", aop.name())?;
             if *fetch {
                 write!(w, " fetch")?;
             }
