@@ -1,2 +1,293 @@
 //! From IR to an asm module: instruction selection, register allocation (regalloc2),
 //! frame layout, BTF and .BTF.ext, emission.
+//!
+//! The pipeline, per function: [`frame::Frame::layout`] (IR stack slots) →
+//! [`isel::select`] (VCode over virtual registers) → [`regalloc::allocate`] (regalloc2)
+//! → frame check (≤ 512 bytes) → [`finalize::finalize`] (physical registers, moves,
+//! block layout). Then [`emit`] writes every function and global into one
+//! `asm::Module`, and [`btf`] adds `.BTF` / `.BTF.ext`. The driver prints that module
+//! for `-S` and assembles it for `-c`: one path.
+//!
+//! Invariants: output depends only on the IR (no hash-map iteration reaches it); errors
+//! are `diag` diagnostics with E05xx codes, never panics.
+
+pub mod btf;
+pub mod emit;
+pub mod encode;
+pub mod finalize;
+pub mod frame;
+pub mod isel;
+pub mod regalloc;
+pub mod vcode;
+
+use asm::isa::CpuVersion;
+use asm::module::Expr;
+use diag::{Diagnostic, Diagnostics, codes};
+use linker::object::Endian;
+
+use crate::emit::{Emitter, FuncCode};
+use crate::frame::{Frame, MAX_FRAME_BYTES};
+
+/// Code generation options (the driver maps `-mcpu`, `-g`, `-target bpfeb` to them).
+#[derive(Clone, Copy, Debug)]
+pub struct CodegenOptions {
+    pub cpu: CpuVersion,
+    /// `-g`: line_info in `.BTF.ext` (func_info and BTF types are always emitted: libbpf
+    /// needs BTF for `.maps` and for subprograms).
+    pub debug_info: bool,
+    pub big_endian: bool,
+}
+
+impl Default for CodegenOptions {
+    fn default() -> Self {
+        CodegenOptions {
+            cpu: CpuVersion::V3,
+            debug_info: false,
+            big_endian: false,
+        }
+    }
+}
+
+/// Compiles one function to its final instruction list.
+pub fn compile_function(
+    f: &ir::Function,
+    opts: &CodegenOptions,
+) -> Result<FuncCode, Vec<Diagnostic>> {
+    let slots: Vec<(u32, u32)> = f.stack_slots.values().map(|s| (s.size, s.align)).collect();
+    let mut frame = Frame::layout(&slots);
+    let target = isel::Target {
+        cpu: opts.cpu,
+        big_endian: opts.big_endian,
+    };
+    let code = isel::select(f, target, &frame)?;
+    let alloc = regalloc::allocate(&code).map_err(|e| {
+        vec![Diagnostic::error(
+            codes::E_REGALLOC,
+            format!("in function `{}`: register allocation failed: {e}", f.name),
+        )]
+    })?;
+    frame.spill_slots = alloc.num_spill_slots;
+    if frame.total_bytes() > u64::from(MAX_FRAME_BYTES) {
+        return Err(vec![
+            Diagnostic::error(
+                codes::E_FRAME_TOO_LARGE,
+                format!(
+                    "function `{}` needs a {}-byte stack frame; BPF allows {MAX_FRAME_BYTES}",
+                    f.name,
+                    frame.total_bytes()
+                ),
+            )
+            .with_note(format!(
+                "{} bytes of local variables, {} bytes of spilled registers",
+                frame.slots_bytes,
+                8 * frame.spill_slots
+            )),
+        ]);
+    }
+    let items = finalize::finalize(&code, &alloc, &frame, opts.cpu).map_err(|e| {
+        vec![Diagnostic::error(
+            codes::E_REGALLOC,
+            format!("in function `{}`: {e}", f.name),
+        )]
+    })?;
+    Ok(FuncCode {
+        name: f.name.clone(),
+        section: f.section.clone(),
+        linkage: f.linkage,
+        items,
+    })
+}
+
+/// The section a global lands in (zero-initialized data without a section goes to .bss).
+fn data_section(g: &ir::GlobalData) -> String {
+    if g.section.is_empty() {
+        if matches!(g.init, ir::DataInit::Zero) {
+            ".bss".into()
+        } else {
+            ".data".into()
+        }
+    } else {
+        g.section.clone()
+    }
+}
+
+/// Compiles a whole module into an asm module.
+pub fn compile_module(
+    m: &ir::Module,
+    opts: &CodegenOptions,
+) -> Result<asm::module::Module, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let mut funcs = Vec::new();
+    for f in &m.functions {
+        match compile_function(f, opts) {
+            Ok(fc) => funcs.push(fc),
+            Err(es) => es.into_iter().for_each(|d| diags.push(d)),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let mut e = Emitter::new(opts.debug_info);
+    if let Some(file) = m.files.first() {
+        let base = file.name.rsplit('/').next().unwrap_or(&file.name);
+        e.file(base);
+    }
+    for (i, fc) in funcs.iter().enumerate() {
+        e.function(i, fc);
+    }
+    // Data, laid out per section in module order (offsets for DATASEC).
+    let mut sec_used: Vec<(String, u64)> = Vec::new();
+    let mut placed = Vec::new();
+    for g in &m.globals {
+        let sec = data_section(g);
+        let pos = match sec_used.iter().position(|(n, _)| *n == sec) {
+            Some(p) => p,
+            None => {
+                sec_used.push((sec.clone(), 0));
+                sec_used.len() - 1
+            }
+        };
+        let align = u64::from(g.align.max(1));
+        let off = sec_used[pos].1.div_ceil(align) * align;
+        sec_used[pos].1 = off + g.size;
+        placed.push(btf::PlacedVar {
+            name: g.name.clone(),
+            section: sec.clone(),
+            offset: u32::try_from(off).unwrap_or(u32::MAX),
+            size: u32::try_from(g.size).unwrap_or(u32::MAX),
+            linkage: g.linkage,
+            debug_type: g.debug_type,
+        });
+        e.data(g, &sec);
+    }
+    emit_btf(&mut e, m, &placed, opts);
+    let mut sig = Vec::new();
+    for f in &m.functions {
+        if f.attrs.is_program || address_taken(m, &f.name) {
+            sig.push(f.name.clone());
+        }
+    }
+    for g in &m.globals {
+        let sec = data_section(g);
+        if !matches!(sec.as_str(), ".data" | ".bss" | ".rodata") {
+            sig.push(g.name.clone());
+        }
+    }
+    e.addrsig(&sig);
+    Ok(e.m)
+}
+
+fn address_taken(m: &ir::Module, name: &str) -> bool {
+    m.functions.iter().any(|f| {
+        f.layout.blocks().iter().any(|&b| {
+            f.layout.block_insts(b).iter().any(|&i| {
+                matches!(f.dfg.insts.get(i), Some(ir::InstData::FuncAddr { func }) if f.func_refs.get(*func).is_some_and(|n| n == name))
+            })
+        })
+    })
+}
+
+/// `.BTF` (types, FUNCs, VARs, DATASECs) and `.BTF.ext` (func_info always, line_info
+/// with `-g`).
+fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &CodegenOptions) {
+    let mut mb = btf::build(m, placed);
+    // Strings the .BTF.ext records name must live in the .BTF string table.
+    let ext = e.ext.clone();
+    let mut func_recs: Vec<(u32, Vec<(String, u32)>)> = Vec::new();
+    for (sec, list) in &ext.funcs {
+        let recs: Vec<(String, u32)> = list
+            .iter()
+            .filter_map(|(label, idx)| {
+                let id = mb.func_ids.get(*idx).copied().unwrap_or(0);
+                (id != 0).then(|| (label.clone(), id))
+            })
+            .collect();
+        if !recs.is_empty() {
+            func_recs.push((mb.btf.add_string(sec), recs));
+        }
+    }
+    let mut line_recs: Vec<(u32, Vec<(String, u32, u32, u32)>)> = Vec::new();
+    if opts.debug_info {
+        for (sec, list) in &ext.lines {
+            if list.is_empty() {
+                continue;
+            }
+            let sec_off = mb.btf.add_string(sec);
+            let mut recs = Vec::new();
+            for r in list {
+                let file = m.files.get(r.loc.file as usize);
+                let fname = file.map(|f| f.name.as_str()).unwrap_or("");
+                let text = file
+                    .and_then(|f| f.lines.get(&r.loc.line))
+                    .map(String::as_str)
+                    .unwrap_or("");
+                let file_off = mb.btf.add_string(fname);
+                let line_off = mb.btf.add_string(text);
+                let line_col = (r.loc.line << 10) | r.loc.col.min(0x3ff);
+                recs.push((r.label.clone(), file_off, line_off, line_col));
+            }
+            line_recs.push((sec_off, recs));
+        }
+    }
+    if mb.btf.is_empty() && func_recs.is_empty() {
+        return;
+    }
+    let endian = if opts.big_endian {
+        Endian::Big
+    } else {
+        Endian::Little
+    };
+    let bytes = mb.btf.encode(endian);
+    e.plain_section(".BTF");
+    e.raw_bytes(&bytes);
+    if func_recs.is_empty() && line_recs.is_empty() {
+        return;
+    }
+    // .BTF.ext header (btf.rst 4.2): magic, version 1, flags 0, hdr_len 32, then
+    // func_info / line_info / core_relo offsets and lengths relative to the header end.
+    let func_len: u32 = 4 + func_recs
+        .iter()
+        .map(|(_, r)| 8 + 8 * r.len() as u32)
+        .sum::<u32>();
+    let line_len: u32 = if line_recs.is_empty() {
+        0
+    } else {
+        4 + line_recs
+            .iter()
+            .map(|(_, r)| 8 + 16 * r.len() as u32)
+            .sum::<u32>()
+    };
+    e.plain_section(".BTF.ext");
+    let magic: [u8; 2] = if opts.big_endian {
+        [0xeb, 0x9f]
+    } else {
+        [0x9f, 0xeb]
+    };
+    e.raw_bytes(&[magic[0], magic[1], 1, 0]);
+    let num = |v: u32| Expr::Num(i64::from(v));
+    for v in [32, 0, func_len, func_len, line_len, func_len + line_len, 0] {
+        e.long(num(v));
+    }
+    e.long(num(8));
+    for (sec, recs) in &func_recs {
+        e.long(num(*sec));
+        e.long(num(recs.len() as u32));
+        for (label, id) in recs {
+            e.long(Expr::sym(label.clone()));
+            e.long(num(*id));
+        }
+    }
+    if !line_recs.is_empty() {
+        e.long(num(16));
+        for (sec, recs) in &line_recs {
+            e.long(num(*sec));
+            e.long(num(recs.len() as u32));
+            for (label, file, line, lc) in recs {
+                e.long(Expr::sym(label.clone()));
+                e.long(num(*file));
+                e.long(num(*line));
+                e.long(num(*lc));
+            }
+        }
+    }
+}

@@ -1,0 +1,317 @@
+//! BTF (`.BTF`) from the IR's debug type table: one BTF type per debug type (in table
+//! order, so ids are known before the types that refer to them are added — BTF allows
+//! forward references), then FUNC per function, VAR per global and one DATASEC per data
+//! section.
+//!
+//! Spec: btf.rst "Type encoding" (INT encodings, STRUCT member offsets with kind_flag
+//! for bitfields, ARRAY index type, FUNC linkage 0 static / 1 global, VAR linkage
+//! 0 static / 1 global-allocated / 2 extern, DATASEC entries sorted by offset).
+//! Like clang: DATASEC size 0 (libbpf fills it in from the ELF section), sections in
+//! name order, `char` is a SIGNED 1-byte INT, array index type `__ARRAY_SIZE_TYPE__`.
+
+use std::collections::BTreeMap;
+
+use cranelift_entity::EntityRef;
+use ir::DebugType;
+use ir::debuginfo::DebugTypes;
+use linker::btf::{
+    BTF_INT_BOOL, BTF_INT_SIGNED, Btf, BtfType, EnumValue, Linkage, Member, Param, TypeData,
+    VarSecInfo,
+};
+
+/// BTF built for a module, with the ids codegen needs later.
+#[derive(Debug)]
+pub struct ModuleBtf {
+    pub btf: Btf,
+    /// FUNC type id per function (module order); 0 when the function has no prototype.
+    pub func_ids: Vec<u32>,
+}
+
+/// A global's place in its section, for DATASEC.
+#[derive(Clone, Debug)]
+pub struct PlacedVar {
+    pub name: String,
+    pub section: String,
+    pub offset: u32,
+    pub size: u32,
+    pub linkage: ir::Linkage,
+    pub debug_type: Option<ir::DebugTypeId>,
+}
+
+struct Builder<'a> {
+    types: &'a DebugTypes,
+    btf: Btf,
+    /// BTF id of each debug type (0 for void).
+    ids: Vec<u32>,
+    index_type: Option<u32>,
+}
+
+/// Builds the BTF for `m`; `vars` are the globals with their section offsets.
+pub fn build(m: &ir::Module, vars: &[PlacedVar]) -> ModuleBtf {
+    let mut b = Builder {
+        types: &m.debug_types,
+        btf: Btf::new(),
+        ids: Vec::new(),
+        index_type: None,
+    };
+    b.assign_ids();
+    b.add_types();
+    let mut func_ids = Vec::new();
+    for f in &m.functions {
+        let id = match f.debug_type {
+            Some(t) if matches!(m.debug_types.get(t), Some(DebugType::FuncProto { .. })) => {
+                let linkage = match f.linkage {
+                    ir::Linkage::Local => Linkage::Static,
+                    _ => Linkage::Global,
+                };
+                let proto = b.id(t);
+                b.btf.add_func(&f.name, proto, linkage)
+            }
+            _ => 0,
+        };
+        func_ids.push(id);
+    }
+    // VARs in global order, then DATASECs by section name.
+    let mut secs: BTreeMap<&str, Vec<VarSecInfo>> = BTreeMap::new();
+    for v in vars {
+        let Some(t) = v.debug_type else { continue };
+        let linkage = match v.linkage {
+            ir::Linkage::Local => Linkage::Static,
+            _ => Linkage::Global,
+        };
+        let ty = b.id(t);
+        let var = b.btf.add_var(&v.name, ty, linkage);
+        secs.entry(v.section.as_str())
+            .or_default()
+            .push(VarSecInfo {
+                type_id: var,
+                offset: v.offset,
+                size: v.size,
+            });
+    }
+    for (name, mut list) in secs {
+        list.sort_by_key(|e| e.offset);
+        let name_off = b.btf.add_string(name);
+        b.btf.add_type(BtfType::new(
+            name_off,
+            TypeData::Datasec {
+                size: 0,
+                vars: list,
+            },
+        ));
+    }
+    ModuleBtf {
+        btf: b.btf,
+        func_ids,
+    }
+}
+
+impl Builder<'_> {
+    fn assign_ids(&mut self) {
+        let mut next = 1u32;
+        for (_, t) in self.types.iter() {
+            if matches!(t, DebugType::Void) {
+                self.ids.push(0);
+            } else {
+                self.ids.push(next);
+                next += 1;
+            }
+        }
+    }
+
+    fn id(&self, t: ir::DebugTypeId) -> u32 {
+        self.ids.get(t.index()).copied().unwrap_or(0)
+    }
+
+    /// The INT used as ARRAY index type, made once (after the table's types).
+    fn index_type(&mut self) -> u32 {
+        if let Some(id) = self.index_type {
+            return id;
+        }
+        // Its id is one past the table: reserved now, added after the table.
+        let id = self.ids.iter().copied().max().unwrap_or(0) + 1;
+        self.index_type = Some(id);
+        id
+    }
+
+    fn add_types(&mut self) {
+        let types = self.types;
+        for (_, t) in types.iter() {
+            let ty = match t {
+                DebugType::Void => continue,
+                DebugType::Int {
+                    name,
+                    size,
+                    signed,
+                    is_char,
+                    is_bool,
+                } => {
+                    let encoding = if *is_bool {
+                        BTF_INT_BOOL
+                    } else if *signed || *is_char {
+                        // clang encodes plain `char` as SIGNED (BPF's char is signed).
+                        BTF_INT_SIGNED
+                    } else {
+                        0
+                    };
+                    let name_off = self.btf.add_string(name);
+                    BtfType::new(
+                        name_off,
+                        TypeData::Int {
+                            size: *size,
+                            encoding,
+                            offset: 0,
+                            bits: (size * 8).min(128) as u8,
+                        },
+                    )
+                }
+                DebugType::Ptr(p) => BtfType::new(
+                    0,
+                    TypeData::Ptr {
+                        type_id: self.id(*p),
+                    },
+                ),
+                DebugType::Array { elem, len } => {
+                    let index_type = self.index_type();
+                    BtfType::new(
+                        0,
+                        TypeData::Array {
+                            elem_type: self.id(*elem),
+                            index_type,
+                            nelems: *len,
+                        },
+                    )
+                }
+                DebugType::Struct {
+                    name,
+                    size,
+                    members,
+                }
+                | DebugType::Union {
+                    name,
+                    size,
+                    members,
+                } => {
+                    let bitfields = members.iter().any(|mb| mb.bitfield_size != 0);
+                    let ms: Vec<Member> = members
+                        .iter()
+                        .map(|mb| Member {
+                            name_off: self.btf.add_string(&mb.name),
+                            type_id: self.id(mb.ty),
+                            bit_offset: mb.bit_offset,
+                            bitfield_size: mb.bitfield_size.min(255) as u8,
+                        })
+                        .collect();
+                    let name_off = self.btf.add_string(name);
+                    let data = if matches!(t, DebugType::Struct { .. }) {
+                        TypeData::Struct {
+                            size: *size,
+                            members: ms,
+                        }
+                    } else {
+                        TypeData::Union {
+                            size: *size,
+                            members: ms,
+                        }
+                    };
+                    BtfType::new(name_off, data).with_kind_flag(bitfields)
+                }
+                DebugType::Enum {
+                    name,
+                    size,
+                    signed,
+                    values,
+                } => {
+                    let wide = values
+                        .iter()
+                        .any(|(_, v)| i32::try_from(*v).is_err() && u32::try_from(*v).is_err());
+                    let vals: Vec<EnumValue> = values
+                        .iter()
+                        .map(|(n, v)| EnumValue {
+                            name_off: self.btf.add_string(n),
+                            val: if wide {
+                                *v as u64
+                            } else {
+                                u64::from(*v as u32)
+                            },
+                        })
+                        .collect();
+                    let name_off = self.btf.add_string(name);
+                    let data = if wide {
+                        TypeData::Enum64 {
+                            size: *size,
+                            values: vals,
+                        }
+                    } else {
+                        TypeData::Enum {
+                            size: *size,
+                            values: vals,
+                        }
+                    };
+                    BtfType::new(name_off, data).with_kind_flag(*signed)
+                }
+                DebugType::Typedef { name, ty } => {
+                    let name_off = self.btf.add_string(name);
+                    BtfType::new(
+                        name_off,
+                        TypeData::Typedef {
+                            type_id: self.id(*ty),
+                        },
+                    )
+                }
+                DebugType::Const(x) => BtfType::new(
+                    0,
+                    TypeData::Const {
+                        type_id: self.id(*x),
+                    },
+                ),
+                DebugType::Volatile(x) => BtfType::new(
+                    0,
+                    TypeData::Volatile {
+                        type_id: self.id(*x),
+                    },
+                ),
+                DebugType::Restrict(x) => BtfType::new(
+                    0,
+                    TypeData::Restrict {
+                        type_id: self.id(*x),
+                    },
+                ),
+                DebugType::FuncProto {
+                    ret,
+                    params,
+                    variadic,
+                } => {
+                    let mut ps: Vec<Param> = params
+                        .iter()
+                        .map(|p| Param {
+                            name_off: self.btf.add_string(&p.name),
+                            type_id: self.id(p.ty),
+                        })
+                        .collect();
+                    if *variadic {
+                        ps.push(Param {
+                            name_off: 0,
+                            type_id: 0,
+                        });
+                    }
+                    BtfType::new(
+                        0,
+                        TypeData::FuncProto {
+                            ret_type: self.id(*ret),
+                            params: ps,
+                        },
+                    )
+                }
+                DebugType::Fwd { name, union } => {
+                    let name_off = self.btf.add_string(name);
+                    BtfType::new(name_off, TypeData::Fwd).with_kind_flag(*union)
+                }
+            };
+            self.btf.add_type(ty);
+        }
+        if self.index_type.is_some() {
+            self.btf.add_int("__ARRAY_SIZE_TYPE__", 4, 0);
+        }
+    }
+}

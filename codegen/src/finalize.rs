@@ -1,0 +1,251 @@
+//! After register allocation: rewrite operands to physical registers, materialize the
+//! allocator's moves (register copies, spills and reloads through 8-byte `r10` slots),
+//! lay blocks out, drop jumps to the next block, invert branches that would jump over a
+//! single `goto`, and thread jumps through blocks that only jump.
+//!
+//! Invariants of the output: a list of [`Item`]s where every jump target has a `Label`;
+//! only physical registers; the entry block comes first. Spills and reloads are always
+//! 64-bit (`*(u64 *)(r10 - N)`) so a spilled pointer keeps its type in the verifier
+//! (verifier.rst: spilled pointers are tracked only in aligned 8-byte slots).
+
+use crate::frame::Frame;
+use crate::regalloc::{Allocated, Loc, Move};
+use crate::vcode::{Base, BlockIdx, Cond, MInst, MemSize, Reg, Src, VCode, Width};
+use asm::isa::CpuVersion;
+use ir::types::SourceLoc;
+
+/// One line of a finished function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// The start of a block that some jump targets.
+    Label(BlockIdx),
+    /// An instruction with physical registers, and its source location.
+    Inst(MInst, SourceLoc),
+}
+
+/// Turns one allocator move into an instruction.
+fn move_inst(m: Move, frame: &Frame) -> Result<MInst, String> {
+    let slot_off = |s: u32| -> Result<i16, String> {
+        i16::try_from(frame.spill_off(s)).map_err(|_| "spill slot out of range".to_string())
+    };
+    Ok(match (m.from, m.to) {
+        (Loc::Reg(a), Loc::Reg(b)) => MInst::Mov {
+            w: Width::W64,
+            dst: Reg::Phys(b),
+            src: Reg::Phys(a),
+        },
+        (Loc::Reg(a), Loc::Slot(s)) => MInst::Store {
+            size: MemSize::DW,
+            base: Base::Fp,
+            off: slot_off(s)?,
+            src: Src::Reg(Reg::Phys(a)),
+        },
+        (Loc::Slot(s), Loc::Reg(b)) => MInst::Load {
+            size: MemSize::DW,
+            signed: false,
+            dst: Reg::Phys(b),
+            base: Base::Fp,
+            off: slot_off(s)?,
+        },
+        (Loc::Slot(_), Loc::Slot(_)) => return Err("stack-to-stack move".into()),
+    })
+}
+
+/// Produces the final instruction list of a function.
+pub fn finalize(
+    code: &VCode,
+    alloc: &Allocated,
+    frame: &Frame,
+    cpu: CpuVersion,
+) -> Result<Vec<Item>, String> {
+    let nblocks = code.blocks.len();
+    // 1. Per block: body (moves + non-terminators, physical) and terminator.
+    let mut bodies: Vec<Vec<(MInst, SourceLoc)>> = Vec::with_capacity(nblocks);
+    let mut terms: Vec<MInst> = Vec::with_capacity(nblocks);
+    let mut flat = 0usize;
+    for b in &code.blocks {
+        let mut body = Vec::new();
+        let mut term = None;
+        for (k, inst) in b.insts.iter().enumerate() {
+            let loc = b.locs.get(k).copied().unwrap_or_default();
+            let regs = alloc.allocs.get(flat).ok_or("allocation missing")?;
+            for m in alloc.before.get(flat).into_iter().flatten() {
+                body.push((move_inst(*m, frame)?, loc));
+            }
+            let mut phys = inst.clone();
+            let mut i = 0usize;
+            let mut missing = false;
+            phys.visit_regs(&mut |r, _| {
+                if let Reg::Virt(_) = r {
+                    match regs.get(i) {
+                        Some(&p) => *r = Reg::Phys(p),
+                        None => missing = true,
+                    }
+                    i += 1;
+                }
+            });
+            if missing {
+                return Err("operand without allocation".into());
+            }
+            let after: Vec<MInst> = alloc
+                .after
+                .get(flat)
+                .into_iter()
+                .flatten()
+                .map(|m| move_inst(*m, frame))
+                .collect::<Result<_, _>>()?;
+            if phys.is_term() {
+                term = Some(phys);
+            } else if !matches!(phys, MInst::Args { .. }) {
+                // A register-to-itself copy is what an allocator leaves behind when it
+                // coalesced perfectly; drop it.
+                if !is_self_move(&phys) {
+                    body.push((phys, loc));
+                }
+            }
+            body.extend(after.into_iter().map(|m| (m, loc)));
+            flat += 1;
+        }
+        bodies.push(body);
+        terms.push(term.ok_or("block without terminator")?);
+    }
+    // 2. Thread jumps: a block with an empty body ending in `goto T` is an alias of T.
+    let mut alias: Vec<BlockIdx> = (0..nblocks as BlockIdx).collect();
+    for b in 0..nblocks {
+        let mut cur = b;
+        let mut steps = 0;
+        while steps <= nblocks {
+            match (&bodies[cur].is_empty(), &terms[cur]) {
+                (true, MInst::Jump { target }) if cur != 0 || b == 0 => {
+                    if *target as usize == cur {
+                        break;
+                    }
+                    cur = *target as usize;
+                }
+                _ => break,
+            }
+            steps += 1;
+        }
+        alias[b] = cur as BlockIdx;
+    }
+    // The entry block stays first even if it only jumps.
+    alias[0] = 0;
+    let resolve = |t: BlockIdx| alias.get(t as usize).copied().unwrap_or(t);
+    for t in terms.iter_mut() {
+        match t {
+            MInst::Jump { target } => *target = resolve(*target),
+            MInst::Br {
+                taken, not_taken, ..
+            } => {
+                *taken = resolve(*taken);
+                *not_taken = resolve(*not_taken);
+            }
+            _ => {}
+        }
+    }
+    // 3. Reachable, non-alias blocks in original order.
+    let mut reach = vec![false; nblocks];
+    let mut stack = vec![0usize];
+    while let Some(b) = stack.pop() {
+        if reach[b] {
+            continue;
+        }
+        reach[b] = true;
+        for s in terms[b].succs() {
+            if let Some(false) = reach.get(s as usize) {
+                stack.push(s as usize);
+            }
+        }
+    }
+    let order: Vec<usize> = (0..nblocks).filter(|&b| reach[b]).collect();
+    // 4. Emit with fallthrough.
+    let mut items: Vec<(usize, Vec<Item>)> = Vec::new();
+    let mut targeted = vec![false; nblocks];
+    for (pos, &b) in order.iter().enumerate() {
+        let next = order.get(pos + 1).map(|&n| n as BlockIdx);
+        let mut out: Vec<Item> = bodies[b].drain(..).map(|(i, l)| Item::Inst(i, l)).collect();
+        let term_loc = code.blocks[b].locs.last().copied().unwrap_or_default();
+        match terms[b].clone() {
+            MInst::Jump { target } => {
+                if Some(target) != next {
+                    targeted[target as usize] = true;
+                    out.push(Item::Inst(MInst::Jump { target }, term_loc));
+                }
+            }
+            MInst::Br {
+                w,
+                cond,
+                lhs,
+                rhs,
+                taken,
+                not_taken,
+            } => {
+                if taken == not_taken {
+                    if Some(taken) != next {
+                        targeted[taken as usize] = true;
+                        out.push(Item::Inst(MInst::Jump { target: taken }, term_loc));
+                    }
+                } else if let Some((inv, l, r)) =
+                    invert_legal(cond, lhs, rhs, cpu).filter(|_| Some(taken) == next)
+                {
+                    targeted[not_taken as usize] = true;
+                    out.push(Item::Inst(
+                        MInst::Br {
+                            w,
+                            cond: inv,
+                            lhs: l,
+                            rhs: r,
+                            taken: not_taken,
+                            not_taken: taken,
+                        },
+                        term_loc,
+                    ));
+                } else {
+                    targeted[taken as usize] = true;
+                    out.push(Item::Inst(
+                        MInst::Br {
+                            w,
+                            cond,
+                            lhs,
+                            rhs,
+                            taken,
+                            not_taken,
+                        },
+                        term_loc,
+                    ));
+                    if Some(not_taken) != next {
+                        targeted[not_taken as usize] = true;
+                        out.push(Item::Inst(MInst::Jump { target: not_taken }, term_loc));
+                    }
+                }
+            }
+            other => out.push(Item::Inst(other, term_loc)),
+        }
+        items.push((b, out));
+    }
+    let mut res = Vec::new();
+    for (b, out) in items {
+        if targeted[b] {
+            res.push(Item::Label(b as BlockIdx));
+        }
+        res.extend(out);
+    }
+    Ok(res)
+}
+
+fn is_self_move(i: &MInst) -> bool {
+    matches!(i, MInst::Mov { w: Width::W64, dst, src } if dst == src)
+}
+
+/// The inverted test, legal for `cpu`: v1 has no `<`/`<=` jumps, so an inverted test
+/// that needs them swaps register operands, and is refused against an immediate.
+fn invert_legal(cond: Cond, lhs: Reg, rhs: Src, cpu: CpuVersion) -> Option<(Cond, Reg, Src)> {
+    let inv = cond.invert()?;
+    if cpu >= CpuVersion::V2 || !inv.needs_v2() {
+        return Some((inv, lhs, rhs));
+    }
+    match rhs {
+        Src::Reg(r) => Some((inv.swap(), r, Src::Reg(lhs))),
+        Src::Imm(_) => None,
+    }
+}

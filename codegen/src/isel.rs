@@ -1,0 +1,1382 @@
+//! Instruction selection: one IR function → [`VCode`] over virtual registers.
+//!
+//! Value representation (the invariant every rule below keeps): a value of type `iN`
+//! with N < 64 lives in a 64-bit register with bits N..63 ZERO ("canonical"). So
+//! unsigned compares, unsigned division, `uextend` and call arguments need no fix-up;
+//! signed operations sign-extend a temporary first. From cpu v3 on, values of up to 32
+//! bits use the 32-bit ALU (`w` registers), which zero-extends for free; before v3 the
+//! 64-bit ALU is used and results are re-truncated with shifts. Pointers (and every
+//! `i64`) only ever see 64-bit operations: the verifier rejects 32-bit arithmetic on
+//! pointers.
+//!
+//! Shapes chosen for the verifier (verifier.rst) are marked `VERIFIER:` below.
+//! Spec: instruction-set.rst (operations, widths, cpu versions), abi.rst (calls).
+
+use std::collections::HashMap;
+
+use cranelift_entity::EntityRef;
+
+use asm::isa::CpuVersion;
+use diag::{Diagnostic, codes};
+use ir::dfg::ValueDef;
+use ir::entities::{Block, GlobalRef, Inst, Value};
+use ir::function::Function;
+use ir::instructions::{BlockCall, InstData};
+use ir::opcodes::Opcode;
+use ir::types::{AtomicOp as IrAtomic, Ext, IntCC, SourceLoc, Type};
+
+use crate::frame::Frame;
+use crate::vcode::{
+    AluOp, AtomicOp, Base, BlockIdx, CallTarget, Cond, EndianOp, MInst, MemSize, Reg, Src, SymKind,
+    VBlock, VCode, Width,
+};
+
+/// What instruction selection needs to know besides the function.
+#[derive(Clone, Copy, Debug)]
+pub struct Target {
+    pub cpu: CpuVersion,
+    pub big_endian: bool,
+}
+
+/// Where a folded address points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AddrBase {
+    Fp,
+    Value(Value),
+    Global(GlobalRef),
+}
+
+struct Isel<'a> {
+    f: &'a Function,
+    t: Target,
+    frame: &'a Frame,
+    code: VCode,
+    /// VCode block of each IR block (by IR block index).
+    vblock: HashMap<Block, BlockIdx>,
+    /// The chain of VCode blocks emitted for each IR block, in layout order.
+    chains: HashMap<Block, Vec<BlockIdx>>,
+    cur_ir: Option<Block>,
+    cur: BlockIdx,
+    loc: SourceLoc,
+    vals: HashMap<Value, Reg>,
+    /// Constants and addresses rematerialized per VCode block.
+    remat: HashMap<Value, Reg>,
+    uses: HashMap<Value, u32>,
+    /// Values whose every use folds into memory operands or a fused branch.
+    absorbed: std::collections::HashSet<Value>,
+    preds: HashMap<Block, u32>,
+    /// icmps used once, as the condition of a brif/select: selected as the jump itself.
+    fused: std::collections::HashSet<Value>,
+    errors: Vec<Diagnostic>,
+}
+
+/// Selects instructions for `f`. Errors are located by the function and source line.
+pub fn select(f: &Function, t: Target, frame: &Frame) -> Result<VCode, Vec<Diagnostic>> {
+    let mut s = Isel {
+        f,
+        t,
+        frame,
+        code: VCode::default(),
+        vblock: HashMap::new(),
+        chains: HashMap::new(),
+        cur_ir: None,
+        cur: 0,
+        loc: SourceLoc::default(),
+        vals: HashMap::new(),
+        remat: HashMap::new(),
+        uses: HashMap::new(),
+        absorbed: Default::default(),
+        preds: HashMap::new(),
+        fused: Default::default(),
+        errors: Vec::new(),
+    };
+    s.run();
+    if s.errors.is_empty() {
+        Ok(s.finish())
+    } else {
+        Err(s.errors)
+    }
+}
+
+fn fits_i16(v: i64) -> Option<i16> {
+    i16::try_from(v).ok()
+}
+
+fn fits_i32(v: i64) -> Option<i32> {
+    i32::try_from(v).ok()
+}
+
+impl<'a> Isel<'a> {
+    // ---- small helpers -------------------------------------------------------------
+
+    fn alu32(&self) -> bool {
+        self.t.cpu.has_alu32()
+    }
+
+    /// The ALU width for values of type `ty`.
+    fn width(&self, ty: Type) -> Width {
+        if ty != Type::I64 && self.alu32() {
+            Width::W32
+        } else {
+            Width::W64
+        }
+    }
+
+    fn ty(&self, v: Value) -> Type {
+        self.f.dfg.value_type(v)
+    }
+
+    fn def_inst(&self, v: Value) -> Option<&'a InstData> {
+        match self.f.dfg.value_def(v) {
+            ValueDef::Result(i) => self.f.dfg.insts.get(i),
+            _ => None,
+        }
+    }
+
+    /// The constant value of `v`, sign-extended from its type, if it is an `iconst`.
+    fn iconst(&self, v: Value) -> Option<i64> {
+        match self.def_inst(v) {
+            Some(InstData::Iconst { imm }) => Some(self.ty(v).sext(*imm)),
+            _ => None,
+        }
+    }
+
+    fn error(&mut self, code: diag::Code, msg: String) {
+        let mut d = Diagnostic::error(code, format!("in function `{}`: {msg}", self.f.name));
+        if !self.loc.is_unknown() {
+            d = d.with_note(format!("at source line {}:{}", self.loc.line, self.loc.col));
+        }
+        self.errors.push(d);
+    }
+
+    fn push(&mut self, i: MInst) {
+        let loc = self.loc;
+        if let Some(b) = self.code.blocks.get_mut(self.cur as usize) {
+            b.insts.push(i);
+            b.locs.push(loc);
+        }
+    }
+
+    fn new_block(&mut self) -> BlockIdx {
+        self.code.blocks.push(VBlock::default());
+        let b = (self.code.blocks.len() - 1) as BlockIdx;
+        if let Some(ir) = self.cur_ir {
+            self.chains.entry(ir).or_default().push(b);
+        }
+        b
+    }
+
+    fn switch_to(&mut self, b: BlockIdx) {
+        self.cur = b;
+        self.remat.clear();
+    }
+
+    fn tmp(&mut self) -> Reg {
+        self.code.new_vreg()
+    }
+
+    fn vreg(r: Reg) -> Option<regalloc2::VReg> {
+        match r {
+            Reg::Virt(v) => Some(v),
+            Reg::Phys(_) => None,
+        }
+    }
+
+    // ---- values --------------------------------------------------------------------
+
+    /// A register holding `v` (canonical form), materializing constants and addresses
+    /// in the current block.
+    fn get(&mut self, v: Value) -> Reg {
+        if let Some(r) = self.vals.get(&v) {
+            return *r;
+        }
+        if let Some(r) = self.remat.get(&v) {
+            return *r;
+        }
+        let r = match self.def_inst(v) {
+            Some(InstData::Iconst { imm }) => {
+                let ty = self.ty(v);
+                self.const_reg(ty, *imm)
+            }
+            Some(InstData::StackAddr { slot, offset }) => {
+                let base = self.frame.slot_offs.get(slot.index()).copied().unwrap_or(0);
+                let dst = self.tmp();
+                self.push(MInst::FrameAddr {
+                    dst,
+                    off: base + offset,
+                });
+                dst
+            }
+            Some(InstData::GlobalAddr { global, offset }) => {
+                let sym = self.global_reg(*global);
+                if *offset != 0 {
+                    let dst = self.tmp();
+                    self.push(MInst::Alu {
+                        w: Width::W64,
+                        op: AluOp::Add,
+                        dst,
+                        lhs: sym,
+                        rhs: Src::Imm(*offset),
+                    });
+                    dst
+                } else {
+                    sym
+                }
+            }
+            Some(InstData::FuncAddr { func }) => {
+                let name = self.f.func_refs.get(*func).cloned().unwrap_or_default();
+                let dst = self.tmp();
+                self.push(MInst::LdSym {
+                    dst,
+                    sym: name,
+                    addend: 0,
+                    kind: SymKind::Func,
+                });
+                dst
+            }
+            _ => {
+                // Defined later in the walk only if the IR is not in dominance order;
+                // give it its register now, the definition will write it.
+                let r = self.tmp();
+                self.vals.insert(v, r);
+                return r;
+            }
+        };
+        self.remat.insert(v, r);
+        r
+    }
+
+    /// `r = sym ll` for a data symbol (addend 0; offsets go in `off` or an add).
+    fn global_reg(&mut self, g: GlobalRef) -> Reg {
+        let name = self.f.global_refs.get(g).cloned().unwrap_or_default();
+        let dst = self.tmp();
+        self.push(MInst::LdSym {
+            dst,
+            sym: name,
+            addend: 0,
+            kind: SymKind::Data,
+        });
+        dst
+    }
+
+    /// Materializes constant `c` of type `ty` in canonical form.
+    fn const_reg(&mut self, ty: Type, c: i64) -> Reg {
+        let z = ty.zext(c) as i64;
+        let dst = self.tmp();
+        if ty != Type::I64 && self.alu32() {
+            // mov32 zero-extends: any 32-bit pattern in one instruction.
+            self.push(MInst::MovImm {
+                w: Width::W32,
+                dst,
+                imm: z as u32 as i32,
+            });
+        } else if let Some(imm) = fits_i32(z) {
+            self.push(MInst::MovImm {
+                w: Width::W64,
+                dst,
+                imm,
+            });
+        } else {
+            self.push(MInst::LdImm64 { dst, imm: z });
+        }
+        dst
+    }
+
+    /// The register that will hold the result `v` (already handed out if `v` was used
+    /// before its definition).
+    fn result(&mut self, v: Value) -> Reg {
+        if let Some(r) = self.vals.get(&v) {
+            return *r;
+        }
+        let r = self.tmp();
+        self.vals.insert(v, r);
+        r
+    }
+
+    /// Binds the result `v` to the already computed register `r`.
+    fn bind(&mut self, v: Value, r: Reg) {
+        match self.vals.get(&v) {
+            Some(&existing) if existing != r => self.push(MInst::Mov {
+                w: Width::W64,
+                dst: existing,
+                src: r,
+            }),
+            Some(_) => {}
+            None => {
+                self.vals.insert(v, r);
+            }
+        }
+    }
+
+    fn alu(&mut self, w: Width, op: AluOp, lhs: Reg, rhs: Src) -> Reg {
+        let dst = self.tmp();
+        self.push(MInst::Alu {
+            w,
+            op,
+            dst,
+            lhs,
+            rhs,
+        });
+        dst
+    }
+
+    /// Re-establishes the canonical form of a register whose bits above `ty` may be set.
+    fn zext(&mut self, r: Reg, ty: Type) -> Reg {
+        match ty {
+            Type::I64 => r,
+            Type::I32 if self.alu32() => {
+                let dst = self.tmp();
+                self.push(MInst::Mov {
+                    w: Width::W32,
+                    dst,
+                    src: r,
+                });
+                dst
+            }
+            Type::I32 => {
+                let t = self.alu(Width::W64, AluOp::Lsh, r, Src::Imm(32));
+                self.alu(Width::W64, AluOp::Rsh, t, Src::Imm(32))
+            }
+            Type::I8 | Type::I16 => {
+                let w = if self.alu32() { Width::W32 } else { Width::W64 };
+                self.alu(w, AluOp::And, r, Src::Imm(ty.mask() as i32))
+            }
+        }
+    }
+
+    /// Sign-extends the low `from` bits of `r` to the whole of `to` (width of the
+    /// returned register's meaningful part); the result is NOT canonical for `to` < 64
+    /// unless `to_canonical` is set.
+    fn sext(&mut self, r: Reg, from: u32, to: Type, to_canonical: bool) -> Reg {
+        let to_bits = to.bits();
+        if from >= to_bits {
+            return r;
+        }
+        if to_bits <= 32 && self.alu32() {
+            // Sign-extend inside the 32-bit sub-register (32-bit ops zero the top half).
+            let s = if self.t.cpu >= CpuVersion::V4 && (from == 8 || from == 16) {
+                let dst = self.tmp();
+                self.push(MInst::MovSx {
+                    w: Width::W32,
+                    dst,
+                    src: r,
+                    bits: from as u8,
+                });
+                dst
+            } else {
+                let sh = (32 - from) as i32;
+                let t = self.alu(Width::W32, AluOp::Lsh, r, Src::Imm(sh));
+                self.alu(Width::W32, AluOp::Arsh, t, Src::Imm(sh))
+            };
+            return if to_canonical && to_bits < 32 {
+                self.zext(s, to)
+            } else {
+                s
+            };
+        }
+        let s = if self.t.cpu >= CpuVersion::V4 {
+            let dst = self.tmp();
+            self.push(MInst::MovSx {
+                w: Width::W64,
+                dst,
+                src: r,
+                bits: from as u8,
+            });
+            dst
+        } else {
+            let sh = (64 - from) as i32;
+            let t = self.alu(Width::W64, AluOp::Lsh, r, Src::Imm(sh));
+            self.alu(Width::W64, AluOp::Arsh, t, Src::Imm(sh))
+        };
+        if to_canonical && to_bits < 64 {
+            self.zext(s, to)
+        } else {
+            s
+        }
+    }
+
+    // ---- the walk ------------------------------------------------------------------
+
+    fn run(&mut self) {
+        let f = self.f;
+        let Some(entry) = f.entry_block() else {
+            return;
+        };
+        self.count_uses();
+        // Reverse postorder: definitions are selected before their uses.
+        let rpo = self.rpo(entry);
+        // One VCode block per reachable IR block, params as vregs, in layout order.
+        let layout: Vec<Block> = f
+            .layout
+            .blocks()
+            .iter()
+            .copied()
+            .filter(|b| rpo.contains(b))
+            .collect();
+        for &b in &layout {
+            self.cur_ir = Some(b);
+            let vb = self.new_block();
+            self.vblock.insert(b, vb);
+            if b != entry {
+                for &p in f.dfg.block_params(b) {
+                    let r = self.result(p);
+                    if let (Some(v), Some(blk)) =
+                        (Self::vreg(r), self.code.blocks.get_mut(vb as usize))
+                    {
+                        blk.params.push(v);
+                    }
+                }
+            }
+        }
+        for &b in &rpo {
+            self.cur_ir = Some(b);
+            let vb = self.vblock.get(&b).copied().unwrap_or(0);
+            self.switch_to(vb);
+            if b == entry {
+                // Incoming arguments arrive in r1..r5 (abi.rst).
+                let params: Vec<Value> = f.dfg.block_params(b).to_vec();
+                if params.len() > 5 {
+                    self.error(
+                        codes::E_TOO_MANY_ARGS,
+                        format!("{} parameters", params.len()),
+                    );
+                }
+                let args: Vec<Reg> = params.iter().map(|&p| self.result(p)).collect();
+                self.push(MInst::Args { args });
+            }
+            for &inst in f.layout.block_insts(b) {
+                self.loc = f.srclocs.get(inst).copied().unwrap_or_default();
+                self.inst(inst);
+            }
+        }
+    }
+
+    fn rpo(&self, entry: Block) -> Vec<Block> {
+        let mut seen = std::collections::HashSet::new();
+        let mut post = Vec::new();
+        let mut stack: Vec<(Block, usize)> = vec![(entry, 0)];
+        seen.insert(entry);
+        while let Some((b, i)) = stack.pop() {
+            let succs = self.succs(b);
+            if let Some(&s) = succs.get(i) {
+                stack.push((b, i + 1));
+                if seen.insert(s) {
+                    stack.push((s, 0));
+                }
+            } else {
+                post.push(b);
+            }
+        }
+        post.reverse();
+        post
+    }
+
+    fn succs(&self, b: Block) -> Vec<Block> {
+        self.f
+            .layout
+            .last_inst(b)
+            .and_then(|i| self.f.dfg.insts.get(i))
+            .map(|d| d.branch_dests().iter().map(|c| c.block).collect())
+            .unwrap_or_default()
+    }
+
+    fn count_uses(&mut self) {
+        let f = self.f;
+        let mut addr_uses: HashMap<Value, u32> = HashMap::new();
+        let mut conds: Vec<Value> = Vec::new();
+        for &b in f.layout.blocks() {
+            for &i in f.layout.block_insts(b) {
+                let Some(d) = f.dfg.insts.get(i) else {
+                    continue;
+                };
+                for v in d.values() {
+                    *self.uses.entry(v).or_default() += 1;
+                }
+                match d {
+                    InstData::Brif { cond, .. } => conds.push(*cond),
+                    InstData::Select { args } => conds.push(args[0]),
+                    _ => {}
+                }
+                for s in d.branch_dests() {
+                    *self.preds.entry(s.block).or_default() += 1;
+                }
+                // Address operands that fold completely into `base + off`.
+                let addr = match d {
+                    InstData::Load { addr, offset, .. } => Some((*addr, *offset)),
+                    InstData::Store { args, offset, .. } => Some((args[1], *offset)),
+                    _ => None,
+                };
+                if let Some((a, off)) = addr
+                    && let Some((base, _)) = self.fold_addr(a, i64::from(off), 0)
+                    && base != AddrBase::Value(a)
+                {
+                    *addr_uses.entry(a).or_default() += 1;
+                }
+                // A stored value is a use that never folds, even if it is the address too.
+                if let InstData::Store { args, .. } = d
+                    && args[0] == args[1]
+                {
+                    addr_uses.remove(&args[0]);
+                }
+            }
+        }
+        for c in conds {
+            if self.uses.get(&c).copied() == Some(1)
+                && matches!(self.def_inst(c), Some(InstData::Icmp { .. }))
+            {
+                self.fused.insert(c);
+            }
+        }
+        for (v, n) in addr_uses {
+            if self.uses.get(&v).copied() == Some(n) {
+                self.absorbed.insert(v);
+            }
+        }
+    }
+
+    /// `v + off` as a base and a 16-bit offset, looking through `iadd x, const`,
+    /// `stack_addr` and `global_addr`.
+    fn fold_addr(&self, v: Value, off: i64, depth: u32) -> Option<(AddrBase, i16)> {
+        match self.def_inst(v) {
+            Some(InstData::StackAddr { slot, offset }) => {
+                let base = i64::from(*self.frame.slot_offs.get(slot.index())?);
+                Some((AddrBase::Fp, fits_i16(base + i64::from(*offset) + off)?))
+            }
+            Some(InstData::GlobalAddr { global, offset }) => Some((
+                AddrBase::Global(*global),
+                fits_i16(i64::from(*offset) + off)?,
+            )),
+            Some(InstData::Binary {
+                op: Opcode::Iadd,
+                args,
+            }) if depth < 3 => {
+                let (x, c) = match (self.iconst(args[0]), self.iconst(args[1])) {
+                    (_, Some(c)) => (args[0], c),
+                    (Some(c), _) => (args[1], c),
+                    _ => return Some((AddrBase::Value(v), fits_i16(off)?)),
+                };
+                match self.fold_addr(x, off.checked_add(c)?, depth + 1) {
+                    Some(r) => Some(r),
+                    None => Some((AddrBase::Value(v), fits_i16(off)?)),
+                }
+            }
+            _ => Some((AddrBase::Value(v), fits_i16(off)?)),
+        }
+    }
+
+    /// The base register/frame pointer and offset for a memory access at `v + off`.
+    fn addr(&mut self, v: Value, off: i16) -> (Base, i16) {
+        match self.fold_addr(v, i64::from(off), 0) {
+            Some((AddrBase::Fp, o)) => (Base::Fp, o),
+            Some((AddrBase::Global(g), o)) => (Base::Reg(self.global_reg(g)), o),
+            Some((AddrBase::Value(x), o)) => (Base::Reg(self.get(x)), o),
+            None => (Base::Reg(self.get(v)), off),
+        }
+    }
+
+    fn is_dead(&self, inst: Inst, d: &InstData) -> bool {
+        if d.has_side_effects() {
+            return false;
+        }
+        match self.f.dfg.inst_result(inst) {
+            Some(v) => self.uses.get(&v).copied().unwrap_or(0) == 0 || self.absorbed.contains(&v),
+            None => true,
+        }
+    }
+
+    fn inst(&mut self, inst: Inst) {
+        let f = self.f;
+        let Some(d) = f.dfg.insts.get(inst) else {
+            return;
+        };
+        if self.is_dead(inst, d) {
+            return;
+        }
+        let res = f.dfg.inst_result(inst);
+        match d {
+            // Rematerialized at each use (cheap, and keeps them out of registers
+            // across calls).
+            InstData::Iconst { .. }
+            | InstData::StackAddr { .. }
+            | InstData::GlobalAddr { .. }
+            | InstData::FuncAddr { .. } => {}
+            InstData::Unary { op, arg } => {
+                if let Some(v) = res {
+                    self.unary(*op, *arg, v)
+                }
+            }
+            InstData::Convert { op, arg } => {
+                if let Some(v) = res {
+                    self.convert(*op, *arg, v)
+                }
+            }
+            InstData::Binary { op, args } => {
+                if let Some(v) = res {
+                    self.binary(*op, args[0], args[1], v)
+                }
+            }
+            InstData::Icmp { cond, args } => {
+                if let Some(v) = res {
+                    if self.fused_icmp(v) {
+                        return;
+                    }
+                    self.icmp_value(*cond, args[0], args[1], v)
+                }
+            }
+            InstData::Select { args } => {
+                if let Some(v) = res {
+                    self.select(args[0], args[1], args[2], v)
+                }
+            }
+            InstData::Load {
+                mem,
+                ext,
+                addr,
+                offset,
+                ..
+            } => {
+                if let Some(v) = res {
+                    self.load(*mem, *ext, *addr, *offset, v)
+                }
+            }
+            InstData::Store { args, offset, .. } => self.store(args[0], args[1], *offset),
+            InstData::Call { op, func, args } => {
+                let name = f.func_refs.get(*func).cloned().unwrap_or_default();
+                let target = if *op == Opcode::Call {
+                    CallTarget::Local(name)
+                } else {
+                    CallTarget::Extern(name)
+                };
+                self.call(target, args, res)
+            }
+            InstData::CallHelper { helper, args } => {
+                let id = i32::try_from(*helper).unwrap_or(i32::MAX);
+                self.call(CallTarget::Helper(id), args, res)
+            }
+            InstData::AtomicRmw {
+                op,
+                fetch,
+                addr,
+                offset,
+                arg,
+            } => self.atomic_rmw(*op, *fetch, *addr, *offset, *arg, res),
+            InstData::AtomicCas { args, offset } => {
+                self.atomic_cas(args[0], *offset, args[1], args[2], res)
+            }
+            InstData::Memcpy { args, size, align } => self.memcpy(args[0], args[1], *size, *align),
+            InstData::Memset {
+                dst,
+                byte,
+                size,
+                align,
+            } => self.memset(*dst, *byte, *size, *align),
+            InstData::Jump { dest } => {
+                let target = self.edge_target(dest, false);
+                self.terminate(MInst::Jump { target: target.0 }, vec![target.1]);
+            }
+            InstData::Brif {
+                cond,
+                then_dest,
+                else_dest,
+            } => self.brif(*cond, then_dest, else_dest),
+            InstData::Return { arg } => {
+                let val = arg.map(|a| self.get(a));
+                self.push(MInst::Ret { val });
+            }
+            InstData::Unreachable => {
+                // Never executed; still end the path with a valid exit so the verifier,
+                // which walks every path it cannot prove dead, sees r0 initialized.
+                let val = self.f.sig.ret.map(|ty| self.const_reg(ty, 0));
+                self.push(MInst::Ret { val });
+            }
+        }
+    }
+
+    // ---- arithmetic ----------------------------------------------------------------
+
+    fn unary(&mut self, op: Opcode, arg: Value, v: Value) {
+        let ty = self.ty(v);
+        let w = self.width(ty);
+        let a = self.get(arg);
+        let r = match op {
+            Opcode::Ineg => {
+                let dst = self.tmp();
+                self.push(MInst::Neg { w, dst, src: a });
+                if w == Width::W32 && ty == Type::I32 {
+                    dst
+                } else {
+                    self.zext(dst, ty)
+                }
+            }
+            Opcode::Bnot => match (ty, w) {
+                (Type::I64, _) | (Type::I32, Width::W32) => {
+                    self.alu(w, AluOp::Xor, a, Src::Imm(-1))
+                }
+                (Type::I32, Width::W64) => {
+                    let t = self.alu(w, AluOp::Xor, a, Src::Imm(-1));
+                    self.zext(t, ty)
+                }
+                // Xor with the type's mask keeps the value canonical.
+                _ => self.alu(w, AluOp::Xor, a, Src::Imm(ty.mask() as i32)),
+            },
+            _ => {
+                let bits = op.bswap_bits().unwrap_or(64) as u8;
+                // A byte swap is `be` on a little-endian target, `le` on a big-endian one;
+                // cpu v4 has the unconditional `bswap`. All zero-extend above `bits`.
+                let eop = if self.t.cpu >= CpuVersion::V4 {
+                    EndianOp::Bswap
+                } else if self.t.big_endian {
+                    EndianOp::Le
+                } else {
+                    EndianOp::Be
+                };
+                let dst = self.tmp();
+                self.push(MInst::Endian {
+                    op: eop,
+                    bits,
+                    dst,
+                    src: a,
+                });
+                if u32::from(bits) > ty.bits() {
+                    self.zext(dst, ty)
+                } else {
+                    dst
+                }
+            }
+        };
+        self.bind(v, r);
+    }
+
+    fn convert(&mut self, op: Opcode, arg: Value, v: Value) {
+        let from = self.ty(arg);
+        let to = self.ty(v);
+        let a = self.get(arg);
+        let r = match op {
+            // Canonical values are already zero-extended.
+            Opcode::Uextend => a,
+            Opcode::Sextend => self.sext(a, from.bits(), to, true),
+            _ => {
+                if to.bits() >= from.bits() {
+                    a
+                } else {
+                    self.zext(a, to)
+                }
+            }
+        };
+        self.bind(v, r);
+    }
+
+    /// The immediate form of constant `c` of type `ty` for an ALU op of width `w`, when
+    /// the hardware's reading of the imm (sign-extended to 64 bits for ALU64) gives the
+    /// canonical (`signed` false) or sign-extended (`signed` true) value.
+    fn imm_for(&self, ty: Type, w: Width, c: i64, signed: bool) -> Option<i32> {
+        let v = if signed {
+            ty.sext(c)
+        } else {
+            ty.zext(c) as i64
+        };
+        match w {
+            Width::W32 => Some(v as u32 as i32),
+            Width::W64 => fits_i32(v),
+        }
+    }
+
+    fn binary(&mut self, op: Opcode, x: Value, y: Value, v: Value) {
+        let ty = self.ty(v);
+        let w = self.width(ty);
+        let (mut x, mut y) = (x, y);
+        if op.is_commutative() && self.iconst(x).is_some() && self.iconst(y).is_none() {
+            std::mem::swap(&mut x, &mut y);
+        }
+        let signed = matches!(op, Opcode::Sdiv | Opcode::Srem | Opcode::Sshr);
+        if matches!(op, Opcode::Sdiv | Opcode::Srem) && self.t.cpu < CpuVersion::V4 {
+            self.error(
+                codes::E_CPU_FEATURE,
+                format!(
+                    "signed division or remainder needs -mcpu=v4 (have {})",
+                    self.t.cpu.name()
+                ),
+            );
+            return;
+        }
+        let aop = match op {
+            Opcode::Iadd => AluOp::Add,
+            Opcode::Isub => AluOp::Sub,
+            Opcode::Imul => AluOp::Mul,
+            Opcode::Udiv => AluOp::Div,
+            Opcode::Sdiv => AluOp::SDiv,
+            Opcode::Urem => AluOp::Mod,
+            Opcode::Srem => AluOp::SMod,
+            Opcode::Band => AluOp::And,
+            Opcode::Bor => AluOp::Or,
+            Opcode::Bxor => AluOp::Xor,
+            Opcode::Ishl => AluOp::Lsh,
+            Opcode::Ushr => AluOp::Rsh,
+            _ => AluOp::Arsh,
+        };
+        let op_bits = if w == Width::W32 { 32 } else { 64 };
+        let is_shift = matches!(aop, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh);
+        // Signed operations see operands sign-extended to the operation width.
+        let mut a = self.get(x);
+        if signed && ty.bits() < op_bits {
+            a = self.sext(
+                a,
+                ty.bits(),
+                if op_bits == 32 { Type::I32 } else { Type::I64 },
+                false,
+            );
+        }
+        let rhs = match self.iconst(y) {
+            Some(c) if is_shift => {
+                // VERIFIER: constant shifts must be below the operation width
+                // ("invalid shift"); BPF masks register shift amounts the same way.
+                Some(Src::Imm((c & (i64::from(op_bits) - 1)) as i32))
+            }
+            Some(c) => self.imm_for(ty, w, c, signed).map(Src::Imm),
+            None => None,
+        };
+        let rhs = match rhs {
+            Some(s) => s,
+            None => {
+                let mut b = self.get(y);
+                if signed && !is_shift && ty.bits() < op_bits {
+                    b = self.sext(
+                        b,
+                        ty.bits(),
+                        if op_bits == 32 { Type::I32 } else { Type::I64 },
+                        false,
+                    );
+                }
+                Src::Reg(b)
+            }
+        };
+        let r = self.alu(w, aop, a, rhs);
+        // Which results may have bits set above the type's width?
+        let dirty = match aop {
+            AluOp::And | AluOp::Or | AluOp::Xor | AluOp::Div | AluOp::Mod | AluOp::Rsh => false,
+            _ => ty.bits() < op_bits,
+        };
+        let r = if dirty { self.zext(r, ty) } else { r };
+        self.bind(v, r);
+    }
+
+    // ---- compares and branches -----------------------------------------------------
+
+    /// True when `v` (an icmp) is used only as the condition of a `brif`/`select`, which
+    /// then branches on the compare directly.
+    fn fused_icmp(&self, v: Value) -> bool {
+        self.fused.contains(&v)
+    }
+
+    /// Lowers `x cc y` to a jump condition over registers/imm.
+    fn compare(&mut self, cc: IntCC, x: Value, y: Value) -> (Width, Cond, Reg, Src) {
+        let (mut cc, mut x, mut y) = (cc, x, y);
+        if self.iconst(x).is_some() && self.iconst(y).is_none() {
+            std::mem::swap(&mut x, &mut y);
+            cc = cc.swapped();
+        }
+        let ty = self.ty(x);
+        let signed = matches!(cc, IntCC::Slt | IntCC::Sle | IntCC::Sgt | IntCC::Sge);
+        // JMP32 (v3) compares the low halves: i32 values need no extension at all.
+        let w = self.width(ty);
+        let op_bits = if w == Width::W32 { 32 } else { 64 };
+        let ext_to = if op_bits == 32 { Type::I32 } else { Type::I64 };
+        let mut a = self.get(x);
+        if signed && ty.bits() < op_bits {
+            a = self.sext(a, ty.bits(), ext_to, false);
+        }
+        let rhs = match self.iconst(y).and_then(|c| self.imm_for(ty, w, c, signed)) {
+            Some(i) => Src::Imm(i),
+            None => {
+                let mut b = self.get(y);
+                if signed && ty.bits() < op_bits {
+                    b = self.sext(b, ty.bits(), ext_to, false);
+                }
+                Src::Reg(b)
+            }
+        };
+        let cond = match cc {
+            IntCC::Eq => Cond::Eq,
+            IntCC::Ne => Cond::Ne,
+            IntCC::Ult => Cond::Lt,
+            IntCC::Ule => Cond::Le,
+            IntCC::Ugt => Cond::Gt,
+            IntCC::Uge => Cond::Ge,
+            IntCC::Slt => Cond::SLt,
+            IntCC::Sle => Cond::SLe,
+            IntCC::Sgt => Cond::SGt,
+            IntCC::Sge => Cond::SGe,
+        };
+        (w, cond, a, rhs)
+    }
+
+    /// The jump condition for branching on value `c` (fused icmp or `c != 0`).
+    fn condition(&mut self, c: Value) -> (Width, Cond, Reg, Src) {
+        if let Some(InstData::Icmp { cond, args }) = self.def_inst(c)
+            && self.fused_icmp(c)
+        {
+            return self.compare(*cond, args[0], args[1]);
+        }
+        let ty = self.ty(c);
+        let w = self.width(ty);
+        let r = self.get(c);
+        (w, Cond::Ne, r, Src::Imm(0))
+    }
+
+    /// Pushes `if lhs cond rhs goto taken else not_taken`, legal for the cpu: v1 has no
+    /// `<`/`<=` jumps, so swap register operands or invert the test.
+    fn branch(
+        &mut self,
+        br: (Width, Cond, Reg, Src),
+        taken: BlockIdx,
+        not_taken: BlockIdx,
+        args: Vec<Vec<regalloc2::VReg>>,
+    ) {
+        let (w, mut cond, mut lhs, mut rhs) = br;
+        let (mut taken, mut not_taken, mut args) = (taken, not_taken, args);
+        if self.t.cpu < CpuVersion::V2 && cond.needs_v2() {
+            match rhs {
+                Src::Reg(r) => {
+                    rhs = Src::Reg(lhs);
+                    lhs = r;
+                    cond = cond.swap();
+                }
+                Src::Imm(_) => {
+                    cond = cond.invert().unwrap_or(cond);
+                    std::mem::swap(&mut taken, &mut not_taken);
+                    args.reverse();
+                }
+            }
+        }
+        self.terminate(
+            MInst::Br {
+                w,
+                cond,
+                lhs,
+                rhs,
+                taken,
+                not_taken,
+            },
+            args,
+        );
+    }
+
+    fn terminate(&mut self, term: MInst, args: Vec<Vec<regalloc2::VReg>>) {
+        self.push(term);
+        if let Some(b) = self.code.blocks.get_mut(self.cur as usize) {
+            b.succ_args = args;
+        }
+    }
+
+    /// The VCode block an edge goes to, and the arguments the branch passes. When
+    /// `split` (a two-way branch) and the target has several predecessors, a new block
+    /// carries the arguments: regalloc2 wants no critical edges.
+    fn edge_target(&mut self, dest: &BlockCall, split: bool) -> (BlockIdx, Vec<regalloc2::VReg>) {
+        let target = self.vblock.get(&dest.block).copied().unwrap_or(0);
+        let many_preds = self.preds.get(&dest.block).copied().unwrap_or(0) > 1;
+        if split && many_preds {
+            let from = self.cur;
+            let s = self.new_block();
+            self.switch_to(s);
+            let args = self.block_args(&dest.args);
+            self.terminate(MInst::Jump { target }, vec![args]);
+            self.switch_to(from);
+            (s, Vec::new())
+        } else {
+            let args = self.block_args(&dest.args);
+            (target, args)
+        }
+    }
+
+    fn block_args(&mut self, args: &[Value]) -> Vec<regalloc2::VReg> {
+        args.iter()
+            .filter_map(|&a| Self::vreg(self.get(a)))
+            .collect()
+    }
+
+    fn brif(&mut self, c: Value, then_dest: &BlockCall, else_dest: &BlockCall) {
+        let br = self.condition(c);
+        // Arguments are materialized in their own blocks (split) or here, before the
+        // branch; both are after the compare's operands are computed.
+        let (t, targs) = self.edge_target(then_dest, true);
+        let (e, eargs) = self.edge_target(else_dest, true);
+        self.branch(br, t, e, vec![targs, eargs]);
+    }
+
+    /// Two-way diamond: `cur → (bt | bf) → join(param)`. Returns the join's param.
+    fn diamond(&mut self, br: (Width, Cond, Reg, Src), tv: Reg, fv: Reg) -> Reg {
+        let bf = self.new_block();
+        let bt = self.new_block();
+        let join = self.new_block();
+        let param = self.tmp();
+        if let (Some(p), Some(b)) = (Self::vreg(param), self.code.blocks.get_mut(join as usize)) {
+            b.params.push(p);
+        }
+        self.branch(br, bt, bf, vec![vec![], vec![]]);
+        for (blk, val) in [(bt, tv), (bf, fv)] {
+            self.switch_to(blk);
+            let args = Self::vreg(val).into_iter().collect();
+            self.terminate(MInst::Jump { target: join }, vec![args]);
+        }
+        self.switch_to(join);
+        param
+    }
+
+    fn icmp_value(&mut self, cc: IntCC, x: Value, y: Value, v: Value) {
+        let br = self.compare(cc, x, y);
+        let one = self.const_reg(Type::I32, 1);
+        let zero = self.const_reg(Type::I32, 0);
+        let r = self.diamond(br, one, zero);
+        self.bind(v, r);
+    }
+
+    fn select(&mut self, c: Value, x: Value, y: Value, v: Value) {
+        let br = self.condition(c);
+        let tv = self.get(x);
+        let fv = self.get(y);
+        let r = self.diamond(br, tv, fv);
+        self.bind(v, r);
+    }
+
+    // ---- memory --------------------------------------------------------------------
+
+    fn load(&mut self, mem: Type, ext: Ext, addr: Value, off: i16, v: Value) {
+        let ty = self.ty(v);
+        let size = MemSize::from_bytes(mem.bytes()).unwrap_or(MemSize::DW);
+        let (base, off) = self.addr(addr, off);
+        let dst = self.tmp();
+        let sign = ext == Ext::Sign && mem.bits() < ty.bits();
+        if sign && self.t.cpu >= CpuVersion::V4 {
+            // MEMSX sign-extends to 64 bits; re-canonicalize narrower results.
+            self.push(MInst::Load {
+                size,
+                signed: true,
+                dst,
+                base,
+                off,
+            });
+            let r = if ty == Type::I64 {
+                dst
+            } else {
+                self.zext(dst, ty)
+            };
+            self.bind(v, r);
+            return;
+        }
+        // Plain loads zero-extend: canonical for any result type.
+        self.push(MInst::Load {
+            size,
+            signed: false,
+            dst,
+            base,
+            off,
+        });
+        let r = if sign {
+            self.sext(dst, mem.bits(), ty, true)
+        } else {
+            dst
+        };
+        self.bind(v, r);
+    }
+
+    fn store(&mut self, val: Value, addr: Value, off: i16) {
+        let ty = self.ty(val);
+        let size = MemSize::from_bytes(ty.bytes()).unwrap_or(MemSize::DW);
+        let (base, off) = self.addr(addr, off);
+        // VERIFIER: immediate stores (BPF_ST) are only used on the stack; the verifier
+        // refuses BPF_ST into the context ("BPF_ST stores into R1 ctx is not allowed").
+        let imm = match (base, self.iconst(val)) {
+            (Base::Fp, Some(c)) => match size {
+                MemSize::DW => fits_i32(c),
+                _ => Some(ty.zext(c) as u32 as i32),
+            },
+            _ => None,
+        };
+        let src = match imm {
+            Some(i) => Src::Imm(i),
+            None => Src::Reg(self.get(val)),
+        };
+        self.push(MInst::Store {
+            size,
+            base,
+            off,
+            src,
+        });
+    }
+
+    fn mem_base(&mut self, addr: Value, off: i16) -> (Reg, i16) {
+        match self.addr(addr, off) {
+            (Base::Reg(r), o) => (r, o),
+            (Base::Fp, o) => {
+                let dst = self.tmp();
+                self.push(MInst::FrameAddr { dst, off: 0 });
+                (dst, o)
+            }
+        }
+    }
+
+    fn atomic_rmw(
+        &mut self,
+        op: IrAtomic,
+        fetch: bool,
+        addr: Value,
+        off: i16,
+        arg: Value,
+        res: Option<Value>,
+    ) {
+        let ty = self.ty(arg);
+        let w = match ty {
+            Type::I64 => Width::W64,
+            Type::I32 => Width::W32,
+            _ => {
+                self.error(
+                    codes::E_CODEGEN_UNSUPPORTED,
+                    format!("atomic operation on {ty}: BPF atomics are 32 or 64 bits"),
+                );
+                return;
+            }
+        };
+        let op = match op {
+            IrAtomic::Add => AtomicOp::Add,
+            IrAtomic::Or => AtomicOp::Or,
+            IrAtomic::And => AtomicOp::And,
+            IrAtomic::Xor => AtomicOp::Xor,
+            IrAtomic::Xchg => AtomicOp::Xchg,
+        };
+        let used = res.is_some_and(|v| self.uses.get(&v).copied().unwrap_or(0) > 0);
+        let fetch = fetch && used || op == AtomicOp::Xchg;
+        if (fetch || op != AtomicOp::Add) && self.t.cpu < CpuVersion::V3 {
+            self.error(
+                codes::E_CPU_FEATURE,
+                format!(
+                    "this atomic operation needs -mcpu=v3 (have {})",
+                    self.t.cpu.name()
+                ),
+            );
+            return;
+        }
+        let (base, off) = self.mem_base(addr, off);
+        let val = self.get(arg);
+        let dst = if fetch { Some(self.tmp()) } else { None };
+        self.push(MInst::Atomic {
+            w,
+            op,
+            fetch,
+            base,
+            off,
+            val,
+            dst,
+        });
+        if let (Some(v), Some(d)) = (res, dst) {
+            self.bind(v, d);
+        }
+    }
+
+    fn atomic_cas(
+        &mut self,
+        addr: Value,
+        off: i16,
+        expected: Value,
+        new: Value,
+        res: Option<Value>,
+    ) {
+        let ty = self.ty(new);
+        let w = match ty {
+            Type::I64 => Width::W64,
+            Type::I32 => Width::W32,
+            _ => {
+                self.error(
+                    codes::E_CODEGEN_UNSUPPORTED,
+                    format!("cmpxchg on {ty}: BPF atomics are 32 or 64 bits"),
+                );
+                return;
+            }
+        };
+        if self.t.cpu < CpuVersion::V3 {
+            self.error(
+                codes::E_CPU_FEATURE,
+                format!("cmpxchg needs -mcpu=v3 (have {})", self.t.cpu.name()),
+            );
+            return;
+        }
+        let (base, off) = self.mem_base(addr, off);
+        let e = self.get(expected);
+        let n = self.get(new);
+        let dst = self.tmp();
+        self.push(MInst::Cmpxchg {
+            w,
+            base,
+            off,
+            expected: e,
+            new: n,
+            dst,
+        });
+        if let Some(v) = res {
+            self.bind(v, dst);
+        }
+    }
+
+    /// Chunks for a copy or fill of `size` bytes aligned to `align`.
+    fn chunks(size: u32, align: u32) -> Vec<(u32, MemSize)> {
+        let mut out = Vec::new();
+        let mut at = 0u32;
+        let max = align.clamp(1, 8);
+        while at < size {
+            let mut n = 8;
+            while n > 1 && (n > max || at + n > size) {
+                n /= 2;
+            }
+            out.push((at, MemSize::from_bytes(n).unwrap_or(MemSize::B)));
+            at += n;
+        }
+        out
+    }
+
+    fn mem_at(&mut self, v: Value, extra: u32) -> Option<(Base, i16)> {
+        let o = fits_i16(i64::from(extra))?;
+        Some(self.addr(v, o))
+    }
+
+    fn memcpy(&mut self, dst: Value, src: Value, size: u32, align: u32) {
+        for (at, sz) in Self::chunks(size, align) {
+            let (Some((sb, so)), Some((db, doff))) = (self.mem_at(src, at), self.mem_at(dst, at))
+            else {
+                self.error(
+                    codes::E_OFFSET_RANGE,
+                    format!("memcpy of {size} bytes exceeds the 16-bit offset"),
+                );
+                return;
+            };
+            let t = self.tmp();
+            self.push(MInst::Load {
+                size: sz,
+                signed: false,
+                dst: t,
+                base: sb,
+                off: so,
+            });
+            self.push(MInst::Store {
+                size: sz,
+                base: db,
+                off: doff,
+                src: Src::Reg(t),
+            });
+        }
+    }
+
+    fn memset(&mut self, dst: Value, byte: u8, size: u32, align: u32) {
+        let mut regs: HashMap<u32, Reg> = HashMap::new();
+        for (at, sz) in Self::chunks(size, align) {
+            let Some((db, doff)) = self.mem_at(dst, at) else {
+                self.error(
+                    codes::E_OFFSET_RANGE,
+                    format!("memset of {size} bytes exceeds the 16-bit offset"),
+                );
+                return;
+            };
+            let n = sz.bytes();
+            let pattern = u64::from_ne_bytes([byte; 8]) >> (64 - 8 * n);
+            // VERIFIER: immediate stores only on the stack (see `store`).
+            let imm = match db {
+                Base::Fp if n < 8 => Some(pattern as u32 as i32),
+                Base::Fp => fits_i32(pattern as i64),
+                _ => None,
+            };
+            let src = match imm {
+                Some(i) => Src::Imm(i),
+                None => {
+                    let r = match regs.get(&n) {
+                        Some(r) => *r,
+                        None => {
+                            let ty = Type::from_bytes(u64::from(n)).unwrap_or(Type::I64);
+                            let r = self.const_reg(ty, pattern as i64);
+                            regs.insert(n, r);
+                            r
+                        }
+                    };
+                    Src::Reg(r)
+                }
+            };
+            self.push(MInst::Store {
+                size: sz,
+                base: db,
+                off: doff,
+                src,
+            });
+        }
+    }
+
+    // ---- calls ---------------------------------------------------------------------
+
+    fn call(&mut self, target: CallTarget, args: &[Value], res: Option<Value>) {
+        if args.len() > 5 {
+            self.error(
+                codes::E_TOO_MANY_ARGS,
+                format!(
+                    "a call with {} arguments (BPF passes at most 5, in r1-r5)",
+                    args.len()
+                ),
+            );
+            return;
+        }
+        let regs: Vec<Reg> = args.iter().map(|&a| self.get(a)).collect();
+        let ret = res.map(|_| self.tmp());
+        let local = matches!(target, CallTarget::Local(_));
+        self.push(MInst::Call {
+            target,
+            args: regs,
+            ret,
+        });
+        if let (Some(v), Some(r)) = (res, ret) {
+            let ty = self.ty(v);
+            // Our own functions return canonical values; helpers and kfuncs returning
+            // narrow C types may leave the upper bits set (e.g. negative errors).
+            let r = if local { r } else { self.zext(r, ty) };
+            self.bind(v, r);
+        }
+    }
+
+    // ---- layout --------------------------------------------------------------------
+
+    /// Renumbers blocks into layout order (IR layout, each IR block followed by the
+    /// blocks made while selecting it), which regalloc2's loop heuristics assume.
+    fn finish(mut self) -> VCode {
+        let mut order: Vec<BlockIdx> = Vec::new();
+        for &b in self.f.layout.blocks() {
+            if let Some(chain) = self.chains.get(&b) {
+                order.extend(chain.iter().copied());
+            }
+        }
+        let mut new_idx = vec![u32::MAX; self.code.blocks.len()];
+        for (i, &b) in order.iter().enumerate() {
+            if let Some(slot) = new_idx.get_mut(b as usize) {
+                *slot = i as u32;
+            }
+        }
+        let map = |b: &mut BlockIdx| {
+            if let Some(&n) = new_idx.get(*b as usize) {
+                *b = n;
+            }
+        };
+        let mut old = std::mem::take(&mut self.code.blocks);
+        let mut blocks = Vec::with_capacity(order.len());
+        for &b in &order {
+            let mut blk = std::mem::take(&mut old[b as usize]);
+            for i in &mut blk.insts {
+                match i {
+                    MInst::Jump { target } => map(target),
+                    MInst::Br {
+                        taken, not_taken, ..
+                    } => {
+                        map(taken);
+                        map(not_taken);
+                    }
+                    _ => {}
+                }
+            }
+            blocks.push(blk);
+        }
+        self.code.blocks = blocks;
+        self.code
+    }
+}
