@@ -73,6 +73,7 @@ pub fn build(m: &ir::Module, vars: &[PlacedVar]) -> ModuleBtf {
     }
     // VARs in global order, then DATASECs by section name.
     let mut secs: BTreeMap<&str, Vec<VarSecInfo>> = BTreeMap::new();
+    let mut ext_secs: BTreeMap<String, Vec<VarSecInfo>> = BTreeMap::new();
     for v in vars {
         let Some(t) = v.debug_type else { continue };
         let linkage = match v.linkage {
@@ -89,9 +90,51 @@ pub fn build(m: &ir::Module, vars: &[PlacedVar]) -> ModuleBtf {
                 size: v.size,
             });
     }
-    for (name, mut list) in secs {
+    // Externs: kfuncs as FUNC (extern) in `.ksyms`, extern variables as VAR (extern) in
+    // their section (`.ksyms` for `__ksym`, `.kconfig`...), as libbpf expects them.
+    for x in &m.externs {
+        let Some(t) = x.debug_type else { continue };
+        let (sec, entry) = match x.kind {
+            ir::ExternKind::Kfunc | ir::ExternKind::Func => {
+                if !matches!(m.debug_types.get(t), Some(DebugType::FuncProto { .. })) {
+                    continue;
+                }
+                let proto = b.id(t);
+                let id = b.btf.add_func(&x.name, proto, Linkage::Extern);
+                if x.kind == ir::ExternKind::Func {
+                    continue;
+                }
+                (".ksyms".to_string(), id)
+            }
+            ir::ExternKind::Ksym | ir::ExternKind::Var => {
+                let ty = b.id(t);
+                let id = b.btf.add_var(&x.name, ty, Linkage::Extern);
+                let sec = if x.section.is_empty() {
+                    if x.kind == ir::ExternKind::Ksym {
+                        ".ksyms".to_string()
+                    } else {
+                        continue;
+                    }
+                } else {
+                    x.section.clone()
+                };
+                (sec, id)
+            }
+        };
+        ext_secs.entry(sec).or_default().push(VarSecInfo {
+            type_id: entry,
+            offset: 0,
+            size: 0,
+        });
+    }
+    let mut all: BTreeMap<String, Vec<VarSecInfo>> =
+        secs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    for (k, v) in ext_secs {
+        all.entry(k).or_default().extend(v);
+    }
+    for (name, mut list) in all {
         list.sort_by_key(|e| e.offset);
-        let name_off = b.btf.add_string(name);
+        let name_off = b.btf.add_string(&name);
         b.btf.add_type(BtfType::new(
             name_off,
             TypeData::Datasec {

@@ -113,7 +113,7 @@ impl Emitter {
 
     /// Emits function number `idx`.
     pub fn function(&mut self, idx: usize, f: &FuncCode) {
-        self.m.switch_to(section_switch(&f.section, true, false));
+        self.push_section(section_switch(&f.section, true, false));
         match f.linkage {
             ir::Linkage::Global => self.push(StmtKind::SymAttr {
                 attr: SymAttr::Globl,
