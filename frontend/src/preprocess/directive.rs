@@ -87,19 +87,28 @@ impl Pp<'_> {
         }
     }
 
-    /// The source text of a directive line after its name (for `#error` messages).
+    /// The source text of a directive line after its name (for `#error` messages): up
+    /// to the end of the logical line, so bad tokens (a lone `'`) stay in the message.
     fn line_text(&self, line: &[PTok]) -> String {
-        let (Some(first), Some(last)) = (line.get(1), line.last()) else {
+        let (Some(name), Some(first)) = (line.first(), line.get(1)) else {
             return String::new();
         };
-        self.sources
-            .get(first.span.file)
-            .and_then(|f| {
-                f.text
-                    .get(first.span.start as usize..last.span.end as usize)
-            })
-            .unwrap_or("")
-            .to_string()
+        let Some(text) = self.sources.get(name.span.file).map(|f| f.text.clone()) else {
+            return String::new();
+        };
+        let start = first.span.start as usize;
+        let bytes = text.as_bytes();
+        let mut end = start;
+        while let Some(&b) = bytes.get(end) {
+            if b == b'\n' {
+                let before = text.get(start..end).unwrap_or("");
+                if !before.trim_end_matches([' ', '\t', '\r']).ends_with('\\') {
+                    break;
+                }
+            }
+            end += 1;
+        }
+        text.get(start..end).unwrap_or("").trim_end().to_string()
     }
 
     fn do_define(&mut self, args: Vec<PTok>, dir_span: Span) {
@@ -278,9 +287,14 @@ impl Pp<'_> {
     }
 
     fn stray(&mut self, span: Span, msg: &str) {
+        let label = if msg.contains("after #else") {
+            "this group already had its #else"
+        } else {
+            "no #if is open here"
+        };
         self.diags.push(
             Diagnostic::error(codes::E_PP_STRAY_CONDITIONAL, msg.to_string())
-                .with_label(span, "no matching #if"),
+                .with_label(span, label),
         );
     }
 

@@ -367,9 +367,13 @@ impl Parser<'_> {
             },
             Tok::Slash | Tok::Percent => {
                 if y == 0 {
-                    if eval {
-                        self.pos -= 1;
-                        return self.fail("division by zero in #if");
+                    if eval && self.err.is_none() {
+                        let span = self
+                            .toks
+                            .get(self.pos.saturating_sub(1))
+                            .map(PTok::report_span)
+                            .unwrap_or_default();
+                        self.err = Some((span, "division by zero in #if".to_string()));
                     }
                     return Val { v: 0, unsigned };
                 }

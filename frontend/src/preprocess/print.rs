@@ -17,12 +17,19 @@ pub fn print_preprocessed(tokens: &[Token], sources: &SourceMap) -> String {
     let mut cur_file: Option<FileId> = None;
     let mut cur_line: u32 = 0;
     let mut prev: Option<&Token> = None;
-    // The first line marker names the file of the first token (the main file, unless
-    // it starts with an #include), or the map's first file when there are no tokens.
-    let first = tokens
-        .first()
-        .map(|t| t.report_span().file)
-        .unwrap_or(FileId(0));
+    // The first line marker names the main file: the one added just before the
+    // `<built-in>` file that `preprocess` adds first thing (else the first token's file).
+    let builtin = sources
+        .files()
+        .find(|(_, f)| f.name == "<built-in>")
+        .map(|(id, _)| id.0);
+    let first = match builtin {
+        Some(b) if b > 0 => FileId(b - 1),
+        _ => tokens
+            .first()
+            .map(|t| t.report_span().file)
+            .unwrap_or(FileId(0)),
+    };
     if let Some(f) = sources.get(first) {
         out.push_str(&format!("# 1 \"{}\"\n", escape(&f.name)));
         cur_file = Some(first);
@@ -70,16 +77,16 @@ pub fn print_preprocessed(tokens: &[Token], sources: &SourceMap) -> String {
 }
 
 /// Whether to print a space between two tokens on one line.
+/// Inside one macro expansion the spelling locations decide; across an expansion's
+/// edge, the use sites do (so `F(x);` prints its `;` right after the expansion).
 fn needs_space(a: &Token, b: &Token) -> bool {
-    let adjacent = a.span.file == b.span.file && a.span.end == b.span.start;
-    let expansion_start = b.expansion.is_some() && b.expansion != a.expansion;
-    let spaced = if expansion_start {
-        let e = b.report_span();
-        !(a.report_span().file == e.file && a.report_span().end == e.start)
+    let (sa, sb) = if a.expansion.is_some() && a.expansion == b.expansion {
+        (a.span, b.span)
     } else {
-        !adjacent
+        (a.report_span(), b.report_span())
     };
-    spaced || would_merge(a, b)
+    let adjacent = sa.file == sb.file && sa.end == sb.start;
+    !adjacent || would_merge(a, b)
 }
 
 /// True if printing `a` right before `b` would lex as different tokens.

@@ -1,0 +1,4 @@
+#line
+#line abc
+#line 10 notastring
+int x = __LINE__;

@@ -1,0 +1,3 @@
+#define CAT(a, b) a ## b
+int x = CAT(+, -);
+int y = CAT(., .);

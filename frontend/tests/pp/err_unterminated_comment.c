@@ -1,0 +1,4 @@
+int before;
+/* this comment
+   never ends
+int after;

@@ -1,0 +1,4 @@
+int ok;
+#if 1
+int inside;
+#ifdef X

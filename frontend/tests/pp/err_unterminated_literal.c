@@ -1,0 +1,3 @@
+const char *s = "no end;
+char c = 'x;
+int next_line_is_fine;

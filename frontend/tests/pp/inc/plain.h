@@ -1,0 +1,2 @@
+#define PLAIN_VALUE 4
+int plain_decl;

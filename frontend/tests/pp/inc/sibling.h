@@ -1,0 +1,2 @@
+#define SIBLING_VALUE 3
+int sibling_decl;

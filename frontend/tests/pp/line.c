@@ -1,0 +1,7 @@
+/* #line changes what __LINE__ and __FILE__ report from the next line on. */
+int before = __LINE__;
+#line 100
+int after = __LINE__;
+#line 200 "renamed.c"
+int renamed_line = __LINE__;
+const char *renamed_file = __FILE__;
