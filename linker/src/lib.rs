@@ -7,5 +7,6 @@
 pub mod btf;
 pub mod elf_read;
 pub mod elf_write;
+pub mod link;
 pub mod object;
 pub mod reloc;

@@ -11,6 +11,7 @@
 //! codegen uses to emit BTF. [`dump`] gives bpftool's `format raw` text form,
 //! [`ext`] the `.BTF.ext` model, [`dedup`] the merge-time deduplication.
 
+pub mod compat;
 pub mod dedup;
 pub mod dump;
 pub mod ext;
@@ -552,7 +553,7 @@ impl Btf {
         self.add_string_bytes(s.as_bytes())
     }
 
-    fn add_string_bytes(&mut self, s: &[u8]) -> u32 {
+    pub(crate) fn add_string_bytes(&mut self, s: &[u8]) -> u32 {
         if let Some(&off) = self.string_index.get(s) {
             return off;
         }
@@ -1062,7 +1063,7 @@ impl Btf {
     }
 
     /// The bytes of the string at `off` (without NUL; empty if out of range).
-    fn str_bytes(&self, off: u32) -> &[u8] {
+    pub(crate) fn str_bytes(&self, off: u32) -> &[u8] {
         let Some(rest) = self.strings.get(off as usize..) else {
             return &[];
         };

@@ -1,0 +1,292 @@
+//! Section merging and relocation rebasing for the static linker.
+//!
+//! Same-named sections are concatenated in input order, each piece placed at the next
+//! multiple of its alignment (zero padding), the output alignment being the largest.
+//! Not copied (as libbpf's linker): DWARF `.debug_*`, `.BTF`/`.BTF.ext` (rebuilt by
+//! `btf_merge`), `.llvm_addrsig`, `.comment`, notes and other non-PROGBITS/NOBITS kinds.
+//! `license` and `version` are kept once and must be byte-identical across inputs.
+//!
+//! Relocations keep REL semantics (`../shared/spec/llvm_reloc.rst`): offsets move by the
+//! piece's offset; a relocation against a section symbol carries its addend in the
+//! patched bytes, so that addend moves by the offset the target section's piece got
+//! (bytes for ld_imm64 and data, instructions for `call`).
+
+use super::{Linker, Placed};
+use crate::object::{
+    Object, Reloc, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, Section, SectionKind, SymbolId, SymbolKind,
+    SymbolPlace,
+};
+use crate::reloc::RelocType;
+use cranelift_entity::EntityRef;
+use diag::{Diagnostic, codes};
+
+/// True for input sections the output does not copy.
+pub(super) fn is_skipped(sec: &Section) -> bool {
+    let n = sec.name.as_str();
+    n.starts_with(".debug_")
+        || n == ".BTF"
+        || n == ".BTF.ext"
+        || n == ".comment"
+        || n.starts_with(".note")
+        || n == ".eh_frame"
+        || !matches!(sec.kind, SectionKind::Progbits | SectionKind::Nobits)
+}
+
+/// Sections whose contents must agree across inputs and are kept once.
+fn is_single_copy(name: &str) -> bool {
+    name == "license" || name == "version"
+}
+
+fn align_up(v: u64, align: u64) -> u64 {
+    let a = align.max(1);
+    v.div_ceil(a).saturating_mul(a)
+}
+
+impl Linker {
+    /// Copies the input's sections into the output; returns where each went.
+    pub(super) fn place_sections(&mut self, file: &str, obj: &Object) -> Vec<Option<Placed>> {
+        let mut placed = vec![None; obj.sections.len()];
+        for (sid, sec) in obj.sections.iter() {
+            // Empty sections (clang's empty `.text`) are dropped unless a symbol lives there.
+            let empty_unused = sec.size == 0
+                && !obj
+                    .symbols
+                    .values()
+                    .any(|s| s.kind != SymbolKind::Section && s.place == SymbolPlace::Section(sid));
+            if is_skipped(sec) || empty_unused {
+                continue;
+            }
+            let di = self.dst_sec(&sec.name);
+            let dst_id = match self.dst[di].elf {
+                Some(id) => id,
+                None => {
+                    let mut s = Section::new(sec.name.clone(), sec.kind, sec.flags, 1);
+                    s.entsize = sec.entsize;
+                    let id = self.out.sections.push(s);
+                    self.dst[di].elf = Some(id);
+                    id
+                }
+            };
+            let mask = SHF_WRITE | SHF_ALLOC | SHF_EXECINSTR;
+            let d = &mut self.out.sections[dst_id];
+            if d.kind != sec.kind || d.flags & mask != sec.flags & mask {
+                self.errors.push(
+                    Diagnostic::error(
+                        codes::E_LINK_SECTION_MISMATCH,
+                        format!("{file}: section `{}` ({:?}, flags {:#x}) cannot be merged with an earlier `{}` ({:?}, flags {:#x})", sec.name, sec.kind, sec.flags & mask, d.name, d.kind, d.flags & mask),
+                    )
+                    .with_note("same-named sections must have the same type and write/alloc/exec flags"),
+                );
+                continue;
+            }
+            if is_single_copy(&sec.name) && d.size > 0 {
+                if d.data != sec.data {
+                    let show = |b: &[u8]| {
+                        String::from_utf8_lossy(b)
+                            .trim_end_matches('\0')
+                            .to_string()
+                    };
+                    let code = if sec.name == "license" {
+                        codes::E_LINK_LICENSE
+                    } else {
+                        codes::E_LINK_SECTION_MISMATCH
+                    };
+                    let (old, new) = (show(&d.data), show(&sec.data));
+                    self.errors.push(
+                        Diagnostic::error(code, format!("{file}: section `{}` says \"{new}\" but an earlier input says \"{old}\"", sec.name))
+                            .with_note("every input that declares it must declare the same value"),
+                    );
+                    continue;
+                }
+                placed[sid.index()] = Some(Placed {
+                    dst: dst_id,
+                    off: 0,
+                });
+                let name = sec.name.clone();
+                self.note(|| format!("section `{name}`: {file} has the same contents, kept once"));
+                continue;
+            }
+            let off = align_up(d.size, sec.align);
+            d.align = d.align.max(sec.align);
+            if d.kind == SectionKind::Nobits {
+                d.size = off.saturating_add(sec.size);
+            } else {
+                d.data.resize(off as usize, 0);
+                d.data.extend_from_slice(&sec.data);
+                d.size = d.data.len() as u64;
+            }
+            placed[sid.index()] = Some(Placed { dst: dst_id, off });
+            let (name, size) = (sec.name.clone(), sec.size);
+            self.note(|| format!("section `{name}`: {file} at {off:#x} ({size:#x} bytes)"));
+        }
+        placed
+    }
+
+    /// Copies the input's relocations with rebased offsets and mapped symbols.
+    pub(super) fn add_relocs(
+        &mut self,
+        file: &str,
+        obj: &Object,
+        placed: &[Option<Placed>],
+        sym_map: &[Option<SymbolId>],
+    ) {
+        let big = obj.endian == crate::object::Endian::Big;
+        for (sid, sec) in obj.sections.iter() {
+            let Some(p) = placed[sid.index()] else {
+                continue;
+            };
+            if is_single_copy(&sec.name) && !sec.relocs.is_empty() {
+                self.errors.push(Diagnostic::error(
+                    codes::E_LINK_BAD_INPUT,
+                    format!("{file}: section `{}` must not have relocations", sec.name),
+                ));
+                continue;
+            }
+            for r in &sec.relocs {
+                let src_sym = obj.symbols.get(r.symbol);
+                let Some(dst_sym) = sym_map.get(r.symbol.index()).copied().flatten() else {
+                    let name = src_sym.map(|s| s.name.as_str()).unwrap_or("?");
+                    self.errors.push(Diagnostic::error(
+                        codes::E_LINK_BAD_INPUT,
+                        format!("{file}: section `{}`, offset {:#x}: relocation against `{name}`, which lives in a section the output does not keep", sec.name, r.byte_off),
+                    ));
+                    continue;
+                };
+                let byte_off = r.byte_off + p.off;
+                // A section symbol's addend is in the bytes: move it with its section.
+                if let Some(s) = src_sym.filter(|s| s.kind == SymbolKind::Section) {
+                    let target_off = match s.place {
+                        SymbolPlace::Section(t) => placed
+                            .get(t.index())
+                            .copied()
+                            .flatten()
+                            .map(|tp| tp.off)
+                            .unwrap_or(0),
+                        _ => 0,
+                    };
+                    if target_off != 0 {
+                        let data = &mut self.out.sections[p.dst].data;
+                        if let Err(msg) =
+                            adjust_addend(data, byte_off, r.kind, target_off, sec.is_exec(), big)
+                        {
+                            self.errors.push(Diagnostic::error(
+                                codes::E_LINK_BAD_INPUT,
+                                format!(
+                                    "{file}: section `{}`, offset {:#x}: {msg}",
+                                    sec.name, r.byte_off
+                                ),
+                            ));
+                            continue;
+                        }
+                    }
+                }
+                self.out.sections[p.dst].relocs.push(Reloc {
+                    byte_off,
+                    symbol: dst_sym,
+                    kind: r.kind,
+                });
+            }
+        }
+    }
+}
+
+/// Adds `delta` (bytes) to the addend stored at `off` for a relocation of `kind`.
+fn adjust_addend(
+    data: &mut [u8],
+    off: u64,
+    kind: RelocType,
+    delta: u64,
+    exec: bool,
+    big: bool,
+) -> Result<(), String> {
+    let off = off as usize;
+    let rd32 = |d: &[u8], at: usize| -> Option<u32> {
+        let b: [u8; 4] = d.get(at..at + 4)?.try_into().ok()?;
+        Some(if big {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        })
+    };
+    let wr32 = |d: &mut [u8], at: usize, v: u32| {
+        if let Some(s) = d.get_mut(at..at + 4) {
+            s.copy_from_slice(&if big {
+                v.to_be_bytes()
+            } else {
+                v.to_le_bytes()
+            });
+        }
+    };
+    let missing = || "relocated field lies outside the section".to_string();
+    match kind {
+        // ld_imm64 / call: the imm field is bytes 4..8 of the instruction.
+        RelocType::R_BPF_64_64 if exec => {
+            let v = rd32(data, off + 4).ok_or_else(missing)?;
+            wr32(data, off + 4, v.wrapping_add(delta as u32));
+        }
+        RelocType::R_BPF_64_32 if exec => {
+            if delta % 8 != 0 {
+                return Err("call target section piece is not 8-byte aligned".to_string());
+            }
+            let v = rd32(data, off + 4).ok_or_else(missing)?;
+            wr32(data, off + 4, v.wrapping_add((delta / 8) as u32));
+        }
+        RelocType::R_BPF_64_ABS64 => {
+            let lo = rd32(data, off).ok_or_else(missing)?;
+            let hi = rd32(data, off + 4).ok_or_else(missing)?;
+            let v = if big {
+                (u64::from(lo) << 32) | u64::from(hi)
+            } else {
+                (u64::from(hi) << 32) | u64::from(lo)
+            };
+            let v = v.wrapping_add(delta);
+            let (first, second) = if big {
+                ((v >> 32) as u32, v as u32)
+            } else {
+                (v as u32, (v >> 32) as u32)
+            };
+            wr32(data, off, first);
+            wr32(data, off + 4, second);
+        }
+        RelocType::R_BPF_64_ABS32 | RelocType::R_BPF_64_NODYLD32 => {
+            let v = rd32(data, off).ok_or_else(missing)?;
+            wr32(data, off, v.wrapping_add(delta as u32));
+        }
+        RelocType::NONE => {}
+        other => {
+            return Err(format!(
+                "{} against a section symbol cannot be moved in a {} section",
+                other.name().unwrap_or("?"),
+                if exec { "code" } else { "data" }
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_and_ldimm64_addends_move() {
+        let mut d = vec![0x85, 0x10, 0, 0, 0xff, 0xff, 0xff, 0xff];
+        adjust_addend(&mut d, 0, RelocType::R_BPF_64_32, 0x88, true, false).unwrap();
+        assert_eq!(&d[4..8], &16u32.to_le_bytes());
+        let mut d = vec![0u8; 16];
+        adjust_addend(&mut d, 0, RelocType::R_BPF_64_64, 4, true, true).unwrap();
+        assert_eq!(&d[4..8], &4u32.to_be_bytes());
+        let mut d = vec![0u8; 8];
+        adjust_addend(
+            &mut d,
+            0,
+            RelocType::R_BPF_64_ABS64,
+            0x1_0000_0000,
+            false,
+            false,
+        )
+        .unwrap();
+        assert_eq!(d, [0, 0, 0, 0, 1, 0, 0, 0]);
+        assert!(adjust_addend(&mut [0u8; 4], 0, RelocType::R_BPF_64_32, 4, true, false).is_err());
+    }
+}
