@@ -100,7 +100,8 @@ pub fn encode(i: &MInst, label: &dyn Fn(u32) -> String) -> Vec<(Insn, Option<Sym
     };
     let one = |x: Insn| vec![(x, None)];
     match i {
-        MInst::Args { .. } => Vec::new(),
+        // `Args` emits nothing; `Select` never gets here (finalize expands it).
+        MInst::Args { .. } | MInst::Select { .. } => Vec::new(),
         MInst::MovImm { w, dst, imm } => one(ins(class(*w) | 0xb0, dst.num(), 0, 0, *imm)),
         MInst::LdImm64 { dst, imm } => {
             let mut x = ins(OP_LD_IMM64, dst.num(), 0, 0, 0);
@@ -273,5 +274,282 @@ pub fn encode(i: &MInst, label: &dyn Fn(u32) -> String) -> Vec<(Insn, Option<Sym
             vec![(x, sym(SymRole::JumpTarget, &label(*taken), 0))]
         }
         MInst::Ret { .. } => one(ins(CLASS_JMP | 0x90, 0, 0, 0, 0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vcode::Reg;
+    use linker::object::Endian;
+
+    /// Every instruction shape codegen produces must be a row of the asm crate's opcode
+    /// table: it encodes, decodes back to itself and prints as LLVM does.
+    #[test]
+    fn every_shape_is_in_the_opcode_table() {
+        let r = Reg::Phys;
+        let mut cases: Vec<(MInst, &str)> = vec![
+            (
+                MInst::MovImm {
+                    w: Width::W32,
+                    dst: r(1),
+                    imm: 7,
+                },
+                "w1 = 0x7",
+            ),
+            (
+                MInst::MovImm {
+                    w: Width::W64,
+                    dst: r(1),
+                    imm: -1,
+                },
+                "r1 = -0x1",
+            ),
+            (
+                MInst::LdImm64 {
+                    dst: r(2),
+                    imm: 0x1_0000_0000,
+                },
+                "r2 = 0x100000000 ll",
+            ),
+            (
+                MInst::Mov {
+                    w: Width::W64,
+                    dst: r(6),
+                    src: r(0),
+                },
+                "r6 = r0",
+            ),
+            (
+                MInst::Mov {
+                    w: Width::W32,
+                    dst: r(1),
+                    src: r(1),
+                },
+                "w1 = w1",
+            ),
+            (
+                MInst::MovSx {
+                    w: Width::W64,
+                    dst: r(1),
+                    src: r(2),
+                    bits: 32,
+                },
+                "r1 = (s32)r2",
+            ),
+            (
+                MInst::MovSx {
+                    w: Width::W32,
+                    dst: r(1),
+                    src: r(2),
+                    bits: 8,
+                },
+                "w1 = (s8)w2",
+            ),
+            (
+                MInst::Neg {
+                    w: Width::W64,
+                    dst: r(3),
+                    src: r(3),
+                },
+                "r3 = -r3",
+            ),
+            (
+                MInst::Endian {
+                    op: EndianOp::Be,
+                    bits: 16,
+                    dst: r(1),
+                    src: r(1),
+                },
+                "r1 = be16 r1",
+            ),
+            (
+                MInst::Endian {
+                    op: EndianOp::Le,
+                    bits: 32,
+                    dst: r(1),
+                    src: r(1),
+                },
+                "r1 = le32 r1",
+            ),
+            (
+                MInst::Endian {
+                    op: EndianOp::Bswap,
+                    bits: 64,
+                    dst: r(1),
+                    src: r(1),
+                },
+                "r1 = bswap64 r1",
+            ),
+            (
+                MInst::Load {
+                    size: MemSize::W,
+                    signed: false,
+                    dst: r(0),
+                    base: Base::Fp,
+                    off: -4,
+                },
+                "w0 = *(u32 *)(r10 - 0x4)",
+            ),
+            (
+                MInst::Load {
+                    size: MemSize::B,
+                    signed: true,
+                    dst: r(0),
+                    base: Base::Reg(r(1)),
+                    off: 2,
+                },
+                "r0 = *(s8 *)(r1 + 0x2)",
+            ),
+            (
+                MInst::Store {
+                    size: MemSize::DW,
+                    base: Base::Fp,
+                    off: -8,
+                    src: Src::Imm(0),
+                },
+                "*(u64 *)(r10 - 0x8) = 0x0",
+            ),
+            (
+                MInst::Store {
+                    size: MemSize::H,
+                    base: Base::Reg(r(1)),
+                    off: 0,
+                    src: Src::Reg(r(2)),
+                },
+                "*(u16 *)(r1 + 0x0) = w2",
+            ),
+            (
+                MInst::Atomic {
+                    w: Width::W64,
+                    op: AtomicOp::Add,
+                    fetch: false,
+                    base: r(1),
+                    off: 0,
+                    val: r(2),
+                    dst: None,
+                },
+                "lock *(u64 *)(r1 + 0x0) += r2",
+            ),
+            (
+                MInst::Atomic {
+                    w: Width::W32,
+                    op: AtomicOp::And,
+                    fetch: true,
+                    base: r(1),
+                    off: 4,
+                    val: r(2),
+                    dst: Some(r(2)),
+                },
+                "w2 = atomic_fetch_and((u32 *)(r1 + 0x4), w2)",
+            ),
+            (
+                MInst::Atomic {
+                    w: Width::W64,
+                    op: AtomicOp::Xchg,
+                    fetch: true,
+                    base: r(1),
+                    off: 0,
+                    val: r(2),
+                    dst: Some(r(2)),
+                },
+                "r2 = xchg_64(r1 + 0x0, r2)",
+            ),
+            (
+                MInst::Cmpxchg {
+                    w: Width::W64,
+                    base: r(1),
+                    off: 0,
+                    expected: r(0),
+                    new: r(2),
+                    dst: r(0),
+                },
+                "r0 = cmpxchg_64(r1 + 0x0, r0, r2)",
+            ),
+            (
+                MInst::Call {
+                    target: CallTarget::Helper(1),
+                    args: vec![],
+                    ret: None,
+                },
+                "call 0x1",
+            ),
+            (MInst::Ret { val: None }, "exit"),
+        ];
+        for op in [
+            AluOp::Add,
+            AluOp::Sub,
+            AluOp::Mul,
+            AluOp::Div,
+            AluOp::SDiv,
+            AluOp::Mod,
+            AluOp::SMod,
+            AluOp::Or,
+            AluOp::And,
+            AluOp::Lsh,
+            AluOp::Rsh,
+            AluOp::Arsh,
+            AluOp::Xor,
+        ] {
+            for w in [Width::W32, Width::W64] {
+                for rhs in [Src::Reg(r(2)), Src::Imm(3)] {
+                    cases.push((
+                        MInst::Alu {
+                            w,
+                            op,
+                            dst: r(1),
+                            lhs: r(1),
+                            rhs,
+                        },
+                        "",
+                    ));
+                }
+            }
+        }
+        for cond in [
+            Cond::Eq,
+            Cond::Ne,
+            Cond::Gt,
+            Cond::Ge,
+            Cond::Lt,
+            Cond::Le,
+            Cond::SGt,
+            Cond::SGe,
+            Cond::SLt,
+            Cond::SLe,
+            Cond::Set,
+        ] {
+            for w in [Width::W32, Width::W64] {
+                for rhs in [Src::Reg(r(2)), Src::Imm(3)] {
+                    cases.push((
+                        MInst::Br {
+                            w,
+                            cond,
+                            lhs: r(1),
+                            rhs,
+                            taken: 1,
+                            not_taken: 2,
+                        },
+                        "",
+                    ));
+                }
+            }
+        }
+        let label = |b: u32| format!("LBB0_{b}");
+        for (inst, want) in cases {
+            for (insn, sym) in encode(&inst, &label) {
+                for endian in [Endian::Little, Endian::Big] {
+                    let mut bytes = Vec::new();
+                    asm::isa::encode(&insn, endian, &mut bytes);
+                    let (back, used) = asm::isa::decode(&bytes, endian)
+                        .unwrap_or_else(|e| panic!("{inst:?} does not decode: {e:?}"));
+                    assert_eq!(used, bytes.len());
+                    assert_eq!(back, insn, "{inst:?}");
+                }
+                if !want.is_empty() && sym.is_none() {
+                    assert_eq!(asm::isa::print_llvm(&insn, None), want);
+                }
+            }
+        }
     }
 }

@@ -60,7 +60,9 @@ pub fn finalize(
 ) -> Result<Vec<Item>, String> {
     let nblocks = code.blocks.len();
     // 1. Per block: body (moves + non-terminators, physical) and terminator.
-    let mut bodies: Vec<Vec<(MInst, SourceLoc)>> = Vec::with_capacity(nblocks);
+    let mut bodies: Vec<Vec<(BodyItem, SourceLoc)>> = Vec::with_capacity(nblocks);
+    // Labels local to a block (selects) are numbered after the blocks.
+    let mut next_local = nblocks as BlockIdx;
     let mut terms: Vec<MInst> = Vec::with_capacity(nblocks);
     let mut flat = 0usize;
     for b in &code.blocks {
@@ -70,7 +72,7 @@ pub fn finalize(
             let loc = b.locs.get(k).copied().unwrap_or_default();
             let regs = alloc.allocs.get(flat).ok_or("allocation missing")?;
             for m in alloc.before.get(flat).into_iter().flatten() {
-                body.push((move_inst(*m, frame)?, loc));
+                body.push((BodyItem::Inst(move_inst(*m, frame)?), loc));
             }
             let mut phys = inst.clone();
             let mut i = 0usize;
@@ -96,14 +98,49 @@ pub fn finalize(
                 .collect::<Result<_, _>>()?;
             if phys.is_term() {
                 term = Some(phys);
+            } else if let MInst::Select {
+                w,
+                cond,
+                lhs,
+                rhs,
+                f,
+                fw,
+                dst,
+                ..
+            } = phys
+            {
+                // `if lhs cond rhs goto L; dst = f; L:` (dst already holds `t`).
+                let skip = matches!(f, Src::Reg(r) if r == dst);
+                if !skip {
+                    let l = next_local;
+                    next_local += 1;
+                    let (cond, lhs, rhs) = legal_cond(cond, lhs, rhs, cpu);
+                    body.push((
+                        BodyItem::Inst(MInst::Br {
+                            w,
+                            cond,
+                            lhs,
+                            rhs,
+                            taken: l,
+                            not_taken: l,
+                        }),
+                        loc,
+                    ));
+                    let mov = match f {
+                        Src::Reg(src) => MInst::Mov { w: fw, dst, src },
+                        Src::Imm(imm) => MInst::MovImm { w: fw, dst, imm },
+                    };
+                    body.push((BodyItem::Inst(mov), loc));
+                    body.push((BodyItem::Label(l), loc));
+                }
             } else if !matches!(phys, MInst::Args { .. }) {
                 // A register-to-itself copy is what an allocator leaves behind when it
                 // coalesced perfectly; drop it.
                 if !is_self_move(&phys) {
-                    body.push((phys, loc));
+                    body.push((BodyItem::Inst(phys), loc));
                 }
             }
-            body.extend(after.into_iter().map(|m| (m, loc)));
+            body.extend(after.into_iter().map(|m| (BodyItem::Inst(m), loc)));
             flat += 1;
         }
         bodies.push(body);
@@ -163,7 +200,13 @@ pub fn finalize(
     let mut targeted = vec![false; nblocks];
     for (pos, &b) in order.iter().enumerate() {
         let next = order.get(pos + 1).map(|&n| n as BlockIdx);
-        let mut out: Vec<Item> = bodies[b].drain(..).map(|(i, l)| Item::Inst(i, l)).collect();
+        let mut out: Vec<Item> = bodies[b]
+            .drain(..)
+            .map(|(i, l)| match i {
+                BodyItem::Inst(i) => Item::Inst(i, l),
+                BodyItem::Label(x) => Item::Label(x),
+            })
+            .collect();
         let term_loc = code.blocks[b].locs.last().copied().unwrap_or_default();
         match terms[b].clone() {
             MInst::Jump { target } => {
@@ -231,6 +274,21 @@ pub fn finalize(
         res.extend(out);
     }
     Ok(res)
+}
+
+/// A body element: an instruction or a label local to the block.
+enum BodyItem {
+    Inst(MInst),
+    Label(BlockIdx),
+}
+
+/// A jump condition legal for `cpu` with the same meaning (v1 lacks `<`, `<=`): swap
+/// register operands. (Isel never gives v1 such a test against an immediate.)
+fn legal_cond(cond: Cond, lhs: Reg, rhs: Src, cpu: CpuVersion) -> (Cond, Reg, Src) {
+    match rhs {
+        Src::Reg(r) if cpu < CpuVersion::V2 && cond.needs_v2() => (cond.swap(), r, Src::Reg(lhs)),
+        _ => (cond, lhs, rhs),
+    }
 }
 
 fn is_self_move(i: &MInst) -> bool {

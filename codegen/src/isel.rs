@@ -1003,38 +1003,54 @@ impl<'a> Isel<'a> {
         self.branch(br, t, e, vec![targs, eargs]);
     }
 
-    /// Two-way diamond: `cur → (bt | bf) → join(param)`. Returns the join's param.
-    fn diamond(&mut self, br: (Width, Cond, Reg, Src), tv: Reg, fv: Reg) -> Reg {
-        let bf = self.new_block();
-        let bt = self.new_block();
-        let join = self.new_block();
-        let param = self.tmp();
-        if let (Some(p), Some(b)) = (Self::vreg(param), self.code.blocks.get_mut(join as usize)) {
-            b.params.push(p);
+    /// `dst = cond ? t : f` as one `Select` (a jump over one move after allocation).
+    fn select_inst(&mut self, br: (Width, Cond, Reg, Src), t: Reg, f: Src, ty: Type) -> Reg {
+        let (w, cond, lhs, mut rhs) = br;
+        if self.t.cpu < CpuVersion::V2
+            && cond.needs_v2()
+            && let Src::Imm(i) = rhs
+        {
+            // v1 has no `<`/`<=` jumps: compare against a register, then swap operands.
+            let r = self.tmp();
+            self.push(MInst::MovImm {
+                w: Width::W64,
+                dst: r,
+                imm: i,
+            });
+            rhs = Src::Reg(r);
         }
-        self.branch(br, bt, bf, vec![vec![], vec![]]);
-        for (blk, val) in [(bt, tv), (bf, fv)] {
-            self.switch_to(blk);
-            let args = Self::vreg(val).into_iter().collect();
-            self.terminate(MInst::Jump { target: join }, vec![args]);
-        }
-        self.switch_to(join);
-        param
+        let fw = self.width(ty);
+        let dst = self.tmp();
+        self.push(MInst::Select {
+            w,
+            cond,
+            lhs,
+            rhs,
+            t,
+            f,
+            fw,
+            dst,
+        });
+        dst
     }
 
     fn icmp_value(&mut self, cc: IntCC, x: Value, y: Value, v: Value) {
         let br = self.compare(cc, x, y);
         let one = self.const_reg(Type::I32, 1);
-        let zero = self.const_reg(Type::I32, 0);
-        let r = self.diamond(br, one, zero);
+        let r = self.select_inst(br, one, Src::Imm(0), Type::I32);
         self.bind(v, r);
     }
 
     fn select(&mut self, c: Value, x: Value, y: Value, v: Value) {
         let br = self.condition(c);
+        let ty = self.ty(v);
         let tv = self.get(x);
-        let fv = self.get(y);
-        let r = self.diamond(br, tv, fv);
+        let f = match self.iconst(y) {
+            Some(k) if ty != Type::I64 && self.alu32() => Src::Imm(ty.zext(k) as u32 as i32),
+            Some(k) if fits_i32(ty.zext(k) as i64).is_some() => Src::Imm(ty.zext(k) as i32),
+            _ => Src::Reg(self.get(y)),
+        };
+        let r = self.select_inst(br, tv, f, ty);
         self.bind(v, r);
     }
 

@@ -298,6 +298,19 @@ pub enum MInst {
         taken: BlockIdx,
         not_taken: BlockIdx,
     },
+    /// `dst = (lhs cond rhs) ? t : f` without new blocks: `dst` shares `t`'s register,
+    /// and emission writes `if lhs cond rhs goto L; dst = f; L:`. `fw` is the width of
+    /// the `dst = f` move.
+    Select {
+        w: Width,
+        cond: Cond,
+        lhs: Reg,
+        rhs: Src,
+        t: Reg,
+        f: Src,
+        fw: Width,
+        dst: Reg,
+    },
     /// `exit`, with the return value pinned to r0 when there is one.
     Ret { val: Option<Reg> },
 }
@@ -390,6 +403,26 @@ impl MInst {
                 if let Src::Reg(r) = rhs {
                     f(r, Use);
                 }
+            }
+            MInst::Select {
+                lhs,
+                rhs,
+                t,
+                f: fv,
+                dst,
+                ..
+            } => {
+                f(lhs, Use);
+                let mut t_idx = 1;
+                if let Src::Reg(r) = rhs {
+                    f(r, Use);
+                    t_idx += 1;
+                }
+                f(t, Use);
+                if let Src::Reg(r) = fv {
+                    f(r, Use);
+                }
+                f(dst, DefReuse(t_idx));
             }
             MInst::Ret { val } => {
                 if let Some(v) = val {
