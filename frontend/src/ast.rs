@@ -375,7 +375,10 @@ pub enum AttrArg {
 pub enum Initializer {
     Expr(Box<Expr>),
     /// `{ ... }`, possibly empty (`{}` is C23/GNU).
-    List { items: Vec<InitItem>, span: Span },
+    List {
+        items: Vec<InitItem>,
+        span: Span,
+    },
 }
 
 impl Initializer {

@@ -3,8 +3,9 @@
 
 pub mod ast;
 pub mod lexer;
+pub mod lower;
+pub mod parse;
 pub mod preprocess;
+pub mod sema;
 pub mod token;
 pub mod types;
-pub mod sema;
-pub mod lower;

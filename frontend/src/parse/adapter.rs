@@ -1,0 +1,74 @@
+//! The token adapter between the preprocessor's `Vec<Token>` and the lalrpop parser:
+//! yields `(token index, Term, token index + 1)` triples.
+//!
+//! Invariants:
+//! - Locations are token indices, not byte offsets (tokens come from several files);
+//!   [`ParseState::span`] turns them back into spans.
+//! - An `Ident` is classified when it is pulled (one token ahead of the parser): a
+//!   typedef name visible in the parser's scopes becomes [`Term::TypeName`]. The
+//!   grammar keeps scope changes off identifier lookaheads (see `state.rs`).
+//! - `__extension__` is dropped (it only silences pedantic warnings), and so are stray
+//!   `Newline`/`LineContinuation` tokens. The GNU builtins that take type names
+//!   (`__builtin_types_compatible_p`, `__builtin_choose_expr`, `__builtin_va_arg`) get
+//!   their own terminals, since the lexer spells them as identifiers.
+
+use super::state::ParseState;
+use crate::token::Tok;
+use std::sync::Arc;
+
+/// A parser terminal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Term {
+    /// A keyword or punctuator (the lalrpop grammar matches the `Tok` variant).
+    P(Tok),
+    Ident(Arc<str>),
+    TypeName(Arc<str>),
+    Int(Arc<str>),
+    Float(Arc<str>),
+    Char(Arc<str>),
+    Str(Arc<str>),
+    TypesCompatible,
+    ChooseExpr,
+    VaArg,
+}
+
+/// Iterates over the tokens for the parser.
+pub struct Adapter<'s, 't> {
+    state: &'s ParseState<'t>,
+    pos: usize,
+}
+
+impl<'s, 't> Adapter<'s, 't> {
+    pub fn new(state: &'s ParseState<'t>) -> Self {
+        Adapter { state, pos: 0 }
+    }
+}
+
+impl Iterator for Adapter<'_, '_> {
+    type Item = Result<(usize, Term, usize), ()>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let i = self.pos;
+            let tok = self.state.tokens.get(i)?;
+            self.pos += 1;
+            let text = tok.text.clone();
+            let term = match tok.tok {
+                Tok::KwExtension | Tok::Newline | Tok::LineContinuation => continue,
+                Tok::Ident => match &*text {
+                    "__builtin_types_compatible_p" => Term::TypesCompatible,
+                    "__builtin_choose_expr" => Term::ChooseExpr,
+                    "__builtin_va_arg" => Term::VaArg,
+                    _ if self.state.is_typedef(&text) => Term::TypeName(text),
+                    _ => Term::Ident(text),
+                },
+                Tok::IntLit => Term::Int(text),
+                Tok::FloatLit => Term::Float(text),
+                Tok::CharLit => Term::Char(text),
+                Tok::StrLit => Term::Str(text),
+                other => Term::P(other),
+            };
+            return Some(Ok((i, term, i + 1)));
+        }
+    }
+}

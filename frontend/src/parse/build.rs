@@ -1,0 +1,251 @@
+//! Small constructors the grammar actions call, so that `grammar.lalrpop` stays a
+//! readable grammar: declarator assembly (type constructors in application order, see
+//! `ast.rs`), specifier-list finishing, literal nodes with their diagnostics.
+//!
+//! Invariants: never panics; every literal problem becomes a diagnostic in the
+//! [`ParseState`] and the node still gets a value (0 / empty) so that parsing goes on.
+
+use super::literal;
+use super::state::ParseState;
+use crate::ast::*;
+use diag::{Diagnostic, Span};
+use std::sync::Arc;
+
+pub fn ident(st: &ParseState, name: Arc<str>, l: usize, r: usize) -> Ident {
+    Ident {
+        name,
+        span: st.span(l, r),
+    }
+}
+
+pub fn expr(kind: ExprKind, span: Span) -> Expr {
+    Expr { kind, span }
+}
+
+pub fn binary(op: BinaryOp, lhs: Expr, rhs: Expr, span: Span) -> Expr {
+    expr(
+        ExprKind::Binary {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        },
+        span,
+    )
+}
+
+pub fn unary(op: UnaryOp, operand: Expr, span: Span) -> Expr {
+    expr(
+        ExprKind::Unary {
+            op,
+            operand: Box::new(operand),
+        },
+        span,
+    )
+}
+
+pub fn int_lit(st: &ParseState, text: &str, span: Span) -> Expr {
+    let lit = literal::parse_int(text).unwrap_or_else(|(code, msg)| {
+        st.report(Diagnostic::error(code, msg).with_label(span, "here"));
+        IntLit {
+            value: 0,
+            radix: Radix::Decimal,
+            suffix: IntSuffix::default(),
+            ty: IntLitType::Int,
+        }
+    });
+    expr(ExprKind::IntLit(lit), span)
+}
+
+pub fn char_lit(st: &ParseState, text: &str, span: Span) -> Expr {
+    let lit = literal::parse_char(text).unwrap_or_else(|(code, msg)| {
+        st.report(Diagnostic::error(code, msg).with_label(span, "here"));
+        CharLit {
+            value: 0,
+            prefix: CharPrefix::None,
+        }
+    });
+    expr(ExprKind::CharLit(lit), span)
+}
+
+pub fn string_lit(st: &ParseState, pieces: &[Arc<str>], span: Span) -> StringLit {
+    match literal::parse_strings(pieces.iter().map(|p| &**p)) {
+        Ok((prefix, units)) => StringLit {
+            prefix,
+            units,
+            span,
+        },
+        Err((code, msg)) => {
+            st.report(Diagnostic::error(code, msg).with_label(span, "here"));
+            StringLit {
+                prefix: CharPrefix::None,
+                units: Vec::new(),
+                span,
+            }
+        }
+    }
+}
+
+/// Finishes a specifier list: attributes written right after a struct/union/enum body
+/// belong to that type (GCC and clang apply `struct s {...} __attribute__((packed))` to
+/// the struct), so they move onto its specifier.
+pub fn finish_specs(items: Vec<DeclSpec>, span: Span) -> DeclSpecs {
+    let mut out: Vec<DeclSpec> = Vec::with_capacity(items.len());
+    let mut after_body = false;
+    for item in items {
+        match item {
+            DeclSpec::Attr(a) if after_body => match out.last_mut() {
+                Some(DeclSpec::Type(TypeSpec {
+                    kind: TypeSpecKind::Record(r),
+                    span,
+                })) => {
+                    *span = span.to(a.span);
+                    r.attrs.push(a);
+                }
+                Some(DeclSpec::Type(TypeSpec {
+                    kind: TypeSpecKind::Enum(e),
+                    span,
+                })) => {
+                    *span = span.to(a.span);
+                    e.attrs.push(a);
+                }
+                _ => out.push(DeclSpec::Attr(a)),
+            },
+            other => {
+                after_body = matches!(
+                    &other,
+                    DeclSpec::Type(TypeSpec {
+                        kind: TypeSpecKind::Record(RecordSpec {
+                            members: Some(_),
+                            ..
+                        }) | TypeSpecKind::Enum(EnumSpec {
+                            enumerators: Some(_),
+                            ..
+                        }),
+                        ..
+                    })
+                );
+                out.push(other);
+            }
+        }
+    }
+    DeclSpecs { items: out, span }
+}
+
+/// A declarator with just a name (or none, for abstract ones).
+pub fn named(name: Option<Ident>, span: Span) -> Declarator {
+    Declarator {
+        name,
+        derived: Vec::new(),
+        attrs: Vec::new(),
+        asm_label: None,
+        span,
+    }
+}
+
+/// `pointers inner`: the pointers apply before the inner declarator's constructors.
+pub fn with_pointers(mut ptrs: Vec<DerivedDecl>, mut inner: Declarator, span: Span) -> Declarator {
+    ptrs.append(&mut inner.derived);
+    inner.derived = ptrs;
+    inner.span = span;
+    inner
+}
+
+/// `inner suffix` (`[N]` or `(params)`): the suffix applies before the inner
+/// declarator's own constructors (it binds tighter to the name than they do).
+pub fn with_suffix(mut inner: Declarator, suffix: DerivedDecl, span: Span) -> Declarator {
+    inner.derived.insert(0, suffix);
+    inner.span = span;
+    inner
+}
+
+/// Converts an attribute argument expression: bare identifiers and strings are kept
+/// apart from other expressions.
+pub fn attr_arg(e: Expr) -> AttrArg {
+    match e.kind {
+        ExprKind::Ident(id) => AttrArg::Ident(id),
+        ExprKind::StrLit(s) => AttrArg::Str(s),
+        kind => AttrArg::Expr(Expr { kind, span: e.span }),
+    }
+}
+
+pub fn stmt(kind: StmtKind, span: Span) -> Stmt {
+    Stmt { kind, span }
+}
+
+/// The pieces of an asm statement after its template: outputs, inputs, clobbers, labels.
+pub type AsmTail = (Vec<AsmOperand>, Vec<AsmOperand>, Vec<StringLit>, Vec<Ident>);
+
+/// Which qualifiers an `asm` statement has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsmQual {
+    Volatile,
+    Inline,
+    Goto,
+}
+
+pub fn asm_stmt(quals: Vec<AsmQual>, template: StringLit, tail: AsmTail, span: Span) -> AsmStmt {
+    let (outputs, inputs, clobbers, labels) = tail;
+    AsmStmt {
+        is_volatile: quals.contains(&AsmQual::Volatile),
+        is_inline: quals.contains(&AsmQual::Inline),
+        is_goto: quals.contains(&AsmQual::Goto),
+        template,
+        outputs,
+        inputs,
+        clobbers,
+        labels,
+        span,
+    }
+}
+
+/// What precedes a labelled statement.
+pub enum LabelKind {
+    Label(Ident),
+    Case(Expr, Option<Expr>),
+    Default,
+}
+
+pub fn labelled(label: LabelKind, body: Stmt, span: Span) -> Stmt {
+    let body = Box::new(body);
+    let kind = match label {
+        LabelKind::Label(label) => StmtKind::Label { label, body },
+        LabelKind::Case(lo, hi) => StmtKind::Case {
+            lo: Box::new(lo),
+            hi: hi.map(Box::new),
+            body,
+        },
+        LabelKind::Default => StmtKind::Default(body),
+    };
+    stmt(kind, span)
+}
+
+/// A `for` header: init, condition, step.
+pub type ForHead = (ForInit, Option<Expr>, Option<Expr>);
+
+pub fn for_stmt(head: ForHead, body: Stmt, span: Span) -> Stmt {
+    let (init, cond, step) = head;
+    stmt(
+        StmtKind::For {
+            init,
+            cond: cond.map(Box::new),
+            step: step.map(Box::new),
+            body: Box::new(body),
+        },
+        span,
+    )
+}
+
+/// One `*` with its qualifiers and type attributes.
+pub fn pointer(quals: Vec<(Option<Qualifier>, Vec<Attribute>)>, span: Span) -> DerivedDecl {
+    let mut qs = Vec::new();
+    let mut attrs = Vec::new();
+    for (q, a) in quals {
+        qs.extend(q);
+        attrs.extend(a);
+    }
+    DerivedDecl::Pointer {
+        quals: qs,
+        attrs,
+        span,
+    }
+}

@@ -1,0 +1,155 @@
+//! Syntax errors: lalrpop's `ParseError`s become E02xx diagnostics in rustc style
+//! ("expected `;`, found `}`"), listing the few most useful expected tokens.
+//!
+//! Invariants:
+//! - One error per statement: after an error, further errors are reported only once a
+//!   `;` or `}` has been passed (error recovery resumes there), so one typo does not
+//!   produce a cascade. At most [`MAX_ERRORS`] are reported, then one E0208 note.
+//! - Token indices come from the adapter; out-of-range indices map to the end of input.
+
+use super::adapter::Term;
+use super::state::ParseState;
+use crate::token::Tok;
+use diag::{Diagnostic, codes};
+use lalrpop_util::{ErrorRecovery, ParseError};
+
+/// How many syntax errors are reported before the parser goes quiet.
+pub const MAX_ERRORS: usize = 20;
+
+/// Error-recovery hook of the grammar (`!` rules).
+pub fn recover(st: &ParseState, e: ErrorRecovery<usize, Term, ()>) {
+    report(st, e.error);
+}
+
+/// Reports one lalrpop error (deduplicated, see the module docs).
+pub fn report(st: &ParseState, err: ParseError<usize, Term, ()>) {
+    let at = match &err {
+        ParseError::InvalidToken { location } => *location,
+        ParseError::UnrecognizedEof { location, .. } => *location,
+        ParseError::UnrecognizedToken { token, .. } => token.0,
+        ParseError::ExtraToken { token } => token.0,
+        ParseError::User { .. } => st.tokens.len(),
+    };
+    if let Some(prev) = st.last_error_at.get() {
+        let passed_boundary = st
+            .tokens
+            .get(prev..at)
+            .is_some_and(|ts| ts.iter().any(|t| matches!(t.tok, Tok::Semi | Tok::RBrace)));
+        if at <= prev || !passed_boundary {
+            return;
+        }
+    }
+    st.last_error_at.set(Some(at));
+    let count = st.error_count.get() + 1;
+    st.error_count.set(count);
+    if count > MAX_ERRORS {
+        if count == MAX_ERRORS + 1 {
+            st.report(
+                Diagnostic::error(
+                    codes::E_PARSE_TOO_MANY_ERRORS,
+                    format!("too many syntax errors ({MAX_ERRORS}); stopping here"),
+                )
+                .with_label(st.token_span(at), "no more errors are reported after this"),
+            );
+        }
+        return;
+    }
+    let diag = match err {
+        ParseError::UnrecognizedEof { expected, .. } => Diagnostic::error(
+            codes::E_PARSE_EOF,
+            format!(
+                "expected {}, found end of input",
+                describe_expected(&expected)
+            ),
+        )
+        .with_label(st.token_span(at), "the input ends here"),
+        ParseError::UnrecognizedToken {
+            token: (l, t, _),
+            expected,
+        } => {
+            let found = describe_found(st, l, &t);
+            let msg = if t == Term::P(Tok::Hash) || t == Term::P(Tok::HashHash) {
+                format!("stray {found} in program")
+            } else if expected.is_empty() {
+                format!("unexpected {found}")
+            } else {
+                format!("expected {}, found {found}", describe_expected(&expected))
+            };
+            let label = match short_expected(&expected) {
+                Some(e) => format!("expected {e}"),
+                None => "unexpected token".to_string(),
+            };
+            Diagnostic::error(codes::E_PARSE_UNEXPECTED, msg).with_label(st.token_span(l), label)
+        }
+        ParseError::ExtraToken { token: (l, t, _) } => Diagnostic::error(
+            codes::E_PARSE_UNEXPECTED,
+            format!("unexpected {}", describe_found(st, l, &t)),
+        )
+        .with_label(st.token_span(l), "unexpected token"),
+        ParseError::InvalidToken { .. } | ParseError::User { .. } => {
+            Diagnostic::error(codes::E_PARSE_UNEXPECTED, "invalid token")
+                .with_label(st.token_span(at), "here")
+        }
+    };
+    st.report(diag);
+}
+
+/// How the found token is named in a message.
+fn describe_found(st: &ParseState, index: usize, t: &Term) -> String {
+    let text = st.text(index);
+    match t {
+        Term::Ident(_) => format!("identifier `{text}`"),
+        Term::TypeName(_) => format!("type name `{text}`"),
+        Term::Int(_) | Term::Float(_) => format!("number `{text}`"),
+        Term::Char(_) => format!("character constant {text}"),
+        Term::Str(_) => "string literal".to_string(),
+        _ => format!("`{text}`"),
+    }
+}
+
+/// Expected tokens, most useful first: closing punctuation, then names, then the rest.
+fn ranked(expected: &[String]) -> Vec<String> {
+    const PRIORITY: &[&str] = &[
+        "\";\"", "\")\"", "\"]\"", "\"}\"", "\",\"", "\":\"", "\"=\"", "\"(\"", "\"{\"", "Ident",
+    ];
+    let mut out: Vec<String> = PRIORITY
+        .iter()
+        .filter(|p| expected.iter().any(|e| e == *p))
+        .map(|p| pretty(p))
+        .collect();
+    for e in expected {
+        if !PRIORITY.contains(&e.as_str()) {
+            let p = pretty(e);
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// A grammar terminal name as users know it.
+fn pretty(terminal: &str) -> String {
+    match terminal {
+        "Ident" => "identifier".to_string(),
+        "TypedefName" => "type name".to_string(),
+        "IntLit" | "FloatLit" => "number".to_string(),
+        "CharLit" => "character constant".to_string(),
+        "StrLit" => "string literal".to_string(),
+        t => format!("`{}`", t.trim_matches('"')),
+    }
+}
+
+fn describe_expected(expected: &[String]) -> String {
+    let r = ranked(expected);
+    match r.len() {
+        0 => "something else".to_string(),
+        1 => r.join(""),
+        n if n <= 4 => format!("one of {}", r.join(", ")),
+        n => format!("one of {} (or {} other tokens)", r[..4].join(", "), n - 4),
+    }
+}
+
+fn short_expected(expected: &[String]) -> Option<String> {
+    ranked(expected).into_iter().next()
+}

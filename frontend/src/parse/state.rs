@@ -1,0 +1,172 @@
+//! The parser's mutable state, shared by the grammar actions and the token adapter:
+//! the ordinary-identifier scopes that decide whether a name is a typedef name (the
+//! "lexer hack" of C17 6.7.8p3), the stack of declarations being parsed (is the current
+//! one a `typedef`?), and the diagnostics the actions report.
+//!
+//! Invariants:
+//! - Scope changes happen only in grammar actions reduced while the lookahead token is
+//!   punctuation (`{`, `}`, `(`, `)`, `;`, `,`, `=`), never an identifier, so that the
+//!   adapter has not yet classified the next identifier with a stale scope. The
+//!   grammar's empty marker rules (`BlockBegin`, `BlockEnd`, `ParamsBegin`, ...) exist for
+//!   that reason. The one known gap: a `for` scope ends after its body has been followed
+//!   by one lookahead token, so `for (int T;;) ; T * x;` (with `T` a file-scope typedef)
+//!   reads the second statement as a multiplication.
+//! - Pops never underflow: after error recovery the stacks may be unbalanced, which
+//!   only affects the (already failed) parse.
+//! - Interior mutability through `RefCell`, borrowed only inside one method call, so no
+//!   borrow is ever held across a call back into the parser.
+
+use crate::token::Token;
+use diag::{Diagnostic, Diagnostics, Span};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// One scope: for each ordinary identifier declared in it, whether it is a typedef.
+pub(crate) type Scope = HashMap<Arc<str>, bool>;
+
+/// State shared between the grammar (as its parameter) and the token adapter.
+pub struct ParseState<'t> {
+    pub(crate) tokens: &'t [Token],
+    scopes: RefCell<Vec<Scope>>,
+    /// For each declaration being parsed (nested through statement expressions), whether
+    /// its specifiers include `typedef`.
+    decls: RefCell<Vec<bool>>,
+    /// The parameter scope of the parameter list that closed last.
+    last_params: RefCell<Option<Scope>>,
+    /// The parameter scope of the last function declarator directly applied to a name:
+    /// it becomes the outermost scope of the body if a function definition follows.
+    fn_params: RefCell<Option<Scope>>,
+    pub(crate) diags: RefCell<Diagnostics>,
+    /// Index of the last token where a syntax error was reported (to report one error
+    /// per statement, not a cascade).
+    pub(crate) last_error_at: Cell<Option<usize>>,
+    pub(crate) error_count: Cell<usize>,
+}
+
+impl<'t> ParseState<'t> {
+    pub fn new(tokens: &'t [Token]) -> Self {
+        ParseState {
+            tokens,
+            scopes: RefCell::new(vec![Scope::new()]),
+            decls: RefCell::new(Vec::new()),
+            last_params: RefCell::new(None),
+            fn_params: RefCell::new(None),
+            diags: RefCell::new(Diagnostics::new()),
+            last_error_at: Cell::new(None),
+            error_count: Cell::new(0),
+        }
+    }
+
+    /// True when `name` is a typedef name in the innermost scope that declares it.
+    pub fn is_typedef(&self, name: &str) -> bool {
+        let scopes = self.scopes.borrow();
+        for scope in scopes.iter().rev() {
+            if let Some(&is_typedef) = scope.get(name) {
+                return is_typedef;
+            }
+        }
+        false
+    }
+
+    /// Declares an ordinary identifier (a typedef name when `is_typedef`) in the
+    /// innermost scope.
+    pub fn declare(&self, name: &Arc<str>, is_typedef: bool) {
+        if let Some(scope) = self.scopes.borrow_mut().last_mut() {
+            scope.insert(name.clone(), is_typedef);
+        }
+    }
+
+    /// Declares the name of a declarator of the current declaration.
+    pub fn declare_in_current_decl(&self, name: &Arc<str>) {
+        let is_typedef = self.decls.borrow().last().copied().unwrap_or(false);
+        self.declare(name, is_typedef);
+    }
+
+    pub fn push_scope(&self) {
+        self.scopes.borrow_mut().push(Scope::new());
+    }
+
+    pub fn pop_scope(&self) {
+        let mut scopes = self.scopes.borrow_mut();
+        if scopes.len() > 1 {
+            scopes.pop();
+        }
+    }
+
+    /// Closes a parameter list's scope, keeping it in case it belongs to a function
+    /// definition.
+    pub fn pop_params_scope(&self) {
+        let mut scopes = self.scopes.borrow_mut();
+        if scopes.len() > 1 {
+            *self.last_params.borrow_mut() = scopes.pop();
+        }
+    }
+
+    /// The parameter list that closed last belongs to a function declarator applied
+    /// directly to the declared name (`f(int a)`, not `(*fp)(int a)`).
+    pub fn mark_function_params(&self) {
+        let last = self.last_params.borrow_mut().take();
+        *self.fn_params.borrow_mut() = last;
+    }
+
+    /// Opens the outermost scope of a function body: the function's parameters.
+    pub fn push_function_scope(&self) {
+        let params = self.fn_params.borrow_mut().take().unwrap_or_default();
+        self.scopes.borrow_mut().push(params);
+    }
+
+    pub fn begin_decl(&self, is_typedef: bool) {
+        self.decls.borrow_mut().push(is_typedef);
+    }
+
+    pub fn end_decl(&self) {
+        self.decls.borrow_mut().pop();
+    }
+
+    /// Reports a diagnostic from a grammar action.
+    pub fn report(&self, d: Diagnostic) {
+        self.diags.borrow_mut().push(d);
+    }
+
+    /// The report span of token `i` (or an empty span after the last token).
+    pub fn token_span(&self, i: usize) -> Span {
+        match self.tokens.get(i) {
+            Some(t) => t.report_span(),
+            None => match self.tokens.last() {
+                Some(t) => {
+                    let s = t.report_span();
+                    Span { start: s.end, ..s }
+                }
+                None => Span::default(),
+            },
+        }
+    }
+
+    /// The span covering tokens `[l, r)`: from the first token to the last when both
+    /// are in the same file, else the first token's span; an empty span at `l` for an
+    /// empty range.
+    pub fn span(&self, l: usize, r: usize) -> Span {
+        let first = self.token_span(l);
+        if r <= l {
+            return Span {
+                end: first.start,
+                ..first
+            };
+        }
+        let last = self.token_span(r - 1);
+        if last.file == first.file && last.end >= first.start {
+            first.to(last)
+        } else {
+            first
+        }
+    }
+
+    /// The spelling of token `i`.
+    pub fn text(&self, i: usize) -> Arc<str> {
+        self.tokens
+            .get(i)
+            .map(|t| t.text.clone())
+            .unwrap_or_else(|| Arc::from(""))
+    }
+}
