@@ -87,7 +87,10 @@ impl Layout {
     /// Replaces the instruction list of `block`.
     pub fn set_block_insts(&mut self, block: Block, insts: Vec<Inst>) {
         for &inst in &self.insts[block] {
-            self.inst_block[inst] = None.into();
+            // An instruction already moved to another block keeps its new home.
+            if self.inst_block[inst].expand() == Some(block) {
+                self.inst_block[inst] = None.into();
+            }
         }
         for &inst in &insts {
             self.inst_block[inst] = block.into();

@@ -42,6 +42,7 @@ pub mod cfg;
 pub mod debuginfo;
 pub mod dfg;
 pub mod entities;
+pub mod eval;
 pub mod function;
 pub mod instructions;
 pub mod layout;

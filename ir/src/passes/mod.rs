@@ -1,18 +1,134 @@
 //! Optimization passes (one file each) and the pass manager.
+//!
+//! Pipelines (`optimize`), in order:
+//! - `-O0`: expand_mem, inline (always_inline only). No mem2reg: locals stay in stack
+//!   slots; the output is still valid IR that codegen must handle.
+//! - `-O1`: + mem2reg, constfold, copyprop, simplify_cfg, dce.
+//! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
+//!   40/80/12 instructions), then the -O1 cleanup, twice.
+//!
+//! Invariants: in debug builds (and so in every test) the module is verified after
+//! every pass; a failure is returned as the verifier's diagnostics, naming the pass.
 
+pub mod constfold;
+pub mod copyprop;
+pub mod dce;
+pub mod expand_mem;
+pub mod inline;
+pub mod mem2reg;
 pub mod params;
+pub mod simplify_cfg;
+pub mod util;
 
+use diag::{Diagnostic, Diagnostics};
+
+use crate::function::Function;
 use crate::module::Module;
 
-/// Runs the pass called `name` on every function (used by the text-file tests and
-/// `ebpfc` debugging flags). Names: `verify`, `params`.
+/// `-O` levels, as clang spells them.
+#[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+pub enum OptLevel {
+    O0,
+    O1,
+    O2,
+    O3,
+    Os,
+}
+
+impl OptLevel {
+    /// Parses `0`, `1`, `2`, `3`, `s` (and `z`, treated as `s`).
+    pub fn from_flag(s: &str) -> Option<OptLevel> {
+        match s {
+            "0" => Some(OptLevel::O0),
+            "1" => Some(OptLevel::O1),
+            "" | "2" => Some(OptLevel::O2),
+            "3" => Some(OptLevel::O3),
+            "s" | "z" => Some(OptLevel::Os),
+            _ => None,
+        }
+    }
+}
+
+/// The pass names of the pipeline for `level`, in order.
+pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
+    let cleanup = ["mem2reg", "constfold", "copyprop", "simplify_cfg", "dce"];
+    let mut p = vec!["expand_mem"];
+    match level {
+        OptLevel::O0 => p.push("inline_always"),
+        OptLevel::O1 => {
+            p.push("inline_always");
+            p.extend(cleanup);
+        }
+        OptLevel::O2 | OptLevel::O3 | OptLevel::Os => {
+            p.push(match level {
+                OptLevel::O3 => "inline_o3",
+                OptLevel::Os => "inline_os",
+                _ => "inline",
+            });
+            p.extend(cleanup);
+            p.extend(cleanup);
+        }
+    }
+    p
+}
+
+/// Runs the pipeline of `level` on `m`.
+pub fn optimize(m: &mut Module, level: OptLevel) -> Result<(), Diagnostics> {
+    for name in pipeline(level) {
+        run_named(m, name)
+            .map_err(|e| Diagnostics::from(Diagnostic::error(diag::codes::E_IR_CFG, e)))?;
+        if cfg!(debug_assertions) {
+            crate::verifier::verify_module(m).map_err(|mut d| {
+                for e in &mut d.items {
+                    e.notes
+                        .push(format!("internal error: found after the `{name}` pass"));
+                }
+                d
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn each(m: &mut Module, pass: fn(&mut Function) -> bool) {
+    for f in &mut m.functions {
+        pass(f);
+    }
+}
+
+/// Runs the pass called `name` (a pipeline step, a single pass, or `O0`..`Os` for a
+/// whole pipeline). Used by `optimize`, the text-file tests and debugging flags.
 pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
     match name {
         "verify" => {}
-        "params" => {
-            for f in &mut m.functions {
-                params::remove_trivial_params(f);
-            }
+        "params" => each(m, params::remove_trivial_params),
+        "constfold" => each(m, constfold::run),
+        "copyprop" => each(m, copyprop::run),
+        "dce" => each(m, dce::run),
+        "simplify_cfg" => each(m, simplify_cfg::run),
+        "mem2reg" => each(m, mem2reg::run),
+        "expand_mem" => each(m, expand_mem::run),
+        "inline_always" => {
+            inline::run(m, inline::InlinePolicy::always());
+        }
+        "inline" => {
+            inline::run(m, inline::InlinePolicy::full(40));
+        }
+        "inline_o3" => {
+            inline::run(m, inline::InlinePolicy::full(80));
+        }
+        "inline_os" => {
+            inline::run(m, inline::InlinePolicy::full(12));
+        }
+        "O0" | "O1" | "O2" | "O3" | "Os" => {
+            let level = OptLevel::from_flag(name.get(1..).unwrap_or("")).unwrap_or(OptLevel::O2);
+            return optimize(m, level).map_err(|d| {
+                d.items
+                    .iter()
+                    .map(|e| format!("{}: {}", e.code, e.message))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
         }
         _ => return Err(format!("unknown pass `{name}`")),
     }

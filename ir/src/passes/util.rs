@@ -1,0 +1,62 @@
+//! Small helpers shared by the passes: constants, use counts, replacing an
+//! instruction by a value or a constant.
+//!
+//! Invariants: replacements keep the replaced value's type; removed instructions leave
+//! the layout but stay in the DFG (entities are never reused).
+
+use cranelift_entity::SecondaryMap;
+
+use crate::dfg::ValueDef;
+use crate::entities::{Inst, Value};
+use crate::function::Function;
+use crate::instructions::InstData;
+
+/// The constant a value holds, if it is the result of an `iconst`.
+pub fn const_value(f: &Function, v: Value) -> Option<i64> {
+    let v = f.dfg.resolve_alias(v);
+    match f.dfg.value_def(v) {
+        ValueDef::Result(inst) => match f.dfg.insts[inst] {
+            InstData::Iconst { imm } => Some(imm),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// How many times each value is used by instructions in the layout (aliases resolved).
+pub fn use_counts(f: &Function) -> SecondaryMap<Value, u32> {
+    let mut uses: SecondaryMap<Value, u32> = SecondaryMap::new();
+    for &b in f.layout.blocks() {
+        for &i in f.layout.block_insts(b) {
+            for v in f.dfg.insts[i].values() {
+                uses[f.dfg.resolve_alias(v)] += 1;
+            }
+        }
+    }
+    uses
+}
+
+/// Makes `inst` an `iconst` of its result type holding `imm`.
+pub fn replace_with_const(f: &mut Function, inst: Inst, imm: i64) {
+    if let Some(r) = f.dfg.inst_result(inst) {
+        let ty = f.dfg.value_type(r);
+        f.dfg.insts[inst] = InstData::Iconst { imm: ty.sext(imm) };
+    }
+}
+
+/// Replaces the result of `inst` by `v` everywhere and removes `inst`.
+pub fn replace_with_value(f: &mut Function, inst: Inst, v: Value) {
+    if let Some(r) = f.dfg.inst_result(inst) {
+        f.dfg.change_to_alias(r, v);
+    }
+    f.layout.remove_inst(inst);
+}
+
+/// Every instruction in the layout, in order.
+pub fn all_insts(f: &Function) -> Vec<Inst> {
+    f.layout
+        .blocks()
+        .iter()
+        .flat_map(|&b| f.layout.block_insts(b).iter().copied())
+        .collect()
+}
