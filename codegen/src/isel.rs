@@ -65,7 +65,7 @@ struct Isel<'a> {
     /// Values whose every use folds into memory operands or a fused branch.
     absorbed: std::collections::HashSet<Value>,
     preds: HashMap<Block, u32>,
-    /// icmps used once, as the condition of a brif/select: selected as the jump itself.
+    /// icmps used only as brif/select conditions: selected as the jump itself.
     fused: std::collections::HashSet<Value>,
     errors: Vec<Diagnostic>,
 }
@@ -520,8 +520,14 @@ impl<'a> Isel<'a> {
                 }
             }
         }
+        // An icmp whose every use is a branch/select condition is re-emitted as the
+        // jump at each use: its operands stay live instead of a 0/1 value.
+        let mut cond_uses: HashMap<Value, u32> = HashMap::new();
         for c in conds {
-            if self.uses.get(&c).copied() == Some(1)
+            *cond_uses.entry(c).or_default() += 1;
+        }
+        for (c, n) in cond_uses {
+            if self.uses.get(&c).copied() == Some(n)
                 && matches!(self.def_inst(c), Some(InstData::Icmp { .. }))
             {
                 self.fused.insert(c);
@@ -862,8 +868,8 @@ impl<'a> Isel<'a> {
 
     // ---- compares and branches -----------------------------------------------------
 
-    /// True when `v` (an icmp) is used only as the condition of a `brif`/`select`, which
-    /// then branches on the compare directly.
+    /// True when `v` (an icmp) is used only as conditions of `brif`/`select`, which then
+    /// branch on the compare directly.
     fn fused_icmp(&self, v: Value) -> bool {
         self.fused.contains(&v)
     }
