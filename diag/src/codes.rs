@@ -60,6 +60,7 @@ codes! {
     E_PARSE_BAD_CHAR_LIT = "E0206": "an empty or malformed character constant",
     E_PARSE_STRING_PREFIX = "E0207": "adjacent string literals with different encoding prefixes",
     E_PARSE_TOO_MANY_ERRORS = "E0208": "too many syntax errors; the parser stopped reporting",
+    E_PARSE_NESTING = "E0209": "brackets, parentheses or braces nested deeper than the parser allows (256, as clang)",
     // E03xx: semantic checks and BPF limits
     E_UNDECLARED = "E0301": "use of an undeclared identifier",
     E_INCOMPATIBLE = "E0302": "incompatible types in an assignment, initialization, argument or return",
