@@ -37,6 +37,19 @@ fn is_single_copy(name: &str) -> bool {
     name == "license" || name == "version"
 }
 
+/// A section's kind in words, for errors.
+fn describe(kind: SectionKind, flags: u64) -> &'static str {
+    if kind == SectionKind::Nobits {
+        "zero-initialized data (NOBITS)"
+    } else if flags & SHF_EXECINSTR != 0 {
+        "code"
+    } else if flags & SHF_WRITE != 0 {
+        "writable data"
+    } else {
+        "read-only data"
+    }
+}
+
 fn align_up(v: u64, align: u64) -> u64 {
     let a = align.max(1);
     v.div_ceil(a).saturating_mul(a)
@@ -70,12 +83,10 @@ impl Linker {
             let mask = SHF_WRITE | SHF_ALLOC | SHF_EXECINSTR;
             let d = &mut self.out.sections[dst_id];
             if d.kind != sec.kind || d.flags & mask != sec.flags & mask {
+                let (now, before) = (describe(sec.kind, sec.flags), describe(d.kind, d.flags));
                 self.errors.push(
-                    Diagnostic::error(
-                        codes::E_LINK_SECTION_MISMATCH,
-                        format!("{file}: section `{}` ({:?}, flags {:#x}) cannot be merged with an earlier `{}` ({:?}, flags {:#x})", sec.name, sec.kind, sec.flags & mask, d.name, d.kind, d.flags & mask),
-                    )
-                    .with_note("same-named sections must have the same type and write/alloc/exec flags"),
+                    Diagnostic::error(codes::E_LINK_SECTION_MISMATCH, format!("{file}: section `{}` holds {now}, but in an earlier input it holds {before}", sec.name))
+                        .with_note("same-named sections must have the same type and write/alloc/exec flags"),
                 );
                 continue;
             }

@@ -1,4 +1,4 @@
-// Link case, second file: the definitions main.bpf.c uses through extern.
+// Link case, second file: the definitions app.bpf.c uses through extern.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

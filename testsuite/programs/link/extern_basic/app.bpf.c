@@ -1,6 +1,7 @@
 // Link case: an extern function, an extern global variable and an extern map, all
 // defined in lib.bpf.c. The program counts packets in the shared map and returns a
-// verdict computed by the extern function.
+// verdict computed by the extern function. (This file sorts first, so its @input
+// lines drive the test.)
 // @input: 02000000000202000000000108004500003212344000401114850a0000010a00000204d20035001e0000000102030405060708090a0b0c0d0e0f101112131415
 // @input: 0200000000020200000000010800450000141234400040111485
 #include <linux/bpf.h>

@@ -1,0 +1,257 @@
+//! Every error of the ELF/BTF readers and of the static linker, rendered rustc-style and
+//! snapshotted: malformed and truncated ELF, bad relocations, bad BTF, duplicate strong
+//! symbols, unresolved externs, license mismatch, byte-order mix, map and type
+//! mismatches, incompatible sections. The inputs are built here with the object model,
+//! the BTF builder and our ELF writer, so these tests need no external tool.
+
+use linker::btf::{BTF_INT_SIGNED, Btf, BtfType, Linkage, Member, Param, TypeData, VarSecInfo};
+use linker::elf_write::write_object;
+use linker::link::{LinkOptions, link_files};
+use linker::object::{
+    Binding, Endian, Object, Reloc, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, Section, SectionKind,
+    Symbol, SymbolKind, SymbolPlace, Visibility,
+};
+use linker::reloc::RelocType;
+
+/// `exit` returning 0, with `call` at offset 0 when `calls` names a function.
+fn code(calls: bool) -> Vec<u8> {
+    let mut v = Vec::new();
+    if calls {
+        v.extend([0x85, 0x10, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+    }
+    v.extend([0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]);
+    v
+}
+
+fn sym(name: &str, kind: SymbolKind, binding: Binding, place: SymbolPlace, size: u64) -> Symbol {
+    Symbol {
+        name: name.into(),
+        kind,
+        binding,
+        visibility: Visibility::Default,
+        place,
+        value: 0,
+        size,
+    }
+}
+
+/// An object with program `prog` in `xdp` (optionally calling `callee`), optionally
+/// defining global function `def` in `.text`, and a `license`.
+fn object(endian: Endian, prog: &str, callee: Option<&str>, def: Option<&str>, license: &str) -> Object {
+    let mut o = Object::new(endian);
+    let mut xdp = Section::new("xdp", SectionKind::Progbits, SHF_ALLOC | SHF_EXECINSTR, 8);
+    xdp.data = code(callee.is_some());
+    xdp.size = xdp.data.len() as u64;
+    let xdp = o.sections.push(xdp);
+    let p = o.symbols.push(sym(prog, SymbolKind::Func, Binding::Global, SymbolPlace::Section(xdp), 0));
+    o.symbols[p].size = o.sections[xdp].size;
+    if let Some(c) = callee {
+        let s = o.symbols.push(sym(c, SymbolKind::NoType, Binding::Global, SymbolPlace::Undefined, 0));
+        o.sections[xdp].relocs.push(Reloc { byte_off: 0, symbol: s, kind: RelocType::R_BPF_64_32 });
+    }
+    if let Some(d) = def {
+        let mut text = Section::new(".text", SectionKind::Progbits, SHF_ALLOC | SHF_EXECINSTR, 8);
+        text.data = code(false);
+        text.size = 16;
+        let t = o.sections.push(text);
+        o.symbols.push(sym(d, SymbolKind::Func, Binding::Global, SymbolPlace::Section(t), 16));
+    }
+    let mut lic = Section::new("license", SectionKind::Progbits, SHF_ALLOC | SHF_WRITE, 1);
+    lic.data = format!("{license}\0").into_bytes();
+    lic.size = lic.data.len() as u64;
+    let l = o.sections.push(lic);
+    o.symbols.push(sym("LICENSE", SymbolKind::Object, Binding::Global, SymbolPlace::Section(l), license.len() as u64 + 1));
+    o
+}
+
+/// Adds a `.maps` section with map `name` (`max_entries`) and its BTF; `extern_decl`
+/// makes it an extern declaration instead.
+fn with_map(mut o: Object, name: &str, max_entries: u32, extern_decl: bool) -> Object {
+    let mut b = Btf::new();
+    let int = b.add_int("int", 4, BTF_INT_SIGNED);
+    let idx = b.add_int("__ARRAY_SIZE_TYPE__", 4, 0);
+    let arr = b.add_type(BtfType::new(0, TypeData::Array { elem_type: int, index_type: idx, nelems: max_entries }));
+    let ptr = b.add_ptr(arr);
+    let me = b.add_string("max_entries");
+    let st = b.add_type(BtfType::new(0, TypeData::Struct { size: 8, members: vec![Member { name_off: me, type_id: ptr, bit_offset: 0, bitfield_size: 0 }] }));
+    let var = b.add_var(name, st, if extern_decl { Linkage::Extern } else { Linkage::Global });
+    let maps = b.add_string(".maps");
+    b.add_type(BtfType::new(maps, TypeData::Datasec { size: 0, vars: vec![VarSecInfo { type_id: var, offset: 0, size: 8 }] }));
+    if extern_decl {
+        o.symbols.push(sym(name, SymbolKind::NoType, Binding::Global, SymbolPlace::Undefined, 0));
+    } else {
+        let mut s = Section::new(".maps", SectionKind::Progbits, SHF_ALLOC | SHF_WRITE, 8);
+        s.data = vec![0; 8];
+        s.size = 8;
+        let id = o.sections.push(s);
+        o.symbols.push(sym(name, SymbolKind::Object, Binding::Global, SymbolPlace::Section(id), 8));
+    }
+    let mut s = Section::new(".BTF", SectionKind::Progbits, 0, 4);
+    s.data = b.encode(o.endian);
+    s.size = s.data.len() as u64;
+    o.sections.push(s);
+    o
+}
+
+/// Adds BTF for a global function `name` taking `nparams` ints (FUNC linkage as given).
+fn with_func_btf(mut o: Object, name: &str, nparams: usize, linkage: Linkage) -> Object {
+    let mut b = Btf::new();
+    let int = b.add_int("int", 4, BTF_INT_SIGNED);
+    let proto = b.add_type(BtfType::new(0, TypeData::FuncProto { ret_type: int, params: vec![Param { name_off: 0, type_id: int }; nparams] }));
+    b.add_func(name, proto, linkage);
+    let mut s = Section::new(".BTF", SectionKind::Progbits, 0, 4);
+    s.data = b.encode(o.endian);
+    s.size = s.data.len() as u64;
+    o.sections.push(s);
+    o
+}
+
+/// Links (name, object) pairs through the ELF writer and reader; returns the rendered
+/// errors (the test fails if linking succeeds).
+fn link_err(objs: &[(&str, Object)]) -> String {
+    let files: Vec<(String, Vec<u8>)> = objs.iter().map(|(n, o)| (n.to_string(), write_object(o))).collect();
+    link_bytes_err(&files)
+}
+
+fn link_bytes_err(files: &[(String, Vec<u8>)]) -> String {
+    match link_files(files, &LinkOptions::default()) {
+        Ok(_) => panic!("link unexpectedly succeeded"),
+        Err(d) => diag::render_all(&diag::SourceMap::new(), &d),
+    }
+}
+
+fn le(prog: &str) -> Object {
+    object(Endian::Little, prog, None, None, "GPL")
+}
+
+#[test]
+fn inputs_link_cleanly_when_consistent() {
+    // The baseline the error cases below break one at a time.
+    let a = with_func_btf(object(Endian::Little, "p1", Some("f"), None, "GPL"), "f", 1, Linkage::Extern);
+    let b = with_func_btf(object(Endian::Little, "p2", None, Some("f"), "GPL"), "f", 1, Linkage::Global);
+    let files = vec![("a.o".to_string(), write_object(&a)), ("b.o".to_string(), write_object(&b))];
+    let linked = link_files(&files, &LinkOptions::default()).unwrap();
+    let o = &linked.object;
+    let f = o.symbol_by_name("f").unwrap();
+    assert!(matches!(o.symbols[f].place, SymbolPlace::Section(_)));
+    assert_eq!(o.sections[o.section_by_name("license").unwrap()].data, b"GPL\0");
+    assert_eq!(o.sections[o.section_by_name("xdp").unwrap()].size, 24 + 16);
+}
+
+#[test]
+fn not_elf() {
+    insta::assert_snapshot!(link_bytes_err(&[("notes.txt".into(), b"hello, world".to_vec())]));
+}
+
+#[test]
+fn truncated_elf() {
+    let bytes = write_object(&le("p"));
+    insta::assert_snapshot!(link_bytes_err(&[("short.o".into(), bytes[..40].to_vec()), ("cut.o".into(), bytes[..bytes.len() - 70].to_vec())]));
+}
+
+#[test]
+fn wrong_machine_and_class() {
+    let mut m = write_object(&le("p"));
+    m[18] = 62; // EM_X86_64
+    let mut c = write_object(&le("p"));
+    c[4] = 1; // ELFCLASS32
+    insta::assert_snapshot!(link_bytes_err(&[("x86.o".into(), m), ("elf32.o".into(), c)]));
+}
+
+#[test]
+fn relocation_outside_its_section() {
+    let mut o = object(Endian::Little, "p", Some("f"), Some("f"), "GPL");
+    let xdp = o.section_by_name("xdp").unwrap();
+    o.sections[xdp].relocs[0].byte_off = 0x100;
+    insta::assert_snapshot!(link_err(&[("bad_reloc.o", o)]));
+}
+
+#[test]
+fn unknown_relocation_type() {
+    let mut o = object(Endian::Little, "p", Some("f"), Some("f"), "GPL");
+    let xdp = o.section_by_name("xdp").unwrap();
+    o.sections[xdp].relocs[0].kind = RelocType(77);
+    insta::assert_snapshot!(link_err(&[("bad_type.o", o)]));
+}
+
+#[test]
+fn malformed_btf() {
+    let mut o = le("p");
+    let mut b = Btf::new();
+    b.add_ptr(9);
+    let mut s = Section::new(".BTF", SectionKind::Progbits, 0, 4);
+    s.data = b.encode(Endian::Little);
+    s.size = s.data.len() as u64;
+    o.sections.push(s);
+    let mut o2 = le("q");
+    let mut s = Section::new(".BTF", SectionKind::Progbits, 0, 4);
+    s.data = vec![0x9f, 0xeb, 1, 0, 24, 0, 0, 0, 0, 0, 0, 0, 0xff, 0, 0, 0];
+    s.size = s.data.len() as u64;
+    o2.sections.push(s);
+    insta::assert_snapshot!(link_err(&[("dangling.o", o), ("short_btf.o", o2)]));
+}
+
+#[test]
+fn duplicate_strong_symbol() {
+    let a = object(Endian::Little, "p1", None, Some("helper"), "GPL");
+    let b = object(Endian::Little, "p2", None, Some("helper"), "GPL");
+    insta::assert_snapshot!(link_err(&[("one.o", a), ("two.o", b)]));
+}
+
+#[test]
+fn unresolved_extern() {
+    let a = object(Endian::Little, "p", Some("missing_fn"), None, "GPL");
+    insta::assert_snapshot!(link_err(&[("main.o", a), ("other.o", le("q"))]));
+}
+
+#[test]
+fn license_mismatch() {
+    let a = object(Endian::Little, "p1", None, None, "GPL");
+    let b = object(Endian::Little, "p2", None, None, "Dual MIT/GPL");
+    insta::assert_snapshot!(link_err(&[("gpl.o", a), ("mit.o", b)]));
+}
+
+#[test]
+fn byte_order_mix() {
+    let a = le("p1");
+    let b = object(Endian::Big, "p2", None, None, "GPL");
+    insta::assert_snapshot!(link_err(&[("el.o", a), ("eb.o", b)]));
+}
+
+#[test]
+fn map_mismatch() {
+    let a = with_map(le("p1"), "counts", 16, true);
+    let b = with_map(le("p2"), "counts", 64, false);
+    insta::assert_snapshot!(link_err(&[("user.o", a), ("owner.o", b)]));
+}
+
+#[test]
+fn extern_function_type_mismatch() {
+    let a = with_func_btf(object(Endian::Little, "p1", Some("f"), None, "GPL"), "f", 2, Linkage::Extern);
+    let b = with_func_btf(object(Endian::Little, "p2", None, Some("f"), "GPL"), "f", 1, Linkage::Global);
+    insta::assert_snapshot!(link_err(&[("caller.o", a), ("callee.o", b)]));
+}
+
+#[test]
+fn incompatible_sections() {
+    let a = le("p1");
+    let mut b = le("p2");
+    let mut s = Section::new("xdp", SectionKind::Progbits, SHF_ALLOC | SHF_WRITE, 8);
+    s.data = vec![0; 8];
+    s.size = 8;
+    b.sections.push(s);
+    insta::assert_snapshot!(link_err(&[("code.o", a), ("data.o", b)]));
+}
+
+#[test]
+fn no_inputs() {
+    insta::assert_snapshot!(link_bytes_err(&[]));
+}
+
+#[test]
+fn bad_archive() {
+    let mut ar = b"!<arch>\n".to_vec();
+    ar.extend(format!("{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n", "a.o/", 0, 0, 0, 644, 9999).as_bytes());
+    ar.extend(b"\x7fELF");
+    insta::assert_snapshot!(link_bytes_err(&[("libx.a".into(), ar)]));
+}
