@@ -2,6 +2,7 @@
 //! checks and lowering to ebpfc IR.
 
 pub mod ast;
+pub mod driver;
 pub mod lexer;
 pub mod lower;
 pub mod parse;
@@ -9,3 +10,4 @@ pub mod preprocess;
 pub mod sema;
 pub mod token;
 pub mod types;
+pub use driver::{FrontendOptions, compile_c};

@@ -181,6 +181,7 @@ impl FnLower<'_, '_> {
                 }
                 CastKind::Int | CastKind::NoOp => {
                     let v = self.value(inner);
+                    self.at(e.span);
                     if self.tt().is_aggregate(e.ty) {
                         v
                     } else {
@@ -190,6 +191,7 @@ impl FnLower<'_, '_> {
             },
             ExprKind::Unary(op, a) => {
                 let v = self.value(a);
+                self.at(e.span);
                 match op {
                     UnOp::Neg => self.b.ineg(v),
                     UnOp::BitNot => self.b.bnot(v),
@@ -203,6 +205,7 @@ impl FnLower<'_, '_> {
             ExprKind::Binary(op, a, b) => {
                 let x = self.value(a);
                 let y = self.value(b);
+                self.at(e.span);
                 let signed = is_signed(self.tt(), e.ty);
                 let t = self.vty(x);
                 let y = if matches!(op, BinOp::Shl | BinOp::Shr) {
@@ -216,6 +219,7 @@ impl FnLower<'_, '_> {
             ExprKind::Cmp(op, a, b) => {
                 let x = self.value(a);
                 let y = self.value(b);
+                self.at(e.span);
                 let t = self.vty(x);
                 let bs = is_signed(self.tt(), b.ty);
                 let y = self.resize(y, t, bs);
@@ -229,6 +233,7 @@ impl FnLower<'_, '_> {
             } => {
                 let p = self.value(ptr);
                 let i = self.value(idx);
+                self.at(e.span);
                 let s = is_signed(self.tt(), idx.ty);
                 let i = self.resize(i, Type::I64, s);
                 let scaled = self.scale(i, *elem_size);

@@ -1,0 +1,246 @@
+//! The compiler builtins BPF programs use (clang's names): `__builtin_expect`,
+//! `__builtin_constant_p`, `__builtin_memcpy/memmove/memset/memcmp` with constant
+//! sizes, `__builtin_bswap16/32/64`, the `__sync_*` atomics on 32/64-bit integers,
+//! and `__builtin_preserve_access_index` (passed through: no CO-RE relocations).
+//!
+//! Invariant: a builtin is only recognized when the name is not declared by the
+//! program; unknown names fall through to "undeclared identifier".
+
+use super::Checker;
+use super::tast::{AtomicOp, Builtin, Expr, ExprKind};
+use crate::ast;
+use crate::types::{IntKind, QualType};
+use diag::{Span, codes};
+
+impl Checker {
+    fn builtin_args(
+        &mut self,
+        name: &str,
+        args: &[ast::Expr],
+        n: usize,
+        span: Span,
+    ) -> Option<Vec<Expr>> {
+        if args.len() != n {
+            let which = if args.len() < n {
+                "too few"
+            } else {
+                "too many"
+            };
+            self.err(
+                codes::E_ARG_COUNT,
+                span,
+                format!(
+                    "{which} arguments to function call, expected {n}, have {}",
+                    args.len()
+                ),
+            );
+            for a in args {
+                self.rv_expr(a);
+            }
+            let _ = name;
+            return None;
+        }
+        Some(args.iter().map(|a| self.rv_expr(a)).collect())
+    }
+
+    fn const_size(&mut self, name: &str, e: &Expr) -> Option<u64> {
+        match super::consteval::eval_int(&self.prog.types, e) {
+            Some(v) if v >= 0 => Some(v as u64),
+            _ => {
+                self.err_note(
+                    codes::E_BUILTIN_ARG,
+                    e.span,
+                    format!("'{name}' needs a constant size on BPF"),
+                    "BPF has no memory-copy instruction; constant sizes are expanded into loads and stores",
+                );
+                None
+            }
+        }
+    }
+
+    fn void_ptr(&mut self) -> QualType {
+        let v = self.prog.types.void();
+        self.prog.types.ptr(v)
+    }
+
+    fn want_ptr(&mut self, name: &str, e: Expr) -> Option<Expr> {
+        if !self.prog.types.is_pointer(e.ty) {
+            self.err(
+                codes::E_BUILTIN_ARG,
+                e.span,
+                format!(
+                    "'{name}' expects a pointer, not '{}'",
+                    self.prog.types.display(e.ty)
+                ),
+            );
+            return None;
+        }
+        let vp = self.void_ptr();
+        Some(self.cast_to(e, vp))
+    }
+
+    /// Checks a call of builtin `name`; `None` when `name` is not a builtin.
+    pub(crate) fn builtin_call(
+        &mut self,
+        name: &str,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Option<Expr> {
+        let e = |kind, ty, span| Expr::new(kind, ty, span);
+        Some(match name {
+            "__builtin_expect" | "__builtin_expect_with_probability" => {
+                let n = if name == "__builtin_expect" { 2 } else { 3 };
+                let Some(mut v) = self.builtin_args(name, args, n, span) else {
+                    return Some(self.error_expr(span));
+                };
+                let x = v.swap_remove(0);
+                let l = self.prog.types.int(IntKind::Long);
+                self.cast_to(x, l)
+            }
+            "__builtin_constant_p" => {
+                let Some(v) = self.builtin_args(name, args, 1, span) else {
+                    return Some(self.error_expr(span));
+                };
+                let c = super::consteval::eval_int(&self.prog.types, &v[0]).is_some();
+                self.int_const(i128::from(c), span)
+            }
+            "__builtin_preserve_access_index" => {
+                let Some(mut v) = self.builtin_args(name, args, 1, span) else {
+                    return Some(self.error_expr(span));
+                };
+                v.swap_remove(0)
+            }
+            "__builtin_memcpy" | "__builtin_memmove" | "__builtin_memset" | "__builtin_memcmp"
+            | "__builtin_bcmp" => {
+                let Some(v) = self.builtin_args(name, args, 3, span) else {
+                    return Some(self.error_expr(span));
+                };
+                let mut it = v.into_iter();
+                let (Some(a), Some(b), Some(n)) = (it.next(), it.next(), it.next()) else {
+                    return Some(self.error_expr(span));
+                };
+                let Some(size) = self.const_size(name, &n) else {
+                    return Some(self.error_expr(span));
+                };
+                let Some(a) = self.want_ptr(name, a) else {
+                    return Some(self.error_expr(span));
+                };
+                let vp = self.void_ptr();
+                match name {
+                    "__builtin_memset" => {
+                        if super::consteval::eval_int(&self.prog.types, &b).is_none() {
+                            self.err(
+                                codes::E_BUILTIN_ARG,
+                                b.span,
+                                "'__builtin_memset' needs a constant fill byte on BPF",
+                            );
+                        }
+                        let it = self.int_ty();
+                        let b = self.cast_to(b, it);
+                        e(
+                            ExprKind::Builtin(Builtin::Memset(size), vec![a, b]),
+                            vp,
+                            span,
+                        )
+                    }
+                    _ => {
+                        let Some(b) = self.want_ptr(name, b) else {
+                            return Some(self.error_expr(span));
+                        };
+                        if name == "__builtin_memcmp" || name == "__builtin_bcmp" {
+                            let it = self.int_ty();
+                            e(
+                                ExprKind::Builtin(Builtin::Memcmp(size), vec![a, b]),
+                                it,
+                                span,
+                            )
+                        } else {
+                            // memmove with a constant size: every load happens before the
+                            // stores only when expanded that way; the IR memcpy copies
+                            // forwards, which is correct for non-overlapping objects.
+                            e(
+                                ExprKind::Builtin(Builtin::Memcpy(size), vec![a, b]),
+                                vp,
+                                span,
+                            )
+                        }
+                    }
+                }
+            }
+            "__builtin_bswap16" | "__builtin_bswap32" | "__builtin_bswap64" => {
+                let Some(mut v) = self.builtin_args(name, args, 1, span) else {
+                    return Some(self.error_expr(span));
+                };
+                let (bits, k) = match name {
+                    "__builtin_bswap16" => (16, IntKind::UShort),
+                    "__builtin_bswap32" => (32, IntKind::UInt),
+                    _ => (64, IntKind::ULong),
+                };
+                let t = self.prog.types.int(k);
+                let x = v.swap_remove(0);
+                if !self.prog.types.is_integer(x.ty) {
+                    self.err(
+                        codes::E_BUILTIN_ARG,
+                        x.span,
+                        format!("'{name}' expects an integer"),
+                    );
+                    return Some(self.error_expr(span));
+                }
+                let x = self.cast_to(x, t);
+                e(ExprKind::Builtin(Builtin::Bswap(bits), vec![x]), t, span)
+            }
+            "__sync_fetch_and_add"
+            | "__sync_fetch_and_or"
+            | "__sync_fetch_and_and"
+            | "__sync_fetch_and_xor"
+            | "__sync_lock_test_and_set"
+            | "__sync_val_compare_and_swap" => {
+                let n = if name == "__sync_val_compare_and_swap" {
+                    3
+                } else {
+                    2
+                };
+                let Some(v) = self.builtin_args(name, args, n, span) else {
+                    return Some(self.error_expr(span));
+                };
+                let mut it = v.into_iter();
+                let Some(p) = it.next() else {
+                    return Some(self.error_expr(span));
+                };
+                let pointee = self.prog.types.pointee(p.ty);
+                // BPF atomics operate on 32- and 64-bit words only (instruction-set.rst,
+                // "Atomic operations").
+                let ok = pointee.is_some_and(|t| {
+                    self.prog.types.is_scalar(t)
+                        && matches!(self.prog.types.size_of(t), Some(4 | 8))
+                });
+                let Some(t) = pointee.filter(|_| ok) else {
+                    self.err_note(
+                        codes::E_BUILTIN_ARG,
+                        p.span,
+                        format!(
+                            "'{name}' needs a pointer to a 32- or 64-bit integer, not '{}'",
+                            self.prog.types.display(p.ty)
+                        ),
+                        "BPF atomic instructions operate on 32- and 64-bit words only",
+                    );
+                    return Some(self.error_expr(span));
+                };
+                let t = t.unqual();
+                let rest: Vec<Expr> = it.map(|x| self.cast_to(x, t)).collect();
+                let mut all = vec![p];
+                all.extend(rest);
+                let b = match name {
+                    "__sync_fetch_and_add" => Builtin::AtomicFetch(AtomicOp::Add),
+                    "__sync_fetch_and_or" => Builtin::AtomicFetch(AtomicOp::Or),
+                    "__sync_fetch_and_and" => Builtin::AtomicFetch(AtomicOp::And),
+                    "__sync_fetch_and_xor" => Builtin::AtomicFetch(AtomicOp::Xor),
+                    "__sync_lock_test_and_set" => Builtin::AtomicFetch(AtomicOp::Xchg),
+                    _ => Builtin::AtomicCas,
+                };
+                e(ExprKind::Builtin(b, all), t, span)
+            }
+            _ => return None,
+        })
+    }
+}

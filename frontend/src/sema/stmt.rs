@@ -1,0 +1,337 @@
+//! Statements (C17 6.8): blocks and their scopes, conditions, loops, `switch` with
+//! case values (GNU ranges included) and duplicate detection, labels and `goto`,
+//! `return` checked against the function's type.
+//!
+//! Invariants: `break`/`continue`/`case`/`default` outside their construct are errors
+//! (E0319); every `goto` target must be defined in the function (checked when the body
+//! is done, E0321); case values are converted to the promoted type of the controlling
+//! expression. `asm volatile("" ::: "memory")` (a compiler barrier) is accepted as a
+//! no-op; any other inline assembly is rejected.
+
+use super::tast::{Stmt, StmtKind};
+use super::{Checker, SwitchCtx};
+use crate::ast;
+use diag::codes;
+
+impl Checker {
+    pub(crate) fn block_items(&mut self, items: &[ast::Stmt]) -> Vec<Stmt> {
+        let mut out = Vec::with_capacity(items.len());
+        for s in items {
+            if let ast::StmtKind::Decl(d) = &s.kind {
+                out.extend(self.declaration(d, true));
+            } else {
+                out.push(self.stmt(s));
+            }
+        }
+        out
+    }
+
+    fn label_id(&mut self, id: &ast::Ident, define: bool) -> Option<super::tast::LabelId> {
+        let fs = self.fs.as_mut()?;
+        if let Some(entry) = fs.labels.get_mut(&id.name) {
+            if define {
+                if entry.1 {
+                    let sp = id.span;
+                    let name = id.name.clone();
+                    self.err(
+                        codes::E_LABEL,
+                        sp,
+                        format!("redefinition of label '{name}'"),
+                    );
+                    return None;
+                }
+                entry.1 = true;
+            }
+            return Some(entry.0);
+        }
+        let lid = self.new_label(id.name.to_string());
+        if let Some(fs) = self.fs.as_mut() {
+            fs.labels.insert(id.name.clone(), (lid, define, id.span));
+        }
+        Some(lid)
+    }
+
+    pub(crate) fn stmt(&mut self, s: &ast::Stmt) -> Stmt {
+        let span = s.span;
+        let kind = match &s.kind {
+            ast::StmtKind::Compound(b) => {
+                self.push_scope();
+                let items = self.block_items(&b.items);
+                self.pop_scope();
+                StmtKind::Block(items)
+            }
+            ast::StmtKind::Decl(d) => StmtKind::Block(self.declaration(d, true)),
+            ast::StmtKind::StaticAssert(sa) => {
+                self.static_assert(sa);
+                StmtKind::Null
+            }
+            ast::StmtKind::Expr(e) => StmtKind::Expr(self.rv_expr(e)),
+            ast::StmtKind::Null(_) => StmtKind::Null,
+            ast::StmtKind::If { cond, then, els } => {
+                let c = self.cond_expr(cond);
+                let t = self.stmt(then);
+                let e = els.as_ref().map(|e| Box::new(self.stmt(e)));
+                StmtKind::If(c, Box::new(t), e)
+            }
+            ast::StmtKind::While { cond, body } => {
+                let c = self.cond_expr(cond);
+                let b = self.loop_body(body);
+                StmtKind::While(c, Box::new(b))
+            }
+            ast::StmtKind::DoWhile { body, cond } => {
+                let b = self.loop_body(body);
+                let c = self.cond_expr(cond);
+                StmtKind::DoWhile(Box::new(b), c)
+            }
+            ast::StmtKind::For {
+                init,
+                cond,
+                step,
+                body,
+            } => {
+                self.push_scope();
+                let init = match init {
+                    ast::ForInit::None => Vec::new(),
+                    ast::ForInit::Expr(e) => {
+                        let x = self.rv_expr(e);
+                        vec![Stmt::new(StmtKind::Expr(x), e.span)]
+                    }
+                    ast::ForInit::Decl(d) => self.declaration(d, true),
+                };
+                let cond = cond.as_ref().map(|c| self.cond_expr(c));
+                let step = step.as_ref().map(|e| self.rv_expr(e));
+                let b = self.loop_body(body);
+                self.pop_scope();
+                StmtKind::For {
+                    init,
+                    cond,
+                    step,
+                    body: Box::new(b),
+                }
+            }
+            ast::StmtKind::Break => {
+                if self.fs.as_ref().is_some_and(|f| f.breakable == 0) {
+                    self.err(
+                        codes::E_BAD_JUMP,
+                        span,
+                        "'break' statement not in loop or switch statement",
+                    );
+                }
+                StmtKind::Break
+            }
+            ast::StmtKind::Continue => {
+                if self.fs.as_ref().is_some_and(|f| f.loops == 0) {
+                    self.err(
+                        codes::E_BAD_JUMP,
+                        span,
+                        "'continue' statement not in loop statement",
+                    );
+                }
+                StmtKind::Continue
+            }
+            ast::StmtKind::Return(e) => self.return_stmt(e.as_deref(), span),
+            ast::StmtKind::Switch { cond, body } => {
+                let c = self.rv_expr(cond);
+                let c = if self.prog.types.is_integer(c.ty) {
+                    self.promote(c)
+                } else {
+                    self.err(
+                        codes::E_INVALID_OPERANDS,
+                        cond.span,
+                        format!(
+                            "statement requires expression of integer type ('{}' invalid)",
+                            self.prog.types.display(c.ty)
+                        ),
+                    );
+                    self.error_expr(cond.span)
+                };
+                if let Some(fs) = self.fs.as_mut() {
+                    fs.switches.push(SwitchCtx {
+                        cases: Vec::new(),
+                        default: None,
+                        ty: c.ty,
+                    });
+                    fs.breakable += 1;
+                }
+                let b = self.stmt(body);
+                let ctx = self.fs.as_mut().and_then(|fs| {
+                    fs.breakable -= 1;
+                    fs.switches.pop()
+                });
+                let (cases, default) = match ctx {
+                    Some(ctx) => (
+                        ctx.cases
+                            .into_iter()
+                            .map(|(a, b, l, _)| (a, b, l))
+                            .collect(),
+                        ctx.default,
+                    ),
+                    None => (Vec::new(), None),
+                };
+                StmtKind::Switch {
+                    cond: c,
+                    cases,
+                    default,
+                    body: Box::new(b),
+                }
+            }
+            ast::StmtKind::Case { lo, hi, body } => {
+                let lov = self.const_int(lo);
+                let hiv = match hi {
+                    Some(h) => self.const_int(h),
+                    None => lov,
+                };
+                let Some(ty) = self
+                    .fs
+                    .as_ref()
+                    .and_then(|f| f.switches.last())
+                    .map(|s| s.ty)
+                else {
+                    self.err(
+                        codes::E_BAD_JUMP,
+                        span,
+                        "'case' statement not in switch statement",
+                    );
+                    let b = self.stmt(body);
+                    return b;
+                };
+                let k = self
+                    .prog
+                    .types
+                    .int_kind(ty)
+                    .unwrap_or(crate::types::IntKind::Int);
+                let lid = self.new_label(format!("case.{}", lov.unwrap_or(0)));
+                if let (Some(a), Some(b)) = (lov, hiv) {
+                    let (a, b) = (k.wrap(a), k.wrap(b));
+                    if a > b {
+                        self.err(codes::E_BAD_JUMP, span, "empty case range specified");
+                    } else {
+                        let dup = self
+                            .fs
+                            .as_ref()
+                            .and_then(|f| f.switches.last())
+                            .and_then(|s| {
+                                s.cases.iter().find(|c| c.0 <= b && a <= c.1).map(|c| c.3)
+                            });
+                        if let Some(prev) = dup {
+                            self.diags.push(
+                                diag::Diagnostic::error(
+                                    codes::E_BAD_JUMP,
+                                    format!("duplicate case value '{a}'"),
+                                )
+                                .with_label(lo.span, "")
+                                .with_secondary(prev, "previous case defined here"),
+                            );
+                        } else if let Some(sw) =
+                            self.fs.as_mut().and_then(|f| f.switches.last_mut())
+                        {
+                            sw.cases.push((a, b, lid, lo.span));
+                        }
+                    }
+                }
+                let b = self.stmt(body);
+                StmtKind::Label(lid, Box::new(b))
+            }
+            ast::StmtKind::Default(body) => {
+                let has = self
+                    .fs
+                    .as_ref()
+                    .and_then(|f| f.switches.last())
+                    .map(|s| s.default.is_some());
+                let lid = self.new_label("default".to_string());
+                match has {
+                    None => self.err(
+                        codes::E_BAD_JUMP,
+                        span,
+                        "'default' statement not in switch statement",
+                    ),
+                    Some(true) => self.err(
+                        codes::E_BAD_JUMP,
+                        span,
+                        "multiple default labels in one switch",
+                    ),
+                    Some(false) => {
+                        if let Some(sw) = self.fs.as_mut().and_then(|f| f.switches.last_mut()) {
+                            sw.default = Some(lid);
+                        }
+                    }
+                }
+                let b = self.stmt(body);
+                StmtKind::Label(lid, Box::new(b))
+            }
+            ast::StmtKind::Goto(id) => match self.label_id(id, false) {
+                Some(l) => StmtKind::Goto(l),
+                None => StmtKind::Null,
+            },
+            ast::StmtKind::Label { label, body } => {
+                let l = self.label_id(label, true);
+                let b = self.stmt(body);
+                match l {
+                    Some(l) => StmtKind::Label(l, Box::new(b)),
+                    None => b.kind,
+                }
+            }
+            ast::StmtKind::Asm(a) => {
+                let barrier =
+                    a.template.units.is_empty() && a.outputs.is_empty() && a.inputs.is_empty();
+                if !barrier {
+                    self.err(
+                        codes::E_UNSUPPORTED,
+                        a.span,
+                        "inline assembly is not supported for BPF",
+                    );
+                }
+                StmtKind::Null
+            }
+        };
+        Stmt::new(kind, span)
+    }
+
+    fn loop_body(&mut self, body: &ast::Stmt) -> Stmt {
+        if let Some(fs) = self.fs.as_mut() {
+            fs.loops += 1;
+            fs.breakable += 1;
+        }
+        let b = self.stmt(body);
+        if let Some(fs) = self.fs.as_mut() {
+            fs.loops -= 1;
+            fs.breakable -= 1;
+        }
+        b
+    }
+
+    fn return_stmt(&mut self, e: Option<&ast::Expr>, span: diag::Span) -> StmtKind {
+        let Some((ret, fid)) = self.fs.as_ref().map(|f| (f.ret, f.id)) else {
+            return StmtKind::Null;
+        };
+        let fname = self.prog.func(fid).name.clone();
+        let void = self.prog.types.is_void(ret);
+        match e {
+            None => {
+                if !void {
+                    self.err(
+                        codes::E_BAD_RETURN,
+                        span,
+                        format!("non-void function '{fname}' should return a value"),
+                    );
+                }
+                StmtKind::Return(None)
+            }
+            Some(e) => {
+                let x = self.rv_expr(e);
+                if void {
+                    if !self.prog.types.is_void(x.ty) {
+                        self.err(
+                            codes::E_BAD_RETURN,
+                            e.span,
+                            format!("void function '{fname}' should not return a value"),
+                        );
+                    }
+                    return StmtKind::Return(Some(x));
+                }
+                let x = self.assign_conv(x, ret, "returning");
+                StmtKind::Return(Some(x))
+            }
+        }
+    }
+}
