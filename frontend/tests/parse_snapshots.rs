@@ -33,7 +33,7 @@ fn parse_snapshots() {
         .collect();
     files.sort();
     assert!(
-        files.len() >= 1,
+        files.len() >= 10,
         "expected the parser's test inputs in {dir:?}"
     );
     for path in files {

@@ -11,10 +11,17 @@
 //!   `Newline`/`LineContinuation` tokens. The GNU builtins that take type names
 //!   (`__builtin_types_compatible_p`, `__builtin_choose_expr`, `__builtin_va_arg`) get
 //!   their own terminals, since the lexer spells them as identifiers.
+//! - Input nested deeper than [`MAX_NESTING`] brackets ends the token stream with an
+//!   E0209 error (and silences the parse errors that follow from the cut).
 
 use super::state::ParseState;
 use crate::token::Tok;
+use diag::{Diagnostic, codes};
 use std::sync::Arc;
+
+/// Deepest nesting of `(`, `[` and `{` accepted, as clang's `-fbracket-depth` default:
+/// it bounds the recursion of every later phase that walks the tree.
+pub const MAX_NESTING: usize = 256;
 
 /// A parser terminal.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,11 +43,16 @@ pub enum Term {
 pub struct Adapter<'s, 't> {
     state: &'s ParseState<'t>,
     pos: usize,
+    depth: usize,
 }
 
 impl<'s, 't> Adapter<'s, 't> {
     pub fn new(state: &'s ParseState<'t>) -> Self {
-        Adapter { state, pos: 0 }
+        Adapter {
+            state,
+            pos: 0,
+            depth: 0,
+        }
     }
 }
 
@@ -66,6 +78,28 @@ impl Iterator for Adapter<'_, '_> {
                 Tok::FloatLit => Term::Float(text),
                 Tok::CharLit => Term::Char(text),
                 Tok::StrLit => Term::Str(text),
+                Tok::LParen | Tok::LBracket | Tok::LBrace => {
+                    self.depth += 1;
+                    if self.depth > MAX_NESTING {
+                        self.state.report(
+                            Diagnostic::error(
+                                codes::E_PARSE_NESTING,
+                                format!(
+                                    "bracket nesting level exceeds the maximum of {MAX_NESTING}"
+                                ),
+                            )
+                            .with_label(tok.report_span(), "nested too deeply here"),
+                        );
+                        self.state.stopped.set(true);
+                        self.pos = self.state.tokens.len();
+                        return None;
+                    }
+                    Term::P(tok.tok)
+                }
+                Tok::RParen | Tok::RBracket | Tok::RBrace => {
+                    self.depth = self.depth.saturating_sub(1);
+                    Term::P(tok.tok)
+                }
                 other => Term::P(other),
             };
             return Some(Ok((i, term, i + 1)));

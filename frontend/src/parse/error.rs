@@ -23,6 +23,9 @@ pub fn recover(st: &ParseState, e: ErrorRecovery<usize, Term, ()>) {
 
 /// Reports one lalrpop error (deduplicated, see the module docs).
 pub fn report(st: &ParseState, err: ParseError<usize, Term, ()>) {
+    if st.stopped.get() {
+        return;
+    }
     let at = match &err {
         ParseError::InvalidToken { location } => *location,
         ParseError::UnrecognizedEof { location, .. } => *location,
@@ -141,15 +144,54 @@ fn pretty(terminal: &str) -> String {
 }
 
 fn describe_expected(expected: &[String]) -> String {
-    let r = ranked(expected);
-    match r.len() {
+    let parts = summary(expected);
+    match parts.len() {
         0 => "something else".to_string(),
-        1 => r.join(""),
-        n if n <= 4 => format!("one of {}", r.join(", ")),
-        n => format!("one of {} (or {} other tokens)", r[..4].join(", "), n - 4),
+        1 => parts.join(""),
+        2 => format!("{} or {}", parts[0], parts[1]),
+        _ => format!("one of {}", parts.join(", ")),
     }
 }
 
+/// The expected set in words: the closing punctuation users most often forget, then
+/// "expression" / "type" / "identifier" for whole classes of tokens, or the first few
+/// expected tokens when no class applies.
+fn summary(expected: &[String]) -> Vec<String> {
+    let has = |t: &str| expected.iter().any(|e| e == t);
+    let mut parts: Vec<String> = [
+        "\";\"", "\")\"", "\"]\"", "\"}\"", "\",\"", "\":\"", "\"=\"",
+    ]
+    .iter()
+    .filter(|p| has(p))
+    .map(|p| pretty(p))
+    .collect();
+    let before = parts.len();
+    if has("IntLit") {
+        parts.push("expression".to_string());
+    } else if has("\"int\"") {
+        parts.push("a type".to_string());
+    } else if has("Ident") {
+        parts.push("identifier".to_string());
+    }
+    if parts.len() == before && parts.len() < 2 {
+        for p in ranked(expected) {
+            if parts.len() >= 4 {
+                break;
+            }
+            if !parts.contains(&p) {
+                parts.push(p);
+            }
+        }
+    }
+    parts.truncate(5);
+    parts
+}
+
 fn short_expected(expected: &[String]) -> Option<String> {
-    ranked(expected).into_iter().next()
+    let parts = summary(expected);
+    match parts.len() {
+        0 => None,
+        1 => Some(parts.join("")),
+        _ => Some(format!("{} or {}", parts[0], parts[1])),
+    }
 }

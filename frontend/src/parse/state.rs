@@ -42,6 +42,9 @@ pub struct ParseState<'t> {
     /// per statement, not a cascade).
     pub(crate) last_error_at: Cell<Option<usize>>,
     pub(crate) error_count: Cell<usize>,
+    /// Set when the adapter cut the input short (nesting limit): later syntax errors
+    /// are consequences of the cut and are not reported.
+    pub(crate) stopped: Cell<bool>,
 }
 
 impl<'t> ParseState<'t> {
@@ -55,6 +58,7 @@ impl<'t> ParseState<'t> {
             diags: RefCell::new(Diagnostics::new()),
             last_error_at: Cell::new(None),
             error_count: Cell::new(0),
+            stopped: Cell::new(false),
         }
     }
 
