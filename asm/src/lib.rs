@@ -5,3 +5,8 @@
 pub mod isa;
 pub mod module;
 pub mod text;
+pub mod disasm;
+pub mod objdump;
+pub mod assemble;
+mod dwarf;
+pub use assemble::{AsmOptions, assemble, assemble_text};

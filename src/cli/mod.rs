@@ -1,17 +1,25 @@
 //! The subcommands. Each lives in its own module and returns the process exit code.
 
+mod asm;
 mod link;
+mod objdump;
 
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
+    /// Assemble a .s file (LLVM or GNU syntax) into a BPF object, like llvm-mc.
+    Asm(asm::AsmArgs),
     /// Link BPF objects and archives into one object (like `bpftool gen object`).
     Link(link::LinkArgs),
+    /// List a BPF object like llvm-objdump (-d, -r, -s, -j, --mcpu).
+    Objdump(objdump::ObjdumpArgs),
 }
 
 pub fn run(command: Command) -> ExitCode {
     match command {
+        Command::Asm(args) => asm::run(args),
         Command::Link(args) => link::run(args),
+        Command::Objdump(args) => objdump::run(args),
     }
 }
