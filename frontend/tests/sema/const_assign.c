@@ -1,0 +1,4 @@
+const int limit = 10;
+void f(void) {
+    limit = 5;
+}

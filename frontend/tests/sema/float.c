@@ -1,0 +1,3 @@
+double scale(int x) {
+    return x * 1.5;
+}

@@ -1,0 +1,5 @@
+struct opaque;
+int f(struct opaque *o) {
+    struct opaque local;
+    return sizeof(*o);
+}

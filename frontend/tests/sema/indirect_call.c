@@ -1,0 +1,3 @@
+int apply(int (*fn)(int), int x) {
+    return fn(x);
+}

@@ -1,0 +1,4 @@
+int f(int x) {
+    asm volatile("r0 = 1" ::: "r0");
+    return x;
+}

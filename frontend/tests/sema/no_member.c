@@ -1,0 +1,4 @@
+struct pkt { int len; };
+int f(struct pkt *p) {
+    return p->size;
+}

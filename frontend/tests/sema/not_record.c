@@ -1,0 +1,3 @@
+int f(int *p) {
+    return p->len;
+}

@@ -1,0 +1,6 @@
+void f(int x) {
+    return x;
+}
+int g(void) {
+    return;
+}

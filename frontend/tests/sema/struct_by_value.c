@@ -1,0 +1,4 @@
+struct pair { int a, b; };
+int sum(struct pair p) {
+    return p.a + p.b;
+}

@@ -1,0 +1,5 @@
+int f(int x) {
+    if (x)
+        goto out;
+    return 1;
+}
