@@ -80,7 +80,7 @@ fn chunks(size: u32, align: u32) -> Vec<(u32, Type)> {
     while off < size {
         let left = size - off;
         let mut w = max;
-        while w > left || off % w != 0 {
+        while w > left || !off.is_multiple_of(w) {
             w /= 2;
         }
         let ty = Type::from_bytes(u64::from(w)).unwrap_or(Type::I8);

@@ -155,11 +155,9 @@ fn merge_blocks(f: &mut Function) -> bool {
         if !f.layout.is_block_inserted(b) {
             continue;
         }
-        loop {
-            let Some(t) = terminator(f, b) else { break };
-            let InstData::Jump { dest } = f.dfg.insts[t].clone() else {
-                break;
-            };
+        while let Some(t) = terminator(f, b)
+            && let InstData::Jump { dest } = f.dfg.insts[t].clone()
+        {
             let c = dest.block;
             if c == b || Some(c) == entry || counts[c] != 1 || !f.layout.is_block_inserted(c) {
                 break;
