@@ -11,11 +11,11 @@
 //!   or `##` (C17 6.10.3.1); the result is rescanned with the rest of the input.
 //! - Every token from an expansion records the outermost invocation as `expansion`.
 
+use super::fasthash::FastMap;
 use super::{PTok, Pp};
 use crate::lexer;
 use crate::token::Tok;
 use diag::{Diagnostic, Span, codes};
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -95,19 +95,19 @@ impl Macro {
 /// macro ids.
 pub struct HideSets {
     sets: Vec<Rc<[u32]>>,
-    index: HashMap<Rc<[u32]>, u32>,
-    unions: HashMap<(u32, u32), u32>,
+    index: FastMap<Rc<[u32]>, u32>,
+    unions: FastMap<(u32, u32), u32>,
 }
 
 impl HideSets {
     pub fn new() -> Self {
         let empty: Rc<[u32]> = Rc::from(Vec::new());
-        let mut index = HashMap::new();
+        let mut index = FastMap::default();
         index.insert(empty.clone(), 0);
         HideSets {
             sets: vec![empty],
             index,
-            unions: HashMap::new(),
+            unions: FastMap::default(),
         }
     }
 

@@ -20,6 +20,7 @@
 
 mod directive;
 mod expr;
+mod fasthash;
 mod include;
 mod macros;
 pub mod predefined;
@@ -31,6 +32,7 @@ pub use print::print_preprocessed;
 use crate::lexer::{self, RawTok};
 use crate::token::{Tok, Token};
 use diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
+use fasthash::{FastMap, FastSet};
 use include::SearchDir;
 use macros::{HideSets, Macro};
 use std::collections::{HashMap, HashSet};
@@ -154,6 +156,7 @@ struct Cond {
 struct FileCtx {
     id: FileId,
     toks: Rc<Vec<RawTok>>,
+    text: Arc<str>,
     pos: usize,
     conds: Vec<Cond>,
     /// Where `"..."` includes from this file look first.
@@ -176,10 +179,10 @@ pub(crate) struct Pp<'a> {
     isolated: bool,
     /// Evaluating an `#if`: `defined` and `__has_*` are operators.
     in_if: bool,
-    macros: HashMap<Arc<str>, Rc<Macro>>,
-    macro_ids: HashMap<Arc<str>, u32>,
+    macros: FastMap<Arc<str>, Rc<Macro>>,
+    macro_ids: FastMap<Arc<str>, u32>,
     hidesets: HideSets,
-    texts: HashSet<Arc<str>>,
+    texts: FastSet<Arc<str>>,
     lexed: HashMap<FileId, Rc<Vec<RawTok>>>,
     /// Files by path (or built-in name), so a file is read and lexed once.
     file_ids: HashMap<PathBuf, FileId>,
@@ -206,10 +209,10 @@ impl<'a> Pp<'a> {
             pending: Vec::new(),
             isolated: false,
             in_if: false,
-            macros: HashMap::new(),
-            macro_ids: HashMap::new(),
+            macros: FastMap::default(),
+            macro_ids: FastMap::default(),
             hidesets: HideSets::new(),
-            texts: HashSet::new(),
+            texts: FastSet::default(),
             lexed: HashMap::new(),
             file_ids: HashMap::new(),
             once: HashSet::new(),
@@ -250,14 +253,14 @@ impl<'a> Pp<'a> {
 
     /// Opens `id` for reading on top of the file stack.
     fn push_file(&mut self, id: FileId, dir: SearchDir, found_idx: Option<usize>) {
+        let text: Arc<str> = self
+            .sources
+            .get(id)
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
         let toks = match self.lexed.get(&id) {
             Some(t) => t.clone(),
             None => {
-                let text = self
-                    .sources
-                    .get(id)
-                    .map(|f| f.text.clone())
-                    .unwrap_or_default();
                 let t = Rc::new(lexer::lex(&text));
                 self.lexed.insert(id, t.clone());
                 t
@@ -273,6 +276,7 @@ impl<'a> Pp<'a> {
         self.files.push(FileCtx {
             id,
             toks,
+            text,
             pos: 0,
             conds: Vec::new(),
             dir,
@@ -299,39 +303,7 @@ impl<'a> Pp<'a> {
 
     /// The shared copy of a token's text.
     fn intern(&mut self, s: &str) -> Arc<str> {
-        if let Some(a) = self.texts.get(s) {
-            return a.clone();
-        }
-        let a: Arc<str> = Arc::from(s);
-        self.texts.insert(a.clone());
-        a
-    }
-
-    /// Turns a raw token of file `file` into a `PTok` (None for a bad token).
-    fn make_tok(&mut self, file: FileId, raw: RawTok) -> Result<PTok, Diagnostic> {
-        let text_rc = self
-            .sources
-            .get(file)
-            .map(|f| f.text.clone())
-            .unwrap_or_default();
-        let spelling = text_rc
-            .get(raw.start as usize..raw.end as usize)
-            .unwrap_or("");
-        let span = Span::new(file, raw.start as usize, raw.end as usize);
-        match raw.kind {
-            Ok(tok) => Ok(PTok {
-                tok,
-                text: self.intern(spelling),
-                span,
-                expansion: None,
-                bol: raw.bol,
-                space: raw.space,
-                hide: 0,
-                paste_op: false,
-                placemarker: false,
-            }),
-            Err(kind) => Err(lexer::bad_token_diagnostic(kind, span, spelling)),
-        }
+        intern_in(&mut self.texts, s)
     }
 
     /// The next token before macro expansion: from `pending`, else from the current
@@ -355,7 +327,7 @@ impl<'a> Pp<'a> {
             }
             f.pos += 1;
             let id = f.id;
-            match self.make_tok(id, raw) {
+            match make_tok(&mut self.texts, &f.text, id, raw) {
                 Ok(t) => return Some(t),
                 Err(d) => self.diags.push(d),
             }
@@ -396,7 +368,7 @@ impl<'a> Pp<'a> {
             }
             f.pos += 1;
             let id = f.id;
-            match self.make_tok(id, raw) {
+            match make_tok(&mut self.texts, &f.text, id, raw) {
                 Ok(t) => out.push(t),
                 Err(d) => bad.push(d),
             }
@@ -482,6 +454,42 @@ impl<'a> Pp<'a> {
             .get(span.file)
             .map(|f| f.name.clone())
             .unwrap_or_default()
+    }
+}
+
+/// The shared copy of `s` in `texts`.
+fn intern_in(texts: &mut FastSet<Arc<str>>, s: &str) -> Arc<str> {
+    if let Some(a) = texts.get(s) {
+        return a.clone();
+    }
+    let a: Arc<str> = Arc::from(s);
+    texts.insert(a.clone());
+    a
+}
+
+/// Turns a raw token of `file` (whose text is `text`) into a `PTok`, or the diagnostic
+/// for a bad token.
+fn make_tok(
+    texts: &mut FastSet<Arc<str>>,
+    text: &str,
+    file: FileId,
+    raw: RawTok,
+) -> Result<PTok, Diagnostic> {
+    let spelling = text.get(raw.start as usize..raw.end as usize).unwrap_or("");
+    let span = Span::new(file, raw.start as usize, raw.end as usize);
+    match raw.kind {
+        Ok(tok) => Ok(PTok {
+            tok,
+            text: intern_in(texts, spelling),
+            span,
+            expansion: None,
+            bol: raw.bol,
+            space: raw.space,
+            hide: 0,
+            paste_op: false,
+            placemarker: false,
+        }),
+        Err(kind) => Err(lexer::bad_token_diagnostic(kind, span, spelling)),
     }
 }
 

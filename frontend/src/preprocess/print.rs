@@ -86,7 +86,10 @@ fn needs_space(a: &Token, b: &Token) -> bool {
         (a.report_span(), b.report_span())
     };
     let adjacent = sa.file == sb.file && sa.end == sb.start;
-    !adjacent || would_merge(a, b)
+    // Tokens adjacent in their own spelling were split by the lexer already; only an
+    // expansion edge can put two unrelated spellings side by side.
+    let spelled_adjacent = a.span.file == b.span.file && a.span.end == b.span.start;
+    !adjacent || (!spelled_adjacent && would_merge(a, b))
 }
 
 /// True if printing `a` right before `b` would lex as different tokens.
