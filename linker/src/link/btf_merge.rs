@@ -273,10 +273,49 @@ impl BtfMerge {
     }
 
     /// Adds the input's `.BTF.ext` records, rebased to the output sections.
-    pub fn add_ext(&mut self, inb: &InputBtf, placed: &[Option<Placed>], obj: &Object) {
+    pub fn add_ext(
+        &mut self,
+        file: &str,
+        inb: &InputBtf,
+        placed: &[Option<Placed>],
+        obj: &Object,
+        errors: &mut Vec<Diagnostic>,
+    ) {
         let Some(ext) = &inb.ext else {
             return;
         };
+        // Every record must point inside its section; the output offset is the piece's.
+        let mut bad = Vec::new();
+        let mut check = |area: &str, sec: &str, insn_off: u32| {
+            let size = obj
+                .sections
+                .values()
+                .find(|s| s.name == sec)
+                .map(|s| s.size)
+                .unwrap_or(0);
+            if u64::from(insn_off) >= size {
+                bad.push(format!("{file}: .BTF.ext: {area} record at {insn_off:#x} lies outside section `{sec}` ({size:#x} bytes)"));
+            }
+        };
+        for sec in &ext.func_info {
+            sec.records
+                .iter()
+                .for_each(|r| check("func_info", &sec.sec_name, r.insn_off));
+        }
+        for sec in &ext.line_info {
+            sec.records
+                .iter()
+                .for_each(|r| check("line_info", &sec.sec_name, r.insn_off));
+        }
+        for sec in &ext.core_relo {
+            sec.records
+                .iter()
+                .for_each(|r| check("core_relo", &sec.sec_name, r.insn_off));
+        }
+        if let Some(first) = bad.into_iter().next() {
+            errors.push(Diagnostic::error(codes::E_BTF_EXT_BAD, first));
+            return;
+        }
         let off_of = |name: &str| {
             obj.sections
                 .iter()
@@ -293,7 +332,7 @@ impl BtfMerge {
             let i = ext_sec(&mut self.func_info, &sec.sec_name);
             for r in &sec.records {
                 self.func_info[i].records.push(FuncInfo {
-                    insn_off: r.insn_off + off,
+                    insn_off: r.insn_off.wrapping_add(off),
                     type_id: inb.base + r.type_id,
                 });
             }
@@ -305,7 +344,7 @@ impl BtfMerge {
             let i = ext_sec(&mut self.line_info, &sec.sec_name);
             for r in &sec.records {
                 let rec = LineInfo {
-                    insn_off: r.insn_off + off,
+                    insn_off: r.insn_off.wrapping_add(off),
                     file_name_off: s(r.file_name_off),
                     line_off: s(r.line_off),
                     line_col: r.line_col,
@@ -320,7 +359,7 @@ impl BtfMerge {
             let i = ext_sec(&mut self.core_relo, &sec.sec_name);
             for r in &sec.records {
                 let rec = CoreRelo {
-                    insn_off: r.insn_off + off,
+                    insn_off: r.insn_off.wrapping_add(off),
                     type_id: if r.type_id == 0 {
                         0
                     } else {

@@ -208,7 +208,7 @@ impl Linker {
         if let Some(inb) = inb {
             self.btf
                 .collect_datasecs(&inb, obj, &placed, &mut self.dst, &self.dst_by_name);
-            self.btf.add_ext(&inb, &placed, obj);
+            self.btf.add_ext(name, &inb, &placed, obj, &mut self.errors);
         }
         self.add_relocs(name, obj, &placed, &sym_map);
     }
