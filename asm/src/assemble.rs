@@ -111,6 +111,9 @@ pub(crate) struct Sym<'m> {
     /// A name that is a section's name (`.long .debug_abbrev`) stands for the start of
     /// that section, as in LLVM where the section symbol carries the section's name.
     pub alias_sec: Option<usize>,
+    /// An undefined `exit` used as a jump target (GNU/ubpf test syntax: the section's
+    /// last `exit` instruction); such a name is not a symbol.
+    pub exit_alias: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,6 +179,8 @@ pub(crate) struct Asm<'m> {
     pub addrsig_syms: Vec<(&'m str, Span)>,
     /// Sizes chosen for each LEB128 statement, in statement order.
     leb_sizes: Vec<u8>,
+    /// Offset of the last `exit` instruction of each section.
+    last_exit: Vec<Option<u64>>,
     /// Line rows per section, sections in the order they got their first row.
     pub lines: Vec<(usize, Vec<LineRow<'m>>)>,
     pub line_files: Vec<&'m FileDirective>,
@@ -327,6 +332,7 @@ impl<'m> Asm<'m> {
             addrsig: false,
             addrsig_syms: Vec::new(),
             leb_sizes: Vec::new(),
+            last_exit: Vec::new(),
             lines: Vec::new(),
             line_files: Vec::new(),
             frames: Vec::new(),
@@ -449,6 +455,7 @@ impl<'m> Asm<'m> {
             registered: false,
             first_use: span,
             alias_sec: None,
+            exit_alias: false,
         });
         self.names.insert(name, i);
         i
@@ -731,6 +738,7 @@ impl<'m> Asm<'m> {
         let mut first = true;
         for _round in 0..32 {
             let mut pos = vec![0u64; self.secs.len()];
+            let mut last_exit = vec![None; self.secs.len()];
             let mut leb_idx = 0usize;
             let mut changed = false;
             for (ci, chunk) in module.chunks.iter().enumerate() {
@@ -744,7 +752,12 @@ impl<'m> Asm<'m> {
                             }
                             0
                         }
-                        StmtKind::Insn { insn, .. } => isa::insn_len(insn) as u64,
+                        StmtKind::Insn { insn, .. } => {
+                            if insn.code == 0x95 {
+                                last_exit[sec] = Some(p);
+                            }
+                            isa::insn_len(insn) as u64
+                        }
                         StmtKind::Data { width, values } => width.bytes() * values.len() as u64,
                         StmtKind::Leb128 { signed, value } => {
                             let need = match self.eval_const(value, (sec, p)) {
@@ -794,6 +807,7 @@ impl<'m> Asm<'m> {
             for (s, p) in self.secs.iter_mut().zip(&pos) {
                 s.size = *p;
             }
+            self.last_exit = last_exit;
             first = false;
             if !changed {
                 return;
@@ -1242,7 +1256,11 @@ impl<'m> Asm<'m> {
                 }
             },
             SymRole::JumpTarget => {
-                let target = v.add.and_then(|t| self.term_loc(t));
+                let mut target = v.add.and_then(|t| self.term_loc(t));
+                if target.is_none() && op.name == "exit" && self.syms[i as usize].set.is_none() {
+                    target = self.last_exit.get(sec).copied().flatten().map(|o| (sec, o));
+                    self.syms[i as usize].exit_alias = target.is_some();
+                }
                 let Some((tsec, toff)) = target else {
                     let msg = if v.add.is_none() {
                         "a jump target must be a label".to_string()
@@ -1409,7 +1427,7 @@ impl<'m> Asm<'m> {
                 s.size,
             )
         };
-        if self.syms[i as usize].alias_sec.is_some() {
+        if self.syms[i as usize].alias_sec.is_some() || self.syms[i as usize].exit_alias {
             return None;
         }
         if temp && !used {
