@@ -6,7 +6,7 @@
 
 use diag::SourceMap;
 use frontend::lexer;
-use frontend::preprocess::{PpOptions, preprocess};
+use frontend::preprocess::{PpOptions, predefined, preprocess};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -17,11 +17,58 @@ fn clang() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// One configuration, given to both preprocessors.
+#[derive(Clone, Default)]
+struct Config {
+    include_dirs: Vec<String>,
+    defines: Vec<String>,
+    cpu: u8,
+    big_endian: bool,
+}
+
+impl Config {
+    fn with_dirs(dirs: &[&str]) -> Config {
+        Config {
+            include_dirs: dirs.iter().map(|d| d.to_string()).collect(),
+            cpu: 3,
+            ..Config::default()
+        }
+    }
+
+    fn clang_args(&self) -> Vec<String> {
+        let mut v = vec![
+            "-target".to_string(),
+            if self.big_endian { "bpfeb" } else { "bpf" }.to_string(),
+            format!("-mcpu=v{}", self.cpu),
+        ];
+        v.extend(self.include_dirs.iter().map(|d| format!("-I{d}")));
+        v.extend(self.defines.iter().map(|d| format!("-D{d}")));
+        v
+    }
+
+    fn options(&self) -> PpOptions {
+        PpOptions {
+            include_dirs: self.include_dirs.iter().map(PathBuf::from).collect(),
+            defines: self
+                .defines
+                .iter()
+                .map(|d| match d.split_once('=') {
+                    Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                    None => (d.clone(), None),
+                })
+                .collect(),
+            cpu: self.cpu,
+            big_endian: self.big_endian,
+            ..PpOptions::default()
+        }
+    }
+}
+
 /// Token spellings of clang's `-E -P` output for `file`.
-fn clang_tokens(clang: &Path, file: &Path, extra: &[&str]) -> Result<Vec<String>, String> {
+fn clang_tokens(clang: &Path, file: &Path, cfg: &Config) -> Result<Vec<String>, String> {
     let out = Command::new(clang)
-        .args(["-target", "bpf", "-mcpu=v3", "-E", "-P"])
-        .args(extra)
+        .args(cfg.clang_args())
+        .args(["-E", "-P"])
         .arg(file)
         .output()
         .map_err(|e| e.to_string())?;
@@ -45,16 +92,11 @@ fn clang_tokens(clang: &Path, file: &Path, extra: &[&str]) -> Result<Vec<String>
 }
 
 /// Token spellings of our preprocessing of `file`, or the rendered errors.
-fn our_tokens(file: &Path, include_dirs: &[&str]) -> Result<Vec<String>, String> {
+fn our_tokens(file: &Path, cfg: &Config) -> Result<Vec<String>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
     let mut map = SourceMap::new();
     let id = map.add(file.display().to_string(), text);
-    let opts = PpOptions {
-        include_dirs: include_dirs.iter().map(PathBuf::from).collect(),
-        cpu: 3,
-        ..PpOptions::default()
-    };
-    let (toks, diags) = preprocess(id, &opts, &mut map);
+    let (toks, diags) = preprocess(id, &cfg.options(), &mut map);
     let errors: Vec<_> = diags
         .items
         .iter()
@@ -86,12 +128,10 @@ fn compare(name: &str, ours: &[String], theirs: &[String]) -> Result<(), String>
     ))
 }
 
-fn run_case(clang: &Path, name: &str, file: &Path, include_dirs: &[&str]) -> Result<(), String> {
-    let extra: Vec<String> = include_dirs.iter().map(|d| format!("-I{d}")).collect();
-    let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+fn run_case(clang: &Path, name: &str, file: &Path, cfg: &Config) -> Result<(), String> {
     let theirs =
-        clang_tokens(clang, file, &extra).map_err(|e| format!("{name}: clang failed: {e}"))?;
-    let ours = our_tokens(file, include_dirs).map_err(|e| format!("{name}: we failed:\n{e}"))?;
+        clang_tokens(clang, file, cfg).map_err(|e| format!("{name}: clang failed: {e}"))?;
+    let ours = our_tokens(file, cfg).map_err(|e| format!("{name}: we failed:\n{e}"))?;
     compare(name, &ours, &theirs)
 }
 
@@ -112,7 +152,10 @@ fn test_inputs_match_clang() {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        name.ends_with(".c") && !["err_", "warn_", "own_"].iter().any(|pre| name.starts_with(pre))
+        name.ends_with(".c")
+            && !["err_", "warn_", "own_"]
+                .iter()
+                .any(|pre| name.starts_with(pre))
     });
     let sys = dir.join("sys");
     let sys = sys.to_string_lossy().into_owned();
@@ -123,7 +166,7 @@ fn test_inputs_match_clang() {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Err(e) = run_case(&clang, &name, f, &[sys.as_str()]) {
+        if let Err(e) = run_case(&clang, &name, f, &Config::with_dirs(&[sys.as_str()])) {
             failures.push(e);
         }
     }
@@ -206,7 +249,7 @@ fn real_headers_match_clang() {
             continue;
         }
         ran += 1;
-        if let Err(e) = run_case(&clang, name, &file, dirs) {
+        if let Err(e) = run_case(&clang, name, &file, &Config::with_dirs(dirs)) {
             failures.push(e);
         }
     }
@@ -216,4 +259,112 @@ fn real_headers_match_clang() {
         ran - failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn vmlinux_core_program_matches_clang() {
+    let Some(clang) = clang() else {
+        println!("SKIP vmlinux_core_program_matches_clang: clang-19 is not installed");
+        return;
+    };
+    let dump = Command::new("bpftool")
+        .args([
+            "btf",
+            "dump",
+            "file",
+            "/sys/kernel/btf/vmlinux",
+            "format",
+            "c",
+        ])
+        .output();
+    let Some(dump) = dump.ok().filter(|o| o.status.success()) else {
+        println!("SKIP vmlinux_core_program_matches_clang: bpftool or kernel BTF missing");
+        return;
+    };
+    if !Path::new("/usr/include/bpf/bpf_helpers.h").is_file() {
+        println!("SKIP vmlinux_core_program_matches_clang: libbpf headers missing");
+        return;
+    }
+    let tmp = std::env::temp_dir().join(format!("ebpfc-pp-vmlinux-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&tmp);
+    let _ = std::fs::write(tmp.join("vmlinux.h"), &dump.stdout);
+    let main = tmp.join("core.c");
+    let _ = std::fs::write(
+        &main,
+        "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n#include <bpf/bpf_core_read.h>\n\
+         #include <bpf/bpf_tracing.h>\n#include <bpf/bpf_endian.h>\n",
+    );
+    let cfg = Config {
+        defines: vec!["__TARGET_ARCH_x86".to_string()],
+        cpu: 3,
+        ..Config::default()
+    };
+    let r = run_case(&clang, "vmlinux core program", &main, &cfg);
+    let _ = std::fs::remove_dir_all(&tmp);
+    if let Err(e) = r {
+        panic!("{e}");
+    }
+}
+
+/// Every macro clang-19 predefines for BPF (each -mcpu level, both byte orders) must
+/// expand as clang expands it, and our table must define nothing clang does not.
+#[test]
+fn predefined_macros_match_clang() {
+    let Some(clang) = clang() else {
+        println!("SKIP predefined_macros_match_clang: clang-19 is not installed");
+        return;
+    };
+    let tmp = std::env::temp_dir().join(format!("ebpfc-pp-predef-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&tmp);
+    let mut failures = Vec::new();
+    for (cpu, big_endian) in [(1, false), (2, false), (3, false), (4, false), (3, true)] {
+        let cfg = Config {
+            cpu,
+            big_endian,
+            ..Config::default()
+        };
+        let empty = tmp.join("empty.c");
+        let _ = std::fs::write(&empty, "");
+        let out = Command::new(&clang)
+            .args(cfg.clang_args())
+            .args(["-dM", "-E"])
+            .arg(&empty)
+            .output();
+        let Some(out) = out.ok().filter(|o| o.status.success()) else {
+            failures.push(format!("clang -dM failed for cpu v{cpu}"));
+            continue;
+        };
+        let dump = String::from_utf8_lossy(&out.stdout).into_owned();
+        let names: Vec<&str> = dump
+            .lines()
+            .filter_map(|l| l.strip_prefix("#define "))
+            .filter_map(|l| l.split([' ', '(']).next())
+            .collect();
+        let mut ours: Vec<&str> = predefined::COMMON.iter().map(|(n, _)| *n).collect();
+        let extra = predefined::cpu_and_endian(cpu, big_endian);
+        ours.extend(extra.iter().map(|(n, _)| *n));
+        for n in &ours {
+            if !names.contains(n) {
+                failures.push(format!(
+                    "v{cpu} be={big_endian}: we define {n}, clang does not"
+                ));
+            }
+        }
+        let probe: String = names
+            .iter()
+            .map(|n| format!("probe_{n} = {n} ;\n"))
+            .collect();
+        let file = tmp.join(format!("probe_v{cpu}_{big_endian}.c"));
+        let _ = std::fs::write(&file, probe);
+        if let Err(e) = run_case(
+            &clang,
+            &format!("predefined v{cpu} be={big_endian}"),
+            &file,
+            &cfg,
+        ) {
+            failures.push(e);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
