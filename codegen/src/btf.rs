@@ -94,7 +94,16 @@ pub fn build(m: &ir::Module, vars: &[PlacedVar]) -> ModuleBtf {
     // their section (`.ksyms` for `__ksym`, `.kconfig`...), as libbpf expects them.
     for x in &m.externs {
         let Some(t) = x.debug_type else { continue };
-        let (sec, entry) = match x.kind {
+        // Like clang, only externs the code refers to: libbpf looks every DATASEC entry
+        // up in the ELF symbol table, and an unreferenced extern has no symbol.
+        let used = m.functions.iter().any(|f| {
+            f.func_refs.values().any(|n| *n == x.name)
+                || f.global_refs.values().any(|n| *n == x.name)
+        });
+        if !used {
+            continue;
+        }
+        let (sec, entry, size) = match x.kind {
             ir::ExternKind::Kfunc | ir::ExternKind::Func => {
                 if !matches!(m.debug_types.get(t), Some(DebugType::FuncProto { .. })) {
                     continue;
@@ -104,10 +113,11 @@ pub fn build(m: &ir::Module, vars: &[PlacedVar]) -> ModuleBtf {
                 if x.kind == ir::ExternKind::Func {
                     continue;
                 }
-                (".ksyms".to_string(), id)
+                (".ksyms".to_string(), id, 0)
             }
             ir::ExternKind::Ksym | ir::ExternKind::Var => {
                 let ty = b.id(t);
+                let size = type_size(&m.debug_types, t, 0);
                 let id = b.btf.add_var(&x.name, ty, Linkage::Extern);
                 let sec = if x.section.is_empty() {
                     if x.kind == ir::ExternKind::Ksym {
@@ -118,13 +128,14 @@ pub fn build(m: &ir::Module, vars: &[PlacedVar]) -> ModuleBtf {
                 } else {
                     x.section.clone()
                 };
-                (sec, id)
+                (sec, id, size)
             }
         };
+        // Extern entries sit at offset 0; libbpf assigns their real place.
         ext_secs.entry(sec).or_default().push(VarSecInfo {
             type_id: entry,
             offset: 0,
-            size: 0,
+            size,
         });
     }
     let mut all: BTreeMap<String, Vec<VarSecInfo>> =
@@ -356,5 +367,27 @@ impl Builder<'_> {
         if self.index_type.is_some() {
             self.btf.add_int("__ARRAY_SIZE_TYPE__", 4, 0);
         }
+    }
+}
+
+/// The size in bytes of a debug type (0 for void, functions and forward declarations).
+pub fn type_size(types: &DebugTypes, t: ir::DebugTypeId, depth: u32) -> u32 {
+    if depth > 64 {
+        return 0;
+    }
+    match types.get(t) {
+        Some(DebugType::Int { size, .. })
+        | Some(DebugType::Struct { size, .. })
+        | Some(DebugType::Union { size, .. })
+        | Some(DebugType::Enum { size, .. }) => *size,
+        Some(DebugType::Ptr(_)) => 8,
+        Some(DebugType::Array { elem, len }) => {
+            type_size(types, *elem, depth + 1).saturating_mul(*len)
+        }
+        Some(DebugType::Typedef { ty, .. })
+        | Some(DebugType::Const(ty))
+        | Some(DebugType::Volatile(ty))
+        | Some(DebugType::Restrict(ty)) => type_size(types, *ty, depth + 1),
+        _ => 0,
     }
 }
