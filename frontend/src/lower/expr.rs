@@ -540,6 +540,20 @@ impl FnLower<'_, '_> {
         }
     }
 
+    /// `__sync_fetch_and_<op>(p, v)` whose value is unused: no fetch.
+    pub fn atomic_no_fetch(&mut self, e: &Expr, op: AtomicOp, args: &[Expr]) {
+        let (Some(pa), Some(va)) = (args.first(), args.get(1)) else {
+            return;
+        };
+        let p = self.value(pa);
+        let v = self.value(va);
+        self.at(e.span);
+        let t = self.ty(e.ty);
+        let s = is_signed(self.tt(), va.ty);
+        let v = self.resize(v, t, s);
+        self.b.atomic_rmw(atomic_op(op), false, p, 0, v);
+    }
+
     /// Branches to `t` when `e` is true, else to `f` (short-circuiting `&&`, `||`, `!`).
     pub fn cond_branch(&mut self, e: &Expr, t: Block, f: Block) {
         match &e.kind {
@@ -559,6 +573,13 @@ impl FnLower<'_, '_> {
             }
             ExprKind::Unary(UnOp::LogNot, a) => self.cond_branch(a, f, t),
             ExprKind::Cast(CastKind::ToBool, a) => self.cond_branch(a, t, f),
+            // A widening conversion keeps the truth value: test the narrower value.
+            ExprKind::Cast(CastKind::Int | CastKind::NoOp, a)
+                if self.tt().size_of(a.ty).unwrap_or(8) <= self.tt().size_of(e.ty).unwrap_or(0)
+                    && self.tt().is_scalar(a.ty) =>
+            {
+                self.cond_branch(a, t, f)
+            }
             ExprKind::Cmp(..) => {
                 // The compare feeds the branch directly (codegen fuses icmp + brif into
                 // one conditional jump on the compared registers: verifier-friendly).

@@ -14,9 +14,7 @@ impl FnLower<'_, '_> {
     pub fn stmt(&mut self, s: &Stmt) {
         self.at(s.span);
         match &s.kind {
-            StmtKind::Expr(e) => {
-                self.rvalue(e);
-            }
+            StmtKind::Expr(e) => self.expr_stmt(e),
             StmtKind::Decl(l, init) => {
                 if let Some(init) = init {
                     self.init_local(*l, init);
@@ -39,12 +37,12 @@ impl FnLower<'_, '_> {
                 self.b.seal_block(tb);
                 self.b.switch_to_block(tb);
                 self.stmt(t);
-                self.b.jump(end, vec![]);
+                self.jump_open(end);
                 if let Some(e) = e {
                     self.b.seal_block(eb);
                     self.b.switch_to_block(eb);
                     self.stmt(e);
-                    self.b.jump(end, vec![]);
+                    self.jump_open(end);
                 }
                 self.b.seal_block(end);
                 self.b.switch_to_block(end);
@@ -63,7 +61,7 @@ impl FnLower<'_, '_> {
                 self.stmt(body);
                 self.breaks.pop();
                 self.continues.pop();
-                self.b.jump(header, vec![]);
+                self.jump_open(header);
                 self.b.seal_block(header);
                 self.b.seal_block(exit);
                 self.b.switch_to_block(exit);
@@ -79,7 +77,7 @@ impl FnLower<'_, '_> {
                 self.stmt(body);
                 self.breaks.pop();
                 self.continues.pop();
-                self.b.jump(cb, vec![]);
+                self.jump_open(cb);
                 self.b.seal_block(cb);
                 self.b.switch_to_block(cb);
                 self.cond_branch(c, bb, exit);
@@ -115,13 +113,13 @@ impl FnLower<'_, '_> {
                 self.stmt(body);
                 self.breaks.pop();
                 self.continues.pop();
-                self.b.jump(sb, vec![]);
+                self.jump_open(sb);
                 self.b.seal_block(sb);
                 self.b.switch_to_block(sb);
                 if let Some(st) = step {
                     self.rvalue(st);
                 }
-                self.b.jump(header, vec![]);
+                self.jump_open(header);
                 self.b.seal_block(header);
                 self.b.seal_block(exit);
                 self.b.switch_to_block(exit);
@@ -195,13 +193,13 @@ impl FnLower<'_, '_> {
                 self.b.switch_to_block(start);
                 self.stmt(body);
                 self.breaks.pop();
-                self.b.jump(exit, vec![]);
+                self.jump_open(exit);
                 self.b.seal_block(exit);
                 self.b.switch_to_block(exit);
             }
             StmtKind::Label(l, inner) => {
                 let blk = self.label_block(*l);
-                self.b.jump(blk, vec![]);
+                self.jump_open(blk);
                 self.b.switch_to_block(blk);
                 self.stmt(inner);
             }
@@ -211,5 +209,36 @@ impl FnLower<'_, '_> {
             }
             StmtKind::Null => {}
         }
+    }
+
+    /// Jumps to `b` unless the current block already ended (after `return`, `break`,
+    /// `goto`...): no edges from dead code, so no block parameters fed by it.
+    fn jump_open(&mut self, b: ir::Block) {
+        if self.b.is_filled() {
+            return;
+        }
+        if self.b.is_unreachable() {
+            self.b.unreachable();
+        } else {
+            self.b.jump(b, vec![]);
+        }
+    }
+
+    /// An expression statement. A `__sync_fetch_and_<op>` whose result is unused
+    /// becomes a non-fetching atomic (BPF's original `lock` add/or/and/xor, which
+    /// every cpu version has; the fetch forms need -mcpu=v3), as clang emits it.
+    fn expr_stmt(&mut self, e: &crate::sema::tast::Expr) {
+        use crate::sema::tast::{Builtin, CastKind, ExprKind};
+        let inner = match &e.kind {
+            ExprKind::Cast(CastKind::ToVoid, x) => x.as_ref(),
+            _ => e,
+        };
+        if let ExprKind::Builtin(Builtin::AtomicFetch(op), args) = &inner.kind
+            && *op != crate::sema::tast::AtomicOp::Xchg
+        {
+            self.atomic_no_fetch(inner, *op, args);
+            return;
+        }
+        self.rvalue(e);
     }
 }

@@ -160,10 +160,13 @@ impl Checker {
         if tt.is_bool(to) {
             return mk(ExprKind::Cast(CastKind::ToBool, e.boxed()), to, span);
         }
-        if let ExprKind::Int(v) = e.kind
-            && let Some(k) = tt.int_kind(to)
-        {
-            return mk(ExprKind::Int(k.wrap(v)), to, span);
+        if let ExprKind::Int(v) = e.kind {
+            if let Some(k) = tt.int_kind(to) {
+                return mk(ExprKind::Int(k.wrap(v)), to, span);
+            }
+            if tt.is_pointer(to) {
+                return mk(ExprKind::Int(IntKind::ULong.wrap(v)), to, span);
+            }
         }
         let same_size = tt.size_of(e.ty) == tt.size_of(to);
         let kind = if same_size && (tt.is_pointer(e.ty) || tt.is_pointer(to)) {
@@ -177,6 +180,11 @@ impl Checker {
     /// A null pointer constant (C17 6.3.2.3p3): an integer constant 0, or one cast to `void *`.
     pub(crate) fn is_null_const(&self, e: &Expr) -> bool {
         let tt = &self.prog.types;
+        if let ExprKind::Int(0) = e.kind
+            && tt.pointee(e.ty).is_some_and(|p| tt.is_void(p))
+        {
+            return true;
+        }
         let inner = match &e.kind {
             ExprKind::Cast(_, i) if tt.pointee(e.ty).is_some_and(|p| tt.is_void(p)) => i.as_ref(),
             _ => e,

@@ -1,0 +1,21 @@
+int counter;
+int initialized = 42;
+const int limit = 100;
+const volatile unsigned int tgid = 0;
+static int hidden = 3;
+char license[] __attribute__((section("license"), used)) = "GPL";
+int table[4] = { 1, 2 };
+int *ptr_to_counter = &counter;
+const char *greeting = "hello";
+
+struct {
+    int type;
+    int max_entries;
+} my_map __attribute__((section(".maps")));
+
+int use(void) {
+    static int calls;
+    calls++;
+    counter += limit + tgid + hidden + table[1];
+    return *ptr_to_counter + greeting[0] + calls;
+}

@@ -1,0 +1,13 @@
+enum color { RED, GREEN = 5, BLUE };
+typedef unsigned int u32;
+_Static_assert(sizeof(u32) == 4, "u32");
+
+static int max(int a, int b) {
+    return ({ int t = a; t > b ? t : b; });
+}
+
+int use_enum(enum color c) {
+    typeof(c) d = BLUE;
+    u32 mask = (1u << GREEN) | d;
+    return c == RED ? (int)mask : max(c, 2);
+}
