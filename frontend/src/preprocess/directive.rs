@@ -71,9 +71,9 @@ impl Pp<'_> {
                     .push(d.with_label(dir_span, format!("#{name} here")));
             }
             "pragma" => {
-                if args.first().is_some_and(|t| &*t.text == "once") {
-                    self.pragma_once();
-                }
+                let text = self.line_text(&line);
+                let end = line.last().map(|t| t.span).unwrap_or(dir_span);
+                self.pragma(text, dir_span.to(end));
             }
             "ident" | "sccs" | "assert" | "unassert" => {}
             _ if name_tok.tok == Tok::IntLit => self.do_line(line.clone(), dir_span),

@@ -81,6 +81,31 @@ pub fn preprocess(
     opts: &PpOptions,
     sources: &mut SourceMap,
 ) -> (Vec<Token>, Diagnostics) {
+    let (toks, _pragmas, diags) = preprocess_with_pragmas(main, opts, sources);
+    (toks, diags)
+}
+
+/// A `#pragma` line or `_Pragma("...")` operator, with where it sits in the token
+/// stream. The parser needs some of them (`#pragma clang attribute push(...)` in
+/// bpftool's `vmlinux.h` gives every struct `preserve_access_index`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pragma {
+    /// The pragma applies from this index of the token stream on (the number of
+    /// tokens produced before it).
+    pub before_token: usize,
+    /// Its text after `pragma` (for `_Pragma`, the destringized literal), e.g.
+    /// `clang attribute push (__attribute__((preserve_access_index)), apply_to = record)`.
+    pub text: String,
+    pub span: Span,
+}
+
+/// [`preprocess`], also returning every pragma in source order. `#pragma once` and
+/// `push_macro`/`pop_macro` are executed here and also listed.
+pub fn preprocess_with_pragmas(
+    main: FileId,
+    opts: &PpOptions,
+    sources: &mut SourceMap,
+) -> (Vec<Token>, Vec<Pragma>, Diagnostics) {
     let mut pp = Pp::new(opts, sources);
     pp.load_predefined();
     let dir = pp
@@ -90,8 +115,10 @@ pub fn preprocess(
         .unwrap_or(SearchDir::Path(PathBuf::new()));
     pp.push_file(main, dir, None);
     let mut out = Vec::new();
-    while let Some(t) = pp.expand_next() {
-        if &*t.text == "_Pragma" && pp.pragma_operator() {
+    loop {
+        pp.out_len = out.len();
+        let Some(t) = pp.expand_next() else { break };
+        if &*t.text == "_Pragma" && pp.pragma_operator(&t) {
             continue;
         }
         out.push(Token {
@@ -101,7 +128,7 @@ pub fn preprocess(
             expansion: t.expansion,
         });
     }
-    (out, pp.diags)
+    (out, pp.pragmas, pp.diags)
 }
 
 /// A token inside the preprocessor: a `Token` plus what expansion needs.
@@ -191,6 +218,11 @@ pub(crate) struct Pp<'a> {
     search: Vec<SearchDir>,
     counter: u64,
     main_name: Arc<str>,
+    /// Pragmas seen so far, and how many tokens had been output at that point.
+    pragmas: Vec<Pragma>,
+    out_len: usize,
+    /// `#pragma push_macro` saves (the definition, or None if undefined).
+    pushed_macros: Vec<(Arc<str>, Option<Rc<Macro>>)>,
 }
 
 impl<'a> Pp<'a> {
@@ -220,6 +252,9 @@ impl<'a> Pp<'a> {
             search,
             counter: 0,
             main_name: Arc::from(""),
+            pragmas: Vec::new(),
+            out_len: 0,
+            pushed_macros: Vec::new(),
         }
     }
 
@@ -390,15 +425,17 @@ impl<'a> Pp<'a> {
         out
     }
 
-    /// `_Pragma ( string-literal )` (C17 6.10.9): consumed and dropped, except
-    /// `_Pragma("once")`. Returns false (keep the token) if no `(` follows.
-    fn pragma_operator(&mut self) -> bool {
+    /// `_Pragma ( string-literal )` (C17 6.10.9): consumed and recorded like a
+    /// `#pragma` line. Returns false (keep the token) if no `(` follows.
+    fn pragma_operator(&mut self, kw: &PTok) -> bool {
         if !self.next_is_lparen() {
             return false;
         }
         let mut depth = 0usize;
         let mut body: Option<PTok> = None;
+        let mut end = kw.report_span();
         while let Some(t) = self.expand_next() {
+            end = t.report_span();
             match t.tok {
                 Tok::LParen => depth += 1,
                 Tok::RParen => {
@@ -412,18 +449,62 @@ impl<'a> Pp<'a> {
             }
         }
         if let Some(b) = body {
+            // Destringize (C17 6.10.9p1): drop the prefix and quotes, unescape \" and \\.
             let inner = b.text.trim_start_matches(['L', 'u', '8', 'U']);
-            if inner.trim_matches('"').trim() == "once" {
-                self.pragma_once();
-            }
+            let inner = inner.strip_prefix('"').unwrap_or(inner);
+            let inner = inner.strip_suffix('"').unwrap_or(inner);
+            let text = inner.replace("\\\"", "\"").replace("\\\\", "\\");
+            let start = kw.report_span();
+            let span = if start.file == end.file {
+                start.to(end)
+            } else {
+                start
+            };
+            self.pragma(text, span);
         }
         true
     }
 
-    fn pragma_once(&mut self) {
-        if let Some(f) = self.files.last() {
-            self.once.insert(f.id);
+    /// Records a pragma and runs the ones the preprocessor itself understands.
+    pub(crate) fn pragma(&mut self, text: String, span: Span) {
+        let words: Vec<&str> = text
+            .split(|c: char| c.is_whitespace() || c == '(')
+            .filter(|w| !w.is_empty())
+            .collect();
+        match words.first().copied() {
+            Some("once") => {
+                if let Some(f) = self.files.last() {
+                    self.once.insert(f.id);
+                }
+            }
+            Some(op @ ("push_macro" | "pop_macro")) => {
+                let name = text.split('"').nth(1).unwrap_or("").to_string();
+                if !name.is_empty() {
+                    let name: Arc<str> = self.intern(&name);
+                    if op == "push_macro" {
+                        let cur = self.macros.get(&name).cloned();
+                        self.pushed_macros.push((name, cur));
+                    } else if let Some(i) = self.pushed_macros.iter().rposition(|(n, _)| *n == name)
+                    {
+                        let (_, saved) = self.pushed_macros.remove(i);
+                        match saved {
+                            Some(m) => {
+                                self.macros.insert(name, m);
+                            }
+                            None => {
+                                self.macros.remove(&name);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
+        self.pragmas.push(Pragma {
+            before_token: self.out_len,
+            text,
+            span,
+        });
     }
 
     /// The presumed (`#line`-adjusted) line of a span, for `__LINE__`.

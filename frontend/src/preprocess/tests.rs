@@ -49,3 +49,119 @@ fn recursion_is_blocked() {
     assert_eq!(ok("#define foo foo a\nfoo"), "foo a");
     assert_eq!(ok("#define f(x) g(x)\n#define g(x) f(x)\nf(1)"), "f ( 1 )");
 }
+
+fn pragmas(src: &str) -> (String, Vec<(usize, String)>) {
+    let mut map = SourceMap::new();
+    let f = map.add("t.c", src);
+    let (toks, pragmas, diags) = preprocess_with_pragmas(f, &PpOptions::default(), &mut map);
+    assert!(diags.is_empty(), "{:?}", diags.items);
+    let text: Vec<&str> = toks.iter().map(|t| &*t.text).collect();
+    (
+        text.join(" "),
+        pragmas
+            .into_iter()
+            .map(|p| (p.before_token, p.text))
+            .collect(),
+    )
+}
+
+#[test]
+fn pragmas_are_reported_at_their_place_in_the_stream() {
+    let (toks, ps) = pragmas(
+        "int a;\n#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\nstruct s { int x; };\n#pragma clang attribute pop\n#define P(x) _Pragma(#x) int b;\nP(GCC diagnostic ignored \"-Wall\")\n",
+    );
+    assert_eq!(toks, "int a ; struct s { int x ; } ; int b ;");
+    assert_eq!(
+        ps,
+        vec![
+            (
+                3,
+                "clang attribute push (__attribute__((preserve_access_index)), apply_to = record)"
+                    .to_string()
+            ),
+            (11, "clang attribute pop".to_string()),
+            (11, "GCC diagnostic ignored \"-Wall\"".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn push_and_pop_macro_restore_definitions() {
+    let (toks, _) = pragmas(
+        "#define X 1\n#pragma push_macro(\"X\")\n#undef X\n#define X 2\nX\n#pragma pop_macro(\"X\")\nX\n#pragma push_macro(\"Y\")\n#define Y 3\n#pragma pop_macro(\"Y\")\nY\n",
+    );
+    assert_eq!(toks, "2 1 Y");
+}
+
+#[test]
+fn command_line_defines_and_undefs() {
+    let mut map = SourceMap::new();
+    let f = map.add(
+        "t.c",
+        "A B C __bpf__ __BPF_CPU_VERSION__ __BIG_ENDIAN__ __BYTE_ORDER__",
+    );
+    let opts = PpOptions {
+        defines: vec![
+            ("A".to_string(), None),
+            ("B".to_string(), Some("x + y".to_string())),
+            ("C".to_string(), Some(String::new())),
+        ],
+        undefs: vec!["__bpf__".to_string()],
+        cpu: 4,
+        big_endian: true,
+        ..PpOptions::default()
+    };
+    let (toks, diags) = preprocess(f, &opts, &mut map);
+    assert!(diags.is_empty());
+    let text: Vec<&str> = toks.iter().map(|t| &*t.text).collect();
+    assert_eq!(text.join(" "), "1 x + y __bpf__ 4 1 4321");
+}
+
+#[test]
+fn keywords_after_expansion_and_pasting() {
+    let mut map = SourceMap::new();
+    let f = map.add(
+        "t.c",
+        "#define T int\n#define P(a, b) a##b\nT P(un, signed) P(x, y)",
+    );
+    let (toks, _) = preprocess(f, &PpOptions::default(), &mut map);
+    let kinds: Vec<Tok> = toks.iter().map(|t| t.tok).collect();
+    assert_eq!(kinds, vec![Tok::KwInt, Tok::KwUnsigned, Tok::Ident]);
+}
+
+#[test]
+fn expansion_points_at_the_outermost_use() {
+    let mut map = SourceMap::new();
+    let f = map.add(
+        "t.c",
+        "#define IN(x) (x + 1)\n#define OUT(y) IN(y)\nint v = OUT(2);\n",
+    );
+    let (toks, _) = preprocess(f, &PpOptions::default(), &mut map);
+    // `(` `2` `+` `1` `)` all report at `OUT(2)` on line 3; `2` is spelled there too.
+    let use_site = map.location(toks[3].report_span());
+    assert_eq!(use_site, "t.c:3:9");
+    for t in &toks[3..8] {
+        assert_eq!(t.expansion, toks[3].expansion, "{}", t.text);
+    }
+    assert_eq!(map.location(toks[4].span), "t.c:3:13");
+    assert_eq!(map.location(toks[3].span), "t.c:1:15");
+    assert!(toks[8].expansion.is_none());
+}
+
+#[test]
+fn unterminated_call_and_depth_limit_are_errors() {
+    let (_, d) = pp("#define F(x) x\nF(1, (2)\n");
+    assert!(d.iter().any(|m| m.starts_with("E0111")), "{d:?}");
+    let mut map = SourceMap::new();
+    let dir = std::env::temp_dir().join(format!("ebpfc-pp-rec-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join("self.h");
+    let _ = std::fs::write(&path, "#include \"self.h\"\nx\n");
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let f = map.add(path.display().to_string(), text);
+    let (toks, diags) = preprocess(f, &PpOptions::default(), &mut map);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(diags.items.iter().any(|d| d.code.id == "E0108"));
+    assert_eq!(diags.items.len(), 1);
+    assert_eq!(toks.len(), 200);
+}
