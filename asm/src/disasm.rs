@@ -14,7 +14,11 @@ use linker::object::Endian;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Item {
     /// A valid instruction at `byte_off` of `len` (8 or 16) bytes.
-    Insn { byte_off: usize, len: usize, insn: Insn },
+    Insn {
+        byte_off: usize,
+        len: usize,
+        insn: Insn,
+    },
     /// Bytes that are no instruction (`<unknown>` in llvm-objdump's listing).
     Unknown { byte_off: usize, len: usize },
 }
@@ -44,7 +48,11 @@ pub fn disassemble(bytes: &[u8], base: usize, endian: Endian) -> Vec<Item> {
     while at < bytes.len() {
         let rest = &bytes[at..];
         let byte_off = base + at;
-        let needed = if rest.first() == Some(&isa::table::OP_LD_IMM64) { 16 } else { 8 };
+        let needed = if rest.first() == Some(&isa::table::OP_LD_IMM64) {
+            16
+        } else {
+            8
+        };
         if rest.len() < needed {
             items.push(Item::Unknown { byte_off, len: 1 });
             at += 1;
@@ -52,7 +60,11 @@ pub fn disassemble(bytes: &[u8], base: usize, endian: Endian) -> Vec<Item> {
         }
         match isa::decode(rest, endian) {
             Ok((insn, len)) => {
-                items.push(Item::Insn { byte_off, len, insn });
+                items.push(Item::Insn {
+                    byte_off,
+                    len,
+                    insn,
+                });
                 at += len;
             }
             Err(_) => {
@@ -71,15 +83,44 @@ mod tests {
     #[test]
     fn recovers_like_llvm_objdump() {
         let mut b = Vec::new();
-        isa::encode(&isa::parse_insn("r1 += 5", None).unwrap().insn, Endian::Little, &mut b);
+        isa::encode(
+            &isa::parse_insn("r1 += 5", None).unwrap().insn,
+            Endian::Little,
+            &mut b,
+        );
         b.extend_from_slice(&[0xff, 0, 0, 0, 0, 0, 0, 0]); // unknown opcode: 8 bytes
         b.extend_from_slice(&[0x18, 1, 0, 0, 7, 0, 0, 0]); // truncated ld_imm64: byte by byte
         let items = disassemble(&b, 0x10, Endian::Little);
         assert_eq!(items.len(), 10);
-        assert!(matches!(items[0], Item::Insn { byte_off: 0x10, len: 8, .. }));
-        assert_eq!(items[1], Item::Unknown { byte_off: 0x18, len: 8 });
-        assert_eq!(items[2], Item::Unknown { byte_off: 0x20, len: 1 });
-        assert_eq!(items[9], Item::Unknown { byte_off: 0x27, len: 1 });
+        assert!(matches!(
+            items[0],
+            Item::Insn {
+                byte_off: 0x10,
+                len: 8,
+                ..
+            }
+        ));
+        assert_eq!(
+            items[1],
+            Item::Unknown {
+                byte_off: 0x18,
+                len: 8
+            }
+        );
+        assert_eq!(
+            items[2],
+            Item::Unknown {
+                byte_off: 0x20,
+                len: 1
+            }
+        );
+        assert_eq!(
+            items[9],
+            Item::Unknown {
+                byte_off: 0x27,
+                len: 1
+            }
+        );
         let total: usize = items.iter().map(Item::len).sum();
         assert_eq!(total, b.len());
     }

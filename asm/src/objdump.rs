@@ -59,7 +59,10 @@ pub fn dump(bytes: &[u8], file_name: &str, opts: &Options) -> Result<Dump, Diagn
         }
     }
     let section_names = raw.into_iter().map(|s| s.name).collect();
-    Ok(Dump { text: out, section_names })
+    Ok(Dump {
+        text: out,
+        section_names,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -74,12 +77,13 @@ struct RawSection {
 
 fn raw_sections(bytes: &[u8], file_name: &str) -> Result<Vec<RawSection>, Diagnostic> {
     use object::read::elf::{FileHeader, SectionHeader};
-    let bad = |what: &str| {
-        Diagnostic::error(codes::E_ELF_BAD_SECTION, format!("{file_name}: {what}"))
-    };
+    let bad =
+        |what: &str| Diagnostic::error(codes::E_ELF_BAD_SECTION, format!("{file_name}: {what}"));
     let header = object::elf::FileHeader64::<object::Endianness>::parse(bytes)
         .map_err(|e| bad(&format!("bad ELF header: {e}")))?;
-    let endian = header.endian().map_err(|e| bad(&format!("bad ELF header: {e}")))?;
+    let endian = header
+        .endian()
+        .map_err(|e| bad(&format!("bad ELF header: {e}")))?;
     let table = header
         .sections(endian, bytes)
         .map_err(|e| bad(&format!("bad section table: {e}")))?;
@@ -121,8 +125,7 @@ fn contents(raw: &[RawSection], opts: &Options, out: &mut String) {
             let _ = writeln!(
                 out,
                 "<skipping contents of bss section at [{:0width$x}, {:0width$x})>",
-                0,
-                sec.size
+                0, sec.size
             );
             continue;
         }
@@ -141,7 +144,11 @@ fn contents(raw: &[RawSection], opts: &Options, out: &mut String) {
             }
             out.push_str("  ");
             for &b in chunk {
-                out.push(if (0x20..0x7f).contains(&b) { b as char } else { '.' });
+                out.push(if (0x20..0x7f).contains(&b) {
+                    b as char
+                } else {
+                    '.'
+                });
             }
             out.push('\n');
         }
@@ -152,7 +159,8 @@ fn contents(raw: &[RawSection], opts: &Options, out: &mut String) {
 // -r without -d
 
 fn reloc_type_name(kind: linker::reloc::RelocType) -> String {
-    kind.name().map_or_else(|| "Unknown".to_string(), str::to_string)
+    kind.name()
+        .map_or_else(|| "Unknown".to_string(), str::to_string)
 }
 
 fn reloc_tables(obj: &Object, opts: &Options, out: &mut String) {
@@ -164,13 +172,23 @@ fn reloc_tables(obj: &Object, opts: &Options, out: &mut String) {
         let _ = writeln!(out, "OFFSET           TYPE                     VALUE");
         for r in &sec.relocs {
             let name = symbol_name(obj, r.symbol);
-            let _ = writeln!(out, "{:016x} {:<24} {}", r.byte_off, reloc_type_name(r.kind), name);
+            let _ = writeln!(
+                out,
+                "{:016x} {:<24} {}",
+                r.byte_off,
+                reloc_type_name(r.kind),
+                name
+            );
         }
     }
 }
 
 fn symbol_name(obj: &Object, id: linker::object::SymbolId) -> &str {
-    if obj.symbols.get(id).is_some() { obj.symbol_display_name(id) } else { "" }
+    if obj.symbols.get(id).is_some() {
+        obj.symbol_display_name(id)
+    } else {
+        ""
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -200,7 +218,11 @@ fn labels(obj: &Object, id: SectionId) -> Vec<Label> {
         .map(|s| (s.value, type_rank(s.kind), s.name.clone()))
         .collect();
     if !l.iter().any(|x| x.0 == 0) {
-        l.push((0, type_rank(SymbolKind::Func), obj.sections[id].name.clone()));
+        l.push((
+            0,
+            type_rank(SymbolKind::Func),
+            obj.sections[id].name.clone(),
+        ));
     }
     l.sort();
     let mut dedup: Vec<Label> = Vec::with_capacity(l.len());
@@ -218,7 +240,11 @@ fn target_annotation(labels: &[Label], target: u64) -> Option<String> {
     let idx = labels.partition_point(|l| l.0 <= target);
     let l = labels.get(idx.checked_sub(1)?)?;
     let delta = target.wrapping_sub(l.0);
-    Some(if delta == 0 { l.2.clone() } else { format!("{}+0x{delta:x}", l.2) })
+    Some(if delta == 0 {
+        l.2.clone()
+    } else {
+        format!("{}+0x{delta:x}", l.2)
+    })
 }
 
 fn disassemble_section(obj: &Object, id: SectionId, opts: &Options, out: &mut String) {
@@ -226,7 +252,11 @@ fn disassemble_section(obj: &Object, id: SectionId, opts: &Options, out: &mut St
     let endian: Endian = obj.endian;
     let _ = writeln!(out, "\nDisassembly of section {}:", sec.name);
     let labels = labels(obj, id);
-    let mut relocs: Vec<_> = if opts.relocs { sec.relocs.clone() } else { Vec::new() };
+    let mut relocs: Vec<_> = if opts.relocs {
+        sec.relocs.clone()
+    } else {
+        Vec::new()
+    };
     relocs.sort_by_key(|r| r.byte_off);
     let mut next_reloc = 0;
     let size = sec.data.len() as u64;

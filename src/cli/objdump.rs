@@ -40,7 +40,10 @@ pub fn run(args: ObjdumpArgs) -> ExitCode {
     let Some(cpu) = CpuVersion::from_name(&args.mcpu) else {
         return error(
             diag::codes::E_USAGE,
-            format!("unknown --mcpu `{}` (expected v1, v2, v3, v4 or generic)", args.mcpu),
+            format!(
+                "unknown --mcpu `{}` (expected v1, v2, v3, v4 or generic)",
+                args.mcpu
+            ),
         );
     };
     let opts = Options {
@@ -70,7 +73,11 @@ pub fn run(args: ObjdumpArgs) -> ExitCode {
         }
     }
     let mut out = std::io::stdout().lock();
-    if out.write_all(text.as_bytes()).and_then(|_| out.flush()).is_err() {
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
         return ExitCode::from(1);
     }
     for s in &args.sections {

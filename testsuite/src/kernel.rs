@@ -52,13 +52,22 @@ impl Attr {
         self
     }
     fn get_u32(&self, off: usize) -> u32 {
-        u32::from_ne_bytes([self.0[off], self.0[off + 1], self.0[off + 2], self.0[off + 3]])
+        u32::from_ne_bytes([
+            self.0[off],
+            self.0[off + 1],
+            self.0[off + 2],
+            self.0[off + 3],
+        ])
     }
     fn call(&mut self, cmd: i64) -> std::io::Result<i64> {
         // SAFETY: the buffer outlives the call and is ATTR_SIZE bytes long; every pointer
         // stored in it points to memory that the caller keeps alive during the call.
         let r = unsafe { libc::syscall(libc::SYS_bpf, cmd, self.0.as_mut_ptr(), ATTR_SIZE) };
-        if r < 0 { Err(std::io::Error::last_os_error()) } else { Ok(r) }
+        if r < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(r)
+        }
     }
 }
 
@@ -82,7 +91,10 @@ impl ArrayMap {
             .u32(8, value_size)
             .u32(12, max_entries)
             .call(BPF_MAP_CREATE)?;
-        Ok(ArrayMap { fd: owned(fd), value_size: value_size as usize })
+        Ok(ArrayMap {
+            fd: owned(fd),
+            value_size: value_size as usize,
+        })
     }
 
     pub fn fd(&self) -> i32 {
@@ -151,7 +163,10 @@ pub fn load(prog_type: ProgType, insns: &[u8], license: &str) -> Result<Program,
         Ok(fd) => Ok(Program { fd: owned(fd) }),
         Err(e) => {
             let end = log.iter().position(|&b| b == 0).unwrap_or(log.len());
-            Err(LoadError { error: e.to_string(), log: String::from_utf8_lossy(&log[..end]).into_owned() })
+            Err(LoadError {
+                error: e.to_string(),
+                log: String::from_utf8_lossy(&log[..end]).into_owned(),
+            })
         }
     }
 }
@@ -173,12 +188,22 @@ impl Program {
         attr.call(BPF_PROG_TEST_RUN)?;
         let out_len = (attr.get_u32(12) as usize).min(out.len());
         out.truncate(out_len);
-        Ok(RunResult { retval: attr.get_u32(4), data_out: out })
+        Ok(RunResult {
+            retval: attr.get_u32(4),
+            data_out: out,
+        })
     }
 }
 
 fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
-    Insn { code, dst, src, off, imm, imm_hi: 0 }
+    Insn {
+        code,
+        dst,
+        src,
+        off,
+        imm,
+        imm_hi: 0,
+    }
 }
 
 /// The bpf_conformance wrapper: `call` the test as a subprogram and store its full r0
@@ -187,7 +212,10 @@ fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
 pub fn conformance_prolog(r0_map_fd: i32, mem_len: usize) -> Vec<Insn> {
     let mut p = vec![
         insn(0x85, 0, 1, 0, 4), // call the test (pc-relative: insn 5)
-        Insn { imm: r0_map_fd, ..insn(0x18, 1, 2, 0, 0) }, // r1 = &r0_map[0] (map value)
+        Insn {
+            imm: r0_map_fd,
+            ..insn(0x18, 1, 2, 0, 0)
+        }, // r1 = &r0_map[0] (map value)
         insn(0x7b, 1, 0, 0, 0), // *(u64 *)(r1 + 0) = r0
         insn(0x95, 0, 0, 0, 0), // exit
     ];
