@@ -114,6 +114,8 @@ pub(crate) struct Sym<'m> {
     /// An undefined `exit` used as a jump target (GNU/ubpf test syntax: the section's
     /// last `exit` instruction); such a name is not a symbol.
     pub exit_alias: bool,
+    /// `.comm`: (size, alignment); local ones also get `def` in `.bss`.
+    pub comm: Option<(u64, u64)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -456,6 +458,7 @@ impl<'m> Asm<'m> {
             first_use: span,
             alias_sec: None,
             exit_alias: false,
+            comm: None,
         });
         self.names.insert(name, i);
         i
@@ -562,6 +565,41 @@ impl<'m> Asm<'m> {
                             s.def_span = span;
                         }
                         self.register(i);
+                    }
+                    StmtKind::Comm {
+                        name,
+                        size,
+                        align,
+                        lcomm,
+                    } => {
+                        let i = self.sym(name, span);
+                        self.register(i);
+                        let s = &mut self.syms[i as usize];
+                        if *lcomm && s.binding.is_none() {
+                            s.binding = Some(Binding::Local);
+                        }
+                        if s.binding.is_none() {
+                            s.binding = Some(Binding::Global);
+                        }
+                        s.ty = Some(SymbolKind::Object);
+                        if s.def.is_some() || s.comm.is_some() {
+                            let msg = format!("`{name}` is defined twice");
+                            self.error(codes::E_ASM_DUPLICATE, span, msg);
+                            continue;
+                        }
+                        self.syms[i as usize].comm = Some((*size, *align));
+                        if self.syms[i as usize].binding == Some(Binding::Local) {
+                            let bss = match self.section_named(".bss") {
+                                Some(b) => b,
+                                None => self.new_section(
+                                    ".bss",
+                                    SectionKind::Nobits,
+                                    SHF_ALLOC | SHF_WRITE,
+                                    0,
+                                ),
+                            };
+                            self.syms[i as usize].def = Some((bss, 0));
+                        }
                     }
                     StmtKind::Addrsig => self.addrsig = true,
                     StmtKind::AddrsigSym(name) => self.addrsig_syms.push((name, span)),
@@ -798,6 +836,19 @@ impl<'m> Asm<'m> {
                             let s = &mut self.secs[sec];
                             s.align = s.align.max(a.bytes);
                             Self::align_pad(p, a)
+                        }
+                        StmtKind::Comm { name, .. } => {
+                            if let Some(&i) = self.names.get(name.as_str()) {
+                                if let (Some((bss, _)), Some((size, align))) =
+                                    (self.syms[i as usize].def, self.syms[i as usize].comm)
+                                {
+                                    let at = pos[bss].next_multiple_of(align);
+                                    self.syms[i as usize].def = Some((bss, at));
+                                    pos[bss] = at + size;
+                                    self.secs[bss].align = self.secs[bss].align.max(align);
+                                }
+                            }
+                            0
                         }
                         _ => 0,
                     };
@@ -1072,6 +1123,22 @@ impl<'m> Asm<'m> {
                             ),
                         },
                     },
+                    StmtKind::Comm { name, .. } => {
+                        let info = self
+                            .names
+                            .get(name.as_str())
+                            .map(|&i| &self.syms[i as usize]);
+                        if let Some((Some((bss, at)), Some((size, _)))) =
+                            info.map(|s| (s.def, s.comm))
+                        {
+                            if self.secs[bss].kind != SectionKind::Nobits {
+                                let d = &mut datas[bss];
+                                d.resize(at as usize, 0);
+                                d.resize((at + size) as usize, 0);
+                            }
+                            pos[bss] = at + size;
+                        }
+                    }
                     StmtKind::Type { .. }
                     | StmtKind::SymAttr { .. }
                     | StmtKind::Size { .. }
@@ -1441,7 +1508,9 @@ impl<'m> Asm<'m> {
             }
             return None;
         }
+        let comm = self.syms[i as usize].comm;
         let (place, value) = match (def, set) {
+            (None, None) if comm.is_some() => (SymbolPlace::Common, comm.map(|c| c.1).unwrap_or(1)),
             (Some((sec, off)), _) => (SymbolPlace::Section(sec_ids[sec]), off),
             (None, Some(e)) => match self.eval(e, (0, 0), 0) {
                 Ok(v) if v.is_const() => (SymbolPlace::Absolute, v.c as u64),
@@ -1466,7 +1535,7 @@ impl<'m> Asm<'m> {
             None => Binding::Local,
         };
         let size = match size {
-            None => 0,
+            None => comm.map(|c| c.0).unwrap_or(0),
             Some((e, span)) => match self.eval_const(e, (0, 0)) {
                 Ok(v) => v as u64,
                 Err(m) => {

@@ -135,6 +135,15 @@ pub enum StmtKind {
     Loc(LocDirective),
     /// `.cfi_*` directives.
     Cfi(CfiDirective),
+    /// `.comm NAME, SIZE[, ALIGN]` (`local`: after `.local NAME`, or `.lcomm`): a
+    /// zero-initialised object; local ones are placed in `.bss`, global ones are
+    /// SHN_COMMON symbols.
+    Comm {
+        name: String,
+        size: u64,
+        align: u64,
+        lcomm: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -67,6 +67,22 @@ pub fn parse(name: &str, c: &mut Cursor) -> CResult<Outcome> {
         }
         ".p2align" => align(c, true)?,
         ".align" | ".balign" => align(c, false)?,
+        ".comm" | ".lcomm" => {
+            let lcomm = name == ".lcomm";
+            let name = c.name()?;
+            c.expect(b',')?;
+            let size = c.uint()?;
+            let align = if c.eat(b',') { c.uint()? } else { 1 };
+            if align != 0 && !align.is_power_of_two() {
+                return c.err(c.pos, "alignment must be a power of two");
+            }
+            StmtKind::Comm {
+                name,
+                size,
+                align: align.max(1),
+                lcomm,
+            }
+        }
         ".addrsig" => StmtKind::Addrsig,
         ".addrsig_sym" => StmtKind::AddrsigSym(c.name()?),
         ".file" => file(c)?,
