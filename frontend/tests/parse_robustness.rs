@@ -186,3 +186,34 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let (_tu, diags) = parse(&tokens, &sources);
     assert!(diags.is_empty());
 }
+
+/// Parses `text`, returning the diagnostics' codes.
+fn codes_of(text: String) -> Vec<&'static str> {
+    let mut sources = SourceMap::new();
+    let id = sources.add("t.c", text);
+    let (tokens, _) = preprocess(id, &PpOptions::default(), &mut sources);
+    let (_tu, diags) = parse(&tokens, &sources);
+    diags.items.iter().map(|d| d.code.id).collect()
+}
+
+#[test]
+fn deep_trees_are_an_error_not_a_stack_overflow() {
+    let limit = frontend::parse::depth::MAX_DEPTH;
+    // A left-associative chain nests one level per operator.
+    let chain = |n: usize| format!("int a; int x = {};", vec!["a"; n].join("+"));
+    assert_eq!(codes_of(chain(50_000)), vec!["E0209"]);
+    assert!(codes_of(chain(limit / 2)).is_empty());
+    // Nested statements without brackets.
+    let ifs = |n: usize| format!("void f(void) {{ {} ; }}", "if (1) ".repeat(n));
+    assert_eq!(codes_of(ifs(20_000)), vec!["E0209"]);
+    assert!(codes_of(ifs(limit / 2)).is_empty());
+    // Prefix operators and casts.
+    assert_eq!(
+        codes_of(format!("int a; int x = {}a;", "- ".repeat(5_000))),
+        vec!["E0209"]
+    );
+    assert_eq!(
+        codes_of(format!("int a; long x = {}a;", "(long)".repeat(5_000))),
+        vec!["E0209"]
+    );
+}

@@ -7,10 +7,13 @@
 //! [`print`] gives the tree a text form for snapshots and `--emit=ast`.
 //!
 //! Invariants: never panics on any token sequence; always returns a tree (possibly
-//! partial when there are errors) and every problem as a diagnostic.
+//! partial when there are errors) and every problem as a diagnostic. The tree never
+//! nests deeper than [`depth::MAX_DEPTH`] nor brackets deeper than 256 (E0209), so
+//! recursive walkers of it cannot overflow the stack.
 
 mod adapter;
 mod build;
+pub mod depth;
 mod error;
 pub mod literal;
 pub mod print;
@@ -20,7 +23,7 @@ pub use print::print_ast;
 
 use crate::ast;
 use crate::token::Token;
-use diag::{Diagnostics, SourceMap};
+use diag::{Diagnostic, Diagnostics, SourceMap, codes};
 
 lalrpop_util::lalrpop_mod!(
     #[allow(clippy::all, unused_parens, unused_imports, dead_code)]
@@ -45,6 +48,28 @@ pub fn parse(tokens: &[Token], sources: &SourceMap) -> (ast::TranslationUnit, Di
             }
         }
     };
-    let diags = st.diags.into_inner();
+    let mut diags = st.diags.into_inner();
+    if let Some(at) = depth::too_deep(&tu, depth::MAX_DEPTH) {
+        let span = tu.span;
+        diags.push(
+            Diagnostic::error(
+                codes::E_PARSE_NESTING,
+                format!(
+                    "expressions or statements nest deeper than {} levels",
+                    depth::MAX_DEPTH
+                ),
+            )
+            .with_label(at, "this is nested too deeply")
+            .with_note("split the expression or statement into smaller ones"),
+        );
+        // Dropping the tree would recurse as deep as it nests: leak it instead (the
+        // driver stops on this error).
+        std::mem::forget(tu);
+        let empty = ast::TranslationUnit {
+            items: Vec::new(),
+            span,
+        };
+        return (empty, diags);
+    }
     (tu, diags)
 }
