@@ -157,8 +157,8 @@ fn test_inputs_match_clang() {
                 .iter()
                 .any(|pre| name.starts_with(pre))
     });
-    let sys = dir.join("sys");
-    let sys = sys.to_string_lossy().into_owned();
+    let sys = dir.join("sys").to_string_lossy().into_owned();
+    let sys2 = dir.join("sys2").to_string_lossy().into_owned();
     files.sort();
     let mut failures = Vec::new();
     for f in &files {
@@ -166,7 +166,12 @@ fn test_inputs_match_clang() {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Err(e) = run_case(&clang, &name, f, &Config::with_dirs(&[sys.as_str()])) {
+        if let Err(e) = run_case(
+            &clang,
+            &name,
+            f,
+            &Config::with_dirs(&[sys.as_str(), sys2.as_str()]),
+        ) {
             failures.push(e);
         }
     }
@@ -288,18 +293,17 @@ fn vmlinux_core_program_matches_clang() {
     let tmp = std::env::temp_dir().join(format!("ebpfc-pp-vmlinux-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&tmp);
     let _ = std::fs::write(tmp.join("vmlinux.h"), &dump.stdout);
-    let main = tmp.join("core.c");
-    let _ = std::fs::write(
-        &main,
-        "#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n#include <bpf/bpf_core_read.h>\n\
-         #include <bpf/bpf_tracing.h>\n#include <bpf/bpf_endian.h>\n",
-    );
+    let main = tmp.join("kprobe_core.c");
+    let prog = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pp/programs/kprobe_core.c");
+    if std::fs::copy(&prog, &main).is_err() {
+        panic!("cannot copy {}", prog.display());
+    }
     let cfg = Config {
         defines: vec!["__TARGET_ARCH_x86".to_string()],
         cpu: 3,
         ..Config::default()
     };
-    let r = run_case(&clang, "vmlinux core program", &main, &cfg);
+    let r = run_case(&clang, "kprobe_core.c with vmlinux.h", &main, &cfg);
     let _ = std::fs::remove_dir_all(&tmp);
     if let Err(e) = r {
         panic!("{e}");

@@ -107,7 +107,10 @@ fn run_once(name: &str, text: &str) -> String {
     let mut map = SourceMap::new();
     let id = map.add(name, text);
     let opts = PpOptions {
-        include_dirs: vec![PathBuf::from("tests/pp/sys")],
+        include_dirs: vec![
+            PathBuf::from("tests/pp/sys"),
+            PathBuf::from("tests/pp/sys2"),
+        ],
         ..PpOptions::default()
     };
     let (toks, diags) = preprocess(id, &opts, &mut map);

@@ -1,5 +1,5 @@
 //! Snapshot tests of the preprocessor: every `tests/pp/*.c` is preprocessed (with
-//! `-I tests/pp/sys -mcpu=v3`) and its `-E` output plus rendered diagnostics are
+//! `-I tests/pp/sys -I tests/pp/sys2 -mcpu=v3`) and its `-E` output plus rendered diagnostics are
 //! compared with `tests/snapshots/pp_snapshots__<name>.snap`. Inputs named `err_*`
 //! and `warn_*` exercise diagnostics; every other input must preprocess cleanly.
 
@@ -13,7 +13,10 @@ fn run(rel: &str) -> (String, bool) {
     let mut map = SourceMap::new();
     let id = map.add(rel, text);
     let opts = PpOptions {
-        include_dirs: vec![PathBuf::from("tests/pp/sys")],
+        include_dirs: vec![
+            PathBuf::from("tests/pp/sys"),
+            PathBuf::from("tests/pp/sys2"),
+        ],
         cpu: 3,
         ..PpOptions::default()
     };
