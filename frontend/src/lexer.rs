@@ -52,6 +52,17 @@ pub fn lex(text: &str) -> Vec<RawTok> {
                 continue;
             }
             Ok(Tok::LineContinuation) => continue,
+            Ok(t @ (Tok::IntLit | Tok::FloatLit)) => {
+                let extra = pp_number_tail(bytes, span.end);
+                if extra == 0 {
+                    Ok(t)
+                } else {
+                    lexer.bump(extra);
+                    Ok(pp_number_kind(
+                        text.get(span.start..span.end + extra).unwrap_or(""),
+                    ))
+                }
+            }
             Ok(t) => Ok(t),
             // The comment callback ran to the end of the input without finding `*/`.
             Err(()) if text.get(span.start..).is_some_and(|r| r.starts_with("/*")) => {
@@ -79,6 +90,38 @@ pub fn lex(text: &str) -> Vec<RawTok> {
         prev_end = span.end;
     }
     out
+}
+
+/// How many bytes after `at` continue a preprocessing number (C17 6.4.8: digits,
+/// letters, `_`, `.`, and `+`/`-` after `e`, `E`, `p`, `P`). The logos literal rules stop
+/// at the first character that makes no valid literal (`0x` of `0x##ff`, `1e` of
+/// `1e+`, hex floats); the preprocessor must see the whole pp-number as one token.
+fn pp_number_tail(bytes: &[u8], at: usize) -> usize {
+    let mut i = at;
+    while let Some(&b) = bytes.get(i) {
+        let sign_after_exp = matches!(b, b'+' | b'-')
+            && i > 0
+            && matches!(bytes.get(i - 1), Some(b'e' | b'E' | b'p' | b'P'));
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || sign_after_exp {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    i - at
+}
+
+/// The kind of a pp-number that is not a well-formed literal: floating if it has a
+/// `.` or an exponent (decimal `e`, hexadecimal `p`), else integer. The parser's
+/// literal decoder reports the malformed ones, with their location.
+fn pp_number_kind(text: &str) -> Tok {
+    let hex = text.starts_with("0x") || text.starts_with("0X");
+    let exp = if hex { ['p', 'P'] } else { ['e', 'E'] };
+    if text.contains('.') || text.contains(exp) {
+        Tok::FloatLit
+    } else {
+        Tok::IntLit
+    }
 }
 
 fn clamp(v: usize) -> u32 {
@@ -189,6 +232,33 @@ mod tests {
         assert!(k[3].1, "b starts a line");
         assert_eq!(k[4].0, Err(BadKind::UnterminatedComment));
         assert_eq!(k.len(), 5);
+    }
+
+    #[test]
+    fn pp_numbers_are_one_token() {
+        let k = |t: &str| -> Vec<(Result<Tok, BadKind>, u32)> {
+            lex(t).iter().map(|r| (r.kind, r.end - r.start)).collect()
+        };
+        assert_eq!(k("0x"), vec![(Ok(Tok::IntLit), 2)]);
+        assert_eq!(k("0x1p-3"), vec![(Ok(Tok::FloatLit), 6)]);
+        assert_eq!(k("1e+5f"), vec![(Ok(Tok::FloatLit), 5)]);
+        assert_eq!(
+            k("123abc+1"),
+            vec![
+                (Ok(Tok::IntLit), 6),
+                (Ok(Tok::Plus), 1),
+                (Ok(Tok::IntLit), 1)
+            ]
+        );
+        assert_eq!(
+            k("0xffULL-1"),
+            vec![
+                (Ok(Tok::IntLit), 7),
+                (Ok(Tok::Minus), 1),
+                (Ok(Tok::IntLit), 1)
+            ]
+        );
+        assert_eq!(lex_single("0xff"), Some(Tok::IntLit));
     }
 
     #[test]

@@ -18,3 +18,5 @@ int q = CAT(HA, LF);
 INT_NAME(in) v;
 int w = CAT(<, <) CAT(<<, =) 2;
 ARROW(p) x;
+#define HEX(n) 0x##n
+int hex = HEX(ff) + HEX(10UL);
