@@ -78,7 +78,10 @@ impl DataFlowGraph {
         params.remove(idx);
         let rest: Vec<Value> = params[idx..].to_vec();
         for (i, v) in rest.into_iter().enumerate() {
-            self.values[v].def = ValueDef::Param(block, idx + i);
+            // A parameter already turned into an alias stays one.
+            if let ValueDef::Param(..) = self.values[v].def {
+                self.values[v].def = ValueDef::Param(block, idx + i);
+            }
         }
     }
 

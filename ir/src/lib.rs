@@ -46,6 +46,7 @@ pub mod eval;
 pub mod function;
 pub mod fuzzing;
 pub mod instructions;
+pub mod interp;
 pub mod layout;
 pub mod module;
 pub mod opcodes;
