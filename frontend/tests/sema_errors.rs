@@ -24,7 +24,9 @@ fn sema_error_snapshots() {
         };
         assert!(d.has_errors(), "{name}: no error reported");
         assert!(
-            d.items.iter().all(|x| !x.is_error() || x.primary_span().is_some()),
+            d.items
+                .iter()
+                .all(|x| !x.is_error() || x.primary_span().is_some()),
             "{name}: an error without a location"
         );
         let out = diag::render_all(&sources, &d.items);

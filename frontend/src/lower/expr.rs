@@ -512,6 +512,10 @@ impl FnLower<'_, '_> {
                 self.b.switch_to_block(done);
                 Some(res)
             }
+            Builtin::Unreachable => {
+                self.b.unreachable();
+                None
+            }
             Builtin::Bswap(bits) => {
                 let v = arg(0)?;
                 let op = match bits {

@@ -98,6 +98,10 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
 
     for (i, f) in prog.funcs.iter().enumerate() {
         let id = FuncId(u32::try_from(i).unwrap_or(u32::MAX));
+        if f.body.is_some() && !f.emitted {
+            // An unused static function (typically `static inline` from a header).
+            continue;
+        }
         if f.body.is_none() {
             if func::is_referenced(prog, id) {
                 let section = f.section.clone().unwrap_or_default();

@@ -104,6 +104,11 @@ impl Checker {
                 let c = super::consteval::eval_int(&self.prog.types, &v[0]).is_some();
                 self.int_const(i128::from(c), span)
             }
+            "__builtin_trap" | "__builtin_unreachable" => {
+                let _ = self.builtin_args(name, args, 0, span);
+                let v = self.prog.types.void();
+                e(ExprKind::Builtin(Builtin::Unreachable, Vec::new()), v, span)
+            }
             "__builtin_preserve_access_index" => {
                 let Some(mut v) = self.builtin_args(name, args, 1, span) else {
                     return Some(self.error_expr(span));

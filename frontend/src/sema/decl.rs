@@ -969,7 +969,7 @@ impl Checker {
         // with an integer (the helper id).
         let mut kind = GlobalKind::Var;
         let canon = self.prog.types.canon(ty);
-        if canon.quals.is_const
+        if (canon.quals.is_const || linkage == Linkage::Internal)
             && self
                 .prog
                 .types
@@ -1091,6 +1091,8 @@ impl Checker {
             labels: Vec::new(),
             addr_taken: false,
             referenced: false,
+            emitted: false,
+            deferred: Vec::new(),
             span,
         });
         f
@@ -1193,6 +1195,7 @@ impl Checker {
             loops: 0,
             breakable: 0,
             switches: Vec::new(),
+            deferred: Vec::new(),
         });
         self.push_scope();
         let mut pids = Vec::new();
@@ -1222,6 +1225,7 @@ impl Checker {
         f.locals = fs.locals;
         f.labels = fs.label_names;
         f.body = Some(Stmt::new(StmtKind::Block(items), fd.body.span));
+        f.deferred = fs.deferred;
         f.span = fd.declarator.span;
     }
 }

@@ -242,6 +242,23 @@ impl Checker {
         self.cast_to(e, to)
     }
 
+    /// A BPF helper declaration must stay constant: calls through it become
+    /// `call N`, so writing it or taking its address is rejected.
+    fn is_helper(&mut self, e: &Expr) -> bool {
+        if let ExprKind::Global(g) = e.kind
+            && let GlobalKind::Helper(_) = self.prog.global(g).kind
+        {
+            let name = self.prog.global(g).name.clone();
+            self.err(
+                codes::E_UNSUPPORTED,
+                e.span,
+                format!("BPF helper '{name}' cannot be modified or have its address taken"),
+            );
+            return true;
+        }
+        false
+    }
+
     /// Marks the local at the root of an lvalue as address-taken.
     fn mark_addr_taken(&mut self, e: &Expr) {
         match &e.kind {
@@ -732,6 +749,9 @@ impl Checker {
 
     /// Checks that `e` is a modifiable lvalue (C17 6.3.2.1p1).
     fn check_modifiable(&mut self, e: &Expr, span: Span) -> bool {
+        if self.is_helper(e) {
+            return false;
+        }
         if !self.is_lvalue(e) {
             self.err(codes::E_NOT_LVALUE, span, "expression is not assignable");
             return false;
@@ -836,6 +856,9 @@ impl Checker {
                     && field.bit_width.is_some()
                 {
                     self.err(codes::E_BITFIELD, span, "address of bit-field requested");
+                    return self.error_expr(span);
+                }
+                if self.is_helper(&x) {
                     return self.error_expr(span);
                 }
                 self.mark_addr_taken(&x);

@@ -78,6 +78,8 @@ pub(crate) struct FnState {
     pub loops: u32,
     pub breakable: u32,
     pub switches: Vec<SwitchCtx>,
+    /// Errors reported only if the function is emitted.
+    pub deferred: Vec<Diagnostic>,
 }
 
 /// The semantic checker of one translation unit.
@@ -102,6 +104,12 @@ pub fn check(tu: &ast::TranslationUnit) -> (Program, Diagnostics) {
         c.external_decl(item);
     }
     let mut diags = std::mem::take(&mut c.diags);
+    callgraph::mark_emitted(&mut c.prog);
+    for f in &mut c.prog.funcs {
+        if f.emitted {
+            diags.items.append(&mut f.deferred);
+        }
+    }
     if !diags.has_errors() {
         callgraph::check_recursion(&c.prog, &mut diags);
     }

@@ -275,11 +275,17 @@ impl Checker {
                 let barrier =
                     a.template.units.is_empty() && a.outputs.is_empty() && a.inputs.is_empty();
                 if !barrier {
-                    self.err(
+                    // Reported only if this function is emitted: headers carry x86 asm in
+                    // static inline functions that BPF programs never call.
+                    let d = diag::Diagnostic::error(
                         codes::E_UNSUPPORTED,
-                        a.span,
                         "inline assembly is not supported for BPF",
-                    );
+                    )
+                    .with_label(a.span, "");
+                    match self.fs.as_mut() {
+                        Some(fs) => fs.deferred.push(d),
+                        None => self.diags.push(d),
+                    }
                 }
                 StmtKind::Null
             }

@@ -110,7 +110,14 @@ pub struct Func {
     /// Its address is taken (callback): emitted as `func_addr`.
     pub addr_taken: bool,
     /// Called or named somewhere (a declared-only function becomes an extern symbol).
+    /// After checking: named from an emitted function or a global initializer.
     pub referenced: bool,
+    /// Defined and reachable from a non-static, `used` or address-taken root: only
+    /// these are lowered (as clang drops unused `static inline` header functions).
+    pub emitted: bool,
+    /// Errors that only matter if the function is emitted (inline assembly in an
+    /// unused header function).
+    pub deferred: Vec<diag::Diagnostic>,
     pub span: Span,
 }
 
@@ -230,6 +237,8 @@ pub enum Builtin {
     AtomicFetch(AtomicOp),
     /// `__sync_val_compare_and_swap(p, old, new)`.
     AtomicCas,
+    /// `__builtin_trap()` / `__builtin_unreachable()`: control never gets here.
+    Unreachable,
 }
 
 /// Who a call goes to.
