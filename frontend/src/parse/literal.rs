@@ -16,7 +16,7 @@ pub type LitError = (Code, String);
 /// Decodes an integer constant's spelling (`0x1fULL`, `0b101`, `017`, `42u`).
 pub fn parse_int(text: &str) -> Result<IntLit, LitError> {
     let body = text.trim_end_matches(['u', 'U', 'l', 'L']);
-    let suffix_text = &text[body.len()..];
+    let suffix_text = text.get(body.len()..).unwrap_or("");
     let suffix = parse_suffix(suffix_text).ok_or_else(|| {
         (
             codes::E_PARSE_BAD_NUMBER,
@@ -29,7 +29,7 @@ pub fn parse_int(text: &str) -> Result<IntLit, LitError> {
     } else if let Some(d) = lower.strip_prefix("0b") {
         (Radix::Binary, d)
     } else if lower.len() > 1 && lower.starts_with('0') {
-        (Radix::Octal, &lower[1..])
+        (Radix::Octal, lower.get(1..).unwrap_or(""))
     } else {
         (Radix::Decimal, lower.as_str())
     };
