@@ -51,6 +51,7 @@ codes! {
     E_PP_WARNING_DIRECTIVE = "E0116": "a #warning directive was reached",
     E_PP_BAD_INCLUDE = "E0117": "an #include without a \"file\" or <file> name",
     E_PP_BAD_LINE = "E0118": "a malformed #line directive",
+    E_PP_EXPANSION_DEPTH = "E0119": "macro arguments nested too deeply to expand",
     // E02xx: lexer and parser
     E_PARSE_UNEXPECTED = "E0201": "the parser met a token that cannot continue the C program here",
     E_PARSE_EOF = "E0202": "the C program ends in the middle of a declaration, statement or expression",

@@ -119,6 +119,7 @@ impl Pp<'_> {
             toks: &toks,
             pos: 0,
             err: None,
+            depth: 0,
         };
         let v = p.ternary(true);
         if p.err.is_none() {
@@ -250,7 +251,12 @@ struct Parser<'t> {
     toks: &'t [PTok],
     pos: usize,
     err: Option<(Span, String)>,
+    /// Current nesting of parentheses and unary operators (bounded: each recurses).
+    depth: usize,
 }
+
+/// Deepest nesting accepted in an `#if` expression.
+const MAX_IF_DEPTH: usize = 256;
 
 impl Parser<'_> {
     fn peek(&self) -> Option<Tok> {
@@ -390,6 +396,16 @@ impl Parser<'_> {
     }
 
     fn unary(&mut self, eval: bool) -> Val {
+        if self.depth >= MAX_IF_DEPTH || self.err.is_some() {
+            return self.fail("expression nested too deeply");
+        }
+        self.depth += 1;
+        let v = self.unary_inner(eval);
+        self.depth -= 1;
+        v
+    }
+
+    fn unary_inner(&mut self, eval: bool) -> Val {
         let Some(t) = self.toks.get(self.pos) else {
             return self.fail("expected an expression");
         };

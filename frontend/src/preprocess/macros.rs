@@ -199,7 +199,8 @@ impl Pp<'_> {
     /// Expands `t` if it names a macro (pushing the result back as input and returning
     /// None); otherwise returns it.
     fn try_expand(&mut self, t: PTok) -> Option<PTok> {
-        if !t.is_identlike() {
+        // After a nesting-depth error nothing more is expanded (keeps hostile input linear).
+        if !t.is_identlike() || self.depth_reported {
             return Some(t);
         }
         if self.in_if {

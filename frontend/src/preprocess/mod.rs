@@ -195,6 +195,10 @@ struct FileCtx {
     presumed_name: Option<Arc<str>>,
 }
 
+/// Deepest nesting of macro-argument expansion (each level recurses; debug-build test
+/// threads have 2 MiB of stack).
+const MAX_EXPAND_DEPTH: usize = 200;
+
 pub(crate) struct Pp<'a> {
     opts: &'a PpOptions,
     sources: &'a mut SourceMap,
@@ -204,6 +208,9 @@ pub(crate) struct Pp<'a> {
     pending: Vec<PTok>,
     /// Reading only `pending` (expanding a macro argument or a directive line).
     isolated: bool,
+    /// Nesting of `expand_list` (argument pre-expansion), bounded by MAX_EXPAND_DEPTH.
+    expand_depth: usize,
+    depth_reported: bool,
     /// Evaluating an `#if`: `defined` and `__has_*` are operators.
     in_if: bool,
     macros: FastMap<Arc<str>, Rc<Macro>>,
@@ -240,6 +247,8 @@ impl<'a> Pp<'a> {
             files: Vec::new(),
             pending: Vec::new(),
             isolated: false,
+            expand_depth: 0,
+            depth_reported: false,
             in_if: false,
             macros: FastMap::default(),
             macro_ids: FastMap::default(),
@@ -413,6 +422,23 @@ impl<'a> Pp<'a> {
 
     /// Expands `toks` completely on their own (a macro argument, a directive line).
     fn expand_list(&mut self, mut toks: Vec<PTok>) -> Vec<PTok> {
+        // Each nested argument expansion recurses; bound it so that hostile input
+        // cannot overflow the stack (the rest stays unexpanded, with one error).
+        if self.expand_depth >= MAX_EXPAND_DEPTH {
+            if !self.depth_reported {
+                self.depth_reported = true;
+                let span = toks.first().map(PTok::report_span).unwrap_or_default();
+                self.diags.push(
+                    Diagnostic::error(
+                        diag::codes::E_PP_EXPANSION_DEPTH,
+                        format!("macro arguments nested more than {MAX_EXPAND_DEPTH} deep"),
+                    )
+                    .with_label(span, "expansion stopped here"),
+                );
+            }
+            return toks;
+        }
+        self.expand_depth += 1;
         toks.reverse();
         let saved_pending = std::mem::replace(&mut self.pending, toks);
         let saved_isolated = std::mem::replace(&mut self.isolated, true);
@@ -422,6 +448,7 @@ impl<'a> Pp<'a> {
         }
         self.pending = saved_pending;
         self.isolated = saved_isolated;
+        self.expand_depth -= 1;
         out
     }
 

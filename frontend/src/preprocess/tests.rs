@@ -165,3 +165,29 @@ fn unterminated_call_and_depth_limit_are_errors() {
     assert_eq!(diags.items.len(), 1);
     assert_eq!(toks.len(), 200);
 }
+
+#[test]
+fn deeply_nested_macro_arguments_do_not_overflow_the_stack() {
+    let n = 1000;
+    let src = format!(
+        "#define ID(x) x\nint v = {}1{};\n",
+        "ID(".repeat(n),
+        ")".repeat(n)
+    );
+    let (text, diags) = pp(&src);
+    // Either expanded fully or stopped with a located error; never a crash.
+    assert!(text.starts_with("int v ="), "{text}");
+    assert!(diags.iter().all(|d| d.starts_with("E01")), "{diags:?}");
+}
+
+#[test]
+fn deeply_nested_if_expressions_are_an_error_not_a_crash() {
+    let src = format!("#if {}1{}\nint x;\n#endif\nint y;\n", "(".repeat(5000), ")".repeat(5000));
+    let (text, diags) = pp(&src);
+    assert_eq!(text, "int y ;");
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(diags[0].starts_with("E0113 expression nested too deeply"), "{diags:?}");
+    let src = format!("#if {}1\n#endif\n", "-".repeat(5000));
+    let (_, diags) = pp(&src);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+}
