@@ -234,6 +234,15 @@ impl<'a> Isel<'a> {
                 });
                 dst
             }
+            Some(InstData::Binary {
+                op: Opcode::Iadd,
+                args,
+            }) if self.absorbed.contains(&v) && self.iadd_const(args).is_some() => {
+                // An address whose uses were folded, needed after all (e.g. an offset that
+                // did not fit): compute it here.
+                let (base, c) = self.strip_adds(v);
+                self.add_const(base, c)
+            }
             _ => {
                 // Defined later in the walk only if the IR is not in dominance order;
                 // give it its register now, the definition will write it.
@@ -533,10 +542,67 @@ impl<'a> Isel<'a> {
                 self.fused.insert(c);
             }
         }
+        // `(y + c1) + c2` with the inner sum used once: one add of `c1 + c2`
+        // (VERIFIER: stays `ptr + const`, the shape packet bounds checks need).
+        for &b in f.layout.blocks() {
+            for &i in f.layout.block_insts(b) {
+                if let Some(InstData::Binary {
+                    op: Opcode::Iadd,
+                    args,
+                }) = f.dfg.insts.get(i)
+                    && let Some((x, _)) = self.iadd_const(args)
+                    && self.ty(x) == Type::I64
+                    && self.uses.get(&x).copied() == Some(1)
+                    && let Some(InstData::Binary {
+                        op: Opcode::Iadd,
+                        args: inner,
+                    }) = self.def_inst(x)
+                    && self.iadd_const(inner).is_some()
+                {
+                    self.absorbed.insert(x);
+                }
+            }
+        }
         for (v, n) in addr_uses {
             if self.uses.get(&v).copied() == Some(n) {
                 self.absorbed.insert(v);
             }
+        }
+    }
+
+    /// Follows absorbed `iadd x, const` values down to a value that is computed, summing
+    /// the constants.
+    fn strip_adds(&self, v: Value) -> (Value, i64) {
+        let (mut v, mut sum) = (v, 0i64);
+        while self.absorbed.contains(&v)
+            && let Some(InstData::Binary {
+                op: Opcode::Iadd,
+                args,
+            }) = self.def_inst(v)
+            && let Some((x, c)) = self.iadd_const(args)
+        {
+            sum = sum.wrapping_add(c);
+            v = x;
+        }
+        (v, sum)
+    }
+
+    /// `get(base) + c` in a new register (64-bit).
+    fn add_const(&mut self, base: Value, c: i64) -> Reg {
+        let a = self.get(base);
+        let rhs = match fits_i32(c) {
+            Some(i) => Src::Imm(i),
+            None => Src::Reg(self.const_reg(Type::I64, c)),
+        };
+        self.alu(Width::W64, AluOp::Add, a, rhs)
+    }
+
+    /// `x + c` for an `iadd` with one constant operand.
+    fn iadd_const(&self, args: &[Value; 2]) -> Option<(Value, i64)> {
+        match (self.iconst(args[0]), self.iconst(args[1])) {
+            (_, Some(c)) => Some((args[0], c)),
+            (Some(c), _) => Some((args[1], c)),
+            _ => None,
         }
     }
 
@@ -793,6 +859,17 @@ impl<'a> Isel<'a> {
         let (mut x, mut y) = (x, y);
         if op.is_commutative() && self.iconst(x).is_some() && self.iconst(y).is_none() {
             std::mem::swap(&mut x, &mut y);
+        }
+        // Fold absorbed inner `iadd y, c1` into this `iadd x, c2` (see `count_uses`).
+        if op == Opcode::Iadd
+            && ty == Type::I64
+            && let Some(c2) = self.iconst(y)
+            && self.absorbed.contains(&x)
+        {
+            let (base, c1) = self.strip_adds(x);
+            let r = self.add_const(base, c1.wrapping_add(c2));
+            self.bind(v, r);
+            return;
         }
         let signed = matches!(op, Opcode::Sdiv | Opcode::Srem | Opcode::Sshr);
         if matches!(op, Opcode::Sdiv | Opcode::Srem) && self.t.cpu < CpuVersion::V4 {
