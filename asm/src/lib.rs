@@ -10,3 +10,4 @@ pub mod objdump;
 pub mod assemble;
 mod dwarf;
 pub use assemble::{AsmOptions, assemble, assemble_text};
+pub mod print;
