@@ -111,6 +111,17 @@ pub fn is_elf(bytes: &[u8]) -> bool {
 
 /// Reads one relocatable BPF ELF object. `file_name` is used in error messages only.
 pub fn read_object(bytes: &[u8], file_name: &str) -> Result<Object, Diagnostic> {
+    read_object_with(bytes, file_name, false)
+}
+
+/// Like [`read_object`]; with `skip_debug`, DWARF sections (`.debug_*`) keep their
+/// size but get no data and no relocations (the linker drops them; copying them is
+/// most of the reading time).
+pub fn read_object_with(
+    bytes: &[u8],
+    file_name: &str,
+    skip_debug: bool,
+) -> Result<Object, Diagnostic> {
     let f = file_name;
     if !is_elf(bytes) {
         return Err(err(codes::E_ELF_NOT_ELF, f, "not an ELF file (bad magic)"));
@@ -342,7 +353,12 @@ pub fn read_object(bytes: &[u8], file_name: &str) -> Result<Object, Diagnostic> 
         };
         let mut sec = Section::new(names[i].clone(), kind, s.flags, s.align.max(1));
         sec.entsize = s.entsize;
-        sec.data = data_of(s).to_vec();
+        let skip = skip_debug && names[i].starts_with(".debug_");
+        sec.data = if skip || s.sh_type == SHT_NOBITS {
+            Vec::new()
+        } else {
+            data_of(s).to_vec()
+        };
         sec.size = s.size;
         sec_map[i] = Some(obj.sections.push(sec));
     }
@@ -497,6 +513,15 @@ pub fn read_object(bytes: &[u8], file_name: &str) -> Result<Object, Diagnostic> 
             ));
         }
         if s.sh_type != SHT_REL {
+            continue;
+        }
+        let patched = names.get(s.info as usize).map(String::as_str).unwrap_or("");
+        if skip_debug
+            && patched.starts_with(".debug_")
+            && shdrs
+                .get(s.info as usize)
+                .is_some_and(|t| t.sh_type != SHT_REL)
+        {
             continue;
         }
         if Some(s.link as usize) != symtab_idx {
@@ -738,18 +763,27 @@ pub fn read_archive<'a>(
 /// Reads a linker input: an object gives one entry, an archive one entry per member
 /// (named `archive(member)`).
 pub fn read_input(bytes: &[u8], file_name: &str) -> Result<Vec<(String, Object)>, Diagnostic> {
+    read_input_with(bytes, file_name, false)
+}
+
+/// [`read_input`] with [`read_object_with`]'s `skip_debug`.
+pub fn read_input_with(
+    bytes: &[u8],
+    file_name: &str,
+    skip_debug: bool,
+) -> Result<Vec<(String, Object)>, Diagnostic> {
     if is_archive(bytes) || bytes.starts_with(b"!<thin>\n") {
         let mut out = Vec::new();
         for m in read_archive(bytes, file_name)? {
             let name = format!("{file_name}({})", m.name);
-            let obj = read_object(m.data, &name)?;
+            let obj = read_object_with(m.data, &name, skip_debug)?;
             out.push((name, obj));
         }
         Ok(out)
     } else if is_elf(bytes) {
         Ok(vec![(
             file_name.to_string(),
-            read_object(bytes, file_name)?,
+            read_object_with(bytes, file_name, skip_debug)?,
         )])
     } else {
         Err(err(

@@ -16,6 +16,7 @@
 //! type id 0 (void) maps to 0. Input string offsets must be valid (as `Btf::parse` and
 //! the builder guarantee).
 
+use super::fxhash::FxHashMap;
 use super::{Btf, BtfType, Kind, TypeData};
 use std::collections::HashMap;
 
@@ -27,62 +28,46 @@ pub struct DedupStats {
     pub fwds_resolved: usize,
 }
 
-/// Local facts of a type (everything but the referenced ids), with names as strings so
-/// that equal names at different offsets compare equal.
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum Label<'a> {
-    /// VAR and DATASEC are never merged: the id makes them unique.
-    Unique(u32),
-    Shape {
-        kind: Kind,
-        kind_flag: bool,
-        name: &'a str,
-        nums: Vec<u64>,
-        names: Vec<&'a str>,
-    },
-}
-
-fn label<'a>(btf: &'a Btf, id: u32, t: &BtfType) -> Label<'a> {
-    let s = |off: u32| btf.str_at(off).unwrap_or("");
-    let mut nums = Vec::new();
-    let mut names = Vec::new();
+/// Appends a type's local facts (everything but referenced ids) to `out` as words.
+/// Names are canonical string offsets (`canon`), so equal strings give equal words; VAR
+/// and DATASEC get their own id so they never merge.
+fn label_words(id: u32, t: &BtfType, canon: &dyn Fn(u32) -> u32, out: &mut Vec<u64>) {
+    out.push(((t.kind() as u64) << 1) | u64::from(t.kind_flag));
+    out.push(u64::from(canon(t.name_off)));
     match &t.data {
-        TypeData::Var { .. } | TypeData::Datasec { .. } => return Label::Unique(id),
+        TypeData::Var { .. } | TypeData::Datasec { .. } => out.push(u64::from(id)),
         TypeData::Int {
             size,
             encoding,
             offset,
             bits,
-        } => nums.extend([
-            u64::from(*size),
-            u64::from(*encoding),
-            u64::from(*offset),
-            u64::from(*bits),
-        ]),
-        TypeData::Array { nelems, .. } => nums.push(u64::from(*nelems)),
+        } => out.push(
+            u64::from(*size)
+                | (u64::from(*encoding) << 32)
+                | (u64::from(*offset) << 40)
+                | (u64::from(*bits) << 48),
+        ),
+        TypeData::Array { nelems, .. } => out.push(u64::from(*nelems)),
         TypeData::Struct { size, members } | TypeData::Union { size, members } => {
-            nums.push(u64::from(*size));
+            out.push(u64::from(*size));
             for m in members {
-                nums.push(u64::from(m.bit_offset));
-                nums.push(u64::from(m.bitfield_size));
-                names.push(s(m.name_off));
+                out.push(u64::from(canon(m.name_off)) | (u64::from(m.bitfield_size) << 32));
+                out.push(u64::from(m.bit_offset));
             }
         }
         TypeData::Enum { size, values } | TypeData::Enum64 { size, values } => {
-            nums.push(u64::from(*size));
+            out.push(u64::from(*size));
             for v in values {
-                nums.push(v.val);
-                names.push(s(v.name_off));
+                out.push(u64::from(canon(v.name_off)));
+                out.push(v.val);
             }
         }
-        TypeData::Func { linkage, .. } => nums.push(*linkage as u64),
+        TypeData::Func { linkage, .. } => out.push(*linkage as u64),
         TypeData::FuncProto { params, .. } => {
-            for p in params {
-                names.push(s(p.name_off));
-            }
+            out.extend(params.iter().map(|p| u64::from(canon(p.name_off))))
         }
-        TypeData::Float { size } => nums.push(u64::from(*size)),
-        TypeData::DeclTag { component_idx, .. } => nums.push(*component_idx as u32 as u64),
+        TypeData::Float { size } => out.push(u64::from(*size)),
+        TypeData::DeclTag { component_idx, .. } => out.push(u64::from(*component_idx as u32)),
         TypeData::Ptr { .. }
         | TypeData::Fwd
         | TypeData::Typedef { .. }
@@ -91,13 +76,19 @@ fn label<'a>(btf: &'a Btf, id: u32, t: &BtfType) -> Label<'a> {
         | TypeData::Restrict { .. }
         | TypeData::TypeTag { .. } => {}
     }
-    Label::Shape {
-        kind: t.kind(),
-        kind_flag: t.kind_flag,
-        name: s(t.name_off),
-        nums,
-        names,
+}
+
+/// Interns slices of an arena: gives equal slices equal dense numbers (in order of first
+/// appearance), without allocating per element.
+fn intern<T: std::hash::Hash + Eq>(arena: &[T], starts: &[usize]) -> Vec<u32> {
+    let mut map: FxHashMap<&[T], u32> = FxHashMap::default();
+    map.reserve(starts.len());
+    let mut out = Vec::with_capacity(starts.len().saturating_sub(1));
+    for w in starts.windows(2) {
+        let next = map.len() as u32;
+        out.push(*map.entry(&arena[w[0]..w[1]]).or_insert(next));
     }
+    out
 }
 
 /// Deduplicates `btf` in place. `alias` pre-merges types (`alias[id] = Some(target)`:
@@ -124,20 +115,38 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
         }
         id
     };
-    // Initial classes from local facts; class 0 is void.
-    let mut label_class: HashMap<Label<'_>, u32> = HashMap::new();
-    let mut base_class = vec![0u32; n + 1];
-    for (id, t) in btf.types() {
-        let next = label_class.len() as u32 + 1;
-        base_class[id as usize] = *label_class.entry(label(btf, id, t)).or_insert(next);
+    // Canonical string offsets: the first offset holding each distinct string.
+    let mut first_off: FxHashMap<&[u8], u32> = FxHashMap::default();
+    let mut canon_off: FxHashMap<u32, u32> = FxHashMap::default();
+    // (Not needed when the table is interned: then offsets already compare as strings.)
+    for (_, t) in btf.types().filter(|_| !btf.strings_interned()) {
+        t.for_each_string(|off| {
+            canon_off
+                .entry(off)
+                .or_insert_with(|| *first_off.entry(btf.str_bytes(off)).or_insert(off));
+        });
     }
-    let refs: Vec<Vec<u32>> = std::iter::once(Vec::new())
-        .chain(btf.types().map(|(_, t)| {
-            let mut v = Vec::new();
-            t.for_each_ref(|r| v.push(r));
-            v
-        }))
-        .collect();
+    let canon = |off: u32| canon_off.get(&off).copied().unwrap_or(off);
+    // Initial classes from local facts; void (id 0) gets an empty label of its own.
+    let mut words: Vec<u64> = Vec::with_capacity(n * 6);
+    let mut starts = Vec::with_capacity(n + 2);
+    starts.push(0);
+    words.push(u64::MAX);
+    starts.push(words.len());
+    for (id, t) in btf.types() {
+        label_words(id, t, &canon, &mut words);
+        starts.push(words.len());
+    }
+    let base_class = intern(&words, &starts);
+    // Edges in one arena: `edges[edge_starts[id]..edge_starts[id + 1]]`.
+    let mut edges: Vec<u32> = Vec::with_capacity(n * 3);
+    let mut edge_starts = Vec::with_capacity(n + 2);
+    edge_starts.push(0);
+    edge_starts.push(0);
+    for (_, t) in btf.types() {
+        t.for_each_ref(|r| edges.push(r));
+        edge_starts.push(edges.len());
+    }
     // FWD resolution, optimistic: each FWD first points at the first full definition of
     // its name and kind; a name whose definitions then still fall into several classes
     // is ambiguous and its FWDs are restored, until nothing changes.
@@ -166,7 +175,7 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
     }
     let mut class;
     loop {
-        class = refine(&base_class, &refs, &redirect, &resolve);
+        class = refine(&base_class, &edges, &edge_starts, &redirect, &resolve);
         let mut changed = false;
         for (id, key) in &fwds {
             if redirect[*id as usize] == *id {
@@ -190,17 +199,28 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
         .filter(|(id, _)| redirect[*id as usize] != *id)
         .count();
     // Canonical = lowest id of each class; survivors keep their order.
-    let mut canon_of_class: HashMap<u32, u32> = HashMap::new();
+    // Classes are dense numbers below n + 1; u32::MAX marks "no survivor yet".
+    let mut canon_of_class = vec![u32::MAX; n + 1];
     for id in 1..=n as u32 {
         if drop.get(id as usize).copied().unwrap_or(false) || resolve(&redirect, id) != id {
             continue;
         }
-        canon_of_class.entry(class[id as usize]).or_insert(id);
+        if let Some(c) = canon_of_class.get_mut(class[id as usize] as usize) {
+            if *c == u32::MAX {
+                *c = id;
+            }
+        }
     }
+    let canon_of = |c: u32| {
+        canon_of_class
+            .get(c as usize)
+            .copied()
+            .filter(|&x| x != u32::MAX)
+    };
     let mut new_id = vec![0u32; n + 1];
     let mut next = 0u32;
     for id in 1..=n as u32 {
-        if canon_of_class.get(&class[id as usize]) == Some(&id) {
+        if canon_of(class[id as usize]) == Some(id) {
             next += 1;
             new_id[id as usize] = next;
         }
@@ -211,9 +231,8 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
             continue;
         }
         let target = resolve(&redirect, id);
-        map[id as usize] = canon_of_class
-            .get(&class[target as usize])
-            .map(|&c| new_id[c as usize])
+        map[id as usize] = canon_of(class[target as usize])
+            .map(|c| new_id[c as usize])
             .unwrap_or(0);
     }
     let old = btf.take_types();
@@ -234,40 +253,40 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
 }
 
 /// Partition refinement to the coarsest stable partition: returns each id's class.
+/// Each round gives every type the signature (its class, its edges' classes) and
+/// renumbers by signature; it stops when the number of classes stops growing.
 fn refine(
     base: &[u32],
-    refs: &[Vec<u32>],
+    edges: &[u32],
+    edge_starts: &[usize],
     redirect: &[u32],
     resolve: &dyn Fn(&[u32], u32) -> u32,
 ) -> Vec<u32> {
     let n = base.len();
-    // Edges after redirection, computed once.
-    let edges: Vec<Vec<u32>> = refs
-        .iter()
-        .map(|rs| rs.iter().map(|&r| resolve(redirect, r)).collect())
-        .collect();
+    let targets: Vec<u32> = edges.iter().map(|&r| resolve(redirect, r)).collect();
     let mut class = base.to_vec();
-    let mut count = {
-        let mut c: Vec<u32> = class.clone();
-        c.sort_unstable();
-        c.dedup();
-        c.len()
-    };
+    let mut count = class.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let mut sig: Vec<u32> = Vec::with_capacity(n + edges.len());
+    let mut sig_starts: Vec<usize> = Vec::with_capacity(n + 1);
     loop {
-        let mut sigs: HashMap<Vec<u32>, u32> = HashMap::with_capacity(count * 2);
-        let mut next = vec![0u32; n];
+        sig.clear();
+        sig_starts.clear();
+        sig_starts.push(0);
         for id in 0..n {
-            let mut sig = Vec::with_capacity(edges[id].len() + 1);
             sig.push(class[id]);
+            let (s, e) = (
+                edge_starts.get(id).copied().unwrap_or(0),
+                edge_starts.get(id + 1).copied().unwrap_or(0),
+            );
             sig.extend(
-                edges[id]
+                targets[s..e]
                     .iter()
                     .map(|&r| class.get(r as usize).copied().unwrap_or(0)),
             );
-            let len = sigs.len() as u32;
-            next[id] = *sigs.entry(sig).or_insert(len);
+            sig_starts.push(sig.len());
         }
-        let new_count = sigs.len();
+        let next = intern(&sig, &sig_starts);
+        let new_count = next.iter().copied().max().map_or(0, |m| m as usize + 1);
         class = next;
         if new_count == count {
             return class;

@@ -15,10 +15,11 @@ pub mod compat;
 pub mod dedup;
 pub mod dump;
 pub mod ext;
+pub(crate) mod fxhash;
 
 use crate::object::Endian;
 use diag::{Diagnostic, codes};
-use std::collections::HashMap;
+use fxhash::FxHashMap;
 
 pub const BTF_MAGIC: u16 = 0xeb9f;
 pub const BTF_VERSION: u8 = 1;
@@ -386,6 +387,21 @@ impl BtfType {
         }
     }
 
+    /// Calls `f` on every string offset (the name and member/value/param names).
+    pub fn for_each_string(&self, mut f: impl FnMut(u32)) {
+        f(self.name_off);
+        match &self.data {
+            TypeData::Struct { members, .. } | TypeData::Union { members, .. } => {
+                members.iter().for_each(|m| f(m.name_off))
+            }
+            TypeData::Enum { values, .. } | TypeData::Enum64 { values, .. } => {
+                values.iter().for_each(|v| f(v.name_off))
+            }
+            TypeData::FuncProto { params, .. } => params.iter().for_each(|p| f(p.name_off)),
+            _ => {}
+        }
+    }
+
     /// Rewrites every string offset (the name and member/value/param names) through `f`.
     pub fn map_strings(&mut self, mut f: impl FnMut(u32) -> u32) {
         self.name_off = f(self.name_off);
@@ -425,8 +441,13 @@ impl BtfType {
 pub struct Btf {
     strings: Vec<u8>,
     types: Vec<BtfType>,
-    /// Offsets of whole strings already in the table, for [`Btf::add_string`] dedup.
-    string_index: HashMap<Vec<u8>, u32>,
+    /// Offsets of whole strings already in the table, for [`Btf::add_string`] dedup;
+    /// built on first use (parsed input that is only read never needs it).
+    string_index: FxHashMap<Box<[u8]>, u32>,
+    indexed: bool,
+    /// Every string offset a type uses names a distinct string (true for tables built
+    /// only through `add_string`; parsed tables may repeat strings).
+    interned: bool,
 }
 
 impl Default for Btf {
@@ -494,12 +515,14 @@ pub(crate) fn magic_endian(data: &[u8]) -> Option<bool> {
 impl Btf {
     /// An empty BTF: only the empty string.
     pub fn new() -> Self {
-        let mut string_index = HashMap::new();
-        string_index.insert(Vec::new(), 0);
+        let mut string_index = FxHashMap::default();
+        string_index.insert(Box::from(&[][..]), 0);
         Btf {
             strings: vec![0],
             types: Vec::new(),
             string_index,
+            indexed: true,
+            interned: true,
         }
     }
 
@@ -529,6 +552,11 @@ impl Btf {
             .map(|(i, t)| (i as u32 + 1, t))
     }
 
+    /// True when equal strings always have equal offsets (see the field).
+    pub fn strings_interned(&self) -> bool {
+        self.interned
+    }
+
     /// The raw string table.
     pub fn strings(&self) -> &[u8] {
         &self.strings
@@ -554,13 +582,16 @@ impl Btf {
     }
 
     pub(crate) fn add_string_bytes(&mut self, s: &[u8]) -> u32 {
+        if !self.indexed {
+            self.reindex_strings();
+        }
         if let Some(&off) = self.string_index.get(s) {
             return off;
         }
         let off = self.strings.len() as u32;
         self.strings.extend_from_slice(s);
         self.strings.push(0);
-        self.string_index.insert(s.to_vec(), off);
+        self.string_index.insert(Box::from(s), off);
         off
     }
 
@@ -673,9 +704,10 @@ impl Btf {
                 strings.to_vec()
             },
             types: Vec::new(),
-            string_index: HashMap::new(),
+            string_index: FxHashMap::default(),
+            indexed: false,
+            interned: false,
         };
-        btf.reindex_strings();
         let nstr = btf.strings.len() as u32;
         let mut pos = ts;
         while pos < te {
@@ -910,11 +942,12 @@ impl Btf {
         let mut start = 0usize;
         for (i, &b) in self.strings.iter().enumerate() {
             if b == 0 {
-                let s = self.strings[start..i].to_vec();
+                let s: Box<[u8]> = Box::from(&self.strings[start..i]);
                 self.string_index.entry(s).or_insert(start as u32);
                 start = i + 1;
             }
         }
+        self.indexed = true;
     }
 
     /// Encodes to `.BTF` section bytes in the given byte order.
@@ -1044,17 +1077,19 @@ impl Btf {
     /// strings to this table; returns the id offset that was applied.
     pub fn append(&mut self, other: &Btf) -> u32 {
         let base = self.types.len() as u32;
-        let mut str_map: HashMap<u32, u32> = HashMap::new();
+        // Dense map from `other`'s string offsets to ours.
+        let mut str_map = vec![u32::MAX; other.strings.len()];
+        self.types.reserve(other.types.len());
         for t in &other.types {
             let mut t = t.clone();
-            t.map_strings(|off| {
-                if let Some(&n) = str_map.get(&off) {
-                    return n;
+            t.map_strings(|off| match str_map.get(off as usize) {
+                Some(&n) if n != u32::MAX => n,
+                Some(_) => {
+                    let n = self.add_string_bytes(other.str_bytes(off));
+                    str_map[off as usize] = n;
+                    n
                 }
-                let s = other.str_bytes(off).to_vec();
-                let n = self.add_string_bytes(&s);
-                str_map.insert(off, n);
-                n
+                None => self.add_string_bytes(other.str_bytes(off)),
             });
             t.map_refs(|r| if r == 0 { 0 } else { r + base });
             self.types.push(t);

@@ -51,7 +51,7 @@ pub fn link_files(
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for (name, bytes) in files {
-        match elf_read::read_input(bytes, name) {
+        match elf_read::read_input_with(bytes, name, true) {
             Ok(objs) => inputs.extend(objs),
             Err(e) => errors.push(e),
         }

@@ -1,0 +1,162 @@
+//! Benchmark of the static linker against `bpftool gen object`: generates 20 C files
+//! that share most of 700 struct types (each file adds 60 of its own), builds them with
+//! clang-19 (each object carries 1,000+ BTF types), then links them with ebpfc (reading
+//! the files, linking, writing the output, in process) and with bpftool, best of a few
+//! runs each, and prints both times, the ratio and the BTF type counts.
+//! Run: `cargo run --release -p testsuite --bin bench-link [-- RUNS]`.
+
+use linker::elf_write::write_object;
+use linker::link::{LinkOptions, link_files};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const OBJECTS: usize = 20;
+const SHARED: usize = 700;
+const OWN: usize = 60;
+
+/// One C file: the shared structs, `OWN` structs of its own, a global that uses them
+/// all (so clang emits their BTF) and an XDP program reading it.
+fn source(i: usize) -> String {
+    let mut s = String::from("#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n");
+    for k in 0..SHARED {
+        let _ = writeln!(
+            s,
+            "typedef unsigned int u{k}_t;\nenum e{k} {{ E{k}_A = {k}, E{k}_B }};\nstruct s{k} {{ int a; long b; u{k}_t c; enum e{k} e; struct s{k} *self; struct s{} *prev; char name[{}]; }};",
+            k.saturating_sub(1),
+            k % 16 + 1
+        );
+    }
+    for k in 0..OWN {
+        let _ = writeln!(
+            s,
+            "struct own{i}_{k} {{ struct s{} x; unsigned short y[{}]; }};",
+            (k * 7) % SHARED,
+            k + 1
+        );
+    }
+    let _ = write!(s, "struct all{i} {{");
+    for k in 0..SHARED {
+        let _ = write!(s, " struct s{k} f{k};");
+    }
+    for k in 0..OWN {
+        let _ = write!(s, " struct own{i}_{k} o{k};");
+    }
+    let _ = writeln!(s, " }};\nstruct all{i} g_all{i};");
+    let _ = writeln!(
+        s,
+        "SEC(\"xdp\") int prog{i}(struct xdp_md *ctx) {{ return g_all{i}.f0.a + g_all{i}.o0.y[0]; }}"
+    );
+    if i == 0 {
+        s.push_str("char LICENSE[] SEC(\"license\") = \"GPL\";\n");
+    }
+    s
+}
+
+fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn btf_types_bpftool(obj: &Path) -> usize {
+    Command::new("bpftool")
+        .args(["btf", "dump", "file"])
+        .arg(obj)
+        .args(["format", "raw"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .filter(|l| l.starts_with('['))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+fn main() {
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5);
+    let (Some(clang), Some(_)) = (
+        testsuite::tools::find("clang-19"),
+        testsuite::tools::find("bpftool"),
+    ) else {
+        println!("SKIP bench-link: needs clang-19 and bpftool");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut objs = Vec::new();
+    for i in 0..OBJECTS {
+        let src = dir.path().join(format!("gen{i}.bpf.c"));
+        let obj = dir.path().join(format!("gen{i}.o"));
+        std::fs::write(&src, source(i)).expect("write source");
+        let st = Command::new(&clang)
+            .args([
+                "-O2",
+                "-g",
+                "-target",
+                "bpf",
+                "-I/usr/include/x86_64-linux-gnu",
+                "-c",
+            ])
+            .arg(&src)
+            .arg("-o")
+            .arg(&obj)
+            .status()
+            .expect("run clang-19");
+        assert!(st.success(), "clang-19 failed on {}", src.display());
+        objs.push(obj);
+    }
+    println!(
+        "inputs: {OBJECTS} objects, {} BTF types in the first",
+        btf_types_bpftool(&objs[0])
+    );
+    let ours = dir.path().join("ours.o");
+    let reference = dir.path().join("ref.o");
+    let t_ours = best_of(runs, || {
+        let files: Vec<(String, Vec<u8>)> = objs
+            .iter()
+            .map(|p| {
+                (
+                    p.display().to_string(),
+                    std::fs::read(p).expect("read input"),
+                )
+            })
+            .collect();
+        let linked = link_files(&files, &LinkOptions::default())
+            .unwrap_or_else(|d| panic!("{}", diag::render_all(&diag::SourceMap::new(), &d)));
+        std::fs::write(&ours, write_object(&linked.object)).expect("write output");
+    });
+    let t_ref = best_of(runs, || {
+        let st = Command::new("bpftool")
+            .args(["gen", "object"])
+            .arg(&reference)
+            .args(&objs)
+            .status()
+            .expect("run bpftool");
+        assert!(st.success(), "bpftool gen object failed");
+    });
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "ebpfc link:         {:9.2} ms  ({} BTF types out)",
+        ms(t_ours),
+        btf_types_bpftool(&ours)
+    );
+    println!(
+        "bpftool gen object: {:9.2} ms  ({} BTF types out)",
+        ms(t_ref),
+        btf_types_bpftool(&reference)
+    );
+    println!(
+        "ratio (bpftool / ebpfc): {:.2}x",
+        ms(t_ref) / ms(t_ours).max(1e-9)
+    );
+}
