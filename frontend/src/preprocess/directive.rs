@@ -432,11 +432,10 @@ impl Pp<'_> {
             });
         }
         if first.is_identlike() {
+            // Expanded once: the result must be "..." or <...> (an identifier that is
+            // still there is not a header name, even if it names a painted macro).
             let expanded = self.expand_list(toks);
-            if expanded
-                .first()
-                .is_some_and(|t| t.is_identlike() && !self.macros.contains_key(&t.text))
-            {
+            if expanded.first().is_none_or(PTok::is_identlike) {
                 return None;
             }
             return self.header_name(expanded, at);

@@ -191,3 +191,11 @@ fn deeply_nested_if_expressions_are_an_error_not_a_crash() {
     let (_, diags) = pp(&src);
     assert_eq!(diags.len(), 1, "{diags:?}");
 }
+
+#[test]
+fn computed_include_of_a_self_referential_macro_is_an_error() {
+    let (_, d) = pp("#define A A\n#include A\n#if __has_include(A)\n#endif\n");
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert!(d[0].starts_with("E0117"), "{d:?}");
+    assert!(d[1].starts_with("E0113"), "{d:?}");
+}
