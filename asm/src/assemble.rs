@@ -491,8 +491,7 @@ impl<'m> Asm<'m> {
     fn collect(&mut self) {
         let module = self.module;
         for chunk in &module.chunks {
-            let span = chunk.stmts.first().map(|s| s.span).unwrap_or_default();
-            let sec = self.switch(&chunk.section, span);
+            let sec = self.switch(&chunk.section, chunk.span);
             self.chunk_sec.push(sec);
             for stmt in &chunk.stmts {
                 let span = stmt.span;
@@ -667,7 +666,11 @@ impl<'m> Asm<'m> {
                         c: 0,
                     },
                 },
-                None => return Err(format!("unknown symbol `{name}`")),
+                None => {
+                    return Err(format!(
+                        "`{name}` is not defined; the value must be a constant"
+                    ));
+                }
             },
             Expr::Neg(x) => {
                 let v = self.simplify(self.eval(x, here, depth + 1)?);

@@ -32,6 +32,8 @@ pub struct Module {
 pub struct Chunk {
     pub section: SectionSwitch,
     pub stmts: Vec<Stmt>,
+    /// Where the section directive is (`Span::default()` for implicit or generated ones).
+    pub span: Span,
 }
 
 /// How a chunk's section was selected.
@@ -360,6 +362,7 @@ impl Module {
         self.chunks.push(Chunk {
             section,
             stmts: Vec::new(),
+            span: Span::default(),
         });
         let last = self.chunks.len() - 1;
         &mut self.chunks[last].stmts
@@ -376,6 +379,7 @@ impl Module {
             self.chunks.push(Chunk {
                 section: SectionSwitch::Implicit,
                 stmts: Vec::new(),
+                span: Span::default(),
             });
         }
         if let Some(c) = self.chunks.last_mut() {

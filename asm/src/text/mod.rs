@@ -185,6 +185,9 @@ impl<'a> Parser<'a> {
                 Ok(directives::Outcome::Stmt(kind)) => self.module.push_stmt(Stmt { kind, span }),
                 Ok(directives::Outcome::Section(sw)) => {
                     self.module.switch_to(sw);
+                    if let Some(c) = self.module.chunks.last_mut() {
+                        c.span = span;
+                    }
                 }
                 Ok(directives::Outcome::Unknown) => self.error(
                     codes::E_ASM_UNKNOWN_DIRECTIVE,
