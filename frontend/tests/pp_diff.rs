@@ -1,12 +1,12 @@
 //! Differential test: our `-E` token stream against `clang-19 -target bpf -E -P` on the
 //! test inputs in `tests/pp/` and on the real headers BPF programs include (libbpf's
 //! `bpf_helpers.h` family, kernel uapi headers). Token spellings are compared in order,
-//! whitespace ignored; `#pragma` lines of clang's output are dropped (ours drops
-//! pragmas). Skips, printing why, without clang-19 or the headers.
+//! whitespace ignored; pragmas are compared too, as one pseudo-token each at their
+//! place in the stream (ours come from `preprocess_with_pragmas`). Skips, printing why, without clang-19 or the headers.
 
 use diag::SourceMap;
 use frontend::lexer;
-use frontend::preprocess::{PpOptions, predefined, preprocess};
+use frontend::preprocess::{PpOptions, predefined, preprocess_with_pragmas};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -76,19 +76,26 @@ fn clang_tokens(clang: &Path, file: &Path, cfg: &Config) -> Result<Vec<String>, 
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    let kept: String = text
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("#pragma"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    Ok(lexer::lex(&kept)
-        .iter()
-        .map(|t| {
-            kept.get(t.start as usize..t.end as usize)
+    let mut toks = Vec::new();
+    for line in text.lines() {
+        if let Some(p) = line.trim_start().strip_prefix("#pragma") {
+            toks.push(pragma_token(p));
+            continue;
+        }
+        toks.extend(lexer::lex(line).iter().map(|t| {
+            line.get(t.start as usize..t.end as usize)
                 .unwrap_or("")
                 .to_string()
-        })
-        .collect())
+        }));
+    }
+    Ok(toks)
+}
+
+/// A pragma as one pseudo-token of the compared streams (whitespace dropped, since
+/// clang re-spells the pragma's tokens).
+fn pragma_token(text: &str) -> String {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    format!("#pragma {t}")
 }
 
 /// Token spellings of our preprocessing of `file`, or the rendered errors.
@@ -96,7 +103,7 @@ fn our_tokens(file: &Path, cfg: &Config) -> Result<Vec<String>, String> {
     let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
     let mut map = SourceMap::new();
     let id = map.add(file.display().to_string(), text);
-    let (toks, diags) = preprocess(id, &cfg.options(), &mut map);
+    let (toks, pragmas, diags) = preprocess_with_pragmas(id, &cfg.options(), &mut map);
     let errors: Vec<_> = diags
         .items
         .iter()
@@ -106,7 +113,16 @@ fn our_tokens(file: &Path, cfg: &Config) -> Result<Vec<String>, String> {
     if !errors.is_empty() {
         return Err(diag::render_all(&map, &errors));
     }
-    Ok(toks.iter().map(|t| t.text.to_string()).collect())
+    let mut out = Vec::with_capacity(toks.len() + pragmas.len());
+    let mut pragmas = pragmas.iter().peekable();
+    for (i, t) in toks.iter().enumerate() {
+        while let Some(p) = pragmas.next_if(|p| p.before_token <= i) {
+            out.push(pragma_token(&p.text));
+        }
+        out.push(t.text.to_string());
+    }
+    out.extend(pragmas.map(|p| pragma_token(&p.text)));
+    Ok(out)
 }
 
 /// Compares the two streams; on mismatch returns a window around the first difference.

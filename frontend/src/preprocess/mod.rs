@@ -27,7 +27,7 @@ pub mod predefined;
 mod print;
 
 pub use include::BUILTIN_HEADERS;
-pub use print::print_preprocessed;
+pub use print::{print_preprocessed, print_preprocessed_with_pragmas};
 
 use crate::lexer::{self, RawTok};
 use crate::token::{Tok, Token};
@@ -99,8 +99,9 @@ pub struct Pragma {
     pub span: Span,
 }
 
-/// [`preprocess`], also returning every pragma in source order. `#pragma once` and
-/// `push_macro`/`pop_macro` are executed here and also listed.
+/// [`preprocess`], also returning the pragmas in source order. `once`,
+/// `push_macro`/`pop_macro` and `GCC system_header/poison/dependency/warning/error` are
+/// executed here and not listed (clang's `-E` drops them too).
 pub fn preprocess_with_pragmas(
     main: FileId,
     opts: &PpOptions,
@@ -498,40 +499,57 @@ impl<'a> Pp<'a> {
             .split(|c: char| c.is_whitespace() || c == '(')
             .filter(|w| !w.is_empty())
             .collect();
-        match words.first().copied() {
-            Some("once") => {
+        // Pragmas the preprocessor consumes (clang's -E drops them too); every other
+        // pragma is passed on.
+        match (words.first().copied(), words.get(1).copied()) {
+            (Some("once"), _) => {
                 if let Some(f) = self.files.last() {
                     self.once.insert(f.id);
                 }
             }
-            Some(op @ ("push_macro" | "pop_macro")) => {
+            (Some(op @ ("push_macro" | "pop_macro")), _) => {
                 let name = text.split('"').nth(1).unwrap_or("").to_string();
                 if !name.is_empty() {
-                    let name: Arc<str> = self.intern(&name);
-                    if op == "push_macro" {
-                        let cur = self.macros.get(&name).cloned();
-                        self.pushed_macros.push((name, cur));
-                    } else if let Some(i) = self.pushed_macros.iter().rposition(|(n, _)| *n == name)
-                    {
-                        let (_, saved) = self.pushed_macros.remove(i);
-                        match saved {
-                            Some(m) => {
-                                self.macros.insert(name, m);
-                            }
-                            None => {
-                                self.macros.remove(&name);
-                            }
-                        }
-                    }
+                    self.push_pop_macro(op == "push_macro", &name);
                 }
             }
-            _ => {}
+            (Some("GCC"), Some("system_header" | "poison" | "dependency")) => {}
+            (Some("GCC"), Some(kind @ ("warning" | "error"))) => {
+                let msg = text.split('"').nth(1).unwrap_or("").to_string();
+                let d = if kind == "error" {
+                    Diagnostic::error(diag::codes::E_PP_ERROR_DIRECTIVE, msg)
+                } else {
+                    Diagnostic::warning(diag::codes::E_PP_WARNING_DIRECTIVE, msg)
+                };
+                self.diags
+                    .push(d.with_label(span, format!("#pragma GCC {kind} here")));
+            }
+            _ => self.pragmas.push(Pragma {
+                before_token: self.out_len,
+                text,
+                span,
+            }),
         }
-        self.pragmas.push(Pragma {
-            before_token: self.out_len,
-            text,
-            span,
-        });
+    }
+
+    /// `#pragma push_macro("NAME")` saves the definition (or its absence);
+    /// `pop_macro` restores the latest saved one.
+    fn push_pop_macro(&mut self, push: bool, name: &str) {
+        let name: Arc<str> = self.intern(name);
+        if push {
+            let cur = self.macros.get(&name).cloned();
+            self.pushed_macros.push((name, cur));
+        } else if let Some(i) = self.pushed_macros.iter().rposition(|(n, _)| *n == name) {
+            let (_, saved) = self.pushed_macros.remove(i);
+            match saved {
+                Some(m) => {
+                    self.macros.insert(name, m);
+                }
+                None => {
+                    self.macros.remove(&name);
+                }
+            }
+        }
     }
 
     /// The presumed (`#line`-adjusted) line of a span, for `__LINE__`.

@@ -5,15 +5,28 @@
 //!
 //! Invariants: re-lexing the output gives the same token sequence (a space is forced
 //! between two tokens that would otherwise lex as one, e.g. `-` `-`); gaps of up to 8
-//! lines are printed as blank lines, longer ones as a line marker (as clang does).
+//! lines are printed as blank lines, longer ones as a line marker (as clang does);
+//! pragmas, when given, are printed as `#pragma` lines before the token they precede.
 
+use super::Pragma;
 use crate::lexer;
 use crate::token::Token;
 use diag::{FileId, SourceMap};
 
 /// Prints tokens as `-E` output.
 pub fn print_preprocessed(tokens: &[Token], sources: &SourceMap) -> String {
+    print_preprocessed_with_pragmas(tokens, &[], sources)
+}
+
+/// Prints tokens as `-E` output, with each pragma as a `#pragma` line at its place
+/// (so the output compiles to the same program, as clang's `-E` output does).
+pub fn print_preprocessed_with_pragmas(
+    tokens: &[Token],
+    pragmas: &[Pragma],
+    sources: &SourceMap,
+) -> String {
     let mut out = String::new();
+    let mut pragmas = pragmas.iter().peekable();
     let mut cur_file: Option<FileId> = None;
     let mut cur_line: u32 = 0;
     let mut prev: Option<&Token> = None;
@@ -35,7 +48,12 @@ pub fn print_preprocessed(tokens: &[Token], sources: &SourceMap) -> String {
         cur_file = Some(first);
         cur_line = 1;
     }
-    for t in tokens {
+    for (i, t) in tokens.iter().enumerate() {
+        while let Some(p) = pragmas.next_if(|p| p.before_token <= i) {
+            print_pragma(&mut out, p);
+            // The next token gets a line marker: the pragma line shifted the count.
+            cur_file = None;
+        }
         let at = t.report_span();
         let Some(file) = sources.get(at.file) else {
             continue;
@@ -72,8 +90,22 @@ pub fn print_preprocessed(tokens: &[Token], sources: &SourceMap) -> String {
         out.push_str(&t.text);
         prev = Some(t);
     }
-    out.push('\n');
+    for p in pragmas {
+        print_pragma(&mut out, p);
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
     out
+}
+
+fn print_pragma(out: &mut String, p: &Pragma) {
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str("#pragma ");
+    out.push_str(&p.text);
+    out.push('\n');
 }
 
 /// Whether to print a space between two tokens on one line.

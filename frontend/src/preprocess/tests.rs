@@ -182,11 +182,18 @@ fn deeply_nested_macro_arguments_do_not_overflow_the_stack() {
 
 #[test]
 fn deeply_nested_if_expressions_are_an_error_not_a_crash() {
-    let src = format!("#if {}1{}\nint x;\n#endif\nint y;\n", "(".repeat(5000), ")".repeat(5000));
+    let src = format!(
+        "#if {}1{}\nint x;\n#endif\nint y;\n",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
     let (text, diags) = pp(&src);
     assert_eq!(text, "int y ;");
     assert_eq!(diags.len(), 1, "{diags:?}");
-    assert!(diags[0].starts_with("E0113 expression nested too deeply"), "{diags:?}");
+    assert!(
+        diags[0].starts_with("E0113 expression nested too deeply"),
+        "{diags:?}"
+    );
     let src = format!("#if {}1\n#endif\n", "-".repeat(5000));
     let (_, diags) = pp(&src);
     assert_eq!(diags.len(), 1, "{diags:?}");
@@ -198,4 +205,19 @@ fn computed_include_of_a_self_referential_macro_is_an_error() {
     assert_eq!(d.len(), 2, "{d:?}");
     assert!(d[0].starts_with("E0117"), "{d:?}");
     assert!(d[1].starts_with("E0113"), "{d:?}");
+}
+
+#[test]
+fn printed_pragmas_sit_between_their_tokens() {
+    let mut map = SourceMap::new();
+    let f = map.add(
+        "t.c",
+        "int a;\n#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\nstruct s { int x; };\n#pragma clang attribute pop\n",
+    );
+    let (toks, pragmas, _) = preprocess_with_pragmas(f, &PpOptions::default(), &mut map);
+    let text = print_preprocessed_with_pragmas(&toks, &pragmas, &map);
+    assert_eq!(
+        text,
+        "# 1 \"t.c\"\nint a;\n#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n\n# 3 \"t.c\"\nstruct s { int x; };\n#pragma clang attribute pop\n"
+    );
 }
