@@ -79,6 +79,8 @@ pub struct DominatorTree {
     idom: SecondaryMap<Block, Option<Block>>,
     rpo_num: SecondaryMap<Block, u32>,
     rpo: Vec<Block>,
+    pre: SecondaryMap<Block, u32>,
+    post: SecondaryMap<Block, u32>,
 }
 
 impl DominatorTree {
@@ -112,7 +114,43 @@ impl DominatorTree {
                 }
             }
         }
-        DominatorTree { idom, rpo_num, rpo }
+        // Pre/post numbers of an iterative DFS over the tree make `dominates` O(1).
+        let mut children: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
+        for &b in rpo.iter().skip(1) {
+            if let Some(d) = idom[b]
+                && d != b
+            {
+                children[d].push(b);
+            }
+        }
+        let mut pre: SecondaryMap<Block, u32> = SecondaryMap::new();
+        let mut post: SecondaryMap<Block, u32> = SecondaryMap::new();
+        let mut clock = 0u32;
+        if let Some(&entry) = rpo.first() {
+            let mut stack: Vec<(Block, usize)> = vec![(entry, 0)];
+            clock += 1;
+            pre[entry] = clock;
+            while let Some(top) = stack.last_mut() {
+                let (b, i) = *top;
+                if let Some(&c) = children[b].get(i) {
+                    top.1 += 1;
+                    clock += 1;
+                    pre[c] = clock;
+                    stack.push((c, 0));
+                } else {
+                    clock += 1;
+                    post[b] = clock;
+                    stack.pop();
+                }
+            }
+        }
+        DominatorTree {
+            idom,
+            rpo_num,
+            rpo,
+            pre,
+            post,
+        }
     }
 
     /// Reachable blocks in reverse post-order.
@@ -137,16 +175,7 @@ impl DominatorTree {
         if !self.is_reachable(a) || !self.is_reachable(b) {
             return false;
         }
-        let mut cur = b;
-        loop {
-            if cur == a {
-                return true;
-            }
-            match self.idom(cur) {
-                Some(d) => cur = d,
-                None => return false,
-            }
-        }
+        self.pre[a] <= self.pre[b] && self.post[b] <= self.post[a]
     }
 }
 

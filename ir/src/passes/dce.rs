@@ -56,13 +56,17 @@ pub fn run(f: &mut Function) -> bool {
         }
     }
     let mut changed = false;
-    for &i in &insts {
-        let data = &f.dfg.insts[i];
-        if data.has_side_effects() {
-            continue;
-        }
-        if f.dfg.inst_result(i).is_none_or(|r| !live[r]) {
-            f.layout.remove_inst(i);
+    for b in f.layout.blocks().to_vec() {
+        let old = f.layout.block_insts(b);
+        let kept: Vec<_> = old
+            .iter()
+            .copied()
+            .filter(|&i| {
+                f.dfg.insts[i].has_side_effects() || f.dfg.inst_result(i).is_some_and(|r| live[r])
+            })
+            .collect();
+        if kept.len() != old.len() {
+            f.layout.set_block_insts(b, kept);
             changed = true;
         }
     }

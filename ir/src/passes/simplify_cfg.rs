@@ -66,23 +66,9 @@ fn fold_same_target_brif(f: &mut Function) -> bool {
     changed
 }
 
-/// Edges into `target`: (branch instruction, destination index).
-fn edges_to(f: &Function, target: Block) -> Vec<(Inst, usize)> {
-    let mut out = Vec::new();
-    for &b in f.layout.blocks() {
-        if let Some(t) = terminator(f, b) {
-            for (i, d) in f.dfg.insts[t].branch_dests().into_iter().enumerate() {
-                if d.block == target {
-                    out.push((t, i));
-                }
-            }
-        }
-    }
-    out
-}
-
 fn thread_jumps(f: &mut Function) -> bool {
     let uses = use_counts(f);
+    let cfg = ControlFlowGraph::compute(f);
     let mut changed = false;
     let entry = f.entry_block();
     for b in f.layout.blocks().to_vec() {
@@ -109,14 +95,16 @@ fn thread_jumps(f: &mut Function) -> bool {
         if escapes {
             continue;
         }
-        for (inst, d) in edges_to(f, b) {
+        for &(_, inst, d) in &cfg.preds[b] {
             if inst == t {
                 continue;
             }
+            // The edge list is from the start of the pass: skip edges moved since.
             let Some(edge) = f.dfg.insts[inst]
                 .branch_dests()
                 .get(d)
                 .map(|e| (*e).clone())
+                .filter(|e| e.block == b)
             else {
                 continue;
             };
