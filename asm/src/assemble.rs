@@ -1421,9 +1421,18 @@ impl<'m> Asm<'m> {
             });
         }
         for k in 0..self.order.len() {
-            match self.order[k] {
+            // A section's name used before the section existed registered the section's
+            // symbol at that use (LLVM adopts the symbol for the section).
+            let entry = match self.order[k] {
+                Order::Sym(i) => match self.syms[i as usize].alias_sec {
+                    Some(s) => Order::Sec(s),
+                    None => Order::Sym(i),
+                },
+                e => e,
+            };
+            match entry {
                 Order::Sec(s) => {
-                    if self.secs[s].sym_used {
+                    if self.secs[s].sym_used && sec_syms[s].is_none() {
                         sec_syms[s] = Some(obj.symbols.push(Symbol {
                             name: String::new(),
                             kind: SymbolKind::Section,
