@@ -247,12 +247,7 @@ impl FnLower<'_, '_> {
                 let a = self.value(lhs);
                 let c = self.value(rhs);
                 let d = self.b.isub(a, c);
-                if *elem_size > 1 {
-                    let s = self.b.iconst(Type::I64, *elem_size as i64);
-                    self.b.binary(Opcode::Sdiv, d, s)
-                } else {
-                    d
-                }
+                self.exact_div(d, *elem_size)
             }
             ExprKind::LogAnd(..) | ExprKind::LogOr(..) => {
                 let merge = self.b.create_block();
@@ -404,6 +399,33 @@ impl FnLower<'_, '_> {
                 };
             }
         })
+    }
+
+    /// `d / size` for a `d` known to be a multiple of `size` (pointer difference):
+    /// an arithmetic shift by the power-of-two part, then a multiplication by the
+    /// inverse of the odd part modulo 2^64. No signed division instruction is needed
+    /// (BPF has one only from cpu v4).
+    fn exact_div(&mut self, d: Value, size: u64) -> Value {
+        if size <= 1 {
+            return d;
+        }
+        let tz = size.trailing_zeros();
+        let odd = size >> tz;
+        let mut v = d;
+        if tz > 0 {
+            let s = self.b.iconst(Type::I64, i64::from(tz));
+            v = self.b.binary(Opcode::Sshr, v, s);
+        }
+        if odd > 1 {
+            // Newton's iteration: each step doubles the number of correct low bits.
+            let mut inv: u64 = odd;
+            for _ in 0..6 {
+                inv = inv.wrapping_mul(2u64.wrapping_sub(odd.wrapping_mul(inv)));
+            }
+            let k = self.b.iconst(Type::I64, inv as i64);
+            v = self.b.imul(v, k);
+        }
+        v
     }
 
     fn scale(&mut self, i: Value, size: u64) -> Value {

@@ -28,3 +28,6 @@ int local_addr(void) {
     arr[2] = v;
     return arr[2];
 }
+
+struct twelve { int a, b, c; };
+long ptrdiff12(struct twelve *a, struct twelve *b) { return b - a; }
