@@ -5,7 +5,7 @@
 //!   slots; the output is still valid IR that codegen must handle.
 //! - `-O1`: + mem2reg, constfold, copyprop, simplify_cfg, dce.
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
-//!   40/80/12 instructions), then the -O1 cleanup, twice.
+//!   40/80/12 instructions), then the -O1 cleanup with gvn added, twice.
 //!
 //! Invariants: in debug builds (and so in every test) the module is verified after
 //! every pass; a failure is returned as the verifier's diagnostics, naming the pass.
@@ -14,6 +14,7 @@ pub mod constfold;
 pub mod copyprop;
 pub mod dce;
 pub mod expand_mem;
+pub mod gvn;
 pub mod inline;
 pub mod mem2reg;
 pub mod params;
@@ -52,6 +53,14 @@ impl OptLevel {
 /// The pass names of the pipeline for `level`, in order.
 pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
     let cleanup = ["mem2reg", "constfold", "copyprop", "simplify_cfg", "dce"];
+    let cleanup_gvn = [
+        "mem2reg",
+        "constfold",
+        "copyprop",
+        "gvn",
+        "simplify_cfg",
+        "dce",
+    ];
     let mut p = vec!["expand_mem"];
     match level {
         OptLevel::O0 => p.push("inline_always"),
@@ -65,8 +74,8 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
                 OptLevel::Os => "inline_os",
                 _ => "inline",
             });
-            p.extend(cleanup);
-            p.extend(cleanup);
+            p.extend(cleanup_gvn);
+            p.extend(cleanup_gvn);
         }
     }
     p
@@ -105,6 +114,7 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "constfold" => each(m, constfold::run),
         "copyprop" => each(m, copyprop::run),
         "dce" => each(m, dce::run),
+        "gvn" => each(m, gvn::run),
         "simplify_cfg" => each(m, simplify_cfg::run),
         "mem2reg" => each(m, mem2reg::run),
         "expand_mem" => each(m, expand_mem::run),
