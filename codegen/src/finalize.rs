@@ -168,9 +168,22 @@ pub fn finalize(
     // The entry block stays first even if it only jumps.
     alias[0] = 0;
     let resolve = |t: BlockIdx| alias.get(t as usize).copied().unwrap_or(t);
+    // A jump to a block that only returns (no moves) becomes that return.
+    let ret_only: Vec<bool> = (0..nblocks)
+        .map(|b| bodies[b].is_empty() && matches!(terms[b], MInst::Ret { .. }))
+        .collect();
+    let ret_terms: Vec<MInst> = terms.clone();
     for t in terms.iter_mut() {
         match t {
-            MInst::Jump { target } => *target = resolve(*target),
+            MInst::Jump { target } => {
+                *target = resolve(*target);
+                let tgt = *target as usize;
+                if ret_only.get(tgt).copied().unwrap_or(false)
+                    && let Some(r) = ret_terms.get(tgt)
+                {
+                    *t = r.clone();
+                }
+            }
             MInst::Br {
                 taken, not_taken, ..
             } => {

@@ -61,6 +61,8 @@ struct Isel<'a> {
     vals: HashMap<Value, Reg>,
     /// Constants and addresses rematerialized per VCode block.
     remat: HashMap<Value, Reg>,
+    /// `sym ll` registers by symbol, same lifetime as `remat`.
+    globals: HashMap<GlobalRef, Reg>,
     uses: HashMap<Value, u32>,
     /// Values whose every use folds into memory operands or a fused branch.
     absorbed: std::collections::HashSet<Value>,
@@ -84,6 +86,7 @@ pub fn select(f: &Function, t: Target, frame: &Frame) -> Result<VCode, Vec<Diagn
         loc: SourceLoc::default(),
         vals: HashMap::new(),
         remat: HashMap::new(),
+        globals: HashMap::new(),
         uses: HashMap::new(),
         absorbed: Default::default(),
         preds: HashMap::new(),
@@ -168,7 +171,14 @@ impl<'a> Isel<'a> {
 
     fn switch_to(&mut self, b: BlockIdx) {
         self.cur = b;
+        self.forget_remat();
+    }
+
+    /// Rematerialized values are not kept across blocks, nor across calls: recomputing a
+    /// constant or an address is cheaper than holding a callee-saved register or a spill.
+    fn forget_remat(&mut self) {
         self.remat.clear();
+        self.globals.clear();
     }
 
     fn tmp(&mut self) -> Reg {
