@@ -1,5 +1,8 @@
 //! Constant folding and algebraic identities.
 //!
+//! Also folds address arithmetic into stack/global addresses and memory offsets (see
+//! `fold_address`).
+//!
 //! Folds operations whose operands are constants with BPF's semantics (`eval.rs`:
 //! x/0 = 0, x%0 = x, masked shifts), simplifies identities (`x+0`, `x*1`, `x&0`,
 //! `x-x`, `select c, x, x`...), and turns a `brif` on a constant into a `jump`.
@@ -8,24 +11,27 @@
 //! types. Verifier note: the pass never moves code, so a bounds check stays in front
 //! of the access it guards.
 
+use crate::dfg::ValueDef;
+use crate::entities::{Inst, Value};
 use crate::eval;
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::opcodes::Opcode;
 use crate::passes::util::{all_insts, const_value, replace_with_const, replace_with_value};
-use crate::types::IntCC;
+use crate::types::{IntCC, Type};
 
 /// Returns true if anything changed.
 pub fn run(f: &mut Function) -> bool {
     let mut changed = false;
     for inst in all_insts(f) {
         changed |= fold_inst(f, inst);
+        changed |= fold_address(f, inst);
     }
     f.dfg.resolve_all_aliases();
     changed
 }
 
-fn fold_inst(f: &mut Function, inst: crate::entities::Inst) -> bool {
+fn fold_inst(f: &mut Function, inst: Inst) -> bool {
     let data = f.dfg.insts[inst].clone();
     let rty = f.dfg.inst_result(inst).map(|r| f.dfg.value_type(r));
     match data {
@@ -148,4 +154,182 @@ fn fold_inst(f: &mut Function, inst: crate::entities::Inst) -> bool {
         }
         _ => false,
     }
+}
+
+/// `(x + c)` as `(x, c)` when `v` is an `iadd` with a constant operand.
+fn add_const(f: &Function, v: Value) -> Option<(Value, i64)> {
+    let v = f.dfg.resolve_alias(v);
+    let ValueDef::Result(i) = f.dfg.value_def(v) else {
+        return None;
+    };
+    match f.dfg.insts[i] {
+        InstData::Binary {
+            op: Opcode::Iadd,
+            args: [a, b],
+        } => match (const_value(f, a), const_value(f, b)) {
+            (_, Some(c)) => Some((a, c)),
+            (Some(c), _) => Some((b, c)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Address arithmetic folding, the shapes clang gives the BPF verifier:
+/// - `iadd (stack_addr ss, o), c` becomes `stack_addr ss, o + c` (an `r10 + off`
+///   access) while inside the slot; likewise `global_addr @g, o + c`;
+/// - `iadd (iadd x, c1), c2` becomes `iadd x, c1 + c2` (so a packet bounds check stays
+///   `ptr + const` compared with `data_end`, as the verifier wants);
+/// - a load, store or atomic at `(x + c) + off` becomes `x + (c + off)` when the sum
+///   fits BPF's 16-bit `off`.
+fn fold_address(f: &mut Function, inst: Inst) -> bool {
+    if f.layout.inst_block(inst).is_none() {
+        return false;
+    }
+    let data = f.dfg.insts[inst].clone();
+    match data {
+        InstData::Binary {
+            op: Opcode::Iadd,
+            args: [x, y],
+        } => {
+            let (base, c) = match (const_value(f, x), const_value(f, y)) {
+                (None, Some(c)) => (x, c),
+                (Some(c), None) => (y, c),
+                _ => return false,
+            };
+            let ValueDef::Result(bi) = f.dfg.value_def(f.dfg.resolve_alias(base)) else {
+                return false;
+            };
+            match f.dfg.insts[bi].clone() {
+                InstData::StackAddr { slot, offset } => {
+                    let size = f
+                        .stack_slots
+                        .get(slot)
+                        .map(|d| i64::from(d.size))
+                        .unwrap_or(0);
+                    let new = i64::from(offset).wrapping_add(c);
+                    if (0..=size).contains(&new) && f.dfg.value_type(base) == Type::I64 {
+                        f.dfg.insts[inst] = InstData::StackAddr {
+                            slot,
+                            offset: new as i32,
+                        };
+                        return true;
+                    }
+                    false
+                }
+                InstData::GlobalAddr { global, offset } => {
+                    match i32::try_from(i64::from(offset).wrapping_add(c)) {
+                        Ok(new) => {
+                            f.dfg.insts[inst] = InstData::GlobalAddr {
+                                global,
+                                offset: new,
+                            };
+                            true
+                        }
+                        Err(_) => false,
+                    }
+                }
+                InstData::Binary {
+                    op: Opcode::Iadd, ..
+                } => {
+                    let Some((inner, c1)) = add_const(f, base) else {
+                        return false;
+                    };
+                    let ty = f.dfg.value_type(base);
+                    let (k, kv) = f.dfg.make_inst(
+                        InstData::Iconst {
+                            imm: ty.sext(c1.wrapping_add(c)),
+                        },
+                        Some(ty),
+                    );
+                    let Some(kv) = kv else { return false };
+                    f.layout.insert_inst_before(k, inst);
+                    f.srclocs[k] = f.srclocs[inst];
+                    f.dfg.insts[inst] = InstData::Binary {
+                        op: Opcode::Iadd,
+                        args: [inner, kv],
+                    };
+                    true
+                }
+                _ => false,
+            }
+        }
+        InstData::Load {
+            mem,
+            ext,
+            flags,
+            addr,
+            offset,
+        } => match fold_offset(f, addr, offset) {
+            Some((addr, offset)) => {
+                f.dfg.insts[inst] = InstData::Load {
+                    mem,
+                    ext,
+                    flags,
+                    addr,
+                    offset,
+                };
+                true
+            }
+            None => false,
+        },
+        InstData::Store {
+            flags,
+            args: [v, addr],
+            offset,
+        } => match fold_offset(f, addr, offset) {
+            Some((addr, offset)) => {
+                f.dfg.insts[inst] = InstData::Store {
+                    flags,
+                    args: [v, addr],
+                    offset,
+                };
+                true
+            }
+            None => false,
+        },
+        InstData::AtomicRmw {
+            op,
+            fetch,
+            addr,
+            offset,
+            arg,
+        } => match fold_offset(f, addr, offset) {
+            Some((addr, offset)) => {
+                f.dfg.insts[inst] = InstData::AtomicRmw {
+                    op,
+                    fetch,
+                    addr,
+                    offset,
+                    arg,
+                };
+                true
+            }
+            None => false,
+        },
+        InstData::AtomicCas {
+            args: [addr, e, n],
+            offset,
+        } => match fold_offset(f, addr, offset) {
+            Some((addr, offset)) => {
+                f.dfg.insts[inst] = InstData::AtomicCas {
+                    args: [addr, e, n],
+                    offset,
+                };
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// `(x + c), off` as `x, c + off` if that fits in 16 bits.
+fn fold_offset(f: &Function, addr: Value, offset: i16) -> Option<(Value, i16)> {
+    let (base, c) = add_const(f, addr)?;
+    if f.dfg.value_type(base) != Type::I64 {
+        return None;
+    }
+    let new = i16::try_from(c.checked_add(i64::from(offset))?).ok()?;
+    Some((base, new))
 }
