@@ -222,18 +222,18 @@ impl Pp<'_> {
             body_param,
             builtin: false,
         };
-        if let Some(old) = self.macros.get(&name.text) {
-            if !old.same_as(&m) {
-                let mut d = Diagnostic::warning(
-                    codes::E_PP_MACRO_REDEFINED,
-                    format!("`{}` macro redefined", name.text),
-                )
-                .with_label(def_span, "redefined here");
-                if !old.builtin && old.def_span != Span::default() {
-                    d = d.with_secondary(old.def_span, "previous definition is here");
-                }
-                self.diags.push(d);
+        if let Some(old) = self.macros.get(&name.text)
+            && !old.same_as(&m)
+        {
+            let mut d = Diagnostic::warning(
+                codes::E_PP_MACRO_REDEFINED,
+                format!("`{}` macro redefined", name.text),
+            )
+            .with_label(def_span, "redefined here");
+            if !old.builtin && old.def_span != Span::default() {
+                d = d.with_secondary(old.def_span, "previous definition is here");
             }
+            self.diags.push(d);
         }
         self.macros.insert(name.text.clone(), Rc::new(m));
     }
@@ -463,10 +463,8 @@ impl Pp<'_> {
             Some(found) => {
                 let key = found.key.clone();
                 self.open_header(found, at);
-                if once {
-                    if let Some(&id) = self.file_ids.get(&key) {
-                        self.once.insert(id);
-                    }
+                if once && let Some(&id) = self.file_ids.get(&key) {
+                    self.once.insert(id);
                 }
             }
             None => self.diags.push(

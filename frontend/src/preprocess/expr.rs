@@ -122,13 +122,13 @@ impl Pp<'_> {
             depth: 0,
         };
         let v = p.ternary(true);
-        if p.err.is_none() {
-            if let Some(t) = toks.get(p.pos) {
-                p.err = Some((
-                    t.report_span(),
-                    format!("unexpected `{}` in #if expression", t.text),
-                ));
-            }
+        if p.err.is_none()
+            && let Some(t) = toks.get(p.pos)
+        {
+            p.err = Some((
+                t.report_span(),
+                format!("unexpected `{}` in #if expression", t.text),
+            ));
         }
         if let Some((span, msg)) = p.err {
             self.if_error(span, &msg);

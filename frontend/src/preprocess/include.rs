@@ -85,12 +85,11 @@ impl Pp<'_> {
         let mut start = 0;
         if next {
             start = cur.and_then(|f| f.found_idx).map(|i| i + 1).unwrap_or(0);
-        } else if quoted {
-            if let Some(f) = cur {
-                if let Some(found) = probe(&f.dir, name, None) {
-                    return Some(found);
-                }
-            }
+        } else if quoted
+            && let Some(f) = cur
+            && let Some(found) = probe(&f.dir, name, None)
+        {
+            return Some(found);
         }
         self.search
             .iter()
@@ -130,10 +129,10 @@ impl Pp<'_> {
         if self.once.contains(&id) {
             return;
         }
-        if let Some(Some(guard)) = self.guards.get(&id) {
-            if self.macros.contains_key(guard) {
-                return;
-            }
+        if let Some(Some(guard)) = self.guards.get(&id)
+            && self.macros.contains_key(guard)
+        {
+            return;
         }
         self.push_file(id, found.dir, found.idx);
         if !self.guards.contains_key(&id) {

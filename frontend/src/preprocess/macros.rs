@@ -207,10 +207,10 @@ impl Pp<'_> {
             if &*t.text == "defined" {
                 return Some(self.defined_operator(t));
             }
-            if t.text.starts_with("__has_") || &*t.text == "__is_identifier" {
-                if let Some(r) = self.has_operator(&t) {
-                    return Some(r);
-                }
+            if (t.text.starts_with("__has_") || &*t.text == "__is_identifier")
+                && let Some(r) = self.has_operator(&t)
+            {
+                return Some(r);
             }
         }
         let Some(m) = self.macros.get(&t.text).cloned() else {
@@ -368,19 +368,28 @@ impl Pp<'_> {
     ) -> Vec<PTok> {
         let mut out: Vec<PTok> = Vec::new();
         let body = &m.body;
-        let param_at = |i: usize| m.body_param.get(i).copied().flatten();
+        // Parameter indices are below `params.len()`, which `collect_args` made
+        // equal to `args.len()`; the filter keeps that a checked fact.
+        let nargs = args.len();
+        let param_at = |i: usize| {
+            m.body_param
+                .get(i)
+                .copied()
+                .flatten()
+                .filter(|&p| p < nargs)
+        };
         let is_paste = |i: usize| body.get(i).is_some_and(|t| t.tok == Tok::HashHash);
         let mut i = from;
         while i < to {
             let Some(t) = body.get(i) else { break };
             // `# param`: stringize the argument as written.
-            if t.tok == Tok::Hash {
-                if let Some(p) = param_at(i + 1).filter(|_| i + 1 < to) {
-                    let s = self.stringize(&args[p].raw, t);
-                    out.push(s);
-                    i += 2;
-                    continue;
-                }
+            if t.tok == Tok::Hash
+                && let Some(p) = param_at(i + 1).filter(|_| i + 1 < to)
+            {
+                let s = self.stringize(&args[p].raw, t);
+                out.push(s);
+                i += 2;
+                continue;
             }
             // `__VA_OPT__ ( content )` in a variadic macro (C23 6.10.5.1).
             if m.variadic
@@ -423,7 +432,7 @@ impl Pp<'_> {
                 && param_at(i + 1) == Some(m.params.len().saturating_sub(1))
                 && i + 1 < to
             {
-                let p = m.params.len() - 1;
+                let p = m.params.len().saturating_sub(1);
                 if args[p].raw.is_empty() {
                     out.pop();
                 } else {

@@ -311,12 +311,11 @@ impl<'a> Pp<'a> {
                 t
             }
         };
-        if self.files.is_empty() || self.main_name.is_empty() {
-            if let Some(f) = self.sources.get(id) {
-                if f.name != "<built-in>" {
-                    self.main_name = Arc::from(f.name.as_str());
-                }
-            }
+        if (self.files.is_empty() || self.main_name.is_empty())
+            && let Some(f) = self.sources.get(id)
+            && f.name != "<built-in>"
+        {
+            self.main_name = Arc::from(f.name.as_str());
         }
         self.files.push(FileCtx {
             id,
@@ -401,10 +400,7 @@ impl<'a> Pp<'a> {
     fn rest_of_line(&mut self) -> (Vec<PTok>, Vec<Diagnostic>) {
         let mut out = Vec::new();
         let mut bad = Vec::new();
-        loop {
-            let Some(f) = self.files.last_mut() else {
-                break;
-            };
+        while let Some(f) = self.files.last_mut() {
             let Some(&raw) = f.toks.get(f.pos) else {
                 break;
             };
@@ -571,10 +567,10 @@ impl<'a> Pp<'a> {
 
     /// The presumed name of the file of a span, for `__FILE__`.
     fn presumed_file(&self, span: Span) -> String {
-        if let Some(f) = self.files.iter().rev().find(|f| f.id == span.file) {
-            if let Some(n) = &f.presumed_name {
-                return n.to_string();
-            }
+        if let Some(f) = self.files.iter().rev().find(|f| f.id == span.file)
+            && let Some(n) = &f.presumed_name
+        {
+            return n.to_string();
         }
         self.sources
             .get(span.file)

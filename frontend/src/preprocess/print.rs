@@ -82,10 +82,10 @@ pub fn print_preprocessed_with_pragmas(
             for _ in 1..col {
                 out.push(' ');
             }
-        } else if let Some(p) = prev {
-            if needs_space(p, t) {
-                out.push(' ');
-            }
+        } else if let Some(p) = prev
+            && needs_space(p, t)
+        {
+            out.push(' ');
         }
         out.push_str(&t.text);
         prev = Some(t);
