@@ -35,7 +35,11 @@ fn btf_dump_matches_bpftool_for_every_kind() {
         let o = read_object(&bytes, "kinds.o").unwrap();
         let sec = &o.sections[o.section_by_name(".BTF").unwrap()];
         let btf = Btf::parse(&sec.data, "kinds.o: .BTF").unwrap();
-        assert_eq!(btf.encode(o.endian), sec.data, "{target}: .BTF re-encodes to other bytes");
+        assert_eq!(
+            btf.encode(o.endian),
+            sec.data,
+            "{target}: .BTF re-encodes to other bytes"
+        );
         let ours = linker::btf::dump::dump(&btf);
         if target == "bpfel" {
             let want = Command::new(&bpftool)
@@ -44,10 +48,37 @@ fn btf_dump_matches_bpftool_for_every_kind() {
                 .args(["format", "raw"])
                 .output()
                 .unwrap();
-            assert_eq!(ours, String::from_utf8_lossy(&want.stdout), "dump differs from bpftool");
+            assert_eq!(
+                ours,
+                String::from_utf8_lossy(&want.stdout),
+                "dump differs from bpftool"
+            );
         }
-        for kind in ["INT", "PTR", "ARRAY", "STRUCT", "UNION", "ENUM '", "FWD", "TYPEDEF", "VOLATILE", "CONST", "RESTRICT", "FUNC '", "FUNC_PROTO", "VAR", "DATASEC", "FLOAT", "DECL_TAG", "TYPE_TAG", "ENUM64"] {
-            assert!(ours.contains(&format!("] {kind}")), "{target}: no {kind} in\n{ours}");
+        for kind in [
+            "INT",
+            "PTR",
+            "ARRAY",
+            "STRUCT",
+            "UNION",
+            "ENUM '",
+            "FWD",
+            "TYPEDEF",
+            "VOLATILE",
+            "CONST",
+            "RESTRICT",
+            "FUNC '",
+            "FUNC_PROTO",
+            "VAR",
+            "DATASEC",
+            "FLOAT",
+            "DECL_TAG",
+            "TYPE_TAG",
+            "ENUM64",
+        ] {
+            assert!(
+                ours.contains(&format!("] {kind}")),
+                "{target}: no {kind} in\n{ours}"
+            );
         }
         let ext_sec = &o.sections[o.section_by_name(".BTF.ext").unwrap()];
         let ext = BtfExt::parse(&ext_sec.data, &btf, "kinds.o: .BTF.ext").unwrap();
@@ -55,6 +86,66 @@ fn btf_dump_matches_bpftool_for_every_kind() {
         let mut b2 = btf.clone();
         let again = BtfExt::parse(&ext.encode(&mut b2, o.endian), &b2, "re-encoded").unwrap();
         assert_eq!(again, ext);
-        assert_eq!(b2.strings(), btf.strings(), "section names were already in the table");
+        assert_eq!(
+            b2.strings(),
+            btf.strings(),
+            "section names were already in the table"
+        );
     }
+}
+
+/// Forward declarations across three inputs: `struct foo`/`struct bar` declared in one
+/// file and defined (twice differently, for `bar`) in others, `struct dup2` only ever
+/// forward-declared next to a definition. The linked BTF must dump exactly like
+/// `bpftool gen object`'s (libbpf resolves a FWD only where a struct comparison needs it).
+#[test]
+fn fwd_resolution_matches_bpftool() {
+    const T: &str = "fwd_resolution_matches_bpftool";
+    let (Some(clang), Some(bpftool)) =
+        (tools::require(T, "clang-19"), tools::require(T, "bpftool"))
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut objs = Vec::new();
+    for n in ["a", "b", "c"] {
+        let obj = dir.path().join(format!("fwd_{n}.o"));
+        let st = Command::new(&clang)
+            .args(["-O2", "-g", "-target", "bpf", "-c"])
+            .arg(programs().join(format!("fwd_{n}.c")))
+            .arg("-o")
+            .arg(&obj)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        objs.push(obj);
+    }
+    let reference = dir.path().join("ref.o");
+    assert!(
+        Command::new(&bpftool)
+            .args(["gen", "object"])
+            .arg(&reference)
+            .args(&objs)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let files: Vec<(String, Vec<u8>)> = objs
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read(p).unwrap()))
+        .collect();
+    let linked = linker::link::link_files(&files, &linker::link::LinkOptions::default()).unwrap();
+    let sec = &linked.object.sections[linked.object.section_by_name(".BTF").unwrap()];
+    let ours = linker::btf::dump::dump(&Btf::parse(&sec.data, "linked").unwrap());
+    let want = Command::new(&bpftool)
+        .args(["btf", "dump", "file"])
+        .arg(&reference)
+        .args(["format", "raw"])
+        .output()
+        .unwrap();
+    assert_eq!(ours, String::from_utf8_lossy(&want.stdout));
+    assert!(
+        ours.contains("FWD 'dup2'") && !ours.contains("FWD 'foo'") && !ours.contains("FWD 'bar'"),
+        "{ours}"
+    );
 }

@@ -3,8 +3,9 @@
 //! strong, three inputs) is built with clang-19, linked by `bpftool gen object` and by
 //! ebpfc, and both results are loaded through libbpf and test-run in the kernel on the
 //! first file's `// @input:` packets: returns, packets and maps must be equal, and the
-//! BTF type counts after dedup must match bpftool's. Also: linking is deterministic, an
-//! archive links like its members, and the `--verbose` log is snapshotted.
+//! BTF after dedup must match bpftool's (same type count, same `btf dump` text).
+//! Also: linking is deterministic, an archive links like its members, big-endian
+//! objects link, and the `--verbose` log is snapshotted.
 //! Skips (printing why) without clang-19, bpftool or BPF permission.
 
 use linker::btf::Btf;
@@ -14,17 +15,35 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use testsuite::{kload, tools};
 
-const CFLAGS: &[&str] = &["-O2", "-g", "-target", "bpf", "-mcpu=v3", "-I/usr/include/x86_64-linux-gnu", "-c"];
+const CFLAGS: &[&str] = &[
+    "-O2",
+    "-g",
+    "-target",
+    "bpf",
+    "-mcpu=v3",
+    "-I/usr/include/x86_64-linux-gnu",
+    "-c",
+];
 
 fn cases() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/link");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     v.sort();
     v
 }
 
 fn sources(case: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(case).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.to_string_lossy().ends_with(".bpf.c")).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(case)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".bpf.c"))
+        .collect();
     v.sort();
     v
 }
@@ -34,10 +53,28 @@ fn build(clang: &Path, case: &Path, dir: &Path) -> Vec<(String, PathBuf)> {
     sources(case)
         .iter()
         .map(|src| {
-            let stem = src.file_name().unwrap().to_string_lossy().replace(".bpf.c", "");
-            let obj = dir.join(format!("{}-{stem}.o", case.file_name().unwrap().to_string_lossy()));
-            let out = Command::new(clang).args(CFLAGS).arg(src).arg("-o").arg(&obj).output().unwrap();
-            assert!(out.status.success(), "clang failed on {}: {}", src.display(), String::from_utf8_lossy(&out.stderr));
+            let stem = src
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".bpf.c", "");
+            let obj = dir.join(format!(
+                "{}-{stem}.o",
+                case.file_name().unwrap().to_string_lossy()
+            ));
+            let out = Command::new(clang)
+                .args(CFLAGS)
+                .arg(src)
+                .arg("-o")
+                .arg(&obj)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "clang failed on {}: {}",
+                src.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
             (format!("{stem}.o"), obj)
         })
         .collect()
@@ -51,13 +88,18 @@ fn inputs(case: &Path) -> Vec<Vec<u8>> {
         .filter_map(|l| l.strip_prefix("// @input:"))
         .map(|h| {
             let h = h.trim();
-            (0..h.len() / 2).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).unwrap()).collect()
+            (0..h.len() / 2)
+                .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).unwrap())
+                .collect()
         })
         .collect()
 }
 
 fn link(objs: &[(String, PathBuf)], verbose: bool) -> Linked {
-    let files: Vec<(String, Vec<u8>)> = objs.iter().map(|(n, p)| (n.clone(), std::fs::read(p).unwrap())).collect();
+    let files: Vec<(String, Vec<u8>)> = objs
+        .iter()
+        .map(|(n, p)| (n.clone(), std::fs::read(p).unwrap()))
+        .collect();
     match link_files(&files, &LinkOptions { verbose }) {
         Ok(l) => l,
         Err(d) => panic!("{}", diag::render_all(&diag::SourceMap::new(), &d)),
@@ -65,9 +107,32 @@ fn link(objs: &[(String, PathBuf)], verbose: bool) -> Linked {
 }
 
 fn btf_count_bpftool(bpftool: &Path, obj: &Path) -> usize {
-    let out = Command::new(bpftool).args(["btf", "dump", "file"]).arg(obj).args(["format", "raw"]).output().unwrap();
-    assert!(out.status.success(), "bpftool btf dump {}: {}", obj.display(), String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with('[')).count()
+    let out = Command::new(bpftool)
+        .args(["btf", "dump", "file"])
+        .arg(obj)
+        .args(["format", "raw"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "bpftool btf dump {}: {}",
+        obj.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with('['))
+        .count()
+}
+
+fn btf_dump_bpftool(bpftool: &Path, obj: &Path) -> String {
+    let out = Command::new(bpftool)
+        .args(["btf", "dump", "file"])
+        .arg(obj)
+        .args(["format", "raw"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn our_btf(obj: &linker::object::Object) -> Btf {
@@ -78,7 +143,9 @@ fn our_btf(obj: &linker::object::Object) -> Btf {
 #[test]
 fn linked_programs_run_like_bpftool_links() {
     const T: &str = "linked_programs_run_like_bpftool_links";
-    let (Some(clang), Some(bpftool)) = (tools::require(T, "clang-19"), tools::require(T, "bpftool")) else {
+    let (Some(clang), Some(bpftool)) =
+        (tools::require(T, "clang-19"), tools::require(T, "bpftool"))
+    else {
         return;
     };
     if !tools::require_bpf(T) {
@@ -91,22 +158,55 @@ fn linked_programs_run_like_bpftool_links() {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
         let objs = build(&clang, case, dir.path());
         let reference = dir.path().join(format!("{name}-ref.o"));
-        let st = Command::new(&bpftool).args(["gen", "object"]).arg(&reference).args(objs.iter().map(|(_, p)| p)).output().unwrap();
-        assert!(st.status.success(), "bpftool gen object {name}: {}", String::from_utf8_lossy(&st.stderr));
+        let st = Command::new(&bpftool)
+            .args(["gen", "object"])
+            .arg(&reference)
+            .args(objs.iter().map(|(_, p)| p))
+            .output()
+            .unwrap();
+        assert!(
+            st.status.success(),
+            "bpftool gen object {name}: {}",
+            String::from_utf8_lossy(&st.stderr)
+        );
         let linked = link(&objs, false);
         let bytes = write_object(&linked.object);
-        assert_eq!(bytes, write_object(&link(&objs, false).object), "{name}: linking is not deterministic");
+        assert_eq!(
+            bytes,
+            write_object(&link(&objs, false).object),
+            "{name}: linking is not deterministic"
+        );
         let ours = dir.path().join(format!("{name}-ours.o"));
         std::fs::write(&ours, &bytes).unwrap();
-        assert_eq!(our_btf(&linked.object).len(), btf_count_bpftool(&bpftool, &reference), "{name}: BTF type count differs from bpftool's");
-        assert_eq!(btf_count_bpftool(&bpftool, &ours), our_btf(&linked.object).len(), "{name}: bpftool reads our BTF differently");
+        assert_eq!(
+            our_btf(&linked.object).len(),
+            btf_count_bpftool(&bpftool, &reference),
+            "{name}: BTF type count differs from bpftool's"
+        );
+        assert_eq!(
+            btf_dump_bpftool(&bpftool, &ours),
+            btf_dump_bpftool(&bpftool, &reference),
+            "{name}: BTF differs from bpftool's"
+        );
+        assert_eq!(
+            btf_count_bpftool(&bpftool, &ours),
+            our_btf(&linked.object).len(),
+            "{name}: bpftool reads our BTF differently"
+        );
         let packets = inputs(case);
         assert!(!packets.is_empty(), "{name}: no // @input: line");
-        let want = kload::load_and_run(&reference, &packets).unwrap_or_else(|e| panic!("{name}: reference does not load: {e}"));
-        let got = kload::load_and_run(&ours, &packets).unwrap_or_else(|e| panic!("{name}: our link does not load: {e}"));
+        let want = kload::load_and_run(&reference, &packets)
+            .unwrap_or_else(|e| panic!("{name}: reference does not load: {e}"));
+        let got = kload::load_and_run(&ours, &packets)
+            .unwrap_or_else(|e| panic!("{name}: our link does not load: {e}"));
         assert!(want.programs.len() >= 1);
         assert_eq!(got, want, "{name}: kernel results differ");
-        println!("EQUAL {name}: {} programs, {} maps, {} BTF types", got.programs.len(), got.maps.len(), our_btf(&linked.object).len());
+        println!(
+            "EQUAL {name}: {} programs, {} maps, {} BTF types",
+            got.programs.len(),
+            got.maps.len(),
+            our_btf(&linked.object).len()
+        );
     }
 }
 
@@ -114,7 +214,18 @@ fn linked_programs_run_like_bpftool_links() {
 fn archive(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut ar = b"!<arch>\n".to_vec();
     for (name, data) in members {
-        ar.extend(format!("{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n", format!("{name}/"), 0, 0, 0, 644, data.len()).as_bytes());
+        ar.extend(
+            format!(
+                "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n",
+                format!("{name}/"),
+                0,
+                0,
+                0,
+                644,
+                data.len()
+            )
+            .as_bytes(),
+        );
         ar.extend(data);
         if data.len() % 2 == 1 {
             ar.push(b'\n');
@@ -130,12 +241,21 @@ fn archive_links_like_its_members_and_verbose_log() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let case = cases().into_iter().find(|c| c.ends_with("weak_strong")).unwrap();
+    let case = cases()
+        .into_iter()
+        .find(|c| c.ends_with("weak_strong"))
+        .unwrap();
     let objs = build(&clang, &case, dir.path());
     let linked = link(&objs, true);
     insta::assert_snapshot!("weak_strong_verbose", linked.log.join("\n"));
     let read = |i: usize| std::fs::read(&objs[i].1).unwrap();
-    let files = vec![("a.o".to_string(), read(0)), ("libbc.a".to_string(), archive(&[("b.o", read(1)), ("c.o", read(2))]))];
+    let files = vec![
+        ("a.o".to_string(), read(0)),
+        (
+            "libbc.a".to_string(),
+            archive(&[("b.o", read(1)), ("c.o", read(2))]),
+        ),
+    ];
     let from_ar = link_files(&files, &LinkOptions::default()).unwrap();
     assert_eq!(write_object(&from_ar.object), write_object(&linked.object));
 }
@@ -147,19 +267,40 @@ fn big_endian_objects_link() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let case = cases().into_iter().find(|c| c.ends_with("weak_strong")).unwrap();
+    let case = cases()
+        .into_iter()
+        .find(|c| c.ends_with("weak_strong"))
+        .unwrap();
     let mut objs = Vec::new();
     for src in sources(&case) {
-        let obj = dir.path().join(src.file_name().unwrap()).with_extension("o");
-        let flags: Vec<&str> = CFLAGS.iter().map(|f| if *f == "bpf" { "bpfeb" } else { f }).collect();
-        assert!(Command::new(&clang).args(&flags).arg(&src).arg("-o").arg(&obj).status().unwrap().success());
+        let obj = dir
+            .path()
+            .join(src.file_name().unwrap())
+            .with_extension("o");
+        let flags: Vec<&str> = CFLAGS
+            .iter()
+            .map(|f| if *f == "bpf" { "bpfeb" } else { f })
+            .collect();
+        assert!(
+            Command::new(&clang)
+                .args(&flags)
+                .arg(&src)
+                .arg("-o")
+                .arg(&obj)
+                .status()
+                .unwrap()
+                .success()
+        );
         objs.push((src.file_name().unwrap().to_string_lossy().to_string(), obj));
     }
     let be = link(&objs, false);
     assert_eq!(be.object.endian, linker::object::Endian::Big);
     let le = link(&build(&clang, &case, dir.path()), false);
     // Same program, other byte order: same BTF after dedup.
-    assert_eq!(linker::btf::dump::dump(&our_btf(&be.object)), linker::btf::dump::dump(&our_btf(&le.object)));
+    assert_eq!(
+        linker::btf::dump::dump(&our_btf(&be.object)),
+        linker::btf::dump::dump(&our_btf(&le.object))
+    );
     let back = linker::elf_read::read_object(&write_object(&be.object), "be.o").unwrap();
     assert_eq!(back.endian, linker::object::Endian::Big);
 }

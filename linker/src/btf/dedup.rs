@@ -1,15 +1,16 @@
 //! BTF deduplication, with the result `btf__dedup` gives: structurally equal types
-//! collapse into the first of them, forward declarations resolve to the one full
-//! STRUCT/UNION of that name, VAR and DATASEC stay unique, strings are rebuilt.
+//! collapse into the first of them, forward declarations resolve to a full STRUCT/UNION
+//! where a struct comparison needs it, VAR and DATASEC stay unique.
 //!
 //! Method: types form a graph (edges = referenced type ids); two types are equal when
 //! they carry the same local facts (kind, name, sizes, member names and offsets, enum
 //! values, ...) and their referenced types are pairwise equal. The coarsest such
 //! equivalence (a bisimulation, which handles reference cycles through pointers) is found
 //! by partition refinement: start from classes of equal local facts, split classes by
-//! the classes of their edges until nothing splits. Then every FWD whose name matches
-//! exactly one class of full STRUCT/UNION definitions of the same kind is redirected to
-//! it and the refinement runs again, until no more FWD resolves.
+//! the classes of their edges until nothing splits. A FWD is read as a full definition
+//! of its name only where that makes two STRUCT/UNIONs equal (libbpf 1.1, which bpftool
+//! here uses, resolves FWDs only inside such struct comparisons): each candidate is
+//! tried with one more refinement and kept if STRUCT/UNION classes merge.
 //!
 //! Invariants: the canonical member of a class is its lowest id, and surviving types keep
 //! their relative order, so the output is deterministic and ordered like the input;
@@ -18,7 +19,6 @@
 
 use super::fxhash::FxHashMap;
 use super::{Btf, BtfType, Kind, TypeData};
-use std::collections::HashMap;
 
 /// What `dedup` did, for `--verbose`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -147,57 +147,75 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
         t.for_each_ref(|r| edges.push(r));
         edge_starts.push(edges.len());
     }
-    // FWD resolution, optimistic: each FWD first points at the first full definition of
-    // its name and kind; a name whose definitions then still fall into several classes
-    // is ambiguous and its FWDs are restored, until nothing changes.
-    let mut defs: HashMap<(&str, bool), Vec<u32>> = HashMap::new();
-    for (id, t) in btf.types() {
-        let is_union = match t.kind() {
-            Kind::Struct => false,
-            Kind::Union => true,
-            _ => continue,
-        };
-        let name = btf.str_at(t.name_off).unwrap_or("");
-        if !name.is_empty() && resolve(&redirect, id) == id {
-            defs.entry((name, is_union)).or_default().push(id);
-        }
-    }
-    let mut fwds: Vec<(u32, (&str, bool))> = Vec::new();
-    for (id, t) in btf.types() {
-        if t.kind() != Kind::Fwd || redirect[id as usize] != id {
-            continue;
-        }
-        let key = (btf.str_at(t.name_off).unwrap_or(""), t.kind_flag);
-        if let Some(d) = defs.get(&key) {
-            redirect[id as usize] = d[0];
-            fwds.push((id, key));
-        }
-    }
-    let mut class;
-    loop {
-        class = refine(&base_class, &edges, &edge_starts, &redirect, &resolve);
-        let mut changed = false;
-        for (id, key) in &fwds {
-            if redirect[*id as usize] == *id {
+    // FWD resolution as libbpf 1.1's `btf__dedup` does it (bpftool's reference): a FWD
+    // resolves only where two STRUCT/UNIONs of the same shape are equal when the FWD is
+    // read as the full definition of its name. For each shape, the first struct is
+    // compared with the other classes of that shape (a walk over pairs of types with a
+    // hypothetical pairing, as cycles need); the FWD/definition pairs a successful
+    // comparison needed are applied to their whole FWD class, and the partition is
+    // refined again until nothing new resolves.
+    let is_agg = |t: &BtfType| matches!(t.kind(), Kind::Struct | Kind::Union);
+    let mut class = refine(&base_class, &edges, &edge_starts, &redirect, &resolve);
+    let mut fwds_resolved = 0usize;
+    for _ in 0..8 {
+        let mut order: Vec<u32> = Vec::new();
+        let mut groups: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (id, t) in btf.types() {
+            if !is_agg(t) || resolve(&redirect, id) != id {
                 continue;
             }
-            let Some(d) = defs.get(key) else {
+            let g = groups.entry(base_class[id as usize]).or_default();
+            if g.is_empty() {
+                order.push(base_class[id as usize]);
+            }
+            if !g.iter().any(|&x| class[x as usize] == class[id as usize]) {
+                g.push(id);
+            }
+        }
+        let mut found: Vec<(u32, u32)> = Vec::new();
+        for key in &order {
+            let Some(g) = groups.get(key) else { continue };
+            let Some((&canon_id, others)) = g.split_first() else {
                 continue;
             };
-            let c0 = class[d[0] as usize];
-            if d.iter().any(|&x| class[x as usize] != c0) {
-                redirect[*id as usize] = *id;
-                changed = true;
+            for &other in others {
+                if let Some(pairs) = equal_modulo_fwd(
+                    btf,
+                    canon_id,
+                    other,
+                    &class,
+                    &base_class,
+                    &edges,
+                    &edge_starts,
+                    &redirect,
+                    &resolve,
+                ) {
+                    for (f, c) in pairs {
+                        if !found
+                            .iter()
+                            .any(|&(g, _)| class[g as usize] == class[f as usize])
+                        {
+                            found.push((f, c));
+                        }
+                    }
+                }
             }
         }
-        if !changed {
+        if found.is_empty() {
             break;
         }
+        for (f, c) in found {
+            let fc = class[f as usize];
+            for (id, t) in btf.types() {
+                if t.kind() == Kind::Fwd && class[id as usize] == fc && redirect[id as usize] == id
+                {
+                    redirect[id as usize] = c;
+                    fwds_resolved += 1;
+                }
+            }
+        }
+        class = refine(&base_class, &edges, &edge_starts, &redirect, &resolve);
     }
-    let fwds_resolved = fwds
-        .iter()
-        .filter(|(id, _)| redirect[*id as usize] != *id)
-        .count();
     // Canonical = lowest id of each class; survivors keep their order.
     // Classes are dense numbers below n + 1; u32::MAX marks "no survivor yet".
     let mut canon_of_class = vec![u32::MAX; n + 1];
@@ -252,6 +270,68 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
     (map, stats)
 }
 
+/// Compares types `a` and `b` as libbpf's struct equivalence does: equal classes are
+/// equal; a FWD equals a STRUCT/UNION of its name and kind (the pair is recorded);
+/// otherwise local facts must match and referenced types must pair up. Returns the
+/// recorded (FWD, definition) pairs if `a` and `b` are equal this way.
+#[allow(clippy::too_many_arguments)]
+fn equal_modulo_fwd(
+    btf: &Btf,
+    a: u32,
+    b: u32,
+    class: &[u32],
+    base: &[u32],
+    edges: &[u32],
+    edge_starts: &[usize],
+    redirect: &[u32],
+    resolve: &dyn Fn(&[u32], u32) -> u32,
+) -> Option<Vec<(u32, u32)>> {
+    let mut hypot: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut pairs = Vec::new();
+    let mut stack = vec![(a, b)];
+    while let Some((x, y)) = stack.pop() {
+        let (x, y) = (resolve(redirect, x), resolve(redirect, y));
+        let (cx, cy) = (class.get(x as usize)?, class.get(y as usize)?);
+        if cx == cy {
+            continue;
+        }
+        if let Some(&prev) = hypot.get(&x) {
+            if class.get(prev as usize) == Some(cy) {
+                continue;
+            }
+            return None;
+        }
+        let (tx, ty) = (btf.get(x)?, btf.get(y)?);
+        let fwd_pair = |f: &BtfType, d: &BtfType| {
+            f.kind() == Kind::Fwd
+                && matches!(d.kind(), Kind::Struct | Kind::Union)
+                && f.kind_flag == (d.kind() == Kind::Union)
+                && btf.str_bytes(f.name_off) == btf.str_bytes(d.name_off)
+        };
+        if fwd_pair(tx, ty) {
+            pairs.push((x, y));
+            hypot.insert(x, y);
+            continue;
+        }
+        if fwd_pair(ty, tx) {
+            pairs.push((y, x));
+            hypot.insert(x, y);
+            continue;
+        }
+        if base.get(x as usize) != base.get(y as usize) {
+            return None;
+        }
+        hypot.insert(x, y);
+        let ex = edges.get(*edge_starts.get(x as usize)?..*edge_starts.get(x as usize + 1)?)?;
+        let ey = edges.get(*edge_starts.get(y as usize)?..*edge_starts.get(y as usize + 1)?)?;
+        if ex.len() != ey.len() {
+            return None;
+        }
+        stack.extend(ex.iter().copied().zip(ey.iter().copied()));
+    }
+    Some(pairs)
+}
+
 /// Partition refinement to the coarsest stable partition: returns each id's class.
 /// Each round gives every type the signature (its class, its edges' classes) and
 /// renumbers by signature; it stops when the number of classes stops growing.
@@ -300,8 +380,10 @@ mod tests {
     use super::*;
     use crate::btf::{BTF_INT_SIGNED, Linkage, Member};
 
-    /// Two copies of `struct node { int v; struct node *next; }` (a cycle), one of them
-    /// behind a FWD, plus a VAR of each.
+    /// Two copies of `struct node { int v; struct node *next; }` (a cycle) and of
+    /// `struct holder { struct node *p; }`, the second holder pointing at a FWD of node;
+    /// plus a VAR of each holder. As in libbpf, the FWD resolves because the holders
+    /// compare equal through it; the VARs stay apart.
     #[test]
     fn collapses_cycles_and_resolves_fwds_but_keeps_vars() {
         let mut b = Btf::new();
@@ -310,41 +392,45 @@ mod tests {
             let node = b.add_string("node");
             let v = b.add_string("v");
             let next = b.add_string("next");
+            let holder = b.add_string("holder");
+            let p = b.add_string("p");
             let base = b.len() as u32;
-            // base+1: struct node, base+2: ptr -> (node or fwd), base+3: fwd
-            let st = b.add_type(BtfType::new(
+            // base+1: struct node, base+2: ptr -> node, base+3: fwd node,
+            // base+4: ptr -> fwd, base+5: struct holder
+            let member = |name_off, type_id, bit_offset| Member {
+                name_off,
+                type_id,
+                bit_offset,
+                bitfield_size: 0,
+            };
+            b.add_type(BtfType::new(
                 node,
                 TypeData::Struct {
                     size: 16,
-                    members: vec![
-                        Member {
-                            name_off: v,
-                            type_id: int,
-                            bit_offset: 0,
-                            bitfield_size: 0,
-                        },
-                        Member {
-                            name_off: next,
-                            type_id: base + 2,
-                            bit_offset: 64,
-                            bitfield_size: 0,
-                        },
-                    ],
+                    members: vec![member(v, int, 0), member(next, base + 2, 64)],
                 },
             ));
-            b.add_ptr(if with_fwd { base + 3 } else { st });
+            b.add_ptr(base + 1);
             b.add_type(BtfType::new(node, TypeData::Fwd));
-            b.add_var("x", st, Linkage::Global);
+            b.add_ptr(base + 3);
+            let target = if with_fwd { base + 4 } else { base + 2 };
+            let h = b.add_type(BtfType::new(
+                holder,
+                TypeData::Struct {
+                    size: 8,
+                    members: vec![member(p, target, 0)],
+                },
+            ));
+            b.add_var("x", h, Linkage::Global);
         }
-        assert_eq!(b.len(), 10);
+        assert_eq!(b.len(), 14);
         let (map, stats) = dedup(&mut b, &[], &[]);
-        // int, struct, ptr, var x, var x
-        assert_eq!(stats.types_after, 5, "{}", crate::btf::dump::dump(&b));
+        // int, node, ptr, holder, var x, var x
+        assert_eq!(stats.types_after, 6, "{}", crate::btf::dump::dump(&b));
         assert_eq!(stats.fwds_resolved, 2);
-        assert_eq!(map[6], map[1]);
-        assert_eq!(map[7], map[2]);
-        assert_ne!(map[5], map[10]);
-        assert_eq!(map[9], map[2], "FWD maps to the struct");
+        assert_eq!(map[13], map[6], "holders merge");
+        assert_eq!(map[11], map[2], "the FWD becomes the struct");
+        assert_ne!(map[7], map[14], "VARs stay unique");
     }
 
     #[test]
