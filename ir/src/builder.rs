@@ -635,4 +635,136 @@ block1:
 "
         );
     }
+
+    /// Two blocks that enter each other (an irreducible loop, as `goto` makes), sealed
+    /// only at the end; the result is checked by running it in the interpreter.
+    #[test]
+    fn irreducible_loop_with_late_sealing() {
+        use crate::interp::{Memory, run};
+        use crate::module::Module;
+        let mut f = Function::new("irr", Signature::new(vec![Type::I64], Some(Type::I64)));
+        let mut b = FunctionBuilder::new(&mut f);
+        let (entry, a, bb, exit) = (
+            b.create_block(),
+            b.create_block(),
+            b.create_block(),
+            b.create_block(),
+        );
+        let x = b.declare_var(Type::I64);
+        let steps = b.declare_var(Type::I64);
+        b.switch_to_block(entry);
+        let p = b.append_block_params_for_function_params(entry)[0];
+        b.def_var(x, p);
+        let zero = b.iconst(Type::I64, 0);
+        b.def_var(steps, zero);
+        let one = b.iconst(Type::I64, 1);
+        let odd = b.binary(Opcode::Band, p, one);
+        b.brif(odd, a, vec![], bb, vec![]);
+        // a: x += 3; steps++; if x < 40 goto b else exit
+        b.switch_to_block(a);
+        let xv = b.use_var(x);
+        let three = b.iconst(Type::I64, 3);
+        let nx = b.iadd(xv, three);
+        b.def_var(x, nx);
+        let sv = b.use_var(steps);
+        let one = b.iconst(Type::I64, 1);
+        let ns = b.iadd(sv, one);
+        b.def_var(steps, ns);
+        let lim = b.iconst(Type::I64, 40);
+        let c = b.icmp(IntCC::Slt, nx, lim);
+        b.brif(c, bb, vec![], exit, vec![]);
+        // b: x *= 2; if x < 40 goto a else exit (steps unchanged here)
+        b.switch_to_block(bb);
+        let xv = b.use_var(x);
+        let two = b.iconst(Type::I64, 2);
+        let nx = b.imul(xv, two);
+        b.def_var(x, nx);
+        let lim = b.iconst(Type::I64, 40);
+        let c = b.icmp(IntCC::Slt, nx, lim);
+        b.brif(c, a, vec![], exit, vec![]);
+        b.switch_to_block(exit);
+        let xv = b.use_var(x);
+        let sv = b.use_var(steps);
+        let k = b.iconst(Type::I64, 1000);
+        let r = b.imul(sv, k);
+        let r = b.iadd(r, xv);
+        b.ret(Some(r));
+        b.finalize();
+        assert!(
+            crate::verifier::verify_function(&f).is_ok(),
+            "{}",
+            function_to_string(&f)
+        );
+        let mut m = Module::new();
+        m.functions.push(f);
+        for start in [-5i64, 0, 1, 2, 7, 19, 100] {
+            let (mut x, mut steps) = (start, 0i64);
+            let mut in_a = start & 1 != 0;
+            loop {
+                if in_a {
+                    x += 3;
+                    steps += 1;
+                } else {
+                    x *= 2;
+                }
+                if x >= 40 {
+                    break;
+                }
+                in_a = !in_a;
+            }
+            let mut mem = Memory::for_module(&m);
+            let mut fuel = 10_000;
+            let got = run(&m, "irr", &[start], &mut mem, &mut fuel);
+            assert_eq!(got, Ok(Some(steps * 1000 + x)), "start {start}");
+        }
+    }
+
+    /// A `switch`-like block with many predecessors, some passing the variable
+    /// unchanged: only a real merge gets a parameter.
+    #[test]
+    fn many_predecessors_one_parameter() {
+        let mut f = Function::new("sw", Signature::new(vec![Type::I32], Some(Type::I32)));
+        let mut b = FunctionBuilder::new(&mut f);
+        let entry = b.create_block();
+        let join = b.create_block();
+        let v = b.declare_var(Type::I32);
+        let unchanged = b.declare_var(Type::I32);
+        b.switch_to_block(entry);
+        b.seal_block(entry);
+        let p = b.append_block_params_for_function_params(entry)[0];
+        b.def_var(v, p);
+        b.def_var(unchanged, p);
+        let mut next = entry;
+        for k in 0..4 {
+            b.switch_to_block(next);
+            let case = b.create_block();
+            let rest = b.create_block();
+            let kc = b.iconst(Type::I32, k);
+            let c = b.icmp(IntCC::Eq, p, kc);
+            b.brif(c, case, vec![], rest, vec![]);
+            b.seal_block(case);
+            b.seal_block(rest);
+            b.switch_to_block(case);
+            let nv = b.iconst(Type::I32, 10 * k);
+            b.def_var(v, nv);
+            b.jump(join, vec![]);
+            next = rest;
+        }
+        b.switch_to_block(next);
+        b.jump(join, vec![]);
+        b.seal_block(join);
+        b.switch_to_block(join);
+        let a = b.use_var(v);
+        let u = b.use_var(unchanged);
+        let r = b.iadd(a, u);
+        b.ret(Some(r));
+        b.finalize();
+        assert!(crate::verifier::verify_function(&f).is_ok());
+        assert_eq!(
+            f.dfg.block_params(join).len(),
+            1,
+            "{}",
+            function_to_string(&f)
+        );
+    }
 }

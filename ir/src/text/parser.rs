@@ -1200,3 +1200,55 @@ impl Parser {
         Ok((data, ctrl, symbol))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::write::function_to_string;
+
+    #[test]
+    fn function_alone_round_trips_and_keeps_numbers() {
+        let text = "function local @f(i32) -> i32 section \".text\" {
+block0(v0: i32):
+    jump block7(v0)
+block7(v9: i32):
+    v3 = iadd v9, v12
+    v12 = iconst.i32 4
+    return v3
+}
+";
+        let f = parse_function(text, FileId(0)).map_err(|d| format!("{:?}", d.items));
+        let f = f.as_ref().map(function_to_string);
+        assert_eq!(f.as_deref(), Ok(text));
+    }
+
+    #[test]
+    fn types_are_inferred_through_loops() {
+        // v2's type comes from v5, defined later in the text.
+        let text = "function local @f(i64) section \".text\" {
+block0(v0: i64):
+    jump block1(v0)
+block1(v1: i64):
+    v2 = iadd v5, v1
+    jump block2
+block2:
+    v5 = iconst.i64 1
+    jump block1(v2)
+}
+";
+        let f = parse_function(text, FileId(0));
+        assert!(f.is_ok());
+        if let Ok(f) = f {
+            assert_eq!(f.dfg.value_type(Value::new(2)), Type::I64);
+        }
+    }
+
+    #[test]
+    fn trailing_garbage_after_a_function_is_an_error() {
+        let text = "function local @f() section \".text\" {\nblock0:\n    return\n}\nfunction";
+        let e = parse_function(text, FileId(0))
+            .err()
+            .map(|d| d.items[0].code);
+        assert_eq!(e, Some(codes::E_IR_SYNTAX));
+    }
+}
