@@ -41,6 +41,10 @@ pub(super) enum Place {
         off: i64,
         volatile: bool,
         bits: Option<BitField>,
+        /// Known alignment of `addr + off` in bytes (1 in packed records): accesses
+        /// wider than it are split into byte accesses, because the verifier rejects
+        /// misaligned stack and map accesses.
+        align: u64,
     },
 }
 
@@ -652,52 +656,55 @@ impl FnLower<'_, '_> {
     /// Lowers an lvalue to a place.
     pub fn lvalue(&mut self, e: &Expr) -> Place {
         let volatile = self.tt().canon(e.ty).quals.is_volatile;
-        let mem = |addr| Place::Mem {
+        let mem = |addr, align: Option<u64>| Place::Mem {
             addr,
             off: 0,
             volatile,
             bits: None,
+            align: align.unwrap_or(1).clamp(1, 8),
         };
+        let natural = self.tt().align_of(e.ty);
         match &e.kind {
             ExprKind::Local(l) => match self.storage(*l) {
                 Some(Storage::Var(_)) => Place::Var(*l),
                 Some(Storage::Slot(s)) => {
                     let a = self.b.stack_addr(s, 0);
-                    mem(a)
+                    mem(a, natural)
                 }
                 Some(Storage::Global(g)) => {
                     let name = self.prog.global(g).name.clone();
                     let r = self.b.func.import_global(&name);
                     let a = self.b.global_addr(r, 0);
-                    mem(a)
+                    mem(a, natural)
                 }
                 None => {
                     let a = self.b.iconst(Type::I64, 0);
-                    mem(a)
+                    mem(a, natural)
                 }
             },
             ExprKind::Global(g) => {
                 let name = self.prog.global(*g).name.clone();
                 let r = self.b.func.import_global(&name);
                 let a = self.b.global_addr(r, 0);
-                mem(a)
+                mem(a, natural)
             }
             ExprKind::Deref(p) => {
                 let a = self.value(p);
-                mem(a)
+                mem(a, natural)
             }
             ExprKind::Member { base, field } => {
                 let bp = self.lvalue(base);
-                let (addr, off, bvol) = match bp {
+                let (addr, off, bvol, balign) = match bp {
                     Place::Mem {
                         addr,
                         off,
                         volatile,
+                        align,
                         ..
-                    } => (addr, off, volatile),
+                    } => (addr, off, volatile, align),
                     Place::Var(_) => {
                         let a = self.addr_of(base);
-                        (a, 0, false)
+                        (a, 0, false, 1)
                     }
                 };
                 let volatile = volatile || bvol;
@@ -707,6 +714,7 @@ impl FnLower<'_, '_> {
                         off: off + field.byte_offset() as i64,
                         volatile,
                         bits: None,
+                        align: align_at(balign, field.byte_offset()),
                     },
                     Some(width) => {
                         let unit = self.tt().size_of(field.ty).unwrap_or(4).max(1);
@@ -715,7 +723,9 @@ impl FnLower<'_, '_> {
                         let start = bo / (unit * 8) * unit;
                         let shift = bo - start * 8;
                         let signed = is_signed(self.tt(), field.ty);
-                        let fits = shift + u64::from(width) <= unit * 8 && start + unit <= rec_size;
+                        let fits = shift + u64::from(width) <= unit * 8
+                            && start + unit <= rec_size
+                            && align_at(balign, start) >= unit;
                         if fits {
                             Place::Mem {
                                 addr,
@@ -728,6 +738,7 @@ impl FnLower<'_, '_> {
                                     width,
                                     signed,
                                 }),
+                                align: unit,
                             }
                         } else {
                             let start = bo / 8;
@@ -744,6 +755,7 @@ impl FnLower<'_, '_> {
                                     width,
                                     signed,
                                 }),
+                                align: 1,
                             }
                         }
                     }
@@ -758,7 +770,7 @@ impl FnLower<'_, '_> {
                 // An aggregate rvalue (assignment, call, ?:, statement expression): its
                 // value is its address.
                 let a = self.value(e);
-                mem(a)
+                mem(a, natural)
             }
         }
     }
@@ -784,7 +796,11 @@ impl FnLower<'_, '_> {
                 off,
                 volatile,
                 bits: None,
+                align,
             } => {
+                if align < u64::from(t.bytes()) {
+                    return self.load_bytes(addr, off, volatile, t);
+                }
                 let (a, o) = self.mem_at(addr, off);
                 self.b.load(t, t, Ext::Zero, MemFlags { volatile }, a, o)
             }
@@ -793,6 +809,7 @@ impl FnLower<'_, '_> {
                 off,
                 volatile,
                 bits: Some(bf),
+                ..
             } => {
                 let unit = self.load_unit(addr, off, volatile, bf);
                 let x = if bf.signed {
@@ -815,6 +832,34 @@ impl FnLower<'_, '_> {
                 self.resize(x, t, bf.signed)
             }
         }
+    }
+
+    /// Loads a value of type `t` one byte at a time (little-endian), for places whose
+    /// alignment is below the access size.
+    fn load_bytes(&mut self, addr: Value, off: i64, volatile: bool, t: Type) -> Value {
+        let bf = BitField {
+            unit_bytes: t.bytes(),
+            bytewise: true,
+            shift: 0,
+            width: t.bits(),
+            signed: false,
+        };
+        let v = self.load_unit(addr, off, volatile, bf);
+        self.resize(v, t, false)
+    }
+
+    /// Stores `v` one byte at a time (little-endian).
+    fn store_bytes_of(&mut self, addr: Value, off: i64, volatile: bool, v: Value) {
+        let t = self.vty(v);
+        let bf = BitField {
+            unit_bytes: t.bytes(),
+            bytewise: true,
+            shift: 0,
+            width: t.bits(),
+            signed: false,
+        };
+        let w = self.resize(v, Type::I64, false);
+        self.store_unit(addr, off, volatile, bf, w);
     }
 
     /// Loads a bit-field's storage unit as an `i64`.
@@ -884,7 +929,12 @@ impl FnLower<'_, '_> {
                 off,
                 volatile,
                 bits: None,
+                align,
             } => {
+                if align < u64::from(t.bytes()) {
+                    self.store_bytes_of(addr, off, volatile, v);
+                    return;
+                }
                 let (a, o) = self.mem_at(addr, off);
                 self.b.store(MemFlags { volatile }, v, a, o);
             }
@@ -893,6 +943,7 @@ impl FnLower<'_, '_> {
                 off,
                 volatile,
                 bits: Some(bf),
+                ..
             } => {
                 let unit = self.load_unit(addr, off, volatile, bf);
                 let m = mask(bf.width) << bf.shift;
@@ -962,6 +1013,7 @@ impl FnLower<'_, '_> {
                         off: 0,
                         volatile: false,
                         bits: None,
+                        align: self.tt().align_of(qt).unwrap_or(1),
                     };
                     self.store_place(p, qt, v);
                 }
@@ -1003,6 +1055,7 @@ impl FnLower<'_, '_> {
                                 off,
                                 volatile: false,
                                 bits,
+                                align: align_at(align, off as u64),
                             };
                             self.store_place(p, it.ty, v);
                         }
@@ -1033,6 +1086,15 @@ impl FnLower<'_, '_> {
             self.b.store(MemFlags::default(), c, a, o);
             i += n;
         }
+    }
+}
+
+/// The alignment known at `base + off` when `base` is aligned to `base_align`.
+fn align_at(base_align: u64, off: u64) -> u64 {
+    if off == 0 {
+        base_align
+    } else {
+        base_align.min(1u64 << off.trailing_zeros().min(3))
     }
 }
 

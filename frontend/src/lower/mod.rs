@@ -66,9 +66,22 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
             elem = e;
         }
         let all_zero = relocs.is_empty() && bytes.iter().all(|&b| b == 0);
+        // A static constant char array holding one NUL-terminated string is a
+        // mergeable string constant for clang, like a string literal.
+        let is_cstring = constant
+            && g.linkage == Linkage::Internal
+            && prog
+                .types
+                .array_elem(g.ty)
+                .and_then(|e| prog.types.size_of(e))
+                == Some(1)
+            && relocs.is_empty()
+            && bytes.last() == Some(&0)
+            && !bytes[..bytes.len() - 1].contains(&0);
         let section = match (&g.section, &g.kind) {
             (Some(s), _) => s.clone(),
             (None, GlobalKind::Str) => ".rodata.str1.1".to_string(),
+            (None, _) if is_cstring => ".rodata.str1.1".to_string(),
             (None, _) if constant => ".rodata".to_string(),
             (None, _) if all_zero => ".bss".to_string(),
             (None, _) => ".data".to_string(),

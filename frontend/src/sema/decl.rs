@@ -948,11 +948,7 @@ impl Checker {
             if let Some(None) = self.prog.types.array_len(ty) {
                 // A tentative definition of an array of unknown size has one element.
                 let elem = self.prog.types.array_elem(ty).unwrap_or(ty);
-                ty = self
-                    .prog
-                    .types
-                    .array(elem.unqual(), Some(1))
-                    .with_quals(ty.quals);
+                ty = self.prog.types.array(elem, Some(1)).with_quals(ty.quals);
             }
             if !self.prog.types.is_complete(ty) {
                 self.err(

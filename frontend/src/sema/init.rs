@@ -143,11 +143,7 @@ impl Checker {
             Some(Some(n)) => (n, ty),
             _ => {
                 let n = bytes.len() as u64;
-                let t = self
-                    .prog
-                    .types
-                    .array(elem.unqual(), Some(n))
-                    .with_quals(ty.quals);
+                let t = self.prog.types.array(elem, Some(n)).with_quals(ty.quals);
                 (n, t)
             }
         };

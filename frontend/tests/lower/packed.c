@@ -1,0 +1,6 @@
+struct __attribute__((packed)) pk { unsigned char a; unsigned int b; unsigned short c : 9, d : 7; };
+static const char msg[] = "hi";
+
+unsigned int get_b(struct pk *p) { return p->b; }
+void set_b(struct pk *p, unsigned int v) { p->b = v; }
+int get_c(struct pk *p) { return p->c + msg[1]; }
