@@ -1,9 +1,11 @@
 //! Deterministic no-panic test: the `tests/pp/*.c` inputs, mutated with a fixed-seed
 //! PRNG (byte deletions, insertions of preprocessor-significant fragments, line
 //! shuffles, truncation), must preprocess without panicking, every diagnostic must point
-//! inside a known file, and the same input must give the same output twice.
+//! inside a known file, the same input must give the same output twice, and the `-E`
+//! output must lex back to the same tokens.
 
 use diag::SourceMap;
+use frontend::lexer;
 use frontend::preprocess::{PpOptions, preprocess, print_preprocessed};
 use std::path::PathBuf;
 
@@ -132,6 +134,26 @@ fn run_once(name: &str, text: &str) -> String {
         }
     }
     let mut out = print_preprocessed(&toks, &map);
+    // `-E` output must lex back to the very tokens it prints (no two tokens glued).
+    let relexed: Vec<String> = out
+        .lines()
+        .filter(|l| !l.starts_with("# "))
+        .flat_map(|l| {
+            lexer::lex(l)
+                .into_iter()
+                .map(|t| {
+                    l.get(t.start as usize..t.end as usize)
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let printed: Vec<String> = toks.iter().map(|t| t.text.to_string()).collect();
+    assert_eq!(
+        relexed, printed,
+        "-E output does not re-lex to its tokens:\n{out}"
+    );
     out.push_str(&diag::render_all(&map, &diags.items));
     out
 }

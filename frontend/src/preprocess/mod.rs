@@ -602,7 +602,12 @@ fn make_tok(
     match raw.kind {
         Ok(tok) => Ok(PTok {
             tok,
-            text: intern_in(texts, spelling),
+            // Phase 2 (C17 5.1.1.2): a backslash-newline inside a literal joins lines.
+            text: if spelling.contains("\\\n") || spelling.contains("\\\r\n") {
+                intern_in(texts, &spelling.replace("\\\r\n", "").replace("\\\n", ""))
+            } else {
+                intern_in(texts, spelling)
+            },
             span,
             expansion: None,
             bol: raw.bol,

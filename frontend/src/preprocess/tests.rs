@@ -221,3 +221,11 @@ fn printed_pragmas_sit_between_their_tokens() {
         "# 1 \"t.c\"\nint a;\n#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n\n# 3 \"t.c\"\nstruct s { int x; };\n#pragma clang attribute pop\n"
     );
 }
+
+#[test]
+fn line_continuations_inside_literals_are_removed() {
+    assert_eq!(
+        ok("const char *s = \"ab\\\ncd\";\n#define L \\\n  1 + \\\n  2\nL"),
+        "const char * s = \"abcd\" ; 1 + 2"
+    );
+}
