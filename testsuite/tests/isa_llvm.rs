@@ -176,3 +176,82 @@ fn encoding_matches_llvm_mc_little_endian() {
 fn encoding_matches_llvm_mc_big_endian() {
     check_assemble(Endian::Big);
 }
+
+/// Random encodings (fixed seed) that our decoder accepts print exactly as llvm-objdump
+/// prints them (registers, offsets and immediates beyond the fixed samples).
+#[test]
+fn random_valid_encodings_print_like_llvm_objdump() {
+    let name = "isa_llvm random";
+    if !tools_present(name) {
+        return;
+    }
+    let mut state: u64 = 0x5851_f42d_4c95_7f2d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let rows = asm::isa::table::OPCODES;
+    let mut samples = Vec::new();
+    while samples.len() < 4000 {
+        let r = next();
+        let row = &rows[(r % rows.len() as u64) as usize];
+        let mut b = [0u8; 16];
+        b[0] = row.code;
+        let v = next();
+        b[1] = ((v >> 8) as u8 % 11) << 4 | (v as u8 % 11);
+        let fields = next().to_le_bytes();
+        // Keep each of off/imm/imm_hi at zero half of the time so that forms with
+        // reserved-zero fields come up as often as the others.
+        if v & 0x10000 != 0 {
+            b[2..4].copy_from_slice(&fields[0..2]);
+        }
+        if v & 0x20000 != 0 {
+            b[4..8].copy_from_slice(&fields[2..6]);
+        }
+        if v & 0x40000 != 0 {
+            b[12..16].copy_from_slice(&fields[4..8]);
+        }
+        if let asm::isa::table::Key::Imm(k) = row.key {
+            if v & 0x80000 != 0 {
+                b[4..8].copy_from_slice(&k.to_le_bytes());
+            }
+        }
+        if let asm::isa::table::Key::Off(k) = row.key {
+            if v & 0x100000 != 0 {
+                b[2..4].copy_from_slice(&k.to_le_bytes());
+            }
+        }
+        if let Ok((insn, _)) = isa::decode(&b, Endian::Little) {
+            samples.push(insn);
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut src = HEADER.to_string();
+    for insn in &samples {
+        let mut b = Vec::new();
+        isa::encode(insn, Endian::Little, &mut b);
+        let bytes: Vec<String> = b.iter().map(|x| format!("0x{x:02x}")).collect();
+        writeln!(src, "\t.byte {}", bytes.join(", ")).unwrap();
+    }
+    let got = llvm_disasm(dir.path(), &src, "bpfel", "v4");
+    assert_eq!(got.len(), samples.len());
+    let bad: Vec<String> = samples
+        .iter()
+        .zip(&got)
+        .filter(|(i, (_, t))| isa::print_llvm(i, None) != *t)
+        .map(|(i, (b, t))| format!("{b}: llvm `{t}`, ours `{}`", isa::print_llvm(i, None)))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{} of {} differ:\n{}",
+        bad.len(),
+        samples.len(),
+        bad.join("\n")
+    );
+    println!(
+        "{name}: {} random valid encodings print like llvm-objdump-19",
+        samples.len()
+    );
+}
