@@ -5,7 +5,11 @@
 //! block's parameters are the function's parameters, with the signature's types; no
 //! branch targets the entry block. `func_refs`/`global_refs` hold each name once.
 
+use std::collections::BTreeMap;
+
 use cranelift_entity::{PrimaryMap, SecondaryMap};
+
+use crate::core::CoreReloc;
 
 use crate::dfg::DataFlowGraph;
 use crate::entities::{Block, DebugTypeId, FuncRef, GlobalRef, Inst, StackSlot, Value};
@@ -53,6 +57,8 @@ pub struct Function {
     pub dfg: DataFlowGraph,
     pub layout: Layout,
     pub srclocs: SecondaryMap<Inst, SourceLoc>,
+    /// CO-RE relocations attached to `iconst` instructions (see `core.rs`).
+    pub core_relocs: BTreeMap<Inst, CoreReloc>,
 }
 
 impl Function {
@@ -71,6 +77,7 @@ impl Function {
             dfg: DataFlowGraph::new(),
             layout: Layout::new(),
             srclocs: SecondaryMap::new(),
+            core_relocs: BTreeMap::new(),
         }
     }
 

@@ -39,6 +39,7 @@
 
 pub mod builder;
 pub mod cfg;
+pub mod core;
 pub mod debuginfo;
 pub mod dfg;
 pub mod entities;
@@ -56,6 +57,7 @@ pub mod types;
 pub mod verifier;
 
 pub use builder::FunctionBuilder;
+pub use core::{CoreReloc, CoreRelocKind};
 pub use debuginfo::{DebugFile, DebugType, DebugTypes, Member, Param};
 pub use dfg::{DataFlowGraph, ValueDef};
 pub use entities::{Block, DebugTypeId, FuncRef, GlobalRef, Inst, StackSlot, Value, Variable};

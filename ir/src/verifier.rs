@@ -400,6 +400,11 @@ impl Verifier<'_> {
                 }
             }
             InstData::Iconst { imm } => {
+                if let Some(r) = f.core_relocs.get(&inst)
+                    && !r.access_is_valid()
+                {
+                    self.inst_err(codes::E_IR_SYMBOL, inst, "malformed CO-RE access string");
+                }
                 if let Some(t) = rty
                     && t.sext(*imm) != *imm
                 {
@@ -561,6 +566,31 @@ fn check_module(m: &Module, errors: &mut Diagnostics) {
                 codes::E_IR_SYMBOL,
                 format!("@{}: unknown debug type", f.name),
             );
+        }
+        for (inst, r) in &f.core_relocs {
+            if !m.debug_types.is_valid(r.ty) {
+                err(
+                    codes::E_IR_SYMBOL,
+                    format!(
+                        "in function @{}: CO-RE relocation on unknown {}",
+                        f.name, r.ty
+                    ),
+                );
+            }
+            let is_const = f
+                .dfg
+                .insts
+                .get(*inst)
+                .is_some_and(|d| matches!(d, InstData::Iconst { .. }));
+            if f.layout.inst_block(*inst).is_some() && !is_const {
+                err(
+                    codes::E_IR_SYMBOL,
+                    format!(
+                        "in function @{}: CO-RE relocation on a non-constant",
+                        f.name
+                    ),
+                );
+            }
         }
         for &b in f.layout.blocks() {
             for &inst in f.layout.block_insts(b) {

@@ -175,6 +175,9 @@ pub fn inline_call(f: &mut Function, call_inst: Inst, callee: &Function) {
             }
             f.layout.append_inst(ni, nb);
             f.srclocs[ni] = callee.srclocs[ci];
+            if let Some(r) = callee.core_relocs.get(&ci) {
+                f.core_relocs.insert(ni, r.clone());
+            }
             inst_map.push((ci, ni, nb));
         }
     }

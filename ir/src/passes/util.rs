@@ -15,6 +15,8 @@ use crate::instructions::InstData;
 pub fn const_value(f: &Function, v: Value) -> Option<i64> {
     let v = f.dfg.resolve_alias(v);
     match f.dfg.value_def(v) {
+        // A CO-RE relocated constant is only known at load time.
+        ValueDef::Result(inst) if f.core_relocs.contains_key(&inst) => None,
         ValueDef::Result(inst) => match f.dfg.insts[inst] {
             InstData::Iconst { imm } => Some(imm),
             _ => None,

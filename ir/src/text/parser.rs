@@ -20,7 +20,8 @@
 //!             'section' STR ATTR* ['debug' tN] '{' slot* block* '}'
 //! slot     := ssN '=' 'stack_slot' INT ',' 'align' INT
 //! block    := blockN ['(' vN ':' TYPE {',' ...} ')'] ':' inst*
-//! inst     := [vN '='] OPCODE[.suffixes] operands [LOC]        (see `parse_inst`)
+//! inst     := [vN '='] OPCODE[.suffixes] operands [LOC]        (see `inst`)
+//!             `iconst.T N` may be followed by `core KIND tN "ACCESS"` (CO-RE).
 //! ```
 //! Invariants: never panics; the first error is returned as an E04xx diagnostic
 //! pointing at the offending token. Value and block numbers are kept as written (so
@@ -32,6 +33,7 @@ use cranelift_entity::{EntityRef, SecondaryMap};
 
 use diag::{Code, Diagnostic, Diagnostics, FileId, Span, codes};
 
+use crate::core::{CoreReloc, CoreRelocKind};
 use crate::debuginfo::{DebugFile, DebugType, Member, Param};
 use crate::entities::{Block, DebugTypeId, FuncRef, GlobalRef, Inst, StackSlot, Value};
 use crate::function::{Function, Signature};
@@ -47,14 +49,22 @@ pub const MAX_ENTITY: usize = 1_000_000;
 /// Parses a whole module.
 pub fn parse_module(text: &str, file: FileId) -> Result<Module, Diagnostics> {
     let toks = lex(text, file)?;
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        pending_core: None,
+    };
     p.module().map_err(Diagnostics::from)
 }
 
 /// Parses a text holding exactly one function.
 pub fn parse_function(text: &str, file: FileId) -> Result<Function, Diagnostics> {
     let toks = lex(text, file)?;
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        pending_core: None,
+    };
     let f = p.function()?;
     p.expect(&Tok::Eof)?;
     Ok(f)
@@ -65,6 +75,8 @@ type PResult<T> = Result<T, Diagnostic>;
 struct Parser {
     toks: Vec<Token>,
     pos: usize,
+    /// The `core ...` suffix of the `iconst` just read.
+    pending_core: Option<CoreReloc>,
 }
 
 /// An instruction whose result type is found after the whole function is read.
@@ -774,6 +786,9 @@ impl Parser {
             }
             let inst = f.dfg.push_inst(data);
             f.layout.append_inst(inst, block);
+            if let Some(r) = self.pending_core.take() {
+                f.core_relocs.insert(inst, r);
+            }
             if let Tok::Loc(file, line, col) = *self.peek() {
                 self.bump();
                 f.srclocs[inst] = SourceLoc::new(file, line, col);
@@ -955,6 +970,29 @@ impl Parser {
                                 ispan,
                                 format!("{v} does not fit in {t}"),
                             ));
+                        }
+                        if self.eat_word("core") {
+                            let kspan = self.span();
+                            let k = self.word("a CO-RE relocation kind")?;
+                            let kind = CoreRelocKind::from_name(&k).ok_or_else(|| {
+                                self.error_at(
+                                    codes::E_IR_SYNTAX,
+                                    kspan,
+                                    format!("unknown CO-RE relocation kind `{k}`"),
+                                )
+                            })?;
+                            let ty = self.debug_id()?;
+                            let aspan = self.span();
+                            let access = self.string()?;
+                            let reloc = CoreReloc { kind, ty, access };
+                            if !reloc.access_is_valid() {
+                                return Err(self.error_at(
+                                    codes::E_IR_SYNTAX,
+                                    aspan,
+                                    "a CO-RE access string is `N:N:...`",
+                                ));
+                            }
+                            self.pending_core = Some(reloc);
                         }
                         InstData::Iconst {
                             imm: t.sext(v as i64),

@@ -395,7 +395,13 @@ fn write_inst(w: &mut impl Write, f: &Function, inst: Inst) -> fmt::Result {
     let op = data.opcode();
     let v = |x: Value| val(f, x);
     match data {
-        InstData::Iconst { imm } => write!(w, "iconst{suffix} {imm}"),
+        InstData::Iconst { imm } => {
+            write!(w, "iconst{suffix} {imm}")?;
+            match f.core_relocs.get(&inst) {
+                Some(r) => write!(w, " {r}"),
+                None => Ok(()),
+            }
+        }
         InstData::Unary { arg, .. } => write!(w, "{} {}", op.name(), v(*arg)),
         InstData::Convert { arg, .. } => write!(w, "{}{suffix} {}", op.name(), v(*arg)),
         InstData::Binary { args, .. } => {
