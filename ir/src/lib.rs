@@ -27,6 +27,15 @@
 //!   masked to the width. C leaves these undefined, so folding with BPF's rule agrees
 //!   with what the machine would do.
 //!
+//! - CO-RE (`core.rs`): an `iconst` may carry a `CoreReloc` (kind, debug type, access
+//!   string); passes never fold it; codegen records it in .BTF.ext.
+//! - Passes (`passes/`, one file each) and the pipelines of `passes::optimize`
+//!   (`-O0`: expand_mem + always_inline only, locals stay in memory; `-O1`+: mem2reg,
+//!   constfold, copyprop, gvn, simplify_cfg, dce). The verifier (`verifier.rs`) runs
+//!   after every pass in debug builds.
+//! - `interp.rs`: a reference interpreter used by the differential tests;
+//!   `fuzzing.rs`: the property checked by the fuzz target and the no-panic test.
+//!
 //! # Text form
 //! See `text/parser.rs` for the grammar; `text::write` prints it. Example:
 //! ```text
