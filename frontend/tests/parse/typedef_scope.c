@@ -20,3 +20,15 @@ int p(int T);             /* prototype scope ends at `)` */
 T q;
 typedef T U, *UP;
 UP r;
+typedef int V;
+void k(void) {
+    for (int V = 0; V < 3; V++) { V * 2; }   /* the for scope shadows V ... */
+    V * w;                                   /* ... and ends with the loop */
+}
+void m(void) { enum { V = 1 }; V * 3; }     /* an enumerator shadows the typedef */
+int (*fn(int V))(V);                        /* fn's prototype scope ends before `(V)` */
+void n(int (*cb)(int V), V last);           /* nested prototype scopes do not leak */
+void q(void) {
+    int z = ({ typedef long L; L y = 1; y; });
+    V * L;                                   /* L is not visible here: declaration */
+}
