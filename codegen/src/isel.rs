@@ -1,11 +1,14 @@
 //! Instruction selection: one IR function → [`VCode`] over virtual registers.
 //!
-//! Value representation (the invariant every rule below keeps): a value of type `iN`
-//! with N < 64 lives in a 64-bit register with bits N..63 ZERO ("canonical"). So
-//! unsigned compares, unsigned division, `uextend` and call arguments need no fix-up;
-//! signed operations sign-extend a temporary first. From cpu v3 on, values of up to 32
-//! bits use the 32-bit ALU (`w` registers), which zero-extends for free; before v3 the
-//! 64-bit ALU is used and results are re-truncated with shifts. Pointers (and every
+//! Value representation: a value of type `iN` with N < 64 lives in a 64-bit register
+//! whose bits N..63 are ZERO ("canonical") unless the value is marked *dirty* (its
+//! upper bits are garbage: results of `add/sub/mul/shl/neg`, `ireduce`, narrow helper
+//! results). Operations that only look at the low N bits (arithmetic, stores, sign
+//! extension, shift amounts) take dirty values as they are; the others (unsigned
+//! compares and division, `uextend`, call/return/block arguments) get a canonical copy
+//! through `get_canon`. From cpu v3 on, values of up to 32 bits use the 32-bit ALU
+//! (`w` registers), which zero-extends for free, so i32 values are never dirty there;
+//! before v3 the 64-bit ALU is used and truncation (`<<= 32; >>= 32`) happens lazily. Pointers (and every
 //! `i64`) only ever see 64-bit operations: the verifier rejects 32-bit arithmetic on
 //! pointers.
 //!
@@ -61,6 +64,10 @@ struct Isel<'a> {
     vals: HashMap<Value, Reg>,
     /// Constants and addresses rematerialized per VCode block.
     remat: HashMap<Value, Reg>,
+    /// Values whose register may hold garbage above their type's width.
+    dirty: std::collections::HashSet<Value>,
+    /// Canonical copies of dirty values, same lifetime as `remat`.
+    canon: HashMap<Value, Reg>,
     /// `sym ll` registers by symbol, same lifetime as `remat`.
     globals: HashMap<GlobalRef, Reg>,
     uses: HashMap<Value, u32>,
@@ -87,6 +94,8 @@ pub fn select(f: &Function, t: Target, frame: &Frame) -> Result<VCode, Vec<Diagn
         vals: HashMap::new(),
         remat: HashMap::new(),
         globals: HashMap::new(),
+        dirty: Default::default(),
+        canon: HashMap::new(),
         uses: HashMap::new(),
         absorbed: Default::default(),
         preds: HashMap::new(),
@@ -179,6 +188,31 @@ impl<'a> Isel<'a> {
     fn forget_remat(&mut self) {
         self.remat.clear();
         self.globals.clear();
+        self.canon.clear();
+    }
+
+    /// A register holding `v` with its bits above the type's width zero.
+    fn get_canon(&mut self, v: Value) -> Reg {
+        let r = self.get(v);
+        if !self.dirty.contains(&v) {
+            return r;
+        }
+        if let Some(c) = self.canon.get(&v) {
+            return *c;
+        }
+        let ty = self.ty(v);
+        let c = self.zext(r, ty);
+        self.canon.insert(v, c);
+        c
+    }
+
+    /// Binds `v` to `r`, whose bits above `v`'s width may be garbage when `dirty`.
+    fn bind_dirty(&mut self, v: Value, r: Reg, dirty: bool) {
+        let dirty = dirty && self.ty(v) != Type::I64;
+        if dirty {
+            self.dirty.insert(v);
+        }
+        self.bind(v, r);
     }
 
     fn tmp(&mut self) -> Reg {
@@ -762,7 +796,7 @@ impl<'a> Isel<'a> {
                 else_dest,
             } => self.brif(*cond, then_dest, else_dest),
             InstData::Return { arg } => {
-                let val = arg.map(|a| self.get(a));
+                let val = arg.map(|a| self.get_canon(a));
                 self.push(MInst::Ret { val });
             }
             InstData::Unreachable => {
@@ -779,27 +813,31 @@ impl<'a> Isel<'a> {
     fn unary(&mut self, op: Opcode, arg: Value, v: Value) {
         let ty = self.ty(v);
         let w = self.width(ty);
-        let a = self.get(arg);
+        let in_dirty = self.dirty.contains(&arg);
+        let wide_swap = op.bswap_bits().is_some_and(|b| b > ty.bits());
+        let a = if wide_swap {
+            self.get_canon(arg)
+        } else {
+            self.get(arg)
+        };
+        let mut dirty = false;
         let r = match op {
             Opcode::Ineg => {
                 let dst = self.tmp();
                 self.push(MInst::Neg { w, dst, src: a });
-                if w == Width::W32 && ty == Type::I32 {
-                    dst
-                } else {
-                    self.zext(dst, ty)
-                }
+                dirty = true;
+                dst
             }
             Opcode::Bnot => match (ty, w) {
-                (Type::I64, _) | (Type::I32, Width::W32) => {
+                (Type::I64, _) | (Type::I32, _) => {
+                    dirty = true;
                     self.alu(w, AluOp::Xor, a, Src::Imm(-1))
                 }
-                (Type::I32, Width::W64) => {
-                    let t = self.alu(w, AluOp::Xor, a, Src::Imm(-1));
-                    self.zext(t, ty)
+                // Xor with the type's mask keeps a canonical value canonical.
+                _ => {
+                    dirty = in_dirty;
+                    self.alu(w, AluOp::Xor, a, Src::Imm(ty.mask() as i32))
                 }
-                // Xor with the type's mask keeps the value canonical.
-                _ => self.alu(w, AluOp::Xor, a, Src::Imm(ty.mask() as i32)),
             },
             _ => {
                 let bits = op.bswap_bits().unwrap_or(64) as u8;
@@ -826,26 +864,32 @@ impl<'a> Isel<'a> {
                 }
             }
         };
-        self.bind(v, r);
+        let clean32 = w == Width::W32 && ty == Type::I32;
+        self.bind_dirty(v, r, dirty && !clean32);
     }
 
     fn convert(&mut self, op: Opcode, arg: Value, v: Value) {
         let from = self.ty(arg);
         let to = self.ty(v);
-        let a = self.get(arg);
-        let r = match op {
+        match op {
             // Canonical values are already zero-extended.
-            Opcode::Uextend => a,
-            Opcode::Sextend => self.sext(a, from.bits(), to, true),
-            _ => {
-                if to.bits() >= from.bits() {
-                    a
-                } else {
-                    self.zext(a, to)
-                }
+            Opcode::Uextend => {
+                let a = self.get_canon(arg);
+                self.bind(v, a);
             }
-        };
-        self.bind(v, r);
+            // Sign extension reads only the low bits: dirty inputs are fine.
+            Opcode::Sextend => {
+                let a = self.get(arg);
+                let r = self.sext(a, from.bits(), to, true);
+                self.bind(v, r);
+            }
+            // Truncation is free: the result is dirty until someone needs it canonical.
+            _ => {
+                let a = self.get(arg);
+                let dirty = to.bits() < from.bits() || self.dirty.contains(&arg);
+                self.bind_dirty(v, a, dirty);
+            }
+        }
     }
 
     /// The immediate form of constant `c` of type `ty` for an ALU op of width `w`, when
@@ -909,8 +953,14 @@ impl<'a> Isel<'a> {
         };
         let op_bits = if w == Width::W32 { 32 } else { 64 };
         let is_shift = matches!(aop, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh);
-        // Signed operations see operands sign-extended to the operation width.
-        let mut a = self.get(x);
+        // Unsigned division and right shift need zero upper bits; signed operations see
+        // operands sign-extended to the operation width (which reads only the low bits).
+        let unsigned_op = matches!(aop, AluOp::Div | AluOp::Mod | AluOp::Rsh);
+        let mut a = if unsigned_op {
+            self.get_canon(x)
+        } else {
+            self.get(x)
+        };
         if signed && ty.bits() < op_bits {
             a = self.sext(
                 a,
@@ -931,7 +981,12 @@ impl<'a> Isel<'a> {
         let rhs = match rhs {
             Some(s) => s,
             None => {
-                let mut b = self.get(y);
+                // Shift amounts: only the low bits count (BPF masks them).
+                let mut b = if unsigned_op && !is_shift {
+                    self.get_canon(y)
+                } else {
+                    self.get(y)
+                };
                 if signed && !is_shift && ty.bits() < op_bits {
                     b = self.sext(
                         b,
@@ -945,12 +1000,18 @@ impl<'a> Isel<'a> {
         };
         let r = self.alu(w, aop, a, rhs);
         // Which results may have bits set above the type's width?
-        let dirty = match aop {
-            AluOp::And | AluOp::Or | AluOp::Xor | AluOp::Div | AluOp::Mod | AluOp::Rsh => false,
-            _ => ty.bits() < op_bits,
-        };
-        let r = if dirty { self.zext(r, ty) } else { r };
-        self.bind(v, r);
+        let dx = self.dirty.contains(&x);
+        let dy = matches!(rhs, Src::Reg(_)) && self.dirty.contains(&y);
+        // 32-bit ALU results are zero-extended: an i32 computed there is canonical.
+        let clean32 = w == Width::W32 && ty == Type::I32;
+        let dirty = !clean32
+            && match aop {
+                AluOp::And => dx && dy,
+                AluOp::Or | AluOp::Xor => dx || dy,
+                AluOp::Div | AluOp::Mod | AluOp::Rsh => false,
+                _ => ty.bits() < op_bits,
+            };
+        self.bind_dirty(v, r, dirty);
     }
 
     // ---- compares and branches -----------------------------------------------------
@@ -974,15 +1035,25 @@ impl<'a> Isel<'a> {
         let w = self.width(ty);
         let op_bits = if w == Width::W32 { 32 } else { 64 };
         let ext_to = if op_bits == 32 { Type::I32 } else { Type::I64 };
-        let mut a = self.get(x);
-        if signed && ty.bits() < op_bits {
+        // Narrower than the compare: sign-extend (signed) or zero the upper bits.
+        let narrow = ty.bits() < op_bits;
+        let mut a = if narrow && !signed {
+            self.get_canon(x)
+        } else {
+            self.get(x)
+        };
+        if signed && narrow {
             a = self.sext(a, ty.bits(), ext_to, false);
         }
         let rhs = match self.iconst(y).and_then(|c| self.imm_for(ty, w, c, signed)) {
             Some(i) => Src::Imm(i),
             None => {
-                let mut b = self.get(y);
-                if signed && ty.bits() < op_bits {
+                let mut b = if narrow && !signed {
+                    self.get_canon(y)
+                } else {
+                    self.get(y)
+                };
+                if signed && narrow {
                     b = self.sext(b, ty.bits(), ext_to, false);
                 }
                 Src::Reg(b)
@@ -1012,7 +1083,8 @@ impl<'a> Isel<'a> {
         }
         let ty = self.ty(c);
         let w = self.width(ty);
-        let r = self.get(c);
+        let full = ty == Type::I64 || (ty == Type::I32 && w == Width::W32);
+        let r = if full { self.get(c) } else { self.get_canon(c) };
         (w, Cond::Ne, r, Src::Imm(0))
     }
 
@@ -1083,7 +1155,7 @@ impl<'a> Isel<'a> {
 
     fn block_args(&mut self, args: &[Value]) -> Vec<regalloc2::VReg> {
         args.iter()
-            .filter_map(|&a| Self::vreg(self.get(a)))
+            .filter_map(|&a| Self::vreg(self.get_canon(a)))
             .collect()
     }
 
@@ -1137,11 +1209,11 @@ impl<'a> Isel<'a> {
     fn select(&mut self, c: Value, x: Value, y: Value, v: Value) {
         let br = self.condition(c);
         let ty = self.ty(v);
-        let tv = self.get(x);
+        let tv = self.get_canon(x);
         let f = match self.iconst(y) {
             Some(k) if ty != Type::I64 && self.alu32() => Src::Imm(ty.zext(k) as u32 as i32),
             Some(k) if fits_i32(ty.zext(k) as i64).is_some() => Src::Imm(ty.zext(k) as i32),
-            _ => Src::Reg(self.get(y)),
+            _ => Src::Reg(self.get_canon(y)),
         };
         let r = self.select_inst(br, tv, f, ty);
         self.bind(v, r);
@@ -1265,7 +1337,7 @@ impl<'a> Isel<'a> {
             return;
         }
         let (base, off) = self.mem_base(addr, off);
-        let val = self.get(arg);
+        let val = self.get_canon(arg);
         let dst = if fetch { Some(self.tmp()) } else { None };
         self.push(MInst::Atomic {
             w,
@@ -1309,8 +1381,8 @@ impl<'a> Isel<'a> {
             return;
         }
         let (base, off) = self.mem_base(addr, off);
-        let e = self.get(expected);
-        let n = self.get(new);
+        let e = self.get_canon(expected);
+        let n = self.get_canon(new);
         let dst = self.tmp();
         self.push(MInst::Cmpxchg {
             w,
@@ -1428,7 +1500,7 @@ impl<'a> Isel<'a> {
             );
             return;
         }
-        let regs: Vec<Reg> = args.iter().map(|&a| self.get(a)).collect();
+        let regs: Vec<Reg> = args.iter().map(|&a| self.get_canon(a)).collect();
         let ret = res.map(|_| self.tmp());
         let local = matches!(target, CallTarget::Local(_));
         self.push(MInst::Call {
@@ -1437,11 +1509,9 @@ impl<'a> Isel<'a> {
             ret,
         });
         if let (Some(v), Some(r)) = (res, ret) {
-            let ty = self.ty(v);
             // Our own functions return canonical values; helpers and kfuncs returning
             // narrow C types may leave the upper bits set (e.g. negative errors).
-            let r = if local { r } else { self.zext(r, ty) };
-            self.bind(v, r);
+            self.bind_dirty(v, r, !local);
         }
     }
 
