@@ -126,6 +126,10 @@ pub enum IntKind {
     ULong,
     LongLong,
     ULongLong,
+    /// `__int128`: laid out (16 bytes, as vmlinux.h needs) but no value of it may be
+    /// computed with (sema rejects that: BPF registers are 64-bit).
+    Int128,
+    UInt128,
 }
 
 impl IntKind {
@@ -135,6 +139,7 @@ impl IntKind {
             IntKind::Short | IntKind::UShort => 2,
             IntKind::Int | IntKind::UInt => 4,
             IntKind::Long | IntKind::ULong | IntKind::LongLong | IntKind::ULongLong => 8,
+            IntKind::Int128 | IntKind::UInt128 => 16,
         }
     }
     pub fn is_signed(self) -> bool {
@@ -146,6 +151,7 @@ impl IntKind {
                 | IntKind::Int
                 | IntKind::Long
                 | IntKind::LongLong
+                | IntKind::Int128
         )
     }
     /// Conversion rank (C17 6.3.1.1p1); `_Bool` is rank 0.
@@ -156,6 +162,7 @@ impl IntKind {
             IntKind::Int | IntKind::UInt => 3,
             IntKind::Long | IntKind::ULong => 4,
             IntKind::LongLong | IntKind::ULongLong => 5,
+            IntKind::Int128 | IntKind::UInt128 => 6,
         }
     }
     /// The unsigned type of the same rank.
@@ -166,6 +173,7 @@ impl IntKind {
             IntKind::Int | IntKind::UInt => IntKind::UInt,
             IntKind::Long | IntKind::ULong => IntKind::ULong,
             IntKind::LongLong | IntKind::ULongLong => IntKind::ULongLong,
+            IntKind::Int128 | IntKind::UInt128 => IntKind::UInt128,
         }
     }
     /// The C spelling, as clang prints it in diagnostics.
@@ -182,11 +190,16 @@ impl IntKind {
             IntKind::ULong => "unsigned long",
             IntKind::LongLong => "long long",
             IntKind::ULongLong => "unsigned long long",
+            IntKind::Int128 => "__int128",
+            IntKind::UInt128 => "unsigned __int128",
         }
     }
     /// Truncates (and sign- or zero-extends back) a value to this type's width.
     pub fn wrap(self, v: i128) -> i128 {
         let bits = self.size() * 8;
+        if bits >= 128 {
+            return v;
+        }
         let m = (v as u128) & ((1u128 << bits) - 1);
         if self.is_signed() && (m >> (bits - 1)) & 1 == 1 {
             (m as i128) - (1i128 << bits)

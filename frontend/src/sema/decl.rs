@@ -155,6 +155,7 @@ impl Checker {
             mut unsigned,
             mut bool_,
         ) = (0, 0, 0, 0, 0, 0, 0, 0);
+        let mut int128 = 0;
         let mut other: Option<QualType> = None;
         let mut bad = false;
         for ts in specs.type_specs() {
@@ -176,14 +177,9 @@ impl Checker {
                     );
                     bad = true;
                 }
-                K::Int128 => {
-                    self.err(
-                        codes::E_UNSUPPORTED,
-                        ts.span,
-                        "__int128 is not supported for BPF",
-                    );
-                    bad = true;
-                }
+                // Laid out like clang (vmlinux.h declares `__u128`); computing with
+                // such values is rejected where they are used.
+                K::Int128 => int128 += 1,
                 K::BuiltinVaList => {
                     let v = self.prog.types.void();
                     other = Some(self.prog.types.ptr(v));
@@ -208,7 +204,7 @@ impl Checker {
                 K::TypeofType(tn) => other = Some(self.type_name(tn)),
             }
         }
-        let basics = void + char_ + short + int + long + signed + unsigned + bool_;
+        let basics = void + char_ + short + int + long + signed + unsigned + bool_ + int128;
         let quals = quals_of(specs.qualifiers().map(|(q, _)| q));
         let tt = &mut self.prog.types;
         if bad {
@@ -232,7 +228,8 @@ impl Checker {
             || int > 1
             || long > 2
             || (short > 0 && (long > 0 || char_ > 0))
-            || (char_ > 0 && long > 0);
+            || (char_ > 0 && long > 0)
+            || (int128 > 0 && (char_ + short + int + long + void + bool_ > 0 || int128 > 1));
         if invalid {
             self.err(
                 codes::E_BAD_TYPE,
@@ -248,6 +245,12 @@ impl Checker {
                 "type specifier missing, defaults to 'int'; ISO C99 and later do not support implicit int",
             );
             self.prog.types.int(IntKind::Int)
+        } else if int128 > 0 {
+            tt.int(if unsigned > 0 {
+                IntKind::UInt128
+            } else {
+                IntKind::Int128
+            })
         } else if void > 0 {
             tt.void()
         } else if bool_ > 0 {
@@ -821,7 +824,11 @@ impl Checker {
                     format!("redefinition of '{}'", name.name),
                 );
             }
+            // The scope of a local starts at its declarator, before the initializer
+            // (C17 6.2.1p7): `struct ev *e = f(sizeof(*e));` names the new `e`.
             let mut ty = ty;
+            let l = self.new_local(&name.name, ty, name.span, false);
+            self.bind(&name.name, OrdName::Local(l));
             let init = match &idecl.init {
                 Some(i) => {
                     let (init, t) = self.initializer(ty, i, false);
@@ -830,6 +837,16 @@ impl Checker {
                 }
                 None => None,
             };
+            if let Some(local) = self
+                .fs
+                .as_mut()
+                .and_then(|f| f.locals.get_mut(l.0 as usize))
+            {
+                local.ty = ty;
+                if !ty_is_scalar_after(&self.prog.types, ty) {
+                    local.addr_taken = true;
+                }
+            }
             if !self.prog.types.is_complete(ty) {
                 self.err(
                     codes::E_INCOMPLETE_TYPE,
@@ -840,8 +857,6 @@ impl Checker {
                     ),
                 );
             }
-            let l = self.new_local(&name.name, ty, name.span, false);
-            self.bind(&name.name, OrdName::Local(l));
             out.push(Stmt::new(StmtKind::Decl(l, init), idecl.span));
         }
         out
@@ -1239,4 +1254,8 @@ pub(crate) fn quals_of(qs: impl Iterator<Item = ast::Qualifier>) -> Quals {
         }
     }
     q
+}
+
+fn ty_is_scalar_after(tt: &crate::types::TypeTable, ty: QualType) -> bool {
+    tt.is_scalar(ty)
 }

@@ -80,6 +80,14 @@ impl Checker {
 
     /// Lvalue conversion and array/function decay (C17 6.3.2.1).
     pub(crate) fn rv(&mut self, e: Expr) -> Expr {
+        if self.is_int128(e.ty) {
+            self.err(
+                codes::E_UNSUPPORTED,
+                e.span,
+                "__int128 values are not supported for BPF (registers are 64-bit)",
+            );
+            return self.error_expr(e.span);
+        }
         let tt = &mut self.prog.types;
         if let Some(elem) = tt.array_elem(e.ty) {
             let p = tt.ptr(elem);
@@ -144,7 +152,22 @@ impl Checker {
     }
 
     /// An implicit conversion between scalar types (no checks).
+    fn is_int128(&self, t: QualType) -> bool {
+        matches!(
+            self.prog.types.int_kind(t),
+            Some(IntKind::Int128 | IntKind::UInt128)
+        )
+    }
+
     pub(crate) fn cast_to(&mut self, e: Expr, to: QualType) -> Expr {
+        if self.is_int128(to) {
+            self.err(
+                codes::E_UNSUPPORTED,
+                e.span,
+                "__int128 values are not supported for BPF (registers are 64-bit)",
+            );
+            return e;
+        }
         let tt = &self.prog.types;
         let span = e.span;
         let to = to.unqual();

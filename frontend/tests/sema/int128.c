@@ -1,1 +1,4 @@
-__int128 big;
+unsigned __int128 big;
+long f(void) {
+    return big;
+}
