@@ -1073,6 +1073,28 @@ impl Btf {
         std::mem::take(&mut self.types)
     }
 
+    /// Like [`Btf::append`], but moves the types out of `other` (leaving its strings).
+    pub fn append_taking(&mut self, other: &mut Btf) -> u32 {
+        let base = self.types.len() as u32;
+        let mut str_map = vec![u32::MAX; other.strings.len()];
+        let types = std::mem::take(&mut other.types);
+        self.types.reserve(types.len());
+        for mut t in types {
+            t.map_strings(|off| match str_map.get(off as usize) {
+                Some(&n) if n != u32::MAX => n,
+                Some(_) => {
+                    let n = self.add_string_bytes(other.str_bytes(off));
+                    str_map[off as usize] = n;
+                    n
+                }
+                None => self.add_string_bytes(other.str_bytes(off)),
+            });
+            t.map_refs(|r| if r == 0 { 0 } else { r + base });
+            self.types.push(t);
+        }
+        base
+    }
+
     /// Appends every type of `other` (ids shifted by `self.len()`), re-adding its
     /// strings to this table; returns the id offset that was applied.
     pub fn append(&mut self, other: &Btf) -> u32 {

@@ -42,6 +42,9 @@ pub(super) struct InputBtf {
     pub kernel_externs: HashSet<String>,
     /// DATASEC names in order.
     pub datasec_names: Vec<String>,
+    /// Each DATASEC's entries with their VAR (or FUNC) name and extern-ness.
+    datasecs: Vec<(String, Vec<(VarSecInfo, String, bool)>)>,
+    /// The input's string table (its types moved into the merged BTF).
     btf: Btf,
     ext: Option<BtfExt>,
 }
@@ -79,50 +82,42 @@ fn sort_ext<T>(list: &mut [ExtSection<T>], order: &[&str]) {
     });
 }
 
+/// Parses an input's `.BTF` and `.BTF.ext` (None if it has no `.BTF`). Pure, so
+/// inputs can be parsed in parallel.
+pub(super) fn parse_input_btf(
+    file: &str,
+    obj: &Object,
+) -> Result<Option<(Btf, Option<BtfExt>)>, Diagnostic> {
+    let Some(sec) = obj.sections.values().find(|s| s.name == ".BTF") else {
+        return Ok(None);
+    };
+    let btf = Btf::parse(&sec.data, &format!("{file}: .BTF"))?;
+    if magic_endian(&sec.data) != Some(obj.endian == Endian::Big) {
+        return Err(Diagnostic::error(
+            codes::E_BTF_BAD,
+            format!("{file}: .BTF: byte order differs from the object's"),
+        ));
+    }
+    let ext = match obj.sections.values().find(|s| s.name == ".BTF.ext") {
+        Some(s) => Some(BtfExt::parse(&s.data, &btf, &format!("{file}: .BTF.ext"))?),
+        None => None,
+    };
+    Ok(Some((btf, ext)))
+}
+
 impl BtfMerge {
     /// Parses and appends one input's `.BTF` (and `.BTF.ext`); None if it has none.
-    pub fn add_input(
-        &mut self,
-        _idx: usize,
-        file: &str,
-        obj: &Object,
-        _placed: &[Option<Placed>],
-        errors: &mut Vec<Diagnostic>,
-    ) -> Option<InputBtf> {
-        let sec = obj.sections.values().find(|s| s.name == ".BTF")?;
-        let btf = match Btf::parse(&sec.data, &format!("{file}: .BTF")) {
-            Ok(b) => b,
-            Err(e) => {
-                errors.push(e);
-                return None;
-            }
-        };
-        if magic_endian(&sec.data) != Some(obj.endian == Endian::Big) {
-            errors.push(Diagnostic::error(
-                codes::E_BTF_BAD,
-                format!("{file}: .BTF: byte order differs from the object's"),
-            ));
-            return None;
-        }
-        let ext = match obj.sections.values().find(|s| s.name == ".BTF.ext") {
-            Some(s) => match BtfExt::parse(&s.data, &btf, &format!("{file}: .BTF.ext")) {
-                Ok(e) => Some(e),
-                Err(e) => {
-                    errors.push(e);
-                    return None;
-                }
-            },
-            None => None,
-        };
+    pub fn add_input(&mut self, parsed: Option<(Btf, Option<BtfExt>)>) -> Option<InputBtf> {
+        let (mut btf, ext) = parsed?;
         self.any = true;
         if self.alias.is_empty() {
             self.alias.push(None);
             self.drop.push(false);
         }
-        let base = self.merged.append(&btf);
         let mut global_ids = HashMap::new();
         let mut kernel_externs = HashSet::new();
         let mut datasec_names = Vec::new();
+        let mut datasecs = Vec::new();
         for (id, t) in btf.types() {
             self.alias.push(None);
             self.drop.push(matches!(t.data, TypeData::Datasec { .. }));
@@ -140,15 +135,34 @@ impl BtfMerge {
                         }
                     }
                     datasec_names.push(name.to_string());
+                    let entries = vars
+                        .iter()
+                        .filter_map(|v| {
+                            let vt = btf.get(v.type_id)?;
+                            let is_extern = match &vt.data {
+                                TypeData::Var { linkage, .. } => *linkage == Linkage::Extern,
+                                TypeData::Func { .. } => true,
+                                _ => return None,
+                            };
+                            Some((
+                                *v,
+                                btf.str_at(vt.name_off).unwrap_or("").to_string(),
+                                is_extern,
+                            ))
+                        })
+                        .collect();
+                    datasecs.push((name.to_string(), entries));
                 }
                 _ => {}
             }
         }
+        let base = self.merged.append_taking(&mut btf);
         Some(InputBtf {
             base,
             global_ids,
             kernel_externs,
             datasec_names,
+            datasecs,
             btf,
             ext,
         })
@@ -221,11 +235,8 @@ impl BtfMerge {
         dst: &mut [DstSec],
         dst_by_name: &HashMap<String, usize>,
     ) {
-        for (_, t) in inb.btf.types() {
-            let TypeData::Datasec { vars, .. } = &t.data else {
-                continue;
-            };
-            let name = inb.btf.str_at(t.name_off).unwrap_or("");
+        for (name, vars) in &inb.datasecs {
+            let name = name.as_str();
             let Some(&di) = dst_by_name.get(name) else {
                 continue;
             };
@@ -238,19 +249,12 @@ impl BtfMerge {
                 .and_then(|s| placed.get(s.index()).copied().flatten())
                 .map(|p| p.off)
                 .unwrap_or(0);
-            for v in vars {
-                let (var_name, is_extern) =
-                    match inb.btf.get(v.type_id).map(|vt| (&vt.data, vt.name_off)) {
-                        Some((TypeData::Var { linkage, .. }, n)) => {
-                            (inb.btf.str_at(n).unwrap_or(""), *linkage == Linkage::Extern)
-                        }
-                        Some((TypeData::Func { .. }, n)) => (inb.btf.str_at(n).unwrap_or(""), true),
-                        _ => continue,
-                    };
+            for (v, var_name, is_extern) in vars {
+                let is_extern = *is_extern;
                 let (mut offset, mut size) = (u64::from(v.offset), v.size);
                 if !is_extern {
                     let sym = obj.symbols.values().find(|s| {
-                        s.name == var_name
+                        s.name == *var_name
                             && s.kind != SymbolKind::Section
                             && matches!(s.place, SymbolPlace::Section(p) if Some(p) == src_sec)
                     });

@@ -50,8 +50,10 @@ pub fn link_files(
 ) -> Result<Linked, Vec<Diagnostic>> {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
-    for (name, bytes) in files {
-        match elf_read::read_input_with(bytes, name, true) {
+    for r in par_map(files, |(name, bytes)| {
+        elf_read::read_input_with(bytes, name, true)
+    }) {
+        match r {
             Ok(objs) => inputs.extend(objs),
             Err(e) => errors.push(e),
         }
@@ -97,9 +99,19 @@ pub fn link(inputs: Vec<(String, Object)>, opts: &LinkOptions) -> Result<Linked,
     if !errors.is_empty() {
         return Err(errors);
     }
+    let mut parsed = Vec::with_capacity(inputs.len());
+    for r in par_map(&inputs, |(name, obj)| btf_merge::parse_input_btf(name, obj)) {
+        match r {
+            Ok(p) => parsed.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let mut l = Linker::new(endian, opts.verbose);
-    for (idx, (name, obj)) in inputs.iter().enumerate() {
-        l.add_input(idx, name, obj);
+    for ((name, obj), btf) in inputs.iter().zip(parsed) {
+        l.add_input(name, obj, btf);
     }
     l.finish_symbols();
     if !l.errors.is_empty() {
@@ -112,6 +124,30 @@ pub fn link(inputs: Vec<(String, Object)>, opts: &LinkOptions) -> Result<Linked,
     Ok(Linked {
         object: l.out,
         log: l.log,
+    })
+}
+
+/// Maps `f` over `items` on up to four threads, results in input order (reading and
+/// parsing inputs is independent per input; merging stays sequential).
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     })
 }
 
@@ -186,7 +222,12 @@ impl Linker {
         self.dst.len() - 1
     }
 
-    fn add_input(&mut self, idx: usize, name: &str, obj: &Object) {
+    fn add_input(
+        &mut self,
+        name: &str,
+        obj: &Object,
+        btf: Option<(crate::btf::Btf, Option<crate::btf::ext::BtfExt>)>,
+    ) {
         self.note(|| {
             format!(
                 "input {name}: {} sections, {} symbols",
@@ -195,16 +236,14 @@ impl Linker {
             )
         });
         let placed = self.place_sections(name, obj);
-        let inb = self
-            .btf
-            .add_input(idx, name, obj, &placed, &mut self.errors);
+        let inb = self.btf.add_input(btf);
         if let Some(inb) = &inb {
             for d in &inb.datasec_names {
                 let i = self.dst_sec(d);
                 self.dst[i].has_datasec = true;
             }
         }
-        let sym_map = self.add_symbols(idx, name, obj, &placed, inb.as_ref());
+        let sym_map = self.add_symbols(name, obj, &placed, inb.as_ref());
         if let Some(inb) = inb {
             self.btf
                 .collect_datasecs(&inb, obj, &placed, &mut self.dst, &self.dst_by_name);

@@ -48,7 +48,6 @@ impl Linker {
     /// input symbol (None for symbols of sections the output drops).
     pub(super) fn add_symbols(
         &mut self,
-        _idx: usize,
         file: &str,
         obj: &Object,
         placed: &[Option<Placed>],

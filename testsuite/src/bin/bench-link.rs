@@ -2,7 +2,8 @@
 //! that share most of 700 struct types (each file adds 60 of its own), builds them with
 //! clang-19 (each object carries 1,000+ BTF types), then links them with ebpfc (reading
 //! the files, linking, writing the output, in process) and with bpftool, best of a few
-//! runs each, and prints both times, the ratio and the BTF type counts.
+//! runs each, and prints best wall and mean CPU times, the ratios and the BTF type
+//! counts (CPU time is the fairer number on a loaded machine).
 //! Run: `cargo run --release -p testsuite --bin bench-link [-- RUNS]`.
 
 use linker::elf_write::write_object;
@@ -54,15 +55,32 @@ fn source(i: usize) -> String {
     s
 }
 
-fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
+/// CPU time (user + system) used so far by this process (`who` = RUSAGE_SELF) or by
+/// its waited-for children (RUSAGE_CHILDREN): on a loaded machine it is fairer than
+/// wall time.
+fn cpu_time(who: libc::c_int) -> Duration {
+    // SAFETY: getrusage only writes the struct we pass; zeroed is a valid rusage.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `ru` is a valid, writable rusage.
+    if unsafe { libc::getrusage(who, &mut ru) } != 0 {
+        return Duration::ZERO;
+    }
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// Best wall time and mean CPU time over `runs` calls of `f`.
+fn measure(runs: usize, who: libc::c_int, mut f: impl FnMut()) -> (Duration, Duration) {
+    let cpu0 = cpu_time(who);
+    let best = (0..runs)
         .map(|_| {
             let t = Instant::now();
             f();
             t.elapsed()
         })
         .min()
-        .unwrap_or_default()
+        .unwrap_or_default();
+    (best, (cpu_time(who) - cpu0) / runs.max(1) as u32)
 }
 
 fn btf_types_bpftool(obj: &Path) -> usize {
@@ -121,7 +139,7 @@ fn main() {
     );
     let ours = dir.path().join("ours.o");
     let reference = dir.path().join("ref.o");
-    let t_ours = best_of(runs, || {
+    let (t_ours, cpu_ours) = measure(runs, libc::RUSAGE_SELF, || {
         let files: Vec<(String, Vec<u8>)> = objs
             .iter()
             .map(|p| {
@@ -135,7 +153,7 @@ fn main() {
             .unwrap_or_else(|d| panic!("{}", diag::render_all(&diag::SourceMap::new(), &d)));
         std::fs::write(&ours, write_object(&linked.object)).expect("write output");
     });
-    let t_ref = best_of(runs, || {
+    let (t_ref, cpu_ref) = measure(runs, libc::RUSAGE_CHILDREN, || {
         let st = Command::new("bpftool")
             .args(["gen", "object"])
             .arg(&reference)
@@ -145,18 +163,22 @@ fn main() {
         assert!(st.success(), "bpftool gen object failed");
     });
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("                    best wall   mean CPU");
     println!(
-        "ebpfc link:         {:9.2} ms  ({} BTF types out)",
+        "ebpfc link:         {:7.2} ms  {:7.2} ms  ({} BTF types out)",
         ms(t_ours),
+        ms(cpu_ours),
         btf_types_bpftool(&ours)
     );
     println!(
-        "bpftool gen object: {:9.2} ms  ({} BTF types out)",
+        "bpftool gen object: {:7.2} ms  {:7.2} ms  ({} BTF types out)",
         ms(t_ref),
+        ms(cpu_ref),
         btf_types_bpftool(&reference)
     );
     println!(
-        "ratio (bpftool / ebpfc): {:.2}x",
-        ms(t_ref) / ms(t_ours).max(1e-9)
+        "ratio (bpftool / ebpfc): {:.2}x wall, {:.2}x CPU",
+        ms(t_ref) / ms(t_ours).max(1e-9),
+        ms(cpu_ref) / ms(cpu_ours).max(1e-9)
     );
 }
