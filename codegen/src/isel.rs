@@ -301,6 +301,9 @@ impl<'a> Isel<'a> {
 
     /// `r = sym ll` for a data symbol (addend 0; offsets go in `off` or an add).
     fn global_reg(&mut self, g: GlobalRef) -> Reg {
+        if let Some(r) = self.globals.get(&g) {
+            return *r;
+        }
         let name = self.f.global_refs.get(g).cloned().unwrap_or_default();
         let dst = self.tmp();
         self.push(MInst::LdSym {
@@ -309,6 +312,7 @@ impl<'a> Isel<'a> {
             addend: 0,
             kind: SymKind::Data,
         });
+        self.globals.insert(g, dst);
         dst
     }
 
