@@ -7,12 +7,13 @@
 //! - Scope changes happen only in grammar actions reduced while the lookahead token is
 //!   punctuation (`{`, `}`, `(`, `)`, `;`, `,`, `=`), never an identifier, so that the
 //!   adapter has not yet classified the next identifier with a stale scope. The
-//!   grammar's empty marker rules (`BlockBegin`, `BlockEnd`, `ParamsBegin`, ...) exist for
+//!   grammar's marker rules (`BlockBegin`, `BlockBody`, `ParamsBegin`, ...) exist for
 //!   that reason. The one known gap: a `for` scope ends after its body has been followed
 //!   by one lookahead token, so `for (int T;;) ; T * x;` (with `T` a file-scope typedef)
 //!   reads the second statement as a multiplication.
-//! - Pops never underflow: after error recovery the stacks may be unbalanced, which
-//!   only affects the (already failed) parse.
+//! - Pops never underflow. Blocks restore the stack depths they started with
+//!   ([`Mark`]), and a file-scope syntax error resets to the file scope, so what error
+//!   recovery leaves pushed does not leak into the rest of the file.
 //! - Interior mutability through `RefCell`, borrowed only inside one method call, so no
 //!   borrow is ever held across a call back into the parser.
 
@@ -24,6 +25,14 @@ use std::sync::Arc;
 
 /// One scope: for each ordinary identifier declared in it, whether it is a typedef.
 pub(crate) type Scope = HashMap<Arc<str>, bool>;
+
+/// The depths of the scope and declaration stacks at the start of a block, restored at
+/// its end: that also drops what error recovery left pushed inside the block.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Mark {
+    scopes: usize,
+    decls: usize,
+}
 
 /// State shared between the grammar (as its parameter) and the token adapter.
 pub struct ParseState<'t> {
@@ -37,6 +46,8 @@ pub struct ParseState<'t> {
     /// The parameter scope of the last function declarator directly applied to a name:
     /// it becomes the outermost scope of the body if a function definition follows.
     fn_params: RefCell<Option<Scope>>,
+    /// The mark taken before the function scope of the definition being parsed.
+    fn_mark: Cell<Mark>,
     pub(crate) diags: RefCell<Diagnostics>,
     /// Index of the last token where a syntax error was reported (to report one error
     /// per statement, not a cascade).
@@ -55,6 +66,7 @@ impl<'t> ParseState<'t> {
             decls: RefCell::new(Vec::new()),
             last_params: RefCell::new(None),
             fn_params: RefCell::new(None),
+            fn_mark: Cell::new(Mark::default()),
             diags: RefCell::new(Diagnostics::new()),
             last_error_at: Cell::new(None),
             error_count: Cell::new(0),
@@ -114,8 +126,42 @@ impl<'t> ParseState<'t> {
         *self.fn_params.borrow_mut() = last;
     }
 
+    /// The current depths of the scope and declaration stacks.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            scopes: self.scopes.borrow().len(),
+            decls: self.decls.borrow().len(),
+        }
+    }
+
+    /// Truncates the stacks back to `m` (never below the file scope).
+    pub fn restore(&self, m: Mark) {
+        self.scopes.borrow_mut().truncate(m.scopes.max(1));
+        self.decls.borrow_mut().truncate(m.decls);
+    }
+
+    /// Opens a block scope, returning the mark to restore at the block's end.
+    pub fn begin_block(&self) -> Mark {
+        let m = self.mark();
+        self.push_scope();
+        m
+    }
+
+    /// Ends a function body: back to the stacks as they were before its parameters.
+    pub fn end_function_body(&self) {
+        self.restore(self.fn_mark.get());
+    }
+
+    /// After a syntax error at file scope: back to a clean file scope.
+    pub fn reset_to_file_scope(&self) {
+        self.restore(Mark::default());
+        *self.last_params.borrow_mut() = None;
+        *self.fn_params.borrow_mut() = None;
+    }
+
     /// Opens the outermost scope of a function body: the function's parameters.
     pub fn push_function_scope(&self) {
+        self.fn_mark.set(self.mark());
         let params = self.fn_params.borrow_mut().take().unwrap_or_default();
         self.scopes.borrow_mut().push(params);
     }
