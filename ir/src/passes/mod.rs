@@ -1,7 +1,8 @@
 //! Optimization passes (one file each) and the pass manager.
 //!
 //! Pipelines (`optimize`), in order:
-//! - `-O0`: expand_mem, inline (always_inline only). No mem2reg: locals stay in stack
+//! - `-O0`: expand_mem, strength (signed division by powers of two needs no cpu v4),
+//!   inline (always_inline only). No mem2reg: locals stay in stack
 //!   slots; the output is still valid IR that codegen must handle.
 //! - `-O1`: + mem2reg, constfold, copyprop, simplify_cfg, dce.
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
@@ -19,6 +20,7 @@ pub mod inline;
 pub mod mem2reg;
 pub mod params;
 pub mod simplify_cfg;
+pub mod strength;
 pub mod util;
 
 use diag::{Diagnostic, Diagnostics};
@@ -61,7 +63,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "simplify_cfg",
         "dce",
     ];
-    let mut p = vec!["expand_mem"];
+    let mut p = vec!["expand_mem", "strength"];
     match level {
         OptLevel::O0 => p.push("inline_always"),
         OptLevel::O1 => {
@@ -114,6 +116,7 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "constfold" => each(m, constfold::run),
         "copyprop" => each(m, copyprop::run),
         "dce" => each(m, dce::run),
+        "strength" => each(m, strength::run),
         "gvn" => each(m, gvn::run),
         "simplify_cfg" => each(m, simplify_cfg::run),
         "mem2reg" => each(m, mem2reg::run),
