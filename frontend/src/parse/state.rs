@@ -8,8 +8,9 @@
 //!   punctuation (`{`, `}`, `(`, `)`, `;`, `,`, `=`), never an identifier, so that the
 //!   adapter has not yet classified the next identifier with a stale scope. The
 //!   grammar's marker rules (`BlockBegin`, `BlockBody`, `ParamsBegin`, ...) exist for
-//!   that reason. The one known gap: a `for` scope ends after its body has been followed
-//!   by one lookahead token, so `for (int T;;) ; T * x;` (with `T` a file-scope typedef)
+//!   that reason. A `for` scope ends with its body's block (`{ ... }`); the one known
+//!   gap is a `for` body that is not a block: its scope ends after one lookahead token,
+//!   so `for (int T;;) ; T * x;` (with `T` a file-scope typedef)
 //!   reads the second statement as a multiplication.
 //! - Pops never underflow. Blocks restore the stack depths they started with
 //!   ([`Mark`]), and a file-scope syntax error resets to the file scope, so what error
@@ -17,7 +18,7 @@
 //! - Interior mutability through `RefCell`, borrowed only inside one method call, so no
 //!   borrow is ever held across a call back into the parser.
 
-use crate::token::Token;
+use crate::token::{Tok, Token};
 use diag::{Diagnostic, Diagnostics, Span};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -48,6 +49,8 @@ pub struct ParseState<'t> {
     fn_params: RefCell<Option<Scope>>,
     /// The mark taken before the function scope of the definition being parsed.
     fn_mark: Cell<Mark>,
+    /// A `for` scope the next block adopts as its own (see [`ParseState::adopt_if_block_at`]).
+    adopt: Cell<Option<Mark>>,
     pub(crate) diags: RefCell<Diagnostics>,
     /// Index of the last token where a syntax error was reported (to report one error
     /// per statement, not a cascade).
@@ -67,6 +70,7 @@ impl<'t> ParseState<'t> {
             last_params: RefCell::new(None),
             fn_params: RefCell::new(None),
             fn_mark: Cell::new(Mark::default()),
+            adopt: Cell::new(None),
             diags: RefCell::new(Diagnostics::new()),
             last_error_at: Cell::new(None),
             error_count: Cell::new(0),
@@ -103,12 +107,6 @@ impl<'t> ParseState<'t> {
         self.scopes.borrow_mut().push(Scope::new());
     }
 
-    pub fn pop_scope(&self) {
-        let mut scopes = self.scopes.borrow_mut();
-        if scopes.len() > 1 {
-            scopes.pop();
-        }
-    }
 
     /// Closes a parameter list's scope, keeping it in case it belongs to a function
     /// definition.
@@ -142,9 +140,20 @@ impl<'t> ParseState<'t> {
 
     /// Opens a block scope, returning the mark to restore at the block's end.
     pub fn begin_block(&self) -> Mark {
+        if let Some(m) = self.adopt.take() {
+            return m;
+        }
         let m = self.mark();
         self.push_scope();
         m
+    }
+
+    /// A `for` header ended just before token `next`: when that token is `{`, the body
+    /// block takes over the for scope (whose mark is `m`) and closes it before `}`.
+    pub fn adopt_if_block_at(&self, next: usize, m: Mark) {
+        if self.tokens.get(next).is_some_and(|t| t.tok == Tok::LBrace) {
+            self.adopt.set(Some(m));
+        }
     }
 
     /// Ends a function body: back to the stacks as they were before its parameters.
