@@ -1,12 +1,14 @@
-//! Differential test: our `-E` token stream against `clang-19 -target bpf -E -P` on the
-//! test inputs in `tests/pp/` and on the real headers BPF programs include (libbpf's
-//! `bpf_helpers.h` family, kernel uapi headers). Token spellings are compared in order,
-//! whitespace ignored; pragmas are compared too, as one pseudo-token each at their
-//! place in the stream (ours come from `preprocess_with_pragmas`). Skips, printing why, without clang-19 or the headers.
+//! Differential test: our `-E` output against `clang-19 -target bpf -E` on the test
+//! inputs in `tests/pp/`, on the real headers BPF programs include (libbpf's
+//! `bpf_helpers.h` family, kernel uapi headers), on a libbpf CO-RE program with a
+//! bpftool-generated `vmlinux.h`, and on every predefined macro. Compared: the token
+//! spellings in order (pragmas as one pseudo-token each at their place), then every
+//! printed line (line markers and blank lines aside). Skips, printing why, without
+//! clang-19 or the headers.
 
 use diag::SourceMap;
 use frontend::lexer;
-use frontend::preprocess::{PpOptions, predefined, preprocess_with_pragmas};
+use frontend::preprocess::{PpOptions, predefined, preprocess_full, print_preprocessed_full};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -64,31 +66,55 @@ impl Config {
     }
 }
 
-/// Token spellings of clang's `-E -P` output for `file`.
-fn clang_tokens(clang: &Path, file: &Path, cfg: &Config) -> Result<Vec<String>, String> {
+/// What both preprocessors produced: `-E` text lines (line markers and blank lines
+/// dropped: their placement is not compared) and the token spellings, with each pragma
+/// as one pseudo-token.
+struct Output {
+    lines: Vec<String>,
+    tokens: Vec<String>,
+}
+
+impl Output {
+    fn from_text(text: &str) -> Output {
+        let lines: Vec<String> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !is_line_marker(l))
+            .map(str::to_string)
+            .collect();
+        let mut tokens = Vec::new();
+        for line in &lines {
+            if let Some(p) = line.trim_start().strip_prefix("#pragma") {
+                tokens.push(pragma_token(p));
+                continue;
+            }
+            tokens.extend(lexer::lex(line).iter().map(|t| {
+                line.get(t.start as usize..t.end as usize)
+                    .unwrap_or("")
+                    .to_string()
+            }));
+        }
+        Output { lines, tokens }
+    }
+}
+
+/// `# N "file" flags` (clang's and ours).
+fn is_line_marker(l: &str) -> bool {
+    l.strip_prefix("# ")
+        .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// clang's `-E` output for `file`.
+fn clang_output(clang: &Path, file: &Path, cfg: &Config) -> Result<Output, String> {
     let out = Command::new(clang)
         .args(cfg.clang_args())
-        .args(["-E", "-P"])
+        .arg("-E")
         .arg(file)
         .output()
         .map_err(|e| e.to_string())?;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut toks = Vec::new();
-    for line in text.lines() {
-        if let Some(p) = line.trim_start().strip_prefix("#pragma") {
-            toks.push(pragma_token(p));
-            continue;
-        }
-        toks.extend(lexer::lex(line).iter().map(|t| {
-            line.get(t.start as usize..t.end as usize)
-                .unwrap_or("")
-                .to_string()
-        }));
-    }
-    Ok(toks)
+    Ok(Output::from_text(&String::from_utf8_lossy(&out.stdout)))
 }
 
 /// A pragma as one pseudo-token of the compared streams (whitespace dropped, since
@@ -98,13 +124,15 @@ fn pragma_token(text: &str) -> String {
     format!("#pragma {t}")
 }
 
-/// Token spellings of our preprocessing of `file`, or the rendered errors.
-fn our_tokens(file: &Path, cfg: &Config) -> Result<Vec<String>, String> {
+/// Our `-E` output for `file` (`preprocess_full` + `print_preprocessed_full`), whose
+/// token stream must also equal the parser's token stream; or the rendered errors.
+fn our_output(file: &Path, cfg: &Config) -> Result<Output, String> {
     let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
     let mut map = SourceMap::new();
     let id = map.add(file.display().to_string(), text);
-    let (toks, pragmas, diags) = preprocess_with_pragmas(id, &cfg.options(), &mut map);
-    let errors: Vec<_> = diags
+    let p = preprocess_full(id, &cfg.options(), &mut map);
+    let errors: Vec<_> = p
+        .diags
         .items
         .iter()
         .filter(|d| d.is_error())
@@ -113,16 +141,20 @@ fn our_tokens(file: &Path, cfg: &Config) -> Result<Vec<String>, String> {
     if !errors.is_empty() {
         return Err(diag::render_all(&map, &errors));
     }
-    let mut out = Vec::with_capacity(toks.len() + pragmas.len());
-    let mut pragmas = pragmas.iter().peekable();
-    for (i, t) in toks.iter().enumerate() {
-        while let Some(p) = pragmas.next_if(|p| p.before_token <= i) {
-            out.push(pragma_token(&p.text));
+    let printed = Output::from_text(&print_preprocessed_full(&p, &map));
+    let mut stream = Vec::with_capacity(p.tokens.len() + p.pragmas.len());
+    let mut pragmas = p.pragmas.iter().peekable();
+    for (i, t) in p.tokens.iter().enumerate() {
+        while let Some(pr) = pragmas.next_if(|pr| pr.before_token <= i) {
+            stream.push(pragma_token(&pr.text));
         }
-        out.push(t.text.to_string());
+        stream.push(t.text.to_string());
     }
-    out.extend(pragmas.map(|p| pragma_token(&p.text)));
-    Ok(out)
+    stream.extend(pragmas.map(|pr| pragma_token(&pr.text)));
+    if stream != printed.tokens {
+        return Err("our -E text does not lex back to our token stream".to_string());
+    }
+    Ok(printed)
 }
 
 /// Compares the two streams; on mismatch returns a window around the first difference.
@@ -146,9 +178,27 @@ fn compare(name: &str, ours: &[String], theirs: &[String]) -> Result<(), String>
 
 fn run_case(clang: &Path, name: &str, file: &Path, cfg: &Config) -> Result<(), String> {
     let theirs =
-        clang_tokens(clang, file, cfg).map_err(|e| format!("{name}: clang failed: {e}"))?;
-    let ours = our_tokens(file, cfg).map_err(|e| format!("{name}: we failed:\n{e}"))?;
-    compare(name, &ours, &theirs)
+        clang_output(clang, file, cfg).map_err(|e| format!("{name}: clang failed: {e}"))?;
+    let ours = our_output(file, cfg).map_err(|e| format!("{name}: we failed:\n{e}"))?;
+    compare(name, &ours.tokens, &theirs.tokens)?;
+    // Same tokens; now the layout: every printed line as clang prints it.
+    match ours
+        .lines
+        .iter()
+        .zip(&theirs.lines)
+        .position(|(a, b)| a != b)
+    {
+        None if ours.lines.len() == theirs.lines.len() => Ok(()),
+        at => {
+            let i = at.unwrap_or(ours.lines.len().min(theirs.lines.len()));
+            let get = |v: &[String]| v.get(i).cloned().unwrap_or_default();
+            Err(format!(
+                "{name}: -E line {i} differs\n ours:  {:?}\n clang: {:?}",
+                get(&ours.lines),
+                get(&theirs.lines)
+            ))
+        }
+    }
 }
 
 #[test]

@@ -6,7 +6,9 @@
 
 use diag::SourceMap;
 use frontend::lexer;
-use frontend::preprocess::{PpOptions, preprocess, print_preprocessed};
+use frontend::preprocess::{
+    PpOptions, preprocess_full, print_preprocessed, print_preprocessed_full,
+};
 use std::path::PathBuf;
 
 /// xorshift64*: small, fixed, reproducible.
@@ -122,7 +124,8 @@ fn run_once(name: &str, text: &str) -> String {
         ],
         ..PpOptions::default()
     };
-    let (toks, diags) = preprocess(id, &opts, &mut map);
+    let full = preprocess_full(id, &opts, &mut map);
+    let (toks, diags) = (&full.tokens, &full.diags);
     for d in &diags.items {
         for l in &d.labels {
             let file = map.get(l.span.file);
@@ -133,7 +136,8 @@ fn run_once(name: &str, text: &str) -> String {
             );
         }
     }
-    let mut out = print_preprocessed(&toks, &map);
+    let exact = print_preprocessed_full(&full, &map);
+    let mut out = print_preprocessed(toks, &map);
     // `-E` output must lex back to the very tokens it prints (no two tokens glued).
     let relexed: Vec<String> = out
         .lines()
@@ -154,6 +158,25 @@ fn run_once(name: &str, text: &str) -> String {
         relexed, printed,
         "-E output does not re-lex to its tokens:\n{out}"
     );
+    let relexed_exact: Vec<String> = exact
+        .lines()
+        .filter(|l| !l.starts_with("# ") && !l.starts_with("#pragma "))
+        .flat_map(|l| {
+            lexer::lex(l)
+                .into_iter()
+                .map(|t| {
+                    l.get(t.start as usize..t.end as usize)
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(
+        relexed_exact, printed,
+        "-E output does not re-lex to its tokens:\n{exact}"
+    );
+    out.push_str(&exact);
     out.push_str(&diag::render_all(&map, &diags.items));
     out
 }

@@ -4,7 +4,7 @@
 //! and `warn_*` exercise diagnostics; every other input must preprocess cleanly.
 
 use diag::SourceMap;
-use frontend::preprocess::{PpOptions, preprocess_with_pragmas, print_preprocessed_with_pragmas};
+use frontend::preprocess::{PpOptions, preprocess_full, print_preprocessed_full};
 use std::path::{Path, PathBuf};
 
 /// `-E` output and diagnostics of one input, as the snapshot stores them.
@@ -20,8 +20,9 @@ fn run(rel: &str) -> (String, bool) {
         cpu: 3,
         ..PpOptions::default()
     };
-    let (toks, pragmas, diags) = preprocess_with_pragmas(id, &opts, &mut map);
-    let mut out = print_preprocessed_with_pragmas(&toks, &pragmas, &map);
+    let p = preprocess_full(id, &opts, &mut map);
+    let mut out = print_preprocessed_full(&p, &map);
+    let diags = p.diags;
     if !diags.is_empty() {
         out.push_str("\n--- diagnostics ---\n");
         out.push_str(&diag::render_all(&map, &diags.items));

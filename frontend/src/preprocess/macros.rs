@@ -263,15 +263,39 @@ impl Pp<'_> {
     fn push_expansion(&mut self, body: Vec<PTok>, name: &PTok, hs: u32, exp: Span) {
         let body = self.paste_all(body);
         let mut out: Vec<PTok> = Vec::with_capacity(body.len());
-        for mut t in body.into_iter().filter(|t| !t.placemarker) {
+        // A dropped placemarker with leading space gives it to the next token (as clang).
+        let mut carry_space = false;
+        for mut t in body {
+            if t.placemarker {
+                carry_space |= t.space;
+                continue;
+            }
+            t.space |= std::mem::take(&mut carry_space);
             t.hide = self.hidesets.union(t.hide, hs);
             t.expansion = Some(exp);
             t.bol = false;
             t.paste_op = false;
             out.push(t);
         }
-        if let Some(first) = out.first_mut() {
-            first.space = name.space;
+        // Layout that outlives the expansion's tokens travels as a placemarker left in
+        // `pending` (see `next_raw`): a use that expanded to nothing hands the macro
+        // name's layout to the next token; trailing empty arguments with leading space
+        // hand that space to the token after the expansion (as clang does).
+        let trailing = match out.first_mut() {
+            Some(first) => {
+                first.space = name.space;
+                first.bol = name.bol;
+                (false, carry_space)
+            }
+            None => (name.bol, name.space || carry_space),
+        };
+        if trailing.0 || trailing.1 {
+            self.pending.push(PTok {
+                bol: trailing.0,
+                space: trailing.1,
+                placemarker: true,
+                ..name.clone()
+            });
         }
         out.reverse();
         self.pending.extend(out);
@@ -413,8 +437,13 @@ impl Pp<'_> {
                 }
                 let has_va = args.last().is_some_and(|a| !a.raw.is_empty());
                 if has_va {
+                    let start = out.len();
                     let inner = self.substitute_args(m, args, i + 2, j.min(to));
                     out.extend(inner);
+                    // The content takes the `__VA_OPT__` token's spacing (as clang).
+                    if let Some(first) = out.get_mut(start) {
+                        first.space = t.space;
+                    }
                 } else {
                     let mut pm = t.clone();
                     pm.placemarker = true;

@@ -27,7 +27,7 @@ pub mod predefined;
 mod print;
 
 pub use include::BUILTIN_HEADERS;
-pub use print::{print_preprocessed, print_preprocessed_with_pragmas};
+pub use print::{print_preprocessed, print_preprocessed_full};
 
 use crate::lexer::{self, RawTok};
 use crate::token::{Tok, Token};
@@ -81,8 +81,8 @@ pub fn preprocess(
     opts: &PpOptions,
     sources: &mut SourceMap,
 ) -> (Vec<Token>, Diagnostics) {
-    let (toks, _pragmas, diags) = preprocess_with_pragmas(main, opts, sources);
-    (toks, diags)
+    let p = preprocess_full(main, opts, sources);
+    (p.tokens, p.diags)
 }
 
 /// A `#pragma` line or `_Pragma("...")` operator, with where it sits in the token
@@ -99,14 +99,30 @@ pub struct Pragma {
     pub span: Span,
 }
 
-/// [`preprocess`], also returning the pragmas in source order. `once`,
-/// `push_macro`/`pop_macro` and `GCC system_header/poison/dependency/warning/error` are
-/// executed here and not listed (clang's `-E` drops them too).
-pub fn preprocess_with_pragmas(
-    main: FileId,
-    opts: &PpOptions,
-    sources: &mut SourceMap,
-) -> (Vec<Token>, Vec<Pragma>, Diagnostics) {
+/// How a token sat in the source, as clang's `-E` printer uses it: the first token of a
+/// line starts a new output line; a token with leading whitespace gets one space. For
+/// a macro expansion these come from the macro name (first token), the parameter
+/// (first token of a substituted argument), or the body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    pub line_start: bool,
+    pub leading_space: bool,
+}
+
+/// Everything preprocessing produces: the tokens, their layout (parallel to
+/// `tokens`), the pragmas, and the diagnostics.
+#[derive(Clone, Debug, Default)]
+pub struct Preprocessed {
+    pub tokens: Vec<Token>,
+    pub layout: Vec<Layout>,
+    pub pragmas: Vec<Pragma>,
+    pub diags: Diagnostics,
+}
+
+/// [`preprocess`], also returning the tokens' layout and the pragmas in source order.
+/// `once`, `push_macro`/`pop_macro` and `GCC system_header/poison/dependency/warning/
+/// error` pragmas are executed here and not listed (clang's `-E` drops them too).
+pub fn preprocess_full(main: FileId, opts: &PpOptions, sources: &mut SourceMap) -> Preprocessed {
     let mut pp = Pp::new(opts, sources);
     pp.load_predefined();
     let dir = pp
@@ -115,21 +131,31 @@ pub fn preprocess_with_pragmas(
         .map(|f| include::parent_dir(&f.name))
         .unwrap_or(SearchDir::Path(PathBuf::new()));
     pp.push_file(main, dir, None);
-    let mut out = Vec::new();
+    let mut tokens = Vec::new();
+    let mut layout = Vec::new();
     loop {
-        pp.out_len = out.len();
+        pp.out_len = tokens.len();
         let Some(t) = pp.expand_next() else { break };
         if &*t.text == "_Pragma" && pp.pragma_operator(&t) {
             continue;
         }
-        out.push(Token {
+        layout.push(Layout {
+            line_start: t.bol,
+            leading_space: t.space,
+        });
+        tokens.push(Token {
             tok: t.tok,
             text: t.text,
             span: t.span,
             expansion: t.expansion,
         });
     }
-    (out, pp.pragmas, pp.diags)
+    Preprocessed {
+        tokens,
+        layout,
+        pragmas: pp.pragmas,
+        diags: pp.diags,
+    }
 }
 
 /// A token inside the preprocessor: a `Token` plus what expansion needs.
@@ -353,12 +379,37 @@ impl<'a> Pp<'a> {
     /// The next token before macro expansion: from `pending`, else from the current
     /// file, executing directives and skipping false groups on the way.
     fn next_raw(&mut self) -> Option<PTok> {
-        if let Some(t) = self.pending.pop() {
+        // A placemarker left in `pending` carries layout (from an expansion that
+        // produced nothing, or ended in an empty argument) to the next real token.
+        let mut carry: Option<(bool, bool)> = None;
+        while let Some(mut t) = self.pending.pop() {
+            if t.placemarker {
+                let (bol, space) = carry.unwrap_or((false, false));
+                carry = Some((bol | t.bol, space | t.space));
+                continue;
+            }
+            if let Some((bol, space)) = carry {
+                t.bol |= bol;
+                t.space |= space;
+            }
             return Some(t);
         }
         if self.isolated {
             return None;
         }
+        let t = self.next_file_tok()?;
+        Some(match carry {
+            Some((bol, space)) => PTok {
+                bol: t.bol | bol,
+                space: t.space | space,
+                ..t
+            },
+            None => t,
+        })
+    }
+
+    /// The next token of the current file, running directives on the way.
+    fn next_file_tok(&mut self) -> Option<PTok> {
         loop {
             let f = self.files.last_mut()?;
             let Some(&raw) = f.toks.get(f.pos) else {
@@ -381,7 +432,7 @@ impl<'a> Pp<'a> {
     /// True if the next token is `(` (a function-like macro's name is followed by its
     /// arguments). Does not cross a directive line or the end of the current file.
     fn next_is_lparen(&mut self) -> bool {
-        if let Some(t) = self.pending.last() {
+        if let Some(t) = self.pending.iter().rev().find(|t| !t.placemarker) {
             return t.tok == Tok::LParen;
         }
         if self.isolated {

@@ -1,27 +1,35 @@
 //! `-E` output: the preprocessed tokens as text, laid out like clang's: `# N "file"`
-//! line markers, each token on the line of its report location (the macro use for
-//! expanded tokens), the first token of a line indented to its column, and single
-//! spaces where the source had whitespace.
+//! line markers, a token that starts a source line starts an output line (placed on
+//! the line of its report location: the macro use for expanded tokens) indented to its
+//! column, and one space where the source had whitespace.
 //!
 //! Invariants: re-lexing the output gives the same token sequence (a space is forced
 //! between two tokens that would otherwise lex as one, e.g. `-` `-`); gaps of up to 8
 //! lines are printed as blank lines, longer ones as a line marker (as clang does);
 //! pragmas, when given, are printed as `#pragma` lines before the token they precede.
+//! With a [`Layout`] per token (from `preprocess_full`) spacing is exactly clang's;
+//! without one it is inferred from the spans.
 
-use super::Pragma;
+use super::{Layout, Pragma, Preprocessed};
 use crate::lexer;
-use crate::token::Token;
+use crate::token::{Tok, Token};
 use diag::{FileId, SourceMap};
 
-/// Prints tokens as `-E` output.
+/// Prints tokens as `-E` output (layout inferred from the spans).
 pub fn print_preprocessed(tokens: &[Token], sources: &SourceMap) -> String {
-    print_preprocessed_with_pragmas(tokens, &[], sources)
+    print(tokens, None, &[], sources)
 }
 
-/// Prints tokens as `-E` output, with each pragma as a `#pragma` line at its place
-/// (so the output compiles to the same program, as clang's `-E` output does).
-pub fn print_preprocessed_with_pragmas(
+/// Prints a [`Preprocessed`] as `-E` output: clang's spacing, and each pragma as a
+/// `#pragma` line at its place (so the output compiles to the same program).
+pub fn print_preprocessed_full(p: &Preprocessed, sources: &SourceMap) -> String {
+    let layout = (p.layout.len() == p.tokens.len()).then_some(p.layout.as_slice());
+    print(&p.tokens, layout, &p.pragmas, sources)
+}
+
+fn print(
     tokens: &[Token],
+    layout: Option<&[Layout]>,
     pragmas: &[Pragma],
     sources: &SourceMap,
 ) -> String {
@@ -59,12 +67,16 @@ pub fn print_preprocessed_with_pragmas(
             continue;
         };
         let (line, col) = file.line_col(at.start);
+        let (line_start, leading_space) = match layout.and_then(|l| l.get(i)) {
+            Some(l) => (l.line_start, l.leading_space),
+            None => infer_layout(prev, t, sources),
+        };
         let new_line = if cur_file != Some(at.file) {
             out.push_str(&format!("\n# {line} \"{}\"\n", escape(&file.name)));
             cur_file = Some(at.file);
             cur_line = line;
             true
-        } else if line > cur_line {
+        } else if line_start && line > cur_line {
             let gap = line - cur_line;
             if gap > 8 {
                 out.push_str(&format!("\n# {line} \"{}\"\n", escape(&file.name)));
@@ -79,13 +91,17 @@ pub fn print_preprocessed_with_pragmas(
             prev.is_none()
         };
         if new_line {
+            // Indent to the (expansion) column; a first token in column 1 that still
+            // wants leading space (after an empty expansion or a pragma) goes to column
+            // 2, as clang does.
+            let col = if col == 1 && leading_space { 2 } else { col };
             for _ in 1..col {
                 out.push(' ');
             }
-        } else if let Some(p) = prev
-            && needs_space(p, t)
-        {
-            out.push(' ');
+        } else if let Some(p) = prev {
+            if leading_space || avoid_concat(p, t) {
+                out.push(' ');
+            }
         }
         out.push_str(&t.text);
         prev = Some(t);
@@ -99,6 +115,29 @@ pub fn print_preprocessed_with_pragmas(
     out
 }
 
+/// Layout without the preprocessor's flags: a token starts a line if only whitespace
+/// precedes it on its (report) line; it has leading space unless it is adjacent to the
+/// previous token (in their spelling inside one expansion, else at their use sites).
+fn infer_layout(prev: Option<&Token>, t: &Token, sources: &SourceMap) -> (bool, bool) {
+    let at = t.report_span();
+    let line_start = prev.is_none_or(|p| p.expansion.is_none() || p.expansion != t.expansion)
+        && sources.get(at.file).is_some_and(|f| {
+            let (line, col) = f.line_col(at.start);
+            f.line_text(line)
+                .get(..(col as usize).saturating_sub(1))
+                .is_some_and(|before| before.trim().is_empty())
+        });
+    let Some(a) = prev else {
+        return (line_start, false);
+    };
+    let (sa, sb) = if a.expansion.is_some() && a.expansion == t.expansion {
+        (a.span, t.span)
+    } else {
+        (a.report_span(), t.report_span())
+    };
+    (line_start, !(sa.file == sb.file && sa.end == sb.start))
+}
+
 fn print_pragma(out: &mut String, p: &Pragma) {
     if !out.ends_with('\n') {
         out.push('\n');
@@ -108,24 +147,35 @@ fn print_pragma(out: &mut String, p: &Pragma) {
     out.push('\n');
 }
 
-/// Whether to print a space between two tokens on one line.
-/// Inside one macro expansion the spelling locations decide; across an expansion's
-/// edge, the use sites do (so `F(x);` prints its `;` right after the expansion).
-fn needs_space(a: &Token, b: &Token) -> bool {
-    let (sa, sb) = if a.expansion.is_some() && a.expansion == b.expansion {
-        (a.span, b.span)
-    } else {
-        (a.report_span(), b.report_span())
-    };
-    let adjacent = sa.file == sb.file && sa.end == sb.start;
-    // Tokens adjacent in their own spelling were split by the lexer already; only an
-    // expansion edge can put two unrelated spellings side by side.
-    let spelled_adjacent = a.span.file == b.span.file && a.span.end == b.span.start;
-    !adjacent || (!spelled_adjacent && would_merge(a, b))
+/// True if `a` and `b` need a space between them although the source had none:
+/// when printing them side by side would lex differently, and (as clang does) after a
+/// number followed by a pp-number character or a sign. Tokens adjacent in a file
+/// (neither from a macro) were lexed apart already and never need one.
+fn avoid_concat(a: &Token, b: &Token) -> bool {
+    if a.expansion.is_none()
+        && b.expansion.is_none()
+        && a.span.file == b.span.file
+        && a.span.end == b.span.start
+    {
+        return false;
+    }
+    let first = b.text.chars().next();
+    if matches!(a.tok, Tok::IntLit | Tok::FloatLit)
+        && first.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '-'))
+    {
+        return true;
+    }
+    would_merge(a, b)
 }
 
 /// True if printing `a` right before `b` would lex as different tokens.
 fn would_merge(a: &Token, b: &Token) -> bool {
+    // Brackets and separators never combine with a neighbour: skip the lexer.
+    let separator =
+        |c: Option<char>| matches!(c, Some('(' | ')' | '[' | ']' | '{' | '}' | ';' | ','));
+    if separator(a.text.chars().last()) || separator(b.text.chars().next()) {
+        return false;
+    }
     let joined = format!("{}{}", a.text, b.text);
     match lexer::lex(&joined).first() {
         Some(first) => first.end as usize != a.text.len() || first.kind != Ok(a.tok),

@@ -53,7 +53,12 @@ fn recursion_is_blocked() {
 fn pragmas(src: &str) -> (String, Vec<(usize, String)>) {
     let mut map = SourceMap::new();
     let f = map.add("t.c", src);
-    let (toks, pragmas, diags) = preprocess_with_pragmas(f, &PpOptions::default(), &mut map);
+    let Preprocessed {
+        tokens: toks,
+        pragmas,
+        diags,
+        ..
+    } = preprocess_full(f, &PpOptions::default(), &mut map);
     assert!(diags.is_empty(), "{:?}", diags.items);
     let text: Vec<&str> = toks.iter().map(|t| &*t.text).collect();
     (
@@ -214,8 +219,8 @@ fn printed_pragmas_sit_between_their_tokens() {
         "t.c",
         "int a;\n#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\nstruct s { int x; };\n#pragma clang attribute pop\n",
     );
-    let (toks, pragmas, _) = preprocess_with_pragmas(f, &PpOptions::default(), &mut map);
-    let text = print_preprocessed_with_pragmas(&toks, &pragmas, &map);
+    let p = preprocess_full(f, &PpOptions::default(), &mut map);
+    let text = print_preprocessed_full(&p, &map);
     assert_eq!(
         text,
         "# 1 \"t.c\"\nint a;\n#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n\n# 3 \"t.c\"\nstruct s { int x; };\n#pragma clang attribute pop\n"

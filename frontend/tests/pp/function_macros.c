@@ -18,3 +18,11 @@ int e = ADD(
 );
 int f = CALL(ID, 7);
 int g = ID(ADD)(1, 2);
+#define PICK(a, b) a + b
+int h = PICK(1,
+#ifdef ADD
+    100
+#else
+    2
+#endif
+);

@@ -38,3 +38,14 @@ int comparisons;
 #if 18446744073709551615u / 2 == 9223372036854775807
 int unsigned_division;
 #endif
+#define HAS_TWO defined(TWO) && defined TWO
+#if HAS_TWO
+int defined_from_macro;
+#endif
+#define EMPTY_ARG(x) x + 0
+#if EMPTY_ARG() == 0 && EMPTY_ARG(3) == 3
+int function_macro_in_if;
+#endif
+#if (2 || 1 / 0) && !(0 && 1 / 0) && (1 ? 2 : 1 / 0)
+int unevaluated_division;
+#endif
