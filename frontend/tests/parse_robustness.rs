@@ -217,3 +217,11 @@ fn deep_trees_are_an_error_not_a_stack_overflow() {
         vec!["E0209"]
     );
 }
+
+#[test]
+fn error_flood_is_capped() {
+    let codes = codes_of("int x = ;\n".repeat(50));
+    assert_eq!(codes.len(), 21, "{codes:?}");
+    assert!(codes[..20].iter().all(|c| *c == "E0201"));
+    assert_eq!(codes[20], "E0208");
+}
