@@ -81,14 +81,52 @@ fn label_words(id: u32, t: &BtfType, canon: &dyn Fn(u32) -> u32, out: &mut Vec<u
 /// Interns slices of an arena: gives equal slices equal dense numbers (in order of first
 /// appearance), without allocating per element.
 fn intern<T: std::hash::Hash + Eq>(arena: &[T], starts: &[usize]) -> Vec<u32> {
-    let mut map: FxHashMap<&[T], u32> = FxHashMap::default();
-    map.reserve(starts.len());
-    let mut out = Vec::with_capacity(starts.len().saturating_sub(1));
-    for w in starts.windows(2) {
-        let next = map.len() as u32;
-        out.push(*map.entry(&arena[w[0]..w[1]]).or_insert(next));
-    }
+    let mut table = Vec::new();
+    let mut out = Vec::new();
+    intern_into(arena, starts, &mut table, &mut out);
     out
+}
+
+/// [`intern`] into reusable buffers: `table` is an open-addressing hash table of
+/// (slice index + 1), `out` receives one number per slice.
+fn intern_into<T: std::hash::Hash + Eq>(
+    arena: &[T],
+    starts: &[usize],
+    table: &mut Vec<u32>,
+    out: &mut Vec<u32>,
+) {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let count = starts.len().saturating_sub(1);
+    let size = (count * 2).next_power_of_two().max(16);
+    table.clear();
+    table.resize(size, 0);
+    out.clear();
+    out.reserve(count);
+    let slice = |k: usize| &arena[starts[k]..starts[k + 1]];
+    let build = super::fxhash::FxBuild::default();
+    let mut next = 0u32;
+    for k in 0..count {
+        let mut h = build.build_hasher();
+        slice(k).hash(&mut h);
+        // Fx leaves the low bits weak: index by the high bits of a final mix.
+        let mut pos = (h.finish().wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            >> (64 - size.trailing_zeros())) as usize;
+        loop {
+            match table[pos] {
+                0 => {
+                    table[pos] = k as u32 + 1;
+                    out.push(next);
+                    next += 1;
+                    break;
+                }
+                e if slice(e as usize - 1) == slice(k) => {
+                    out.push(out[e as usize - 1]);
+                    break;
+                }
+                _ => pos = (pos + 1) & (size - 1),
+            }
+        }
+    }
 }
 
 /// Deduplicates `btf` in place. `alias` pre-merges types (`alias[id] = Some(target)`:
@@ -348,6 +386,7 @@ fn refine(
     let mut count = class.iter().copied().max().map_or(0, |m| m as usize + 1);
     let mut sig: Vec<u32> = Vec::with_capacity(n + edges.len());
     let mut sig_starts: Vec<usize> = Vec::with_capacity(n + 1);
+    let (mut table, mut next) = (Vec::new(), Vec::new());
     loop {
         sig.clear();
         sig_starts.clear();
@@ -365,9 +404,9 @@ fn refine(
             );
             sig_starts.push(sig.len());
         }
-        let next = intern(&sig, &sig_starts);
+        intern_into(&sig, &sig_starts, &mut table, &mut next);
         let new_count = next.iter().copied().max().map_or(0, |m| m as usize + 1);
-        class = next;
+        std::mem::swap(&mut class, &mut next);
         if new_count == count {
             return class;
         }

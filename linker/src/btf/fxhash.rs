@@ -52,7 +52,9 @@ impl Hasher for FxHasher {
     }
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply leaves entropy in the high bits; hash tables index by the low
+        // ones, so rotate the good bits down.
+        self.0.rotate_left(26)
     }
 }
 
