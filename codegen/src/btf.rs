@@ -25,6 +25,8 @@ pub struct ModuleBtf {
     pub btf: Btf,
     /// FUNC type id per function (module order); 0 when the function has no prototype.
     pub func_ids: Vec<u32>,
+    /// BTF id of each debug type (0 for void), by `DebugTypeId` index.
+    pub type_ids: Vec<u32>,
 }
 
 /// A global's place in its section, for DATASEC.
@@ -157,6 +159,7 @@ pub fn build(m: &ir::Module, vars: &[PlacedVar]) -> ModuleBtf {
     ModuleBtf {
         btf: b.btf,
         func_ids,
+        type_ids: b.ids,
     }
 }
 

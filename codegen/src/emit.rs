@@ -27,6 +27,8 @@ pub struct FuncCode {
     pub section: String,
     pub linkage: ir::Linkage,
     pub items: Vec<Item>,
+    /// CO-RE relocations, indexed by `MInst::CoreConst::reloc`.
+    pub core: Vec<ir::CoreReloc>,
 }
 
 /// A `.BTF.ext` line_info record before label resolution.
@@ -42,6 +44,8 @@ pub struct ExtRecords {
     /// (section, [(function begin label, function index)]).
     pub funcs: Vec<(String, Vec<(String, usize)>)>,
     pub lines: Vec<(String, Vec<LineRec>)>,
+    /// (section, [(instruction label, relocation)]).
+    pub core: Vec<(String, Vec<(String, ir::CoreReloc)>)>,
 }
 
 impl ExtRecords {
@@ -169,6 +173,16 @@ impl Emitter {
                         last_loc = Some(*loc);
                     }
                     first = false;
+                    if let crate::vcode::MInst::CoreConst { reloc, .. } = i
+                        && let Some(rel) = f.core.get(*reloc as usize)
+                    {
+                        // CO-RE record: the instruction libbpf patches.
+                        let l = format!(".Ltmp{}", self.tmp);
+                        self.tmp += 1;
+                        self.push(StmtKind::Label(l.clone()));
+                        let cs = ExtRecords::sec(&mut self.ext.core, &f.section);
+                        self.ext.core[cs].1.push((l, rel.clone()));
+                    }
                     for (insn, sym) in code {
                         self.push(StmtKind::Insn { insn, sym });
                     }

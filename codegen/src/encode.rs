@@ -103,6 +103,14 @@ pub fn encode(i: &MInst, label: &dyn Fn(u32) -> String) -> Vec<(Insn, Option<Sym
         // `Args` emits nothing; `Select` never gets here (finalize expands it).
         MInst::Args { .. } | MInst::Select { .. } => Vec::new(),
         MInst::MovImm { w, dst, imm } => one(ins(class(*w) | 0xb0, dst.num(), 0, 0, *imm)),
+        MInst::CoreConst { dst, imm, .. } => match i32::try_from(*imm) {
+            Ok(i) => one(ins(CLASS_ALU64 | 0xb0, dst.num(), 0, 0, i)),
+            Err(_) => {
+                let mut x = ins(OP_LD_IMM64, dst.num(), 0, 0, 0);
+                x.set_imm64(*imm);
+                one(x)
+            }
+        },
         MInst::LdImm64 { dst, imm } => {
             let mut x = ins(OP_LD_IMM64, dst.num(), 0, 0, 0);
             x.set_imm64(*imm);

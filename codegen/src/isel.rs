@@ -77,10 +77,17 @@ struct Isel<'a> {
     /// icmps used only as brif/select conditions: selected as the jump itself.
     fused: std::collections::HashSet<Value>,
     errors: Vec<Diagnostic>,
+    /// CO-RE relocations of this function, indexed by `MInst::CoreConst::reloc`.
+    core: Vec<ir::CoreReloc>,
 }
 
 /// Selects instructions for `f`. Errors are located by the function and source line.
-pub fn select(f: &Function, t: Target, frame: &Frame) -> Result<VCode, Vec<Diagnostic>> {
+/// Selects instructions for `f`; also returns its CO-RE relocations.
+pub fn select(
+    f: &Function,
+    t: Target,
+    frame: &Frame,
+) -> Result<(VCode, Vec<ir::CoreReloc>), Vec<Diagnostic>> {
     let mut s = Isel {
         f,
         t,
@@ -101,10 +108,12 @@ pub fn select(f: &Function, t: Target, frame: &Frame) -> Result<VCode, Vec<Diagn
         preds: HashMap::new(),
         fused: Default::default(),
         errors: Vec::new(),
+        core: Vec::new(),
     };
     s.run();
     if s.errors.is_empty() {
-        Ok(s.finish())
+        let core = std::mem::take(&mut s.core);
+        Ok((s.finish(), core))
     } else {
         Err(s.errors)
     }
@@ -145,11 +154,15 @@ impl<'a> Isel<'a> {
         }
     }
 
-    /// The constant value of `v`, sign-extended from its type, if it is an `iconst`.
+    /// The constant value of `v`, sign-extended from its type, if it is an `iconst`
+    /// without a CO-RE relocation (those are values libbpf rewrites: never folded).
     fn iconst(&self, v: Value) -> Option<i64> {
-        match self.def_inst(v) {
-            Some(InstData::Iconst { imm }) => Some(self.ty(v).sext(*imm)),
-            _ => None,
+        match self.f.dfg.value_def(v) {
+            ValueDef::Result(i) if self.f.core_relocs.contains_key(&i) => None,
+            _ => match self.def_inst(v) {
+                Some(InstData::Iconst { imm }) => Some(self.ty(v).sext(*imm)),
+                _ => None,
+            },
         }
     }
 
@@ -238,7 +251,7 @@ impl<'a> Isel<'a> {
             return *r;
         }
         let r = match self.def_inst(v) {
-            Some(InstData::Iconst { imm }) => {
+            Some(InstData::Iconst { imm }) if self.iconst(v).is_some() => {
                 let ty = self.ty(v);
                 self.const_reg(ty, *imm)
             }
@@ -716,6 +729,21 @@ impl<'a> Isel<'a> {
         match d {
             // Rematerialized at each use (cheap, and keeps them out of registers
             // across calls).
+            InstData::Iconst { imm } if f.core_relocs.contains_key(&inst) => {
+                if let (Some(v), Some(rel)) = (res, f.core_relocs.get(&inst)) {
+                    let ty = self.ty(v);
+                    let dst = self.tmp();
+                    let reloc = self.core.len() as u32;
+                    self.core.push(rel.clone());
+                    let imm = if ty == Type::I64 {
+                        *imm
+                    } else {
+                        ty.zext(*imm) as i64
+                    };
+                    self.push(MInst::CoreConst { dst, imm, reloc });
+                    self.bind(v, dst);
+                }
+            }
             InstData::Iconst { .. }
             | InstData::StackAddr { .. }
             | InstData::GlobalAddr { .. }

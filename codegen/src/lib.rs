@@ -22,6 +22,7 @@ pub mod vcode;
 
 use asm::isa::CpuVersion;
 use asm::module::Expr;
+use cranelift_entity::EntityRef;
 use diag::{Diagnostic, Diagnostics, codes};
 use linker::object::Endian;
 
@@ -59,7 +60,7 @@ pub fn compile_function(
         cpu: opts.cpu,
         big_endian: opts.big_endian,
     };
-    let code = isel::select(f, target, &frame)?;
+    let (code, core) = isel::select(f, target, &frame)?;
     let alloc = regalloc::allocate(&code).map_err(|e| {
         vec![Diagnostic::error(
             codes::E_REGALLOC,
@@ -95,6 +96,7 @@ pub fn compile_function(
         section: f.section.clone(),
         linkage: f.linkage,
         items,
+        core,
     })
 }
 
@@ -229,6 +231,23 @@ fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &C
             line_recs.push((sec_off, recs));
         }
     }
+    // CO-RE records: root type, access string, kind (btf.rst 4.2.3, llvm_reloc.rst).
+    let mut core_recs: Vec<(u32, Vec<(String, u32, u32, u32)>)> = Vec::new();
+    for (sec, list) in &ext.core {
+        if list.is_empty() {
+            continue;
+        }
+        let sec_off = mb.btf.add_string(sec);
+        let recs = list
+            .iter()
+            .map(|(label, r)| {
+                let ty = mb.type_ids.get(r.ty.index()).copied().unwrap_or(0);
+                let access = mb.btf.add_string(&r.access);
+                (label.clone(), ty, access, r.kind.value())
+            })
+            .collect();
+        core_recs.push((sec_off, recs));
+    }
     if mb.btf.is_empty() && func_recs.is_empty() {
         return;
     }
@@ -240,7 +259,7 @@ fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &C
     let bytes = mb.btf.encode(endian);
     e.plain_section(".BTF");
     e.raw_bytes(&bytes);
-    if func_recs.is_empty() && line_recs.is_empty() {
+    if func_recs.is_empty() && line_recs.is_empty() && core_recs.is_empty() {
         return;
     }
     // .BTF.ext header (btf.rst 4.2): magic, version 1, flags 0, hdr_len 32, then
@@ -257,6 +276,14 @@ fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &C
             .map(|(_, r)| 8 + 16 * r.len() as u32)
             .sum::<u32>()
     };
+    let core_len: u32 = if core_recs.is_empty() {
+        0
+    } else {
+        4 + core_recs
+            .iter()
+            .map(|(_, r)| 8 + 16 * r.len() as u32)
+            .sum::<u32>()
+    };
     e.plain_section(".BTF.ext");
     let magic: [u8; 2] = if opts.big_endian {
         [0xeb, 0x9f]
@@ -265,7 +292,15 @@ fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &C
     };
     e.raw_bytes(&[magic[0], magic[1], 1, 0]);
     let num = |v: u32| Expr::Num(i64::from(v));
-    for v in [32, 0, func_len, func_len, line_len, func_len + line_len, 0] {
+    for v in [
+        32,
+        0,
+        func_len,
+        func_len,
+        line_len,
+        func_len + line_len,
+        core_len,
+    ] {
         e.long(num(v));
     }
     e.long(num(8));
@@ -287,6 +322,19 @@ fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &C
                 e.long(num(*file));
                 e.long(num(*line));
                 e.long(num(*lc));
+            }
+        }
+    }
+    if !core_recs.is_empty() {
+        e.long(num(16));
+        for (sec, recs) in &core_recs {
+            e.long(num(*sec));
+            e.long(num(recs.len() as u32));
+            for (label, ty, access, kind) in recs {
+                e.long(Expr::sym(label.clone()));
+                e.long(num(*ty));
+                e.long(num(*access));
+                e.long(num(*kind));
             }
         }
     }

@@ -212,6 +212,10 @@ pub enum MInst {
     MovImm { w: Width, dst: Reg, imm: i32 },
     /// `dst = imm ll` for 64-bit constants that do not fit in i32.
     LdImm64 { dst: Reg, imm: i64 },
+    /// A CO-RE relocated constant (`dst = imm`, or `dst = imm ll` when it does not fit
+    /// in 32 bits); `reloc` indexes the function's relocation list. libbpf patches the
+    /// immediate at load time, so it is never folded into another instruction.
+    CoreConst { dst: Reg, imm: i64, reloc: u32 },
     /// `dst = sym ll` (+ addend): address of a global or a function.
     LdSym {
         dst: Reg,
@@ -341,9 +345,10 @@ impl MInst {
                     f(a, FixedDef(i as u8 + 1));
                 }
             }
-            MInst::MovImm { dst, .. } | MInst::LdImm64 { dst, .. } | MInst::LdSym { dst, .. } => {
-                f(dst, Def)
-            }
+            MInst::MovImm { dst, .. }
+            | MInst::LdImm64 { dst, .. }
+            | MInst::LdSym { dst, .. }
+            | MInst::CoreConst { dst, .. } => f(dst, Def),
             MInst::FrameAddr { dst, .. } => f(dst, Def),
             MInst::Mov { dst, src, .. } | MInst::MovSx { dst, src, .. } => {
                 f(src, Use);
