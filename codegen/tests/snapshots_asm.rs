@@ -1,40 +1,8 @@
-//! Snapshot tests: every `tests/ir/*.ir` file compiled for cpu v1..v4, printed as asm.
+//! Snapshot tests: every `tests/ir/*.ir` file compiled for cpu v1..v4 and printed by
+//! the asm crate's printer: exactly what `ebpfc compile -S` writes.
 
-use std::fmt::Write;
-
-use asm::isa::{CpuVersion, SymRole, print_llvm};
-use asm::module::{Module, StmtKind};
+use asm::isa::CpuVersion;
 use codegen::{CodegenOptions, compile_module};
-
-/// A compact text form of the module: sections, labels and instructions (data
-/// directives summarized), enough to review instruction selection.
-fn dump(m: &Module) -> String {
-    let mut out = String::new();
-    for c in &m.chunks {
-        let _ = writeln!(out, "[{}]", c.section.name());
-        for s in &c.stmts {
-            match &s.kind {
-                StmtKind::Label(l) => {
-                    let _ = writeln!(out, "{l}:");
-                }
-                StmtKind::Insn { insn, sym: Some(s) } if s.role == SymRole::CallTarget => {
-                    let _ = writeln!(out, "\tcall {}", s.name);
-                }
-                StmtKind::Insn { insn, sym: Some(s) } if s.role == SymRole::Imm64 => {
-                    let _ = writeln!(out, "\tr{} = {} ll", insn.dst, s.name);
-                }
-                StmtKind::Insn { insn, sym: Some(s) } => {
-                    let _ = writeln!(out, "\t{}", print_llvm(insn, Some(&s.name)));
-                }
-                StmtKind::Insn { insn, sym: None } => {
-                    let _ = writeln!(out, "\t{}", print_llvm(insn, None));
-                }
-                _ => {}
-            }
-        }
-    }
-    out
-}
 
 fn compile(text: &str, cpu: CpuVersion) -> String {
     let m = match ir::text::parser::parse_module(text, diag::FileId(0)) {
@@ -46,7 +14,7 @@ fn compile(text: &str, cpu: CpuVersion) -> String {
         ..CodegenOptions::default()
     };
     match compile_module(&m, &opts) {
-        Ok(am) => dump(&am),
+        Ok(am) => asm::print::print_module(&am),
         Err(d) => d
             .items
             .iter()
