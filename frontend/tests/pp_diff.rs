@@ -8,7 +8,10 @@
 
 use diag::SourceMap;
 use frontend::lexer;
-use frontend::preprocess::{PpOptions, predefined, preprocess_full, print_preprocessed_full};
+use frontend::preprocess::{
+    HAS_ATTRIBUTES, HAS_BUILTINS, HAS_FEATURES, PpOptions, predefined, preprocess_full,
+    print_preprocessed_full,
+};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -437,4 +440,95 @@ fn predefined_macros_match_clang() {
     }
     let _ = std::fs::remove_dir_all(&tmp);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `__has_builtin`, `__has_attribute`, `__has_feature` and `__has_extension` answer as
+/// clang-19 does for BPF, on every name in our tables and on names that must be false.
+#[test]
+fn has_operators_match_clang() {
+    let Some(clang) = clang() else {
+        println!("SKIP has_operators_match_clang: clang-19 is not installed");
+        return;
+    };
+    let mut probe = String::new();
+    let mut add = |op: &str, names: &[&str]| {
+        for (i, n) in names.iter().enumerate() {
+            probe.push_str(&format!(
+                "#if {op}({n})\nyes_{op}_{i}\n#else\nno_{op}_{i}\n#endif\n"
+            ));
+        }
+    };
+    let not_builtins = [
+        "__builtin_no_such_thing",
+        "bpf_map_lookup_elem",
+        "__builtin_ia32_pause",
+    ];
+    let not_attrs = ["no_such_attribute", "target_clones_nope"];
+    let not_features = ["cxx_rvalue_references", "no_such_feature"];
+    add(
+        "__has_builtin",
+        predefined_probe(HAS_BUILTINS, &not_builtins).as_slice(),
+    );
+    add(
+        "__has_attribute",
+        predefined_probe(HAS_ATTRIBUTES, &not_attrs).as_slice(),
+    );
+    add(
+        "__has_feature",
+        predefined_probe(HAS_FEATURES, &not_features).as_slice(),
+    );
+    add(
+        "__has_extension",
+        predefined_probe(HAS_FEATURES, &not_features).as_slice(),
+    );
+    let tmp = std::env::temp_dir().join(format!("ebpfc-pp-has-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&tmp);
+    let file = tmp.join("has.c");
+    let _ = std::fs::write(&file, &probe);
+    let r = run_case(&clang, "__has_* probes", &file, &Config::with_dirs(&[]));
+    let _ = std::fs::remove_dir_all(&tmp);
+    if let Err(e) = r {
+        panic!("{e}");
+    }
+}
+
+fn predefined_probe<'a>(ours: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+    ours.iter().chain(extra).copied().collect()
+}
+
+/// Like clang for BPF, `<linux/types.h>` without `-I/usr/include/x86_64-linux-gnu`
+/// fails on `asm/types.h`: the multiarch directory is not a default search directory.
+#[test]
+fn multiarch_dir_is_not_searched_by_default() {
+    let Some(clang) = clang() else {
+        println!("SKIP multiarch_dir_is_not_searched_by_default: clang-19 is not installed");
+        return;
+    };
+    if !Path::new("/usr/include/linux/types.h").is_file() {
+        println!("SKIP multiarch_dir_is_not_searched_by_default: no /usr/include/linux/types.h");
+        return;
+    }
+    let tmp = std::env::temp_dir().join(format!("ebpfc-pp-multiarch-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&tmp);
+    let file = tmp.join("types.c");
+    let _ = std::fs::write(&file, "#include <linux/types.h>\n");
+    let cfg = Config::with_dirs(&[]);
+    let theirs = clang_output(&clang, &file, &cfg);
+    let ours = our_output(&file, &cfg);
+    let _ = std::fs::remove_dir_all(&tmp);
+    let Err(clang_err) = theirs else {
+        println!("SKIP multiarch_dir_is_not_searched_by_default: this clang finds asm/types.h");
+        return;
+    };
+    assert!(
+        clang_err.contains("'asm/types.h' file not found"),
+        "{clang_err}"
+    );
+    let Err(ours) = ours else {
+        panic!("we found asm/types.h without -I, clang does not");
+    };
+    assert!(
+        ours.contains("error[E0107]: 'asm/types.h' file not found"),
+        "{ours}"
+    );
 }

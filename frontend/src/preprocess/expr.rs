@@ -13,7 +13,7 @@ use crate::token::Tok;
 use diag::{Diagnostic, Span, codes};
 
 /// Builtins clang-19 has for BPF that BPF code commonly tests with `__has_builtin`.
-const BUILTINS: &[&str] = &[
+pub const HAS_BUILTINS: &[&str] = &[
     "__builtin_abs",
     "__builtin_assume",
     "__builtin_bswap16",
@@ -50,7 +50,7 @@ const BUILTINS: &[&str] = &[
 ];
 
 /// GNU attributes clang accepts on a BPF target (`__has_attribute`).
-const ATTRIBUTES: &[&str] = &[
+pub const HAS_ATTRIBUTES: &[&str] = &[
     "aligned",
     "always_inline",
     "btf_decl_tag",
@@ -76,17 +76,14 @@ const ATTRIBUTES: &[&str] = &[
 ];
 
 /// `__has_feature` / `__has_extension` names clang answers 1 for in C17 mode.
-const FEATURES: &[&str] = &[
-    "address_sanitizer_disabled",
+pub const HAS_FEATURES: &[&str] = &[
     "attribute_deprecated_with_message",
     "c_alignas",
     "c_alignof",
     "c_atomic",
     "c_generic_selections",
     "c_static_assert",
-    "c_thread_local",
     "enumerator_attributes",
-    "tls",
 ];
 
 /// A value of the `#if` arithmetic: 64 bits, signed or unsigned.
@@ -211,16 +208,16 @@ impl Pp<'_> {
                     }
                 }
             }
-            "__has_builtin" => BUILTINS.contains(&word().as_str()),
+            "__has_builtin" => HAS_BUILTINS.contains(&word().as_str()),
             "__has_attribute" => {
                 let w = word();
                 let w = w
                     .strip_prefix("__")
                     .and_then(|w| w.strip_suffix("__"))
                     .unwrap_or(&w);
-                ATTRIBUTES.contains(&w)
+                HAS_ATTRIBUTES.contains(&w)
             }
-            "__has_feature" | "__has_extension" => FEATURES.contains(&word().as_str()),
+            "__has_feature" | "__has_extension" => HAS_FEATURES.contains(&word().as_str()),
             "__is_identifier" => {
                 inner.len() == 1 && inner.first().is_some_and(|t| t.tok == Tok::Ident)
             }

@@ -20,6 +20,7 @@
 
 mod directive;
 mod expr;
+pub use expr::{HAS_ATTRIBUTES, HAS_BUILTINS, HAS_FEATURES};
 mod fasthash;
 mod include;
 mod macros;
