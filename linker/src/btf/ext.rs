@@ -6,7 +6,8 @@
 //! not the instruction index the kernel takes); every string offset (section names on
 //! parse, `file_name_off`, `line_off`, `access_str_off`) points into the `.BTF` string
 //! table of the same object. Parsing checks record sizes, counts and string offsets and
-//! never panics; encoding writes the standard record sizes (8, 16, 16).
+//! never panics; encoding writes the standard record sizes (8, 16, 16) behind the
+//! 32-byte header.
 
 use super::{Btf, Reader, Writer, magic_endian};
 use crate::object::Endian;
@@ -274,7 +275,6 @@ impl BtfExt {
     /// (so encode this before encoding the `.BTF`).
     pub fn encode(&self, btf: &mut Btf, endian: Endian) -> Vec<u8> {
         let big = endian == Endian::Big;
-        let with_core = !self.core_relo.is_empty();
         let mut body = Writer {
             out: Vec::new(),
             big,
@@ -326,7 +326,7 @@ impl BtfExt {
                 })
                 .collect(),
         );
-        if with_core {
+        {
             area(
                 &mut body,
                 CORE_RELO_SIZE,
@@ -344,7 +344,9 @@ impl BtfExt {
                     .collect(),
             );
         }
-        let hdr_len: u32 = if with_core { 32 } else { 24 };
+        // Always the full header with the core_relo fields (possibly empty), as clang
+        // and libbpf write it.
+        let hdr_len: u32 = 32;
         let mut w = Writer {
             out: Vec::with_capacity(hdr_len as usize + body.out.len()),
             big,

@@ -1,6 +1,7 @@
 // Link case: an array-of-maps whose slot 0 is initialized (by a relocation inside the
 // `.maps` section) to an inner map; b.bpf.c defines another inner map and a second
 // outer map after this file's, so its `.maps` relocations move with their piece.
+// Outer maps are named outer*: tests compare their keys only (values are map ids).
 // @input: 02000000000202000000000108004500003212344000401114850a0000010a00000204d20035001e0000000102030405060708090a0b0c0d0e0f101112131415
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
