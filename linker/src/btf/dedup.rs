@@ -95,7 +95,7 @@ fn intern_into<T: std::hash::Hash + Eq>(
     table: &mut Vec<u32>,
     out: &mut Vec<u32>,
 ) {
-    use std::hash::{BuildHasher, Hash, Hasher};
+    use std::hash::BuildHasher;
     let count = starts.len().saturating_sub(1);
     let size = (count * 2).next_power_of_two().max(16);
     table.clear();
@@ -106,10 +106,8 @@ fn intern_into<T: std::hash::Hash + Eq>(
     let build = super::fxhash::FxBuild::default();
     let mut next = 0u32;
     for k in 0..count {
-        let mut h = build.build_hasher();
-        slice(k).hash(&mut h);
         // Fx leaves the low bits weak: index by the high bits of a final mix.
-        let mut pos = (h.finish().wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        let mut pos = (build.hash_one(slice(k)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
             >> (64 - size.trailing_zeros())) as usize;
         loop {
             match table[pos] {
@@ -261,10 +259,10 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
         if drop.get(id as usize).copied().unwrap_or(false) || resolve(&redirect, id) != id {
             continue;
         }
-        if let Some(c) = canon_of_class.get_mut(class[id as usize] as usize) {
-            if *c == u32::MAX {
-                *c = id;
-            }
+        if let Some(c) = canon_of_class.get_mut(class[id as usize] as usize)
+            && *c == u32::MAX
+        {
+            *c = id;
         }
     }
     let canon_of = |c: u32| {

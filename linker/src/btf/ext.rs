@@ -73,6 +73,7 @@ fn bad(what: &str, msg: impl AsRef<str>) -> Diagnostic {
 }
 
 /// Parses one info area: `rec_size`, then per section `sec_name_off`, `num_info`, records.
+#[allow(clippy::too_many_arguments)]
 fn parse_area<T>(
     r: &Reader<'_>,
     start: usize,

@@ -1131,7 +1131,7 @@ impl Btf {
     /// Rebuilds the string table keeping only strings that types reference, in order of
     /// first use (what the dedup pass of libbpf leaves behind).
     pub fn compact_strings(&mut self) {
-        let old = std::mem::replace(self, Btf::new());
+        let old = std::mem::take(self);
         let mut types = old.types.clone();
         for t in &mut types {
             t.map_strings(|off| {

@@ -31,6 +31,9 @@ pub(super) struct DsVar {
     pub is_extern: bool,
 }
 
+/// A DATASEC entry of an input with its VAR (or FUNC) name and whether it is extern.
+type DsEntry = (VarSecInfo, String, bool);
+
 /// What the linker needs to know about one input's BTF.
 #[derive(Debug)]
 pub(super) struct InputBtf {
@@ -43,7 +46,7 @@ pub(super) struct InputBtf {
     /// DATASEC names in order.
     pub datasec_names: Vec<String>,
     /// Each DATASEC's entries with their VAR (or FUNC) name and extern-ness.
-    datasecs: Vec<(String, Vec<(VarSecInfo, String, bool)>)>,
+    datasecs: Vec<(String, Vec<DsEntry>)>,
     /// The input's string table (its types moved into the merged BTF).
     btf: Btf,
     ext: Option<BtfExt>,
@@ -203,13 +206,12 @@ impl BtfMerge {
                 }
             }
         }
-        if new_wins {
-            if let Some(t) = self.merged.get(new).cloned() {
-                if let Some(o) = self.merged.get_mut(old) {
-                    o.data = t.data;
-                    o.kind_flag = t.kind_flag;
-                }
-            }
+        if new_wins
+            && let Some(t) = self.merged.get(new).cloned()
+            && let Some(o) = self.merged.get_mut(old)
+        {
+            o.data = t.data;
+            o.kind_flag = t.kind_flag;
         }
         if let Some(a) = self.alias.get_mut(new as usize) {
             *a = Some(old);

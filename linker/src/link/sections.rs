@@ -236,7 +236,7 @@ fn adjust_addend(
             wr32(data, off + 4, v.wrapping_add(delta as u32));
         }
         RelocType::R_BPF_64_32 if exec => {
-            if delta % 8 != 0 {
+            if !delta.is_multiple_of(8) {
                 return Err("call target section piece is not 8-byte aligned".to_string());
             }
             let v = rd32(data, off + 4).ok_or_else(missing)?;
