@@ -55,6 +55,20 @@ impl Layout {
         }
     }
 
+    /// Inserts `new` (blocks not yet in the layout) right after `after`, in order, in
+    /// one step (the inliner adds many blocks at once).
+    pub fn insert_blocks_after(&mut self, new: &[Block], after: Block) {
+        let fresh: Vec<Block> = new.iter().copied().filter(|&b| !self.inserted[b]).collect();
+        for &b in &fresh {
+            self.inserted[b] = true;
+        }
+        let at = match self.blocks.iter().position(|&b| b == after) {
+            Some(i) => i + 1,
+            None => self.blocks.len(),
+        };
+        self.blocks.splice(at..at, fresh);
+    }
+
     /// Removes `block` and its instructions from the layout.
     pub fn remove_block(&mut self, block: Block) {
         if !self.inserted[block] {

@@ -28,6 +28,9 @@ use crate::opcodes::{Opcode, ResultRule};
 use crate::text::write::inst_to_string;
 use crate::types::{Ext, Type};
 
+/// Largest `memcpy`/`memset`, in bytes.
+pub const MAX_MEM_OP_SIZE: u32 = 1 << 20;
+
 /// Verifies one function on its own (symbols are not checked against a module).
 pub fn verify_function(f: &Function) -> Result<(), Diagnostics> {
     let mut v = Verifier {
@@ -342,14 +345,18 @@ impl Verifier<'_> {
                     );
                 }
             }
-            InstData::Memcpy { args, align, .. } => {
+            InstData::Memcpy { args, align, size } => {
                 self.want_addr(inst, args[0]);
                 self.want_addr(inst, args[1]);
                 self.want_align(inst, *align);
+                self.want_mem_size(inst, *size);
             }
-            InstData::Memset { dst, align, .. } => {
+            InstData::Memset {
+                dst, align, size, ..
+            } => {
                 self.want_addr(inst, *dst);
                 self.want_align(inst, *align);
+                self.want_mem_size(inst, *size);
             }
             InstData::Jump { .. } | InstData::Brif { .. } => {
                 for d in data.branch_dests() {
@@ -438,6 +445,17 @@ impl Verifier<'_> {
                 codes::E_IR_RANGE,
                 inst,
                 "alignment must be a power of two up to 8",
+            );
+        }
+    }
+
+    /// memcpy/memset are expanded inline (BPF has no memcpy); a bound keeps that sane.
+    fn want_mem_size(&mut self, inst: Inst, size: u32) {
+        if size > MAX_MEM_OP_SIZE {
+            self.inst_err(
+                codes::E_IR_RANGE,
+                inst,
+                format!("size above {MAX_MEM_OP_SIZE} bytes"),
             );
         }
     }

@@ -24,6 +24,7 @@ use crate::types::{IntCC, Type};
 pub fn run(f: &mut Function) -> bool {
     let mut changed = false;
     for inst in all_insts(f) {
+        changed |= canonicalize(f, inst);
         changed |= fold_inst(f, inst);
         changed |= fold_address(f, inst);
     }
@@ -332,4 +333,30 @@ fn fold_offset(f: &Function, addr: Value, offset: i16) -> Option<(Value, i16)> {
     }
     let new = i16::try_from(c.checked_add(i64::from(offset))?).ok()?;
     Some((base, new))
+}
+
+/// Puts a constant operand second in commutative operations and comparisons
+/// (`5 < x` becomes `x > 5`): BPF's ALU and jump instructions take an immediate only
+/// as the second operand, so codegen can use the `K` forms.
+fn canonicalize(f: &mut Function, inst: Inst) -> bool {
+    match f.dfg.insts[inst] {
+        InstData::Binary { op, args: [x, y] } if op.is_commutative() => {
+            if const_value(f, x).is_some() && const_value(f, y).is_none() {
+                f.dfg.insts[inst] = InstData::Binary { op, args: [y, x] };
+                return true;
+            }
+            false
+        }
+        InstData::Icmp { cond, args: [x, y] } => {
+            if const_value(f, x).is_some() && const_value(f, y).is_none() {
+                f.dfg.insts[inst] = InstData::Icmp {
+                    cond: cond.swapped(),
+                    args: [y, x],
+                };
+                return true;
+            }
+            false
+        }
+        _ => false,
+    }
 }
