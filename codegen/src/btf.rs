@@ -59,14 +59,56 @@ pub fn build(m: &ir::Module, vars: &[PlacedVar]) -> ModuleBtf {
     b.assign_ids();
     b.add_types();
     let mut func_ids = Vec::new();
+    let has_proto = |f: &ir::Function| {
+        f.debug_type
+            .is_some_and(|t| matches!(m.debug_types.get(t), Some(DebugType::FuncProto { .. })))
+    };
+    // The kernel wants func_info for every function or for none: when some have a
+    // prototype, the others get one made from their IR signature.
+    let any_proto = m.functions.iter().any(has_proto);
+    let mut ints: BTreeMap<u32, u32> = BTreeMap::new();
     for f in &m.functions {
+        let linkage = match f.linkage {
+            ir::Linkage::Local => Linkage::Static,
+            _ => Linkage::Global,
+        };
         let id = match f.debug_type {
-            Some(t) if matches!(m.debug_types.get(t), Some(DebugType::FuncProto { .. })) => {
-                let linkage = match f.linkage {
-                    ir::Linkage::Local => Linkage::Static,
-                    _ => Linkage::Global,
-                };
+            Some(t) if has_proto(f) => {
                 let proto = b.id(t);
+                b.btf.add_func(&f.name, proto, linkage)
+            }
+            _ if any_proto => {
+                let mut int = |b: &mut Builder<'_>, bytes: u32| -> u32 {
+                    *ints.entry(bytes).or_insert_with(|| {
+                        let name = match bytes {
+                            1 => "unsigned char",
+                            2 => "unsigned short",
+                            4 => "unsigned int",
+                            _ => "unsigned long",
+                        };
+                        b.btf.add_int(name, bytes, 0)
+                    })
+                };
+                let ret_type = match f.sig.ret {
+                    Some(t) => int(&mut b, t.bytes()),
+                    None => 0,
+                };
+                let params: Vec<Param> = f
+                    .sig
+                    .params
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let type_id = int(&mut b, t.bytes());
+                        Param {
+                            name_off: b.btf.add_string(&format!("arg{i}")),
+                            type_id,
+                        }
+                    })
+                    .collect();
+                let proto = b
+                    .btf
+                    .add_type(BtfType::new(0, TypeData::FuncProto { ret_type, params }));
                 b.btf.add_func(&f.name, proto, linkage)
             }
             _ => 0,

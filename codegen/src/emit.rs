@@ -147,6 +147,14 @@ impl Emitter {
         let ls = ExtRecords::sec(&mut self.ext.lines, &f.section);
         let label = |b: u32| format!("LBB{idx}_{b}");
         let mut last_loc: Option<SourceLoc> = None;
+        let first_known = f
+            .items
+            .iter()
+            .find_map(|it| match it {
+                Item::Inst(_, l) if !l.is_unknown() => Some(*l),
+                _ => None,
+            })
+            .unwrap_or_default();
         let mut first = true;
         for item in &f.items {
             match item {
@@ -156,7 +164,14 @@ impl Emitter {
                     if code.is_empty() {
                         continue;
                     }
-                    if self.line_info && !loc.is_unknown() && last_loc != Some(*loc) {
+                    // The kernel wants a line record at the first instruction of every
+                    // function: use the first known location when that one has none.
+                    let loc = if first && loc.is_unknown() {
+                        &first_known
+                    } else {
+                        loc
+                    };
+                    if self.line_info && (first || !loc.is_unknown()) && last_loc != Some(*loc) {
                         // The first instruction is at the function's begin label.
                         let l = if first {
                             begin.clone()

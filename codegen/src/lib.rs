@@ -129,7 +129,13 @@ pub fn compile_module(
     if diags.has_errors() {
         return Err(diags);
     }
-    let mut e = Emitter::new(opts.debug_info);
+    // Line info for every function or for none (the kernel checks each subprogram).
+    let any_loc = funcs.iter().any(|fc| {
+        fc.items
+            .iter()
+            .any(|it| matches!(it, finalize::Item::Inst(_, l) if !l.is_unknown()))
+    });
+    let mut e = Emitter::new(opts.debug_info && any_loc);
     if let Some(file) = m.files.first() {
         let base = file.name.rsplit('/').next().unwrap_or(&file.name);
         e.file(base);
@@ -264,10 +270,16 @@ fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &C
     }
     // .BTF.ext header (btf.rst 4.2): magic, version 1, flags 0, hdr_len 32, then
     // func_info / line_info / core_relo offsets and lengths relative to the header end.
-    let func_len: u32 = 4 + func_recs
-        .iter()
-        .map(|(_, r)| 8 + 8 * r.len() as u32)
-        .sum::<u32>();
+    // An area is either absent (length 0) or a record size plus sections: libbpf
+    // rejects a record size with no records.
+    let func_len: u32 = if func_recs.is_empty() {
+        0
+    } else {
+        4 + func_recs
+            .iter()
+            .map(|(_, r)| 8 + 8 * r.len() as u32)
+            .sum::<u32>()
+    };
     let line_len: u32 = if line_recs.is_empty() {
         0
     } else {
@@ -303,7 +315,9 @@ fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &C
     ] {
         e.long(num(v));
     }
-    e.long(num(8));
+    if !func_recs.is_empty() {
+        e.long(num(8));
+    }
     for (sec, recs) in &func_recs {
         e.long(num(*sec));
         e.long(num(recs.len() as u32));
