@@ -149,3 +149,96 @@ fn fwd_resolution_matches_bpftool() {
         "{ours}"
     );
 }
+
+/// Three objects built against `vmlinux.h` (generated here from the running kernel's
+/// BTF): large, cyclic kernel type graphs with CO-RE relocations, one file only
+/// forward-declaring the structs. The linked BTF must dump exactly like bpftool's.
+#[test]
+fn vmlinux_types_dedup_like_bpftool() {
+    const T: &str = "vmlinux_types_dedup_like_bpftool";
+    let (Some(clang), Some(bpftool)) =
+        (tools::require(T, "clang-19"), tools::require(T, "bpftool"))
+    else {
+        return;
+    };
+    if !Path::new("/sys/kernel/btf/vmlinux").exists() {
+        println!("SKIP {T}: the kernel has no /sys/kernel/btf/vmlinux");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let header = Command::new(&bpftool)
+        .args([
+            "btf",
+            "dump",
+            "file",
+            "/sys/kernel/btf/vmlinux",
+            "format",
+            "c",
+        ])
+        .output()
+        .unwrap();
+    assert!(header.status.success());
+    std::fs::write(dir.path().join("vmlinux.h"), &header.stdout).unwrap();
+    let mut objs = Vec::new();
+    for n in 1..=3 {
+        let obj = dir.path().join(format!("vmlinux_{n}.o"));
+        let out = Command::new(&clang)
+            .args([
+                "-O2",
+                "-g",
+                "-target",
+                "bpf",
+                "-D__TARGET_ARCH_x86",
+                "-I/usr/include/x86_64-linux-gnu",
+                "-I",
+            ])
+            .arg(dir.path())
+            .arg("-c")
+            .arg(programs().join(format!("vmlinux_{n}.c")))
+            .arg("-o")
+            .arg(&obj)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        objs.push(obj);
+    }
+    let reference = dir.path().join("ref.o");
+    assert!(
+        Command::new(&bpftool)
+            .args(["gen", "object"])
+            .arg(&reference)
+            .args(&objs)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let files: Vec<(String, Vec<u8>)> = objs
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read(p).unwrap()))
+        .collect();
+    let linked = linker::link::link_files(&files, &linker::link::LinkOptions::default()).unwrap();
+    let sec = &linked.object.sections[linked.object.section_by_name(".BTF").unwrap()];
+    let btf = Btf::parse(&sec.data, "linked").unwrap();
+    let want = Command::new(&bpftool)
+        .args(["btf", "dump", "file"])
+        .arg(&reference)
+        .args(["format", "raw"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        linker::btf::dump::dump(&btf),
+        String::from_utf8_lossy(&want.stdout)
+    );
+    assert!(
+        btf.len() > 300,
+        "a real kernel type graph: {} types",
+        btf.len()
+    );
+    let ext = &linked.object.sections[linked.object.section_by_name(".BTF.ext").unwrap()];
+    let ext = BtfExt::parse(&ext.data, &btf, "linked .BTF.ext").unwrap();
+    assert!(ext.core_relo.iter().map(|s| s.records.len()).sum::<usize>() >= 5);
+}
