@@ -17,9 +17,11 @@ pub mod depth;
 mod error;
 pub mod literal;
 pub mod print;
+pub mod print_c;
 mod state;
 
 pub use print::print_ast;
+pub use print_c::print_c;
 
 use crate::ast;
 use crate::token::Token;

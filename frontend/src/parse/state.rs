@@ -107,7 +107,6 @@ impl<'t> ParseState<'t> {
         self.scopes.borrow_mut().push(Scope::new());
     }
 
-
     /// Closes a parameter list's scope, keeping it in case it belongs to a function
     /// definition.
     pub fn pop_params_scope(&self) {

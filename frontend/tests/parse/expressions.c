@@ -1,6 +1,7 @@
 /* Operator precedence and associativity (C17 6.5). */
 int a, b, c, d, *p, **pp, arr[4];
 struct s { int m; struct s *next; } sv, *sp;
+int f2(int, int, int);
 void f(void) {
     a = b + c * d;
     a = (b + c) * d;
@@ -27,4 +28,3 @@ void f(void) {
     p = &arr[a & 3];
     a %= 3; a *= 2; a /= 2; a <<= 1; a >>= 1; a &= 1; a ^= 1; a |= 1;
 }
-int f2(int, int, int);
