@@ -51,16 +51,21 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Tok>, IsaError> {
             continue;
         }
         let start = i;
-        // Signed operators first: `s>` must not lex as the identifier `s`.
-        if let Some(p) = PUNCTS.iter().find(|p| text[i..].starts_with(**p)) {
-            if !p.starts_with('s') || !b.get(i + 1).is_some_and(|c| is_ident_cont(*c)) {
-                i += p.len();
-                toks.push(Tok {
-                    kind: TokKind::Punct,
-                    span: start..i,
-                });
-                continue;
-            }
+        // Operators; the signed ones first, so that `s>` does not lex as the identifier
+        // `s`. Only operators starting with this byte are compared.
+        let may_be_punct = !c.is_ascii_alphanumeric()
+            || (c == b's' && b.get(i + 1).is_some_and(|n| b"<>/%".contains(n)));
+        if let Some(p) = PUNCTS
+            .iter()
+            .filter(|_| may_be_punct)
+            .find(|p| p.as_bytes().first() == Some(&c) && b[i..].starts_with(p.as_bytes()))
+        {
+            i += p.len();
+            toks.push(Tok {
+                kind: TokKind::Punct,
+                span: start..i,
+            });
+            continue;
         }
         if is_ident_start(c) {
             while i < b.len() && is_ident_cont(b[i]) {

@@ -19,7 +19,8 @@ use std::sync::OnceLock;
 /// A template, split into literal tokens and placeholders.
 #[derive(Clone, Debug)]
 enum Part {
-    Lit(String),
+    /// A literal token: its interned id (see [`lit_ids`]) and its text.
+    Lit(u16, String),
     Slot(char),
 }
 
@@ -65,6 +66,76 @@ pub(crate) fn slots_of(row: &OpRow) -> Slots {
     s
 }
 
+/// FNV-1a: the literal map's keys are short, fixed strings (no untrusted-key DoS
+/// concern: the map is never grown from input), and SipHash dominated parsing time.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type LitMap = std::collections::HashMap<String, u16, std::hash::BuildHasherDefault<Fnv>>;
+
+/// Id of a token text that no template contains.
+const NO_LIT: u16 = u16::MAX;
+
+/// Every literal token of every template, numbered: matching compares ids, not text.
+/// GNU literals are lower case, and GNU input is looked up lower-cased.
+fn lit_ids() -> &'static LitMap {
+    static IDS: OnceLock<LitMap> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let mut ids = LitMap::default();
+        for row in OPCODES {
+            for t in std::iter::once(row.llvm).chain(row.gnu.split('|')) {
+                for piece in t.split(['{', '}']) {
+                    for tok in lex(piece).unwrap_or_default() {
+                        let n = ids.len() as u16;
+                        ids.entry(piece[tok.span].to_string()).or_insert(n);
+                    }
+                }
+            }
+        }
+        ids
+    })
+}
+
+fn lit_id(text: &str) -> u16 {
+    lit_ids().get(text).copied().unwrap_or(NO_LIT)
+}
+
+/// The literal id of each input token, as `dialect` compares them.
+fn token_ids(text: &str, toks: &[Tok], dialect: Dialect) -> Vec<u16> {
+    toks.iter()
+        .map(|t| {
+            let s = &text[t.span.clone()];
+            if t.kind == TokKind::Num {
+                return NO_LIT; // templates have no numeric literals
+            }
+            match dialect {
+                Dialect::Llvm => lit_id(s),
+                Dialect::Gnu if s.bytes().any(|b| b.is_ascii_uppercase()) => {
+                    lit_id(&s.to_ascii_lowercase())
+                }
+                Dialect::Gnu => lit_id(s),
+            }
+        })
+        .collect()
+}
+
 fn compile(template: &str) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut rest = template;
@@ -75,7 +146,8 @@ fn compile(template: &str) -> Vec<Part> {
         };
         // Templates are constants of this crate; the table test checks they all lex.
         for t in lex(lit).unwrap_or_default() {
-            parts.push(Part::Lit(lit[t.span].to_string()));
+            let text = &lit[t.span];
+            parts.push(Part::Lit(lit_id(text), text.to_string()));
         }
         let mut cs = after.chars();
         rest = match (cs.next(), cs.next(), cs.next()) {
@@ -92,6 +164,24 @@ fn compile(template: &str) -> Vec<Part> {
 struct Compiled {
     llvm: Vec<Part>,
     gnu: Vec<Vec<Part>>,
+    /// For each template: the literals at fixed token positions (before the first
+    /// operand whose token count varies), checked before a full match is tried.
+    llvm_prefix: Vec<(usize, u16)>,
+    gnu_prefix: Vec<Vec<(usize, u16)>>,
+}
+
+/// Literals at fixed token positions: LLVM registers are one token; GNU registers may
+/// carry a `%`, and numbers may carry a sign, so those end the fixed prefix.
+fn fixed_prefix(dialect: Dialect, parts: &[Part]) -> Vec<(usize, u16)> {
+    let mut out = Vec::new();
+    for (pos, part) in parts.iter().enumerate() {
+        match part {
+            Part::Lit(id, _) => out.push((pos, *id)),
+            Part::Slot('d' | 's' | 'D' | 'S') if dialect == Dialect::Llvm => {}
+            Part::Slot(_) => break,
+        }
+    }
+    out
 }
 
 fn compiled() -> &'static [Compiled] {
@@ -99,9 +189,15 @@ fn compiled() -> &'static [Compiled] {
     C.get_or_init(|| {
         OPCODES
             .iter()
-            .map(|row| Compiled {
-                llvm: compile(row.llvm),
-                gnu: row.gnu.split('|').map(compile).collect(),
+            .map(|row| {
+                let llvm = compile(row.llvm);
+                let gnu: Vec<Vec<Part>> = row.gnu.split('|').map(compile).collect();
+                Compiled {
+                    llvm_prefix: fixed_prefix(Dialect::Llvm, &llvm),
+                    gnu_prefix: gnu.iter().map(|g| fixed_prefix(Dialect::Gnu, g)).collect(),
+                    llvm,
+                    gnu,
+                }
             })
             .collect()
     })
@@ -260,6 +356,10 @@ struct Matcher<'a> {
     sym: Option<SymOperand>,
     /// Span of the `{p}` operand, for the range check after the match.
     pseudo_span: Range<usize>,
+    /// Build error messages (false on the fast path, whose failures are dropped).
+    want_errors: bool,
+    /// Literal id of each token (see [`token_ids`]).
+    ids: &'a [u16],
 }
 
 fn is_register_like(s: &str) -> bool {
@@ -301,7 +401,20 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn fail(&self, specific: bool, code: diag::Code, span: Range<usize>, msg: String) -> Fail {
+    /// A failed match; the message is only built when errors are wanted (the fast
+    /// dispatch path discards them).
+    fn fail(
+        &self,
+        specific: bool,
+        code: diag::Code,
+        span: Range<usize>,
+        msg: impl FnOnce() -> String,
+    ) -> Fail {
+        let msg = if self.want_errors {
+            msg()
+        } else {
+            String::new()
+        };
         Fail {
             progress: self.pos,
             specific,
@@ -316,17 +429,12 @@ impl<'a> Matcher<'a> {
             && self.tok_text(self.pos) == p
     }
 
-    fn lit(&mut self, lit: &str) -> Result<(), Fail> {
-        let t = self.tok_text(self.pos);
-        let same = match self.dialect {
-            Dialect::Gnu => t.eq_ignore_ascii_case(lit),
-            Dialect::Llvm => t == lit,
-        };
-        if self.pos < self.toks.len() && same {
+    fn lit(&mut self, id: u16, lit: &str) -> Result<(), Fail> {
+        if self.ids.get(self.pos) == Some(&id) {
             self.pos += 1;
             return Ok(());
         }
-        let msg = format!("expected `{lit}`, {}", self.found(self.pos));
+        let msg = || format!("expected `{lit}`, {}", self.found(self.pos));
         Err(self.fail(false, codes::E_ISA_BAD_OPERAND, self.span_at(self.pos), msg))
     }
 
@@ -339,19 +447,21 @@ impl<'a> Matcher<'a> {
         let t = self.tok_text(self.pos);
         let Some((w, n)) = register(t) else {
             return Err(if is_register_like(t) {
-                let msg = format!("`{t}` is not a BPF register (r0-r10, w0-w10)");
+                let msg = || format!("`{t}` is not a BPF register (r0-r10, w0-w10)");
                 self.fail(true, codes::E_ISA_BAD_REGISTER, span, msg)
             } else {
-                let msg = format!("expected a register, {}", self.found(self.pos));
+                let msg = || format!("expected a register, {}", self.found(self.pos));
                 self.fail(false, codes::E_ISA_BAD_OPERAND, span, msg)
             });
         };
         if let Some(want) = want_w {
             if want != w {
-                let msg = if want {
-                    format!("expected a 32-bit register w{n} here, found `{t}`")
-                } else {
-                    format!("expected a 64-bit register r{n} here, found `{t}`")
+                let msg = || {
+                    if want {
+                        format!("expected a 32-bit register w{n} here, found `{t}`")
+                    } else {
+                        format!("expected a 64-bit register r{n} here, found `{t}`")
+                    }
                 };
                 return Err(self.fail(true, codes::E_ISA_BAD_REGISTER, span, msg));
             }
@@ -363,7 +473,7 @@ impl<'a> Matcher<'a> {
         };
         if *set && *slot != n {
             let first = *slot;
-            let msg = format!("this register must be the same as the first one (r{first})");
+            let msg = || format!("this register must be the same as the first one (r{first})");
             return Err(self.fail(true, codes::E_ISA_BAD_REGISTER, span, msg));
         }
         *slot = n;
@@ -382,7 +492,7 @@ impl<'a> Matcher<'a> {
             self.pos += 1;
             false
         } else if need_sign {
-            let msg = format!("expected `+` or `-`, {}", self.found(self.pos));
+            let msg = || format!("expected `+` or `-`, {}", self.found(self.pos));
             return Err(self.fail(false, codes::E_ISA_BAD_OPERAND, self.span_at(self.pos), msg));
         } else {
             false
@@ -393,18 +503,18 @@ impl<'a> Matcher<'a> {
             .get(self.pos)
             .is_none_or(|t| t.kind != TokKind::Num)
         {
-            let msg = format!("expected a number, {}", self.found(self.pos));
+            let msg = || format!("expected a number, {}", self.found(self.pos));
             return Err(self.fail(false, codes::E_ISA_BAD_OPERAND, span, msg));
         }
         let t = self.tok_text(self.pos);
         let v = match number(t) {
             Ok(v) => v as i128,
             Err(NumError::Malformed) => {
-                let msg = format!("`{t}` is not a number");
+                let msg = || format!("`{t}` is not a number");
                 return Err(self.fail(true, codes::E_ISA_BAD_OPERAND, span, msg));
             }
             Err(NumError::Overflow) => {
-                let msg = format!("`{t}` does not fit in 64 bits");
+                let msg = || format!("`{t}` does not fit in 64 bits");
                 return Err(self.fail(true, codes::E_ISA_IMM_RANGE, span, msg));
             }
         };
@@ -415,7 +525,7 @@ impl<'a> Matcher<'a> {
     fn imm32(&mut self) -> Result<i32, Fail> {
         let (v, span) = self.signed(false)?;
         if !(i32::MIN as i128..=u32::MAX as i128).contains(&v) {
-            let msg = format!("immediate {v} does not fit in 32 bits");
+            let msg = || format!("immediate {v} does not fit in 32 bits");
             return Err(self.fail(true, codes::E_ISA_IMM_RANGE, span, msg));
         }
         Ok(v as i64 as u32 as i32)
@@ -424,7 +534,7 @@ impl<'a> Matcher<'a> {
     fn off16(&mut self, need_sign: bool) -> Result<i16, Fail> {
         let (v, span) = self.signed(need_sign)?;
         i16::try_from(v).map_err(|_| {
-            let msg = format!("offset {v} does not fit in 16 signed bits (-32768..=32767)");
+            let msg = || format!("offset {v} does not fit in 16 signed bits (-32768..=32767)");
             self.fail(true, codes::E_ISA_OFF_RANGE, span, msg)
         })
     }
@@ -500,7 +610,7 @@ impl<'a> Matcher<'a> {
                     (i32::MIN as i128..=u32::MAX as i128).contains(&v)
                 };
                 if !ok {
-                    let msg = format!("target {v} does not fit in 32 bits");
+                    let msg = || format!("target {v} does not fit in 32 bits");
                     return Err(self.fail(true, codes::E_ISA_IMM_RANGE, span, msg));
                 }
                 self.insn.imm = v as i64 as u32 as i32;
@@ -513,7 +623,7 @@ impl<'a> Matcher<'a> {
                     if self.peek_punct("+") || self.peek_punct("-") {
                         let (v, aspan) = self.signed(true)?;
                         addend = i64::try_from(v).map_err(|_| {
-                            let msg = format!("addend {v} does not fit in 64 signed bits");
+                            let msg = || format!("addend {v} does not fit in 64 signed bits");
                             self.fail(true, codes::E_ISA_IMM_RANGE, aspan.clone(), msg)
                         })?;
                         end = aspan.end;
@@ -524,7 +634,7 @@ impl<'a> Matcher<'a> {
                 }
                 let (v, span) = self.signed(false)?;
                 if !(i64::MIN as i128..=u64::MAX as i128).contains(&v) {
-                    let msg = format!("immediate {v} does not fit in 64 bits");
+                    let msg = || format!("immediate {v} does not fit in 64 bits");
                     return Err(self.fail(true, codes::E_ISA_IMM_RANGE, span, msg));
                 }
                 self.insn.set_imm64(v as u64 as i64);
@@ -534,7 +644,7 @@ impl<'a> Matcher<'a> {
                 let (v, span) = self.signed(false)?;
                 self.pseudo_span = span.clone();
                 if !(0..=15).contains(&v) {
-                    let msg = format!("pseudo source {v} is not in 0..=15");
+                    let msg = || format!("pseudo source {v} is not in 0..=15");
                     return Err(self.fail(true, codes::E_ISA_IMM_RANGE, span, msg));
                 }
                 self.insn.src = v as u8;
@@ -551,6 +661,8 @@ fn try_row(
     dialect: Dialect,
     row: &OpRow,
     parts: &[Part],
+    want_errors: bool,
+    ids: &[u16],
 ) -> Result<ParsedInsn, Fail> {
     let mut m = Matcher {
         text,
@@ -565,15 +677,17 @@ fn try_row(
         src_set: false,
         sym: None,
         pseudo_span: 0..0,
+        want_errors,
+        ids,
     };
     for part in parts {
         match part {
-            Part::Lit(l) => m.lit(l)?,
+            Part::Lit(id, l) => m.lit(*id, l)?,
             Part::Slot(c) => m.slot(*c, row)?,
         }
     }
     if m.pos < toks.len() {
-        let msg = format!("unexpected `{}` after the instruction", m.tok_text(m.pos));
+        let msg = || format!("unexpected `{}` after the instruction", m.tok_text(m.pos));
         return Err(m.fail(false, codes::E_ISA_BAD_OPERAND, m.span_at(m.pos), msg));
     }
     match row.key {
@@ -583,7 +697,7 @@ fn try_row(
         Key::Src(v) => m.insn.src = v,
         Key::SrcIn(lo, hi) => {
             if !(lo..=hi).contains(&m.insn.src) {
-                let msg = format!("pseudo source {} is not in {lo}..={hi}", m.insn.src);
+                let msg = || format!("pseudo source {} is not in {lo}..={hi}", m.insn.src);
                 return Err(m.fail(true, codes::E_ISA_IMM_RANGE, m.pseudo_span.clone(), msg));
             }
         }
@@ -594,7 +708,106 @@ fn try_row(
     })
 }
 
-fn parse_dialect(text: &str, toks: &[Tok], dialect: Dialect) -> Result<ParsedInsn, Fail> {
+/// A template of one row: (row index, alternative index; 0 for LLVM).
+type TemplateRef = (u16, u8);
+
+/// Where to look first: templates keyed by the literal that any matching text must
+/// have at token 0 (a leading literal) or at token 1 (after a leading LLVM register,
+/// which is always one token). Templates of another shape are always tried.
+struct Dispatch {
+    by_token: std::collections::HashMap<(Dialect, usize, u16), Vec<TemplateRef>>,
+    always: Vec<(Dialect, TemplateRef)>,
+}
+
+fn dispatch_key(dialect: Dialect, parts: &[Part]) -> Option<(usize, u16)> {
+    match (parts.first(), parts.get(1)) {
+        (Some(Part::Lit(id, _)), _) => Some((0, *id)),
+        (Some(Part::Slot('d' | 's' | 'D' | 'S')), Some(Part::Lit(id, _)))
+            if dialect == Dialect::Llvm =>
+        {
+            Some((1, *id))
+        }
+        _ => None,
+    }
+}
+
+fn dispatch() -> &'static Dispatch {
+    static D: OnceLock<Dispatch> = OnceLock::new();
+    D.get_or_init(|| {
+        let mut d = Dispatch {
+            by_token: Default::default(),
+            always: Vec::new(),
+        };
+        for (i, c) in compiled().iter().enumerate() {
+            let mut add = |dialect: Dialect, alt: usize, parts: &[Part]| {
+                let r = (i as u16, alt as u8);
+                match dispatch_key(dialect, parts) {
+                    Some((pos, lit)) => d.by_token.entry((dialect, pos, lit)).or_default().push(r),
+                    None => d.always.push((dialect, r)),
+                }
+            };
+            add(Dialect::Llvm, 0, &c.llvm);
+            for (alt, parts) in c.gnu.iter().enumerate() {
+                add(Dialect::Gnu, alt, parts);
+            }
+        }
+        d
+    })
+}
+
+fn template_of(
+    dialect: Dialect,
+    (row, alt): TemplateRef,
+) -> Option<(&'static OpRow, &'static [Part])> {
+    let c = compiled().get(row as usize)?;
+    let parts = match dialect {
+        Dialect::Llvm => &c.llvm,
+        Dialect::Gnu => c.gnu.get(alt as usize)?,
+    };
+    Some((OPCODES.get(row as usize)?, parts.as_slice()))
+}
+
+/// The first template of `dialect` that matches, trying only the dispatch candidates.
+fn parse_fast(text: &str, toks: &[Tok], dialect: Dialect, ids: &[u16]) -> Option<ParsedInsn> {
+    // Fast path: only templates whose leading literal is in the text; they are tried
+    // in table order, so the first match is the one the full scan below would find.
+    let d = dispatch();
+    let mut cands: Vec<TemplateRef> = Vec::new();
+    for (pos, &id) in ids.iter().enumerate().take(2) {
+        if let Some(v) = d.by_token.get(&(dialect, pos, id)) {
+            cands.extend_from_slice(v);
+        }
+    }
+    cands.extend(
+        d.always
+            .iter()
+            .filter(|(dl, _)| *dl == dialect)
+            .map(|(_, r)| *r),
+    );
+    cands.sort_unstable();
+    for r in cands {
+        let Some(c) = compiled().get(r.0 as usize) else {
+            continue;
+        };
+        let prefix = match dialect {
+            Dialect::Llvm => Some(&c.llvm_prefix),
+            Dialect::Gnu => c.gnu_prefix.get(r.1 as usize),
+        };
+        if !prefix.is_some_and(|p| p.iter().all(|(pos, id)| ids.get(*pos) == Some(id))) {
+            continue;
+        }
+        if let Some((row, parts)) = template_of(dialect, r) {
+            if let Ok(p) = try_row(text, toks, dialect, row, parts, false, ids) {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// Every template of `dialect`, keeping the attempt that got furthest: the error for
+/// text that [`parse_fast`] did not match (or, defensively, its match).
+fn parse_slow(text: &str, toks: &[Tok], dialect: Dialect, ids: &[u16]) -> Result<ParsedInsn, Fail> {
     let mut best: Option<Fail> = None;
     for (row, c) in OPCODES.iter().zip(compiled()) {
         let templates = match dialect {
@@ -602,7 +815,7 @@ fn parse_dialect(text: &str, toks: &[Tok], dialect: Dialect) -> Result<ParsedIns
             Dialect::Gnu => c.gnu.as_slice(),
         };
         for parts in templates {
-            match try_row(text, toks, dialect, row, parts) {
+            match try_row(text, toks, dialect, row, parts, true, ids) {
                 Ok(p) => return Ok(p),
                 Err(f) => {
                     let better = best
@@ -657,9 +870,15 @@ pub fn parse_insn(text: &str, dialect: Option<Dialect>) -> Result<ParsedInsn, Is
         None if looks_llvm(text, &toks) => vec![Dialect::Llvm, Dialect::Gnu],
         None => vec![Dialect::Gnu, Dialect::Llvm],
     };
+    let ids: Vec<Vec<u16>> = order.iter().map(|&d| token_ids(text, &toks, d)).collect();
+    for (&d, ids) in order.iter().zip(&ids) {
+        if let Some(p) = parse_fast(text, &toks, d, ids) {
+            return Ok(p);
+        }
+    }
     let mut first_fail: Option<Fail> = None;
-    for d in order {
-        match parse_dialect(text, &toks, d) {
+    for (d, ids) in order.into_iter().zip(&ids) {
+        match parse_slow(text, &toks, d, ids) {
             Ok(p) => return Ok(p),
             Err(f) => {
                 if first_fail.as_ref().is_none_or(|b| f.progress > b.progress) {

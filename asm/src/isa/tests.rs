@@ -439,9 +439,41 @@ fn no_panic_on_mutated_text() {
         seeds.push(print_gnu(&insn));
     }
     const PIECES: &[&str] = &[
-        " ", "r", "w", "%", "r11", "w10", "0x", "-", "+", "=", "==", "s>>=", "(", ")", "[", "]",
-        "*", ",", "ll", "goto", "if", "lock", "99999999999999999999999", "-0x8000000000000000",
-        "0b", "08", "é", "\t", "call", "local", "u64", "(s8)", "skb", "ld_pseudo", "label",
+        " ",
+        "r",
+        "w",
+        "%",
+        "r11",
+        "w10",
+        "0x",
+        "-",
+        "+",
+        "=",
+        "==",
+        "s>>=",
+        "(",
+        ")",
+        "[",
+        "]",
+        "*",
+        ",",
+        "ll",
+        "goto",
+        "if",
+        "lock",
+        "99999999999999999999999",
+        "-0x8000000000000000",
+        "0b",
+        "08",
+        "é",
+        "\t",
+        "call",
+        "local",
+        "u64",
+        "(s8)",
+        "skb",
+        "ld_pseudo",
+        "label",
     ];
     let mut parsed = 0;
     for case in 0..20_000 {
@@ -474,13 +506,19 @@ fn no_panic_on_mutated_text() {
                 }
             }
             Err(e) => {
-                assert!(e.span.start <= e.span.end && e.span.end <= text.len(), "{text:?}: {e}");
+                assert!(
+                    e.span.start <= e.span.end && e.span.end <= text.len(),
+                    "{text:?}: {e}"
+                );
                 assert!(text.is_char_boundary(e.span.start) && text.is_char_boundary(e.span.end));
                 assert!(e.code.id.starts_with("E068"), "{text:?}: {e}");
             }
         }
     }
-    assert!(parsed > 300, "the mutations should leave some valid text ({parsed})");
+    assert!(
+        parsed > 300,
+        "the mutations should leave some valid text ({parsed})"
+    );
 }
 
 #[test]
