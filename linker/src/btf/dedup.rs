@@ -193,7 +193,13 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
     let is_agg = |t: &BtfType| matches!(t.kind(), Kind::Struct | Kind::Union);
     let mut class = refine(&base_class, &edges, &edge_starts, &redirect, &resolve);
     let mut fwds_resolved = 0usize;
-    for _ in 0..8 {
+    // Without FWDs (or without unresolved ones) there is nothing to try.
+    let rounds = if btf.types().any(|(_, t)| t.kind() == Kind::Fwd) {
+        8
+    } else {
+        0
+    };
+    for _ in 0..rounds {
         let mut order: Vec<u32> = Vec::new();
         let mut groups: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for (id, t) in btf.types() {
