@@ -23,7 +23,12 @@ fn parse_file(name: &str, text: &str, include_dirs: Vec<PathBuf>) -> (String, St
     };
     let (tokens, d1) = preprocess(id, &opts, &mut sources);
     let (tu, d2) = parse(&tokens, &sources);
-    let errors = d1.items.iter().chain(&d2.items).filter(|d| d.is_error()).count();
+    let errors = d1
+        .items
+        .iter()
+        .chain(&d2.items)
+        .filter(|d| d.is_error())
+        .count();
     (print_ast(&tu), print_c(&tu), errors)
 }
 
@@ -57,8 +62,17 @@ fn printed_c_parses_to_the_same_tree() {
         let (ast, c, errors) = parse_file(&path.display().to_string(), &text, Vec::new());
         assert_eq!(errors, 0, "{}", path.display());
         let (ast2, diags) = reparse(&c);
-        assert!(diags.is_empty(), "{}: printed C does not parse:\n{diags}\n{c}", path.display());
-        assert_eq!(ast, ast2, "{}: round trip changed the tree; printed C:\n{c}", path.display());
+        assert!(
+            diags.is_empty(),
+            "{}: printed C does not parse:\n{diags}\n{c}",
+            path.display()
+        );
+        assert_eq!(
+            ast,
+            ast2,
+            "{}: round trip changed the tree; printed C:\n{c}",
+            path.display()
+        );
     }
 }
 
@@ -121,11 +135,85 @@ fn clang_compiles_printed_c_to_the_same_code() {
             continue;
         };
         let (_, c, _) = parse_file(&path.display().to_string(), &text, Vec::new());
-        let got = clang_asm(&clang, &tmp, "orig.c", &c)
-            .unwrap_or_else(|e| panic!("{}: clang rejects the printed C:\n{e}\n{c}", path.display()));
-        assert_eq!(want, got, "{}: printed C compiles differently:\n{c}", path.display());
+        let got = clang_asm(&clang, &tmp, "orig.c", &c).unwrap_or_else(|e| {
+            panic!("{}: clang rejects the printed C:\n{e}\n{c}", path.display())
+        });
+        assert_eq!(
+            want,
+            got,
+            "{}: printed C compiles differently:\n{c}",
+            path.display()
+        );
         compared += 1;
     }
     let _ = std::fs::remove_dir_all(&tmp);
     assert!(compared >= 5, "only {compared} inputs compared");
+}
+
+#[test]
+fn clang_compiles_printed_example_programs_to_the_same_code() {
+    let Some(clang) = std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("clang-19"))
+            .find(|p| p.is_file())
+    }) else {
+        println!(
+            "SKIP clang_compiles_printed_example_programs_to_the_same_code: clang-19 is not installed"
+        );
+        return;
+    };
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut programs: Vec<PathBuf> = std::fs::read_dir(&examples)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.to_string_lossy().ends_with(".bpf.c"))
+                .collect()
+        })
+        .unwrap_or_default();
+    programs.sort();
+    if programs.is_empty() {
+        println!(
+            "SKIP clang_compiles_printed_example_programs_to_the_same_code: no examples/*.bpf.c"
+        );
+        return;
+    }
+    let tmp = std::env::temp_dir().join(format!("ebpfc-parse-examples-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("temp dir");
+    let incs = [
+        examples.clone(),
+        PathBuf::from("/usr/include/x86_64-linux-gnu"),
+    ];
+    for path in programs {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let (_, c, errors) = parse_file(&path.display().to_string(), &text, incs.to_vec());
+        assert_eq!(errors, 0, "{}", path.display());
+        // The original goes through clang's own preprocessor, with the same -I.
+        let out = Command::new(&clang)
+            .args(["-target", "bpf", "-O2", "-S", "-w", "-o", "-"])
+            .arg(format!("-I{}", examples.display()))
+            .arg("-I/usr/include/x86_64-linux-gnu")
+            .arg(&path)
+            .output()
+            .expect("clang runs");
+        if !out.status.success() {
+            println!("note: clang-19 rejects {}, not compared", path.display());
+            continue;
+        }
+        let want: String = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| {
+                !l.trim_start().starts_with(".file") && !l.trim_start().starts_with(".ident")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let got = clang_asm(&clang, &tmp, "printed.c", &c)
+            .unwrap_or_else(|e| panic!("{}: clang rejects the printed C:\n{e}", path.display()));
+        assert_eq!(
+            want,
+            got,
+            "{}: printed C compiles differently",
+            path.display()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
 }
