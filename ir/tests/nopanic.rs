@@ -79,6 +79,12 @@ const TOKENS: &[&str] = &[
     "block2(v1)",
     "icmp eq",
     "select",
+    " core field_byte_offset t0 \"0:1\"",
+    "core",
+    "sdiv",
+    "srem",
+    "memset",
+    "inline",
 ];
 
 fn mutate(rng: &mut Rng, text: &str) -> String {
