@@ -249,3 +249,21 @@ pub fn pointer(quals: Vec<(Option<Qualifier>, Vec<Attribute>)>, span: Span) -> D
         span,
     }
 }
+
+/// A declarator of a declaration, complete with its asm label and attributes: its name
+/// is declared in the current scope from here on (C17 6.2.1p7).
+pub fn reg_declarator(
+    st: &ParseState,
+    mut d: Declarator,
+    asm_label: Option<StringLit>,
+    attrs: Option<Vec<Attribute>>,
+    span: Span,
+) -> Declarator {
+    if let Some(n) = &d.name {
+        st.declare_in_current_decl(&n.name);
+    }
+    d.asm_label = asm_label;
+    d.attrs = attrs.unwrap_or_default();
+    d.span = span;
+    d
+}

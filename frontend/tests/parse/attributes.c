@@ -33,3 +33,4 @@ void fallthrough(int x) {
         break;
     }
 }
+int after_def(void) __attribute__((noinline)) { unused: __attribute__((unused)); return 1; }
