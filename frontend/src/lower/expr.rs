@@ -393,6 +393,16 @@ impl FnLower<'_, '_> {
                 return r;
             }
             ExprKind::Builtin(bi, args) => return self.builtin(e, bi, args),
+            ExprKind::CoreConst(q) => {
+                let t = self.ty(e.ty);
+                self.core_const(t, q)
+            }
+            ExprKind::CoreFieldAddr { base, core } => {
+                let b = self.value(base);
+                self.at(e.span);
+                let off = self.core_const(Type::I64, core);
+                self.b.iadd(b, off)
+            }
             ExprKind::StmtExpr(stmts, v) => {
                 for s in stmts {
                     self.stmt(s);
@@ -428,6 +438,28 @@ impl FnLower<'_, '_> {
             }
             let k = self.b.iconst(Type::I64, inv as i64);
             v = self.b.imul(v, k);
+        }
+        v
+    }
+
+    /// An `iconst` carrying a CO-RE relocation (never folded by the passes).
+    fn core_const(&mut self, t: Type, q: &crate::sema::tast::CoreQuery) -> Value {
+        let v = self.b.iconst(t, q.value as i64);
+        let ty = self.dbg.get(&self.prog.types, self.dtypes, q.root);
+        let kind = ir::core::CoreRelocKind::ALL
+            .get(q.kind as usize)
+            .copied()
+            .unwrap_or(ir::core::CoreRelocKind::FieldByteOffset);
+        let access: Vec<String> = q.access.iter().map(|a| a.to_string()).collect();
+        if let ir::ValueDef::Result(inst) = self.b.func.dfg.value_def(v) {
+            self.b.func.core_relocs.insert(
+                inst,
+                ir::core::CoreReloc {
+                    kind,
+                    ty,
+                    access: access.join(":"),
+                },
+            );
         }
         v
     }

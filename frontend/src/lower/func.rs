@@ -86,6 +86,9 @@ pub(super) struct FnLower<'a, 'f> {
     pub func: &'a Func,
     pub sources: &'a SourceMap,
     pub files: &'a mut FileTable,
+    /// The module's debug types (CO-RE relocations name their root type).
+    pub dbg: &'a mut super::debugtypes::DebugTypeMap,
+    pub dtypes: &'a mut ir::DebugTypes,
     pub b: FunctionBuilder<'f>,
     pub storage: Vec<Storage>,
     pub labels: BTreeMap<LabelId, Block>,
@@ -129,6 +132,8 @@ pub(super) fn lower_function(
     id: FuncId,
     sources: &SourceMap,
     files: &mut FileTable,
+    dbg: &mut super::debugtypes::DebugTypeMap,
+    dtypes: &mut ir::DebugTypes,
 ) -> Function {
     let f = prog.func(id);
     let tt = &prog.types;
@@ -158,6 +163,8 @@ pub(super) fn lower_function(
             func: f,
             sources,
             files,
+            dbg,
+            dtypes,
             b,
             storage: Vec::with_capacity(f.locals.len()),
             labels: BTreeMap::new(),

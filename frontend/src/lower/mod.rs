@@ -140,7 +140,8 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
             .map(|p| f.locals[p.0 as usize].name.clone())
             .collect();
         let dty = dbg.func_proto(&prog.types, &mut m.debug_types, f.ty, &names);
-        let mut irf = func::lower_function(prog, id, sources, &mut files);
+        let mut irf =
+            func::lower_function(prog, id, sources, &mut files, &mut dbg, &mut m.debug_types);
         irf.debug_type = Some(dty);
         m.functions.push(irf);
     }

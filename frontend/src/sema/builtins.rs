@@ -113,8 +113,12 @@ impl Checker {
                 let Some(mut v) = self.builtin_args(name, args, 1, span) else {
                     return Some(self.error_expr(span));
                 };
-                v.swap_remove(0)
+                let x = v.swap_remove(0);
+                self.core_access_index(x)
             }
+            "__builtin_preserve_field_info" => self.core_field_info(args, span),
+            "__builtin_preserve_type_info" => self.core_type_info(args, span),
+            "__builtin_btf_type_id" => self.core_type_id(args, span),
             "__builtin_memcpy" | "__builtin_memmove" | "__builtin_memset" | "__builtin_memcmp"
             | "__builtin_bcmp" => {
                 let Some(v) = self.builtin_args(name, args, 3, span) else {

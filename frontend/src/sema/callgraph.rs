@@ -234,6 +234,8 @@ fn expr_func_refs(e: &Expr, out: &mut Vec<FuncId>) {
             }
         }
         ExprKind::CompoundLit(_, init) => init_func_refs(init, out),
+        ExprKind::CoreFieldAddr { base, .. } => expr_func_refs(base, out),
+        ExprKind::CoreConst(_) => {}
     }
 }
 
@@ -341,5 +343,7 @@ fn expr_calls(e: &Expr, out: &mut Vec<(FuncId, Span)>) {
             }
         }
         ExprKind::CompoundLit(_, init) => init_calls(init, out),
+        ExprKind::CoreFieldAddr { base, .. } => expr_calls(base, out),
+        ExprKind::CoreConst(_) => {}
     }
 }

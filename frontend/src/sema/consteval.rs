@@ -185,7 +185,9 @@ pub fn eval(types: &TypeTable, e: &Expr) -> Option<ConstVal> {
         | ExprKind::Call { .. }
         | ExprKind::Builtin(..)
         | ExprKind::StmtExpr(..)
-        | ExprKind::CompoundLit(..) => return None,
+        | ExprKind::CompoundLit(..)
+        | ExprKind::CoreFieldAddr { .. }
+        | ExprKind::CoreConst(_) => return None,
     })
 }
 

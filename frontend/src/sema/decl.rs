@@ -612,6 +612,13 @@ impl Checker {
             }
         }
         let attrs = self.collect_attrs(rs.attrs.iter());
+        if rs
+            .attrs
+            .iter()
+            .any(|a| a.normalized_name() == "preserve_access_index")
+        {
+            self.core_records.insert(rid);
+        }
         let rattrs = RecordAttrs {
             packed: attrs.packed,
             align: attrs.aligned,

@@ -29,6 +29,8 @@ pub(crate) fn has_side_effects(e: &Expr) -> bool {
         | ExprKind::Builtin(..)
         | ExprKind::StmtExpr(..)
         | ExprKind::CompoundLit(..) => true,
+        ExprKind::CoreConst(_) => false,
+        ExprKind::CoreFieldAddr { base, .. } => has_side_effects(base),
         ExprKind::Int(_) | ExprKind::Local(_) | ExprKind::Global(_) | ExprKind::Func(_) => false,
         ExprKind::Deref(a)
         | ExprKind::Load(a)
@@ -760,14 +762,18 @@ impl Checker {
         };
         let quals = self.prog.types.canon(b.ty).quals;
         let ty = m.field.ty.with_quals(quals);
-        mk(
+        let member = mk(
             ExprKind::Member {
                 base: b.boxed(),
                 field: m.field,
             },
             ty,
             span,
-        )
+        );
+        if self.core_records.contains(&r) {
+            return self.core_member(member);
+        }
+        member
     }
 
     /// Checks that `e` is a modifiable lvalue (C17 6.3.2.1p1).

@@ -21,6 +21,7 @@
 mod builtins;
 pub mod callgraph;
 pub mod consteval;
+mod core;
 mod decl;
 mod expr;
 mod init;
@@ -89,6 +90,9 @@ pub struct Checker {
     scopes: Vec<Scope>,
     fs: Option<FnState>,
     str_count: usize,
+    /// Records declared with `__attribute__((preserve_access_index))`: every member
+    /// access through a pointer to them is a CO-RE relocation.
+    core_records: std::collections::BTreeSet<RecordId>,
 }
 
 /// Checks a translation unit; the program is meaningful only without errors.
@@ -99,6 +103,7 @@ pub fn check(tu: &ast::TranslationUnit) -> (Program, Diagnostics) {
         scopes: vec![Scope::default()],
         fs: None,
         str_count: 0,
+        core_records: Default::default(),
     };
     for item in &tu.items {
         c.external_decl(item);

@@ -332,6 +332,26 @@ pub enum ExprKind {
     StmtExpr(Vec<Stmt>, Option<Box<Expr>>),
     /// *lvalue*: a compound literal, stored in a fresh local with its initializer.
     CompoundLit(LocalId, Box<Init>),
+    /// `base + offset` where `offset` is a CO-RE relocated field offset
+    /// (`__builtin_preserve_access_index(&p->a.b)`): libbpf patches the offset for the
+    /// running kernel (llvm_reloc.rst, "CO-RE Relocations").
+    CoreFieldAddr {
+        base: Box<Expr>,
+        core: CoreQuery,
+    },
+    /// A constant answered locally and patched by libbpf at load time (field size or
+    /// existence, type size, type id...).
+    CoreConst(CoreQuery),
+}
+
+/// A CO-RE relocation: its kind (the numbers of `enum bpf_core_relo_kind`), the root
+/// type, the access path (`0:1:2`) and the local value.
+#[derive(Clone, Debug)]
+pub struct CoreQuery {
+    pub kind: u32,
+    pub root: QualType,
+    pub access: Vec<u64>,
+    pub value: i128,
 }
 
 impl Expr {

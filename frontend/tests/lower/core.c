@@ -1,0 +1,20 @@
+struct inner { int pad; int val; };
+struct task { int pid; struct inner in; long arr[4]; union { int u1; short u2; }; };
+
+static long (*bpf_probe_read_kernel)(void *dst, unsigned int size, const void *src) = (void *) 113;
+
+long read_val(struct task *t) {
+    int v = 0;
+    bpf_probe_read_kernel(&v, sizeof(v), __builtin_preserve_access_index(&t->in.val));
+    long a = 0;
+    bpf_probe_read_kernel(&a, sizeof(a), __builtin_preserve_access_index(&t->arr[2]));
+    return v + a;
+}
+
+unsigned long info(struct task *t) {
+    return __builtin_preserve_field_info(t->u2, 2) + __builtin_preserve_field_info(t->in.val, 1)
+         + __builtin_preserve_type_info(*(struct inner *)0, 1) + __builtin_btf_type_id(*t, 1);
+}
+
+struct __attribute__((preserve_access_index)) kstruct { int a; struct { int x, y; } sub; };
+int pai(struct kstruct *k) { return k->a + k->sub.y; }
