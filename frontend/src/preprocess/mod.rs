@@ -18,6 +18,7 @@
 //! - Output is deterministic: no hash-map iteration reaches it; `__DATE__`/`__TIME__`
 //!   are fixed (`"Jan  1 1970"`, `"00:00:00"`) so that builds are reproducible.
 
+mod attr_pragma;
 mod directive;
 mod expr;
 pub use expr::{HAS_ATTRIBUTES, HAS_BUILTINS, HAS_FEATURES};
@@ -27,6 +28,7 @@ mod macros;
 pub mod predefined;
 mod print;
 
+pub use attr_pragma::{AttributeRegion, attribute_regions};
 pub use include::BUILTIN_HEADERS;
 pub use print::{print_preprocessed, print_preprocessed_full};
 

@@ -98,10 +98,10 @@ fn print(
             for _ in 1..col {
                 out.push(' ');
             }
-        } else if let Some(p) = prev {
-            if leading_space || avoid_concat(p, t) {
-                out.push(' ');
-            }
+        } else if let Some(p) = prev
+            && (leading_space || avoid_concat(p, t))
+        {
+            out.push(' ');
         }
         out.push_str(&t.text);
         prev = Some(t);

@@ -234,3 +234,21 @@ fn line_continuations_inside_literals_are_removed() {
         "const char * s = \"abcd\" ; 1 + 2"
     );
 }
+
+#[test]
+fn vmlinux_style_attribute_pragmas_cover_the_types() {
+    let mut map = SourceMap::new();
+    let f = map.add(
+        "vmlinux.h",
+        "#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\nstruct a { int x; };\n#pragma clang attribute pop\nint after;\n",
+    );
+    let p = preprocess_full(f, &PpOptions::default(), &mut map);
+    let r = attribute_regions(&p.pragmas, p.tokens.len());
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].tokens, 0..8);
+    let covered: Vec<&str> = p.tokens[r[0].tokens.clone()]
+        .iter()
+        .map(|t| &*t.text)
+        .collect();
+    assert_eq!(covered.join(" "), "struct a { int x ; } ;");
+}
