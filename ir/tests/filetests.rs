@@ -59,6 +59,16 @@ fn parse(path: &Path) -> (String, ir::Module) {
 }
 
 fn verify(name: &str, m: &ir::Module) {
+    for f in &m.functions {
+        // Passes drop the CO-RE relocations of the instructions they remove.
+        for inst in f.core_relocs.keys() {
+            assert!(
+                f.layout.inst_block(*inst).is_some(),
+                "{name}: stale CO-RE relocation in @{}",
+                f.name
+            );
+        }
+    }
     if let Err(d) = ir::verify_module(m) {
         let msgs: Vec<String> = d
             .items

@@ -171,7 +171,7 @@ fn mutated_ir_text_never_panics() {
     let rounds: usize = std::env::var("IR_NOPANIC_ROUNDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(400);
+        .unwrap_or(200);
     let seed: u64 = std::env::var("IR_NOPANIC_SEED")
         .ok()
         .and_then(|s| s.parse().ok())

@@ -92,6 +92,7 @@ pub fn run(f: &mut Function) -> bool {
         }
     }
     changed |= compact_stack_slots(f);
+    crate::passes::util::prune_core_relocs(f);
     changed
 }
 

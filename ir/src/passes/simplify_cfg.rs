@@ -29,6 +29,7 @@ pub fn run(f: &mut Function) -> bool {
         changed = true;
     }
     f.dfg.resolve_all_aliases();
+    crate::passes::util::prune_core_relocs(f);
     changed
 }
 

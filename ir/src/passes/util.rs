@@ -62,3 +62,10 @@ pub fn all_insts(f: &Function) -> Vec<Inst> {
         .flat_map(|&b| f.layout.block_insts(b).iter().copied())
         .collect()
 }
+
+/// Drops CO-RE relocations of instructions no longer in the layout, so codegen sees
+/// only live ones.
+pub fn prune_core_relocs(f: &mut Function) {
+    let layout = &f.layout;
+    f.core_relocs.retain(|&i, _| layout.inst_block(i).is_some());
+}
