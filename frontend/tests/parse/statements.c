@@ -28,3 +28,9 @@ again:
 }
 void g(void) { return; }
 asm(".globl top_level_asm");
+int c23_labels(int x) {
+here:
+    int y = x;                 /* a label before a declaration (C23, clang accepts) */
+    switch (y) { case 1: y++; default: }   /* a label before `}` */
+    return y;
+}
