@@ -69,6 +69,18 @@ pub fn report(st: &ParseState, err: ParseError<usize, Term, ()>) {
         ParseError::UnrecognizedToken {
             token: (l, t, _),
             expected,
+        } if unknown_type_name(st, l, &t, &expected).is_some() => {
+            let at = unknown_type_name(st, l, &t, &expected).unwrap_or(l);
+            Diagnostic::error(
+                codes::E_PARSE_UNEXPECTED,
+                format!("unknown type name `{}`", st.text(at)),
+            )
+            .with_label(st.token_span(at), "not a type name in this scope")
+            .with_note("declare it with `typedef` (or include the header that does) before using it as a type")
+        }
+        ParseError::UnrecognizedToken {
+            token: (l, t, _),
+            expected,
         } => {
             let found = describe_found(st, l, &t);
             let msg = if t == Term::P(Tok::Hash) || t == Term::P(Tok::HashHash) {
@@ -95,6 +107,38 @@ pub fn report(st: &ParseState, err: ParseError<usize, Term, ()>) {
         }
     };
     st.report(diag);
+}
+
+/// The index of an identifier that was evidently meant as a type name (clang's
+/// "unknown type name"): `foo_t x` where the parser read `foo_t` as an expression and
+/// then met `x`, or an identifier where a type was expected, followed by a name or `*`.
+fn unknown_type_name(st: &ParseState, l: usize, t: &Term, expected: &[String]) -> Option<usize> {
+    let is_ident = |i: usize| st.tokens.get(i).is_some_and(|t| t.tok == Tok::Ident);
+    if !matches!(t, Term::Ident(_)) {
+        return None;
+    }
+    let expects = |name: &str| expected.iter().any(|e| e == name);
+    // `foo_t x` at the start of a statement, where `foo_t` began an expression.
+    let statement_start = l < 2
+        || st
+            .tokens
+            .get(l - 2)
+            .is_some_and(|t| matches!(t.tok, Tok::Semi | Tok::LBrace | Tok::RBrace | Tok::Colon));
+    if l > 0
+        && is_ident(l - 1)
+        && statement_start
+        && expects("\"+\"")
+        && !expects("Ident")
+        && !st.is_typedef(&st.text(l - 1))
+    {
+        return Some(l - 1);
+    }
+    let next_is_name_or_star =
+        is_ident(l + 1) || st.tokens.get(l + 1).is_some_and(|t| t.tok == Tok::Star);
+    if expects("\"int\"") && !expects("Ident") && next_is_name_or_star {
+        return Some(l);
+    }
+    None
 }
 
 /// How the found token is named in a message.
