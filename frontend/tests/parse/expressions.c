@@ -2,6 +2,7 @@
 int a, b, c, d, *p, **pp, arr[4];
 struct s { int m; struct s *next; } sv, *sp;
 int f2(int, int, int);
+typedef long TL;
 void f(void) {
     a = b + c * d;
     a = (b + c) * d;
@@ -26,5 +27,6 @@ void f(void) {
     a = 1 + 2 * 3 - 4 / 5 % 6 << 7 >> 8 < 9 > 10 <= 11 >= 12 == 13 != 14;
     a = b >= c ? b <= d : -1;
     p = &arr[a & 3];
+    a = (TL)-b + (a)-b + (TL)+c * (c)+d + sizeof(TL) - sizeof(a) + (TL)(a);
     a %= 3; a *= 2; a /= 2; a <<= 1; a >>= 1; a &= 1; a ^= 1; a |= 1;
 }
