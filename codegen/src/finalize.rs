@@ -148,7 +148,7 @@ pub fn finalize(
     }
     // 2. Thread jumps: a block with an empty body ending in `goto T` is an alias of T.
     let mut alias: Vec<BlockIdx> = (0..nblocks as BlockIdx).collect();
-    for b in 0..nblocks {
+    for (b, slot) in alias.iter_mut().enumerate() {
         let mut cur = b;
         let mut steps = 0;
         while steps <= nblocks {
@@ -163,7 +163,7 @@ pub fn finalize(
             }
             steps += 1;
         }
-        alias[b] = cur as BlockIdx;
+        *slot = cur as BlockIdx;
     }
     // The entry block stays first even if it only jumps.
     alias[0] = 0;

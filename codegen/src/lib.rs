@@ -195,6 +195,9 @@ fn address_taken(m: &ir::Module, name: &str) -> bool {
     })
 }
 
+/// Per section (name string offset): records of a label and three numbers.
+type ExtArea = Vec<(u32, Vec<(String, u32, u32, u32)>)>;
+
 /// `.BTF` (types, FUNCs, VARs, DATASECs) and `.BTF.ext` (func_info always, line_info
 /// with `-g`).
 fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &CodegenOptions) {
@@ -214,7 +217,7 @@ fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &C
             func_recs.push((mb.btf.add_string(sec), recs));
         }
     }
-    let mut line_recs: Vec<(u32, Vec<(String, u32, u32, u32)>)> = Vec::new();
+    let mut line_recs: ExtArea = Vec::new();
     if opts.debug_info {
         for (sec, list) in &ext.lines {
             if list.is_empty() {
@@ -238,7 +241,7 @@ fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &C
         }
     }
     // CO-RE records: root type, access string, kind (btf.rst 4.2.3, llvm_reloc.rst).
-    let mut core_recs: Vec<(u32, Vec<(String, u32, u32, u32)>)> = Vec::new();
+    let mut core_recs: ExtArea = Vec::new();
     for (sec, list) in &ext.core {
         if list.is_empty() {
             continue;

@@ -45,6 +45,9 @@ fn expectations(text: &str) -> Vec<(Vec<u8>, i64)> {
         .collect()
 }
 
+/// One compiled test object: file stem, cpu, ELF bytes, expected runs.
+type Built = (String, CpuVersion, Vec<u8>, Vec<(Vec<u8>, i64)>);
+
 /// Removes a pin directory when dropped (also on failure).
 struct Pins(PathBuf);
 impl Drop for Pins {
@@ -127,7 +130,7 @@ fn kernel_runs() {
     files.retain(|p| p.extension().is_some_and(|e| e == "ir"));
     files.sort();
     // Compiling must work everywhere; loading needs the kernel.
-    let objs: Vec<(String, CpuVersion, Vec<u8>, Vec<(Vec<u8>, i64)>)> = files
+    let objs: Vec<Built> = files
         .iter()
         .flat_map(|p| {
             let text = std::fs::read_to_string(p).unwrap();
