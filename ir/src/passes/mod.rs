@@ -4,7 +4,8 @@
 //! - `-O0`: expand_mem, strength (signed division by powers of two needs no cpu v4),
 //!   inline (always_inline only). No mem2reg: locals stay in stack
 //!   slots; the output is still valid IR that codegen must handle.
-//! - `-O1`: + mem2reg, constfold, copyprop, simplify_cfg, dce.
+//! - `-O1`: + constfold (folds `stack_addr + c` for sroa), sroa, mem2reg, constfold,
+//!   strength, copyprop, simplify_cfg, dce.
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
 //!   40/80/12 instructions), then the -O1 cleanup with gvn added, twice.
 //!
@@ -20,6 +21,7 @@ pub mod inline;
 pub mod mem2reg;
 pub mod params;
 pub mod simplify_cfg;
+pub mod sroa;
 pub mod strength;
 pub mod util;
 
@@ -54,10 +56,24 @@ impl OptLevel {
 
 /// The pass names of the pipeline for `level`, in order.
 pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
-    let cleanup = ["mem2reg", "constfold", "copyprop", "simplify_cfg", "dce"];
-    let cleanup_gvn = [
+    // constfold first folds `stack_addr + c` so sroa sees constant field offsets;
+    // strength again after constfold, which may expose constant divisors.
+    let cleanup = [
+        "constfold",
+        "sroa",
         "mem2reg",
         "constfold",
+        "strength",
+        "copyprop",
+        "simplify_cfg",
+        "dce",
+    ];
+    let cleanup_gvn = [
+        "constfold",
+        "sroa",
+        "mem2reg",
+        "constfold",
+        "strength",
         "copyprop",
         "gvn",
         "simplify_cfg",
@@ -116,6 +132,7 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "constfold" => each(m, constfold::run),
         "copyprop" => each(m, copyprop::run),
         "dce" => each(m, dce::run),
+        "sroa" => each(m, sroa::run),
         "strength" => each(m, strength::run),
         "gvn" => each(m, gvn::run),
         "simplify_cfg" => each(m, simplify_cfg::run),
