@@ -123,9 +123,13 @@ impl DebugTypeMap {
                 } else {
                     let id = out.push(DebugType::Void);
                     self.memo.insert(qt, id);
+                    // Unnamed bit-fields (`long: 0;`) are padding: clang emits no BTF
+                    // member for them (a zero-width one would look like a whole
+                    // `long` past the end of the struct to the kernel).
                     let members = def
                         .fields
                         .iter()
+                        .filter(|f| !(f.name.is_none() && f.bit_width.is_some()))
                         .map(|f| Member {
                             name: f.name.clone().unwrap_or_default(),
                             ty: self.get(tt, out, f.ty),

@@ -7,7 +7,7 @@
 //!
 //! Invariants: an access path starts with the index of the pointed-to object (`0` for
 //! `p->...`), then member indices in declaration order (BTF member order: every member,
-//! anonymous and unnamed ones included) and constant array indices; the root is the
+//! anonymous members included, unnamed bit-fields not) and constant array indices; the root is the
 //! record type the pointer points to, without qualifiers; bit-fields are rejected
 //! (E0320) rather than mis-relocated.
 
@@ -43,7 +43,13 @@ impl Checker {
     /// Member indices (BTF order) from record `r` down to the member named `name`.
     fn member_indices(&self, r: RecordId, name: &str) -> Option<Vec<u64>> {
         let tt = &self.prog.types;
-        for (i, f) in tt.record(r).fields.iter().enumerate() {
+        // BTF member order: unnamed bit-fields have no BTF member.
+        let members = tt
+            .record(r)
+            .fields
+            .iter()
+            .filter(|f| !(f.name.is_none() && f.bit_width.is_some()));
+        for (i, f) in members.enumerate() {
             match &f.name {
                 Some(n) if n == name => return Some(vec![i as u64]),
                 None if f.bit_width.is_none() => {

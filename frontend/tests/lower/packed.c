@@ -4,3 +4,6 @@ static const char msg[] = "hi";
 unsigned int get_b(struct pk *p) { return p->b; }
 void set_b(struct pk *p, unsigned int v) { p->b = v; }
 int get_c(struct pk *p) { return p->c + msg[1]; }
+
+struct padded { unsigned int x; long : 0; unsigned char tail[0]; };
+unsigned int padded_x(struct padded *p) { return p->x; }
