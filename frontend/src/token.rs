@@ -148,18 +148,22 @@ pub enum Tok {
     #[regex(r#"(u8|u|U|L)?"([^"\\\n]|\\.|\\\n)*""#)]
     StrLit,
 
-    // Punctuators (C17 6.4.6).
+    // Punctuators (C17 6.4.6), digraphs (`<: :> <% %> %: %:%:`) included.
     #[token("[")]
+    #[token("<:")]
     LBracket,
     #[token("]")]
+    #[token(":>")]
     RBracket,
     #[token("(")]
     LParen,
     #[token(")")]
     RParen,
     #[token("{")]
+    #[token("<%")]
     LBrace,
     #[token("}")]
+    #[token("%>")]
     RBrace,
     #[token(".")]
     Dot,
@@ -248,8 +252,10 @@ pub enum Tok {
     Comma,
     /// `#` and `##`: only the preprocessor sees these.
     #[token("#")]
+    #[token("%:")]
     Hash,
     #[token("##")]
+    #[token("%:%:")]
     HashHash,
     #[token("\n")]
     Newline,

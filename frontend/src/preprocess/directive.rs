@@ -108,7 +108,16 @@ impl Pp<'_> {
             }
             end += 1;
         }
-        text.get(start..end).unwrap_or("").trim_end().to_string()
+        // Phase 2: backslash-newlines join the physical lines.
+        let mut joined = String::new();
+        for (k, piece) in text.get(start..end).unwrap_or("").split('\n').enumerate() {
+            if k > 0 {
+                let kept = joined.trim_end_matches([' ', '\t', '\r']).len();
+                joined.truncate(kept.saturating_sub(1));
+            }
+            joined.push_str(piece);
+        }
+        joined.trim_end().to_string()
     }
 
     fn do_define(&mut self, args: Vec<PTok>, dir_span: Span) {

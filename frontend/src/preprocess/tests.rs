@@ -252,3 +252,12 @@ fn vmlinux_style_attribute_pragmas_cover_the_types() {
         .collect();
     assert_eq!(covered.join(" "), "struct a { int x ; } ;");
 }
+
+#[test]
+fn continued_pragma_and_error_lines_are_joined() {
+    let mut map = SourceMap::new();
+    let f = map.add("t.c", "#pragma GCC diagnosti\\\nc pop\n#error two \\  \n lines\n");
+    let p = preprocess_full(f, &PpOptions::default(), &mut map);
+    assert_eq!(p.pragmas[0].text, "GCC diagnostic pop");
+    assert_eq!(p.diags.items[0].message, "two  lines");
+}
