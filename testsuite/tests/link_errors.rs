@@ -4,6 +4,7 @@
 //! mismatches, incompatible sections. The inputs are built here with the object model,
 //! the BTF builder and our ELF writer, so these tests need no external tool.
 
+use linker::btf::ext::{BtfExt, ExtSection, FuncInfo};
 use linker::btf::{BTF_INT_SIGNED, Btf, BtfType, Linkage, Member, Param, TypeData, VarSecInfo};
 use linker::elf_write::write_object;
 use linker::link::{LinkOptions, link_files};
@@ -37,30 +38,64 @@ fn sym(name: &str, kind: SymbolKind, binding: Binding, place: SymbolPlace, size:
 
 /// An object with program `prog` in `xdp` (optionally calling `callee`), optionally
 /// defining global function `def` in `.text`, and a `license`.
-fn object(endian: Endian, prog: &str, callee: Option<&str>, def: Option<&str>, license: &str) -> Object {
+fn object(
+    endian: Endian,
+    prog: &str,
+    callee: Option<&str>,
+    def: Option<&str>,
+    license: &str,
+) -> Object {
     let mut o = Object::new(endian);
     let mut xdp = Section::new("xdp", SectionKind::Progbits, SHF_ALLOC | SHF_EXECINSTR, 8);
     xdp.data = code(callee.is_some());
     xdp.size = xdp.data.len() as u64;
     let xdp = o.sections.push(xdp);
-    let p = o.symbols.push(sym(prog, SymbolKind::Func, Binding::Global, SymbolPlace::Section(xdp), 0));
+    let p = o.symbols.push(sym(
+        prog,
+        SymbolKind::Func,
+        Binding::Global,
+        SymbolPlace::Section(xdp),
+        0,
+    ));
     o.symbols[p].size = o.sections[xdp].size;
     if let Some(c) = callee {
-        let s = o.symbols.push(sym(c, SymbolKind::NoType, Binding::Global, SymbolPlace::Undefined, 0));
-        o.sections[xdp].relocs.push(Reloc { byte_off: 0, symbol: s, kind: RelocType::R_BPF_64_32 });
+        let s = o.symbols.push(sym(
+            c,
+            SymbolKind::NoType,
+            Binding::Global,
+            SymbolPlace::Undefined,
+            0,
+        ));
+        o.sections[xdp].relocs.push(Reloc {
+            byte_off: 0,
+            symbol: s,
+            kind: RelocType::R_BPF_64_32,
+        });
     }
     if let Some(d) = def {
         let mut text = Section::new(".text", SectionKind::Progbits, SHF_ALLOC | SHF_EXECINSTR, 8);
         text.data = code(false);
         text.size = 16;
         let t = o.sections.push(text);
-        o.symbols.push(sym(d, SymbolKind::Func, Binding::Global, SymbolPlace::Section(t), 16));
+        o.symbols.push(sym(
+            d,
+            SymbolKind::Func,
+            Binding::Global,
+            SymbolPlace::Section(t),
+            16,
+        ));
     }
     let mut lic = Section::new("license", SectionKind::Progbits, SHF_ALLOC | SHF_WRITE, 1);
     lic.data = format!("{license}\0").into_bytes();
     lic.size = lic.data.len() as u64;
     let l = o.sections.push(lic);
-    o.symbols.push(sym("LICENSE", SymbolKind::Object, Binding::Global, SymbolPlace::Section(l), license.len() as u64 + 1));
+    o.symbols.push(sym(
+        "LICENSE",
+        SymbolKind::Object,
+        Binding::Global,
+        SymbolPlace::Section(l),
+        license.len() as u64 + 1,
+    ));
     o
 }
 
@@ -70,21 +105,69 @@ fn with_map(mut o: Object, name: &str, max_entries: u32, extern_decl: bool) -> O
     let mut b = Btf::new();
     let int = b.add_int("int", 4, BTF_INT_SIGNED);
     let idx = b.add_int("__ARRAY_SIZE_TYPE__", 4, 0);
-    let arr = b.add_type(BtfType::new(0, TypeData::Array { elem_type: int, index_type: idx, nelems: max_entries }));
+    let arr = b.add_type(BtfType::new(
+        0,
+        TypeData::Array {
+            elem_type: int,
+            index_type: idx,
+            nelems: max_entries,
+        },
+    ));
     let ptr = b.add_ptr(arr);
     let me = b.add_string("max_entries");
-    let st = b.add_type(BtfType::new(0, TypeData::Struct { size: 8, members: vec![Member { name_off: me, type_id: ptr, bit_offset: 0, bitfield_size: 0 }] }));
-    let var = b.add_var(name, st, if extern_decl { Linkage::Extern } else { Linkage::Global });
+    let st = b.add_type(BtfType::new(
+        0,
+        TypeData::Struct {
+            size: 8,
+            members: vec![Member {
+                name_off: me,
+                type_id: ptr,
+                bit_offset: 0,
+                bitfield_size: 0,
+            }],
+        },
+    ));
+    let var = b.add_var(
+        name,
+        st,
+        if extern_decl {
+            Linkage::Extern
+        } else {
+            Linkage::Global
+        },
+    );
     let maps = b.add_string(".maps");
-    b.add_type(BtfType::new(maps, TypeData::Datasec { size: 0, vars: vec![VarSecInfo { type_id: var, offset: 0, size: 8 }] }));
+    b.add_type(BtfType::new(
+        maps,
+        TypeData::Datasec {
+            size: 0,
+            vars: vec![VarSecInfo {
+                type_id: var,
+                offset: 0,
+                size: 8,
+            }],
+        },
+    ));
     if extern_decl {
-        o.symbols.push(sym(name, SymbolKind::NoType, Binding::Global, SymbolPlace::Undefined, 0));
+        o.symbols.push(sym(
+            name,
+            SymbolKind::NoType,
+            Binding::Global,
+            SymbolPlace::Undefined,
+            0,
+        ));
     } else {
         let mut s = Section::new(".maps", SectionKind::Progbits, SHF_ALLOC | SHF_WRITE, 8);
         s.data = vec![0; 8];
         s.size = 8;
         let id = o.sections.push(s);
-        o.symbols.push(sym(name, SymbolKind::Object, Binding::Global, SymbolPlace::Section(id), 8));
+        o.symbols.push(sym(
+            name,
+            SymbolKind::Object,
+            Binding::Global,
+            SymbolPlace::Section(id),
+            8,
+        ));
     }
     let mut s = Section::new(".BTF", SectionKind::Progbits, 0, 4);
     s.data = b.encode(o.endian);
@@ -97,7 +180,19 @@ fn with_map(mut o: Object, name: &str, max_entries: u32, extern_decl: bool) -> O
 fn with_func_btf(mut o: Object, name: &str, nparams: usize, linkage: Linkage) -> Object {
     let mut b = Btf::new();
     let int = b.add_int("int", 4, BTF_INT_SIGNED);
-    let proto = b.add_type(BtfType::new(0, TypeData::FuncProto { ret_type: int, params: vec![Param { name_off: 0, type_id: int }; nparams] }));
+    let proto = b.add_type(BtfType::new(
+        0,
+        TypeData::FuncProto {
+            ret_type: int,
+            params: vec![
+                Param {
+                    name_off: 0,
+                    type_id: int
+                };
+                nparams
+            ],
+        },
+    ));
     b.add_func(name, proto, linkage);
     let mut s = Section::new(".BTF", SectionKind::Progbits, 0, 4);
     s.data = b.encode(o.endian);
@@ -109,7 +204,10 @@ fn with_func_btf(mut o: Object, name: &str, nparams: usize, linkage: Linkage) ->
 /// Links (name, object) pairs through the ELF writer and reader; returns the rendered
 /// errors (the test fails if linking succeeds).
 fn link_err(objs: &[(&str, Object)]) -> String {
-    let files: Vec<(String, Vec<u8>)> = objs.iter().map(|(n, o)| (n.to_string(), write_object(o))).collect();
+    let files: Vec<(String, Vec<u8>)> = objs
+        .iter()
+        .map(|(n, o)| (n.to_string(), write_object(o)))
+        .collect();
     link_bytes_err(&files)
 }
 
@@ -127,26 +225,48 @@ fn le(prog: &str) -> Object {
 #[test]
 fn inputs_link_cleanly_when_consistent() {
     // The baseline the error cases below break one at a time.
-    let a = with_func_btf(object(Endian::Little, "p1", Some("f"), None, "GPL"), "f", 1, Linkage::Extern);
-    let b = with_func_btf(object(Endian::Little, "p2", None, Some("f"), "GPL"), "f", 1, Linkage::Global);
-    let files = vec![("a.o".to_string(), write_object(&a)), ("b.o".to_string(), write_object(&b))];
+    let a = with_func_btf(
+        object(Endian::Little, "p1", Some("f"), None, "GPL"),
+        "f",
+        1,
+        Linkage::Extern,
+    );
+    let b = with_func_btf(
+        object(Endian::Little, "p2", None, Some("f"), "GPL"),
+        "f",
+        1,
+        Linkage::Global,
+    );
+    let files = vec![
+        ("a.o".to_string(), write_object(&a)),
+        ("b.o".to_string(), write_object(&b)),
+    ];
     let linked = link_files(&files, &LinkOptions::default()).unwrap();
     let o = &linked.object;
     let f = o.symbol_by_name("f").unwrap();
     assert!(matches!(o.symbols[f].place, SymbolPlace::Section(_)));
-    assert_eq!(o.sections[o.section_by_name("license").unwrap()].data, b"GPL\0");
+    assert_eq!(
+        o.sections[o.section_by_name("license").unwrap()].data,
+        b"GPL\0"
+    );
     assert_eq!(o.sections[o.section_by_name("xdp").unwrap()].size, 24 + 16);
 }
 
 #[test]
 fn not_elf() {
-    insta::assert_snapshot!(link_bytes_err(&[("notes.txt".into(), b"hello, world".to_vec())]));
+    insta::assert_snapshot!(link_bytes_err(&[(
+        "notes.txt".into(),
+        b"hello, world".to_vec()
+    )]));
 }
 
 #[test]
 fn truncated_elf() {
     let bytes = write_object(&le("p"));
-    insta::assert_snapshot!(link_bytes_err(&[("short.o".into(), bytes[..40].to_vec()), ("cut.o".into(), bytes[..bytes.len() - 70].to_vec())]));
+    insta::assert_snapshot!(link_bytes_err(&[
+        ("short.o".into(), bytes[..40].to_vec()),
+        ("cut.o".into(), bytes[..bytes.len() - 70].to_vec())
+    ]));
 }
 
 #[test]
@@ -155,7 +275,10 @@ fn wrong_machine_and_class() {
     m[18] = 62; // EM_X86_64
     let mut c = write_object(&le("p"));
     c[4] = 1; // ELFCLASS32
-    insta::assert_snapshot!(link_bytes_err(&[("x86.o".into(), m), ("elf32.o".into(), c)]));
+    insta::assert_snapshot!(link_bytes_err(&[
+        ("x86.o".into(), m),
+        ("elf32.o".into(), c)
+    ]));
 }
 
 #[test]
@@ -227,8 +350,18 @@ fn map_mismatch() {
 
 #[test]
 fn extern_function_type_mismatch() {
-    let a = with_func_btf(object(Endian::Little, "p1", Some("f"), None, "GPL"), "f", 2, Linkage::Extern);
-    let b = with_func_btf(object(Endian::Little, "p2", None, Some("f"), "GPL"), "f", 1, Linkage::Global);
+    let a = with_func_btf(
+        object(Endian::Little, "p1", Some("f"), None, "GPL"),
+        "f",
+        2,
+        Linkage::Extern,
+    );
+    let b = with_func_btf(
+        object(Endian::Little, "p2", None, Some("f"), "GPL"),
+        "f",
+        1,
+        Linkage::Global,
+    );
     insta::assert_snapshot!(link_err(&[("caller.o", a), ("callee.o", b)]));
 }
 
@@ -251,7 +384,47 @@ fn no_inputs() {
 #[test]
 fn bad_archive() {
     let mut ar = b"!<arch>\n".to_vec();
-    ar.extend(format!("{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n", "a.o/", 0, 0, 0, 644, 9999).as_bytes());
+    ar.extend(
+        format!(
+            "{:<16}{:<12}{:<6}{:<6}{:<8}{:<10}`\n",
+            "a.o/", 0, 0, 0, 644, 9999
+        )
+        .as_bytes(),
+    );
     ar.extend(b"\x7fELF");
     insta::assert_snapshot!(link_bytes_err(&[("libx.a".into(), ar)]));
+}
+
+#[test]
+fn btf_ext_record_outside_its_section() {
+    let mut o = le("p");
+    let mut b = Btf::new();
+    let int = b.add_int("int", 4, BTF_INT_SIGNED);
+    let proto = b.add_type(BtfType::new(
+        0,
+        TypeData::FuncProto {
+            ret_type: int,
+            params: vec![],
+        },
+    ));
+    let f = b.add_func("p", proto, Linkage::Global);
+    let ext = BtfExt {
+        func_info: vec![ExtSection {
+            sec_name: "xdp".into(),
+            records: vec![FuncInfo {
+                insn_off: 0x400,
+                type_id: f,
+            }],
+        }],
+        line_info: vec![],
+        core_relo: vec![],
+    };
+    let ext_bytes = ext.encode(&mut b, Endian::Little);
+    for (name, data) in [(".BTF", b.encode(Endian::Little)), (".BTF.ext", ext_bytes)] {
+        let mut s = Section::new(name, SectionKind::Progbits, 0, 4);
+        s.size = data.len() as u64;
+        s.data = data;
+        o.sections.push(s);
+    }
+    insta::assert_snapshot!(link_err(&[("ext.o", o)]));
 }
