@@ -225,3 +225,19 @@ fn error_flood_is_capped() {
     assert!(codes[..20].iter().all(|c| *c == "E0201"));
     assert_eq!(codes[20], "E0208");
 }
+
+#[test]
+fn long_declarator_chains_parse_in_linear_time() {
+    // Not nested: 50 000 pointers or array suffixes are flat lists in the tree.
+    assert!(codes_of(format!("int {}p;", "*".repeat(50_000))).is_empty());
+    assert!(codes_of(format!("int a{};", "[1]".repeat(50_000))).is_empty());
+    assert!(codes_of("int (*f(void))(void);".to_string()).is_empty());
+}
+
+#[test]
+fn empty_input_is_an_empty_translation_unit() {
+    let sources = SourceMap::new();
+    let (tu, diags) = parse(&[], &sources);
+    assert!(tu.items.is_empty());
+    assert!(diags.is_empty());
+}

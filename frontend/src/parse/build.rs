@@ -142,20 +142,26 @@ pub fn named(name: Option<Ident>, span: Span) -> Declarator {
     }
 }
 
-/// `pointers inner`: the pointers apply before the inner declarator's constructors.
-pub fn with_pointers(mut ptrs: Vec<DerivedDecl>, mut inner: Declarator, span: Span) -> Declarator {
-    ptrs.append(&mut inner.derived);
-    inner.derived = ptrs;
+/// `pointers inner`, in the nearest-name-first order the declarator rules build: the
+/// pointers (leftmost first) are further from the name than the inner constructors.
+pub fn with_pointers(ptrs: Vec<DerivedDecl>, mut inner: Declarator, span: Span) -> Declarator {
+    inner.derived.extend(ptrs.into_iter().rev());
     inner.span = span;
     inner
 }
 
-/// `inner suffix` (`[N]` or `(params)`): the suffix applies before the inner
-/// declarator's own constructors (it binds tighter to the name than they do).
+/// `inner suffix` (`[N]` or `(params)`), nearest-name-first: the suffix is further
+/// from the name than the inner declarator's constructors.
 pub fn with_suffix(mut inner: Declarator, suffix: DerivedDecl, span: Span) -> Declarator {
-    inner.derived.insert(0, suffix);
+    inner.derived.push(suffix);
     inner.span = span;
     inner
+}
+
+/// Turns a finished declarator's constructors into application order (ast.rs).
+pub fn finish_declarator(mut d: Declarator) -> Declarator {
+    d.derived.reverse();
+    d
 }
 
 /// Converts an attribute argument expression: bare identifiers and strings are kept
