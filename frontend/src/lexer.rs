@@ -42,6 +42,11 @@ pub fn lex(text: &str) -> Vec<RawTok> {
     let mut lexer = Tok::lexer(text);
     let mut bol = true;
     let mut prev_end = 0usize;
+    // A UTF-8 byte order mark is not part of the program (clang skips it too).
+    if text.starts_with('\u{feff}') {
+        lexer.bump('\u{feff}'.len_utf8());
+        prev_end = '\u{feff}'.len_utf8();
+    }
     let bytes = text.as_bytes();
     while let Some(res) = lexer.next() {
         let span = lexer.span();
@@ -232,6 +237,15 @@ mod tests {
         assert!(k[3].1, "b starts a line");
         assert_eq!(k[4].0, Err(BadKind::UnterminatedComment));
         assert_eq!(k.len(), 5);
+    }
+
+    #[test]
+    fn byte_order_mark_and_crlf_are_accepted() {
+        let k = kinds("\u{feff}#define X 1\r\nX \\\r\n+ 1\r\n");
+        assert_eq!(k.len(), 7);
+        assert_eq!(k[0], (Ok(Tok::Hash), true, false));
+        assert_eq!(k[4], (Ok(Tok::Ident), true, false));
+        assert_eq!(k[5], (Ok(Tok::Plus), false, true));
     }
 
     #[test]
