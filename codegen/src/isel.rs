@@ -45,6 +45,8 @@ pub struct Target {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AddrBase {
     Fp,
+    /// `r10 + value` (a variable index into a stack object).
+    FpPlus(Value),
     Value(Value),
     Global(GlobalRef),
 }
@@ -68,6 +70,8 @@ struct Isel<'a> {
     dirty: std::collections::HashSet<Value>,
     /// Canonical copies of dirty values, same lifetime as `remat`.
     canon: HashMap<Value, Reg>,
+    /// `r10 + index` registers by index value, same lifetime as `remat`.
+    fp_plus: HashMap<Value, Reg>,
     /// `sym ll` registers by symbol, same lifetime as `remat`.
     globals: HashMap<GlobalRef, Reg>,
     uses: HashMap<Value, u32>,
@@ -101,6 +105,7 @@ pub fn select(
         vals: HashMap::new(),
         remat: HashMap::new(),
         globals: HashMap::new(),
+        fp_plus: HashMap::new(),
         dirty: Default::default(),
         canon: HashMap::new(),
         uses: HashMap::new(),
@@ -202,6 +207,7 @@ impl<'a> Isel<'a> {
         self.remat.clear();
         self.globals.clear();
         self.canon.clear();
+        self.fp_plus.clear();
     }
 
     /// A register holding `v` with its bits above the type's width zero.
@@ -299,6 +305,15 @@ impl<'a> Isel<'a> {
                 // did not fit): compute it here.
                 let (base, c) = self.strip_adds(v);
                 self.add_const(base, c)
+            }
+            Some(InstData::Binary {
+                op: Opcode::Iadd,
+                args,
+            }) if self.absorbed.contains(&v) => {
+                // A folded `stack_addr + index` needed as a value after all.
+                let a = self.get(args[0]);
+                let b = self.get(args[1]);
+                self.alu(Width::W64, AluOp::Add, a, Src::Reg(b))
             }
             _ => {
                 // Defined later in the walk only if the IR is not in dominance order;
@@ -682,11 +697,23 @@ impl<'a> Isel<'a> {
             Some(InstData::Binary {
                 op: Opcode::Iadd,
                 args,
-            }) if depth < 3 => {
+            }) if depth < 64 => {
                 let (x, c) = match (self.iconst(args[0]), self.iconst(args[1])) {
                     (_, Some(c)) => (args[0], c),
                     (Some(c), _) => (args[1], c),
-                    _ => return Some((AddrBase::Value(v), fits_i16(off)?)),
+                    _ => {
+                        // `stack_addr + index`: `r = r10; r += index` and the slot's
+                        // offset in `off` (one instruction less than the address first).
+                        for (p, x) in [(args[0], args[1]), (args[1], args[0])] {
+                            if let Some(InstData::StackAddr { slot, offset }) = self.def_inst(p) {
+                                let base = i64::from(*self.frame.slot_offs.get(slot.index())?);
+                                if let Some(o) = fits_i16(base + i64::from(*offset) + off) {
+                                    return Some((AddrBase::FpPlus(x), o));
+                                }
+                            }
+                        }
+                        return Some((AddrBase::Value(v), fits_i16(off)?));
+                    }
                 };
                 match self.fold_addr(x, off.checked_add(c)?, depth + 1) {
                     Some(r) => Some(r),
@@ -701,6 +728,21 @@ impl<'a> Isel<'a> {
     fn addr(&mut self, v: Value, off: i16) -> (Base, i16) {
         match self.fold_addr(v, i64::from(off), 0) {
             Some((AddrBase::Fp, o)) => (Base::Fp, o),
+            Some((AddrBase::FpPlus(x), o)) => {
+                if let Some(r) = self.fp_plus.get(&x) {
+                    return (Base::Reg(*r), o);
+                }
+                let fp = self.tmp();
+                self.push(MInst::Mov {
+                    w: Width::W64,
+                    dst: fp,
+                    src: Reg::Phys(10),
+                });
+                let idx = self.get_canon(x);
+                let r = self.alu(Width::W64, AluOp::Add, fp, Src::Reg(idx));
+                self.fp_plus.insert(x, r);
+                (Base::Reg(r), o)
+            }
             Some((AddrBase::Global(g), o)) => (Base::Reg(self.global_reg(g)), o),
             Some((AddrBase::Value(x), o)) => (Base::Reg(self.get(x)), o),
             None => (Base::Reg(self.get(v)), off),
