@@ -163,29 +163,19 @@ impl FnLower<'_, '_> {
                 body,
             } => {
                 let v = self.value(cond);
-                let t = self.b.func.dfg.value_type(v);
                 let exit = self.b.create_block();
-                for &(lo, hi, label) in cases {
-                    let target = self.label_block(label);
-                    let next = self.b.create_block();
-                    let c = if lo == hi {
-                        let k = self.b.iconst(t, lo as i64);
-                        self.b.icmp(IntCC::Eq, v, k)
-                    } else {
-                        let k = self.b.iconst(t, lo as i64);
-                        let d = self.b.isub(v, k);
-                        let span = self.b.iconst(t, (hi - lo) as i64);
-                        self.b.icmp(IntCC::Ule, d, span)
-                    };
-                    self.b.brif(c, target, vec![], next, vec![]);
-                    self.b.seal_block(next);
-                    self.b.switch_to_block(next);
-                }
                 let dflt = match default {
                     Some(l) => self.label_block(*l),
                     None => exit,
                 };
-                self.b.jump(dflt, vec![]);
+                let signed = super::func::is_signed(self.tt(), cond.ty);
+                let mut sorted: Vec<(i128, i128, ir::Block)> = Vec::with_capacity(cases.len());
+                for &(lo, hi, label) in cases {
+                    let target = self.label_block(label);
+                    sorted.push((lo, hi, target));
+                }
+                sorted.sort_by_key(|c| c.0);
+                self.switch_dispatch(v, signed, &sorted, dflt);
                 self.breaks.push(exit);
                 // The body starts unreachable: only case labels enter it.
                 let start = self.b.create_block();
@@ -240,5 +230,50 @@ impl FnLower<'_, '_> {
             return;
         }
         self.rvalue(e);
+    }
+
+    /// Dispatches `v` to the case blocks (sorted, non-overlapping ranges): a binary
+    /// search on the case values for large switches, then chains of compares. BPF has
+    /// no indirect jump, so there are no jump tables.
+    fn switch_dispatch(
+        &mut self,
+        v: ir::Value,
+        signed: bool,
+        cases: &[(i128, i128, ir::Block)],
+        dflt: ir::Block,
+    ) {
+        let t = self.b.func.dfg.value_type(v);
+        if cases.len() > 4 {
+            let mid = cases.len() / 2;
+            let (lo_half, hi_half) = cases.split_at(mid);
+            let k = self.b.iconst(t, hi_half[0].0 as i64);
+            let cc = if signed { IntCC::Slt } else { IntCC::Ult };
+            let c = self.b.icmp(cc, v, k);
+            let left = self.b.create_block();
+            let right = self.b.create_block();
+            self.b.brif(c, left, vec![], right, vec![]);
+            for (blk, half) in [(left, lo_half), (right, hi_half)] {
+                self.b.seal_block(blk);
+                self.b.switch_to_block(blk);
+                self.switch_dispatch(v, signed, half, dflt);
+            }
+            return;
+        }
+        for &(lo, hi, target) in cases {
+            let next = self.b.create_block();
+            let c = if lo == hi {
+                let k = self.b.iconst(t, lo as i64);
+                self.b.icmp(IntCC::Eq, v, k)
+            } else {
+                let k = self.b.iconst(t, lo as i64);
+                let d = self.b.isub(v, k);
+                let span = self.b.iconst(t, (hi - lo) as i64);
+                self.b.icmp(IntCC::Ule, d, span)
+            };
+            self.b.brif(c, target, vec![], next, vec![]);
+            self.b.seal_block(next);
+            self.b.switch_to_block(next);
+        }
+        self.b.jump(dflt, vec![]);
     }
 }

@@ -40,3 +40,16 @@ fail:
 }
 
 int ternary(int a, int b) { return a > b ? a : b; }
+
+int big_switch(unsigned int x) {
+    switch (x) {
+    case 1: return 10;
+    case 5: return 20;
+    case 9: return 30;
+    case 100 ... 200: return 40;
+    case 1000: return 50;
+    case 0xfffffff0: return 60;
+    case 7: return 70;
+    default: return -1;
+    }
+}
