@@ -618,6 +618,15 @@ impl Pp<'_> {
         let at = t.report_span();
         match &*m.name {
             "__LINE__" => {
+                // Inside an expansion, clang reports the line where the (outermost)
+                // invocation ends: its closing parenthesis.
+                let at = match t.expansion {
+                    Some(e) => Span {
+                        start: e.end.saturating_sub(1).max(e.start),
+                        ..e
+                    },
+                    None => t.span,
+                };
                 let l = self.presumed_line(at).to_string();
                 self.synth(Tok::IntLit, &l, &t)
             }
