@@ -245,10 +245,12 @@ impl Builder<'_> {
                     is_char,
                     is_bool,
                 } => {
+                    // clang: plain `char` (signed on BPF) is SIGNED, `unsigned char` has no
+                    // encoding; BTF_INT_CHAR is never used.
+                    let _ = is_char;
                     let encoding = if *is_bool {
                         BTF_INT_BOOL
-                    } else if *signed || *is_char {
-                        // clang encodes plain `char` as SIGNED (BPF's char is signed).
+                    } else if *signed {
                         BTF_INT_SIGNED
                     } else {
                         0
