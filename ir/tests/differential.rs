@@ -95,7 +95,7 @@ fn gen_expr(r: &mut Rng, depth: u32, nvars: usize, in_helper: bool) -> Expr {
             0 => Expr::Const([0, 1, -1, 2, 7, 31, 32, 63, 255, 0x7fff_ffff, i64::MIN][r.below(11)]),
             1 => Expr::Param(r.below(2)),
             2 => Expr::Var(r.below(nvars)),
-            _ => Expr::LoadBuf(r.below(4) as u8),
+            _ => Expr::LoadBuf(r.below(256) as u8),
         };
     }
     let sub = |r: &mut Rng| Box::new(gen_expr(r, depth - 1, nvars, in_helper));
@@ -115,7 +115,7 @@ fn gen_stmts(r: &mut Rng, depth: u32, nvars: usize, loops: &mut usize) -> Vec<St
             0 | 1 => Stmt::Assign(r.below(nvars), gen_expr(r, 3, nvars, false)),
             2 => {
                 if r.below(2) == 0 {
-                    Stmt::StoreBuf(r.below(4) as u8, gen_expr(r, 2, nvars, false))
+                    Stmt::StoreBuf(r.below(256) as u8, gen_expr(r, 2, nvars, false))
                 } else {
                     Stmt::StoreGlobal(gen_expr(r, 2, nvars, false))
                 }
@@ -152,6 +152,16 @@ fn gen_prog(r: &mut Rng) -> (Prog, usize) {
         },
         loops,
     )
+}
+
+/// A buffer access from a random byte: width (low 2 bits), aligned offset inside the
+/// 32-byte buffer, and whether the offset is added to the address. Widths and offsets
+/// mix, so accesses overlap (sroa must then leave the buffer whole).
+fn buf_access(i: u8) -> (Type, i16, bool) {
+    let ty = Type::ALL[usize::from(i & 3)];
+    let slots = 32 / ty.bytes() as u8;
+    let off = i16::from((i >> 2) % slots) * ty.bytes() as i16;
+    (ty, off, i & 0x40 != 0)
 }
 
 /// Where a C local lives.
@@ -232,16 +242,28 @@ impl Lower<'_, '_> {
                 self.b.call(h, vec![x, y], Some(Type::I64)).unwrap_or(x)
             }
             Expr::LoadBuf(i) => {
-                let a = self.b.stack_addr(self.buf, 0);
-                self.b.load(
-                    Type::I64,
-                    Type::I64,
-                    ir::Ext::Zero,
-                    MemFlags::default(),
-                    a,
-                    i16::from(*i) * 8,
-                )
+                let (ty, off, in_addr) = buf_access(*i);
+                let (a, o) = self.buf_addr(off, in_addr);
+                let ext = if i & 0x80 != 0 {
+                    ir::Ext::Sign
+                } else {
+                    ir::Ext::Zero
+                };
+                let ext = if ty == Type::I64 { ir::Ext::Zero } else { ext };
+                self.b.load(Type::I64, ty, ext, MemFlags::default(), a, o)
             }
+        }
+    }
+
+    /// The address of byte `off` of the buffer: in the `stack_addr` or as an `iadd`
+    /// (returned with the memory offset to use).
+    fn buf_addr(&mut self, off: i16, in_addr: bool) -> (Value, i16) {
+        if in_addr {
+            let a = self.b.stack_addr(self.buf, 0);
+            let k = self.b.iconst(Type::I64, i64::from(off));
+            (self.b.iadd(a, k), 0)
+        } else {
+            (self.b.stack_addr(self.buf, 0), off)
         }
     }
 
@@ -264,8 +286,14 @@ impl Lower<'_, '_> {
             }
             Stmt::StoreBuf(i, e) => {
                 let v = self.expr(e);
-                let a = self.b.stack_addr(self.buf, 0);
-                self.b.store(MemFlags::default(), v, a, i16::from(*i) * 8);
+                let (ty, off, in_addr) = buf_access(*i);
+                let v = if ty == Type::I64 {
+                    v
+                } else {
+                    self.b.ireduce(ty, v)
+                };
+                let (a, o) = self.buf_addr(off, in_addr);
+                self.b.store(MemFlags::default(), v, a, o);
             }
             Stmt::StoreGlobal(e) => {
                 let v = self.expr(e);
