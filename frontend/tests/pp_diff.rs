@@ -304,6 +304,21 @@ fn real_headers_match_clang() {
             "#include <linux/types.h>\n",
             &["/usr/include/x86_64-linux-gnu"],
         ),
+        (
+            "net_headers",
+            "#include <linux/types.h>\n#include <bpf/bpf_helpers.h>\n#include <linux/tcp.h>\n\
+             #include <linux/udp.h>\n#include <linux/in.h>\n#include <linux/ipv6.h>\n\
+             #include <linux/icmpv6.h>\n#include <linux/if_xdp.h>\n#include <linux/if_packet.h>\n\
+             #include <linux/if_vlan.h>\n#include <linux/pkt_sched.h>\n#include <linux/filter.h>\n",
+            &["/usr/include/x86_64-linux-gnu"],
+        ),
+        (
+            "misc_headers",
+            "#include <linux/types.h>\n#include <linux/perf_event.h>\n#include <linux/seccomp.h>\n\
+             #include <linux/netfilter.h>\n#include <linux/sched.h>\n#include <linux/limits.h>\n\
+             #include <linux/errno.h>\n",
+            &["/usr/include/x86_64-linux-gnu"],
+        ),
     ];
     let tmp = std::env::temp_dir().join(format!("ebpfc-pp-diff-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&tmp);
@@ -322,14 +337,33 @@ fn real_headers_match_clang() {
         if std::fs::write(&file, text).is_err() {
             continue;
         }
-        ran += 1;
-        if let Err(e) = run_case(&clang, name, &file, &Config::with_dirs(dirs)) {
-            failures.push(e);
+        // Every set at -mcpu=v3; libbpf's own headers also at v1, v4 and big endian
+        // (bpf_endian.h and the feature macros branch on those).
+        let mut configs = vec![Config::with_dirs(dirs)];
+        if name.starts_with("bpf_") {
+            for (cpu, big_endian) in [(1, false), (4, false), (3, true)] {
+                configs.push(Config {
+                    cpu,
+                    big_endian,
+                    ..Config::with_dirs(dirs)
+                });
+            }
+        }
+        for cfg in &configs {
+            ran += 1;
+            let label = format!(
+                "{name} (v{}{})",
+                cfg.cpu,
+                if cfg.big_endian { ", bpfeb" } else { "" }
+            );
+            if let Err(e) = run_case(&clang, &label, &file, cfg) {
+                failures.push(e);
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&tmp);
     println!(
-        "{} of {ran} header sets match clang-19 -E",
+        "{} of {ran} header-set runs match clang-19 -E",
         ran - failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
