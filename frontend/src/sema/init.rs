@@ -52,7 +52,7 @@ impl Checker {
                 ast::Initializer::List { items, span } => match items.first() {
                     Some(first) => {
                         if items.len() > 1 {
-                            self.err(
+                            self.warn(
                                 codes::E_BAD_INIT,
                                 items[1].span,
                                 "excess elements in scalar initializer",
@@ -311,7 +311,7 @@ impl Checker {
             }
             if done_union || (is_union && cur > 0) {
                 if braced {
-                    self.err(
+                    self.warn(
                         codes::E_BAD_INIT,
                         it.span,
                         "excess elements in union initializer",
@@ -328,7 +328,7 @@ impl Checker {
                     } else {
                         "struct"
                     };
-                    self.err(
+                    self.warn(
                         codes::E_BAD_INIT,
                         it.span,
                         format!("excess elements in {what} initializer"),

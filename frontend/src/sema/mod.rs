@@ -128,6 +128,13 @@ impl Checker {
             .push(Diagnostic::error(code, msg).with_label(span, ""));
     }
 
+    /// A warning (clang accepts the construct; the extra parts are ignored).
+    pub(crate) fn warn(&mut self, code: Code, span: Span, msg: impl Into<String>) {
+        let msg = msg.into();
+        self.diags
+            .push(Diagnostic::warning(code, msg).with_label(span, ""));
+    }
+
     pub(crate) fn err_note(
         &mut self,
         code: Code,
