@@ -113,6 +113,30 @@ fn data_section(g: &ir::GlobalData) -> String {
     }
 }
 
+/// Adds where the function is in the C source (the IR keeps lines, not byte spans).
+fn locate(d: Diagnostic, m: &ir::Module, f: &ir::Function) -> Diagnostic {
+    let first = f
+        .layout
+        .blocks()
+        .iter()
+        .flat_map(|&b| f.layout.block_insts(b).iter())
+        .filter_map(|&i| f.srclocs.get(i).copied())
+        .find(|l| !l.is_unknown());
+    match first {
+        Some(l) => {
+            let file = m
+                .files
+                .get(l.file as usize)
+                .map_or("<unknown>", |x| x.name.as_str());
+            d.with_note(format!(
+                "function `{}` is at {file}:{}:{}",
+                f.name, l.line, l.col
+            ))
+        }
+        None => d,
+    }
+}
+
 /// Compiles a whole module into an asm module.
 pub fn compile_module(
     m: &ir::Module,
@@ -123,7 +147,7 @@ pub fn compile_module(
     for f in &m.functions {
         match compile_function(f, opts) {
             Ok(fc) => funcs.push(fc),
-            Err(es) => es.into_iter().for_each(|d| diags.push(d)),
+            Err(es) => es.into_iter().for_each(|d| diags.push(locate(d, m, f))),
         }
     }
     if diags.has_errors() {

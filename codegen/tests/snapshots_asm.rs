@@ -18,7 +18,10 @@ fn compile(text: &str, cpu: CpuVersion) -> String {
         Err(d) => d
             .items
             .iter()
-            .map(|d| format!("error[{}]: {}\n", d.code, d.message))
+            .map(|d| {
+                let notes: String = d.notes.iter().map(|n| format!("  note: {n}\n")).collect();
+                format!("error[{}]: {}\n{notes}", d.code, d.message)
+            })
             .collect(),
     }
 }
