@@ -241,3 +241,10 @@ fn empty_input_is_an_empty_translation_unit() {
     assert!(tu.items.is_empty());
     assert!(diags.is_empty());
 }
+
+#[test]
+fn many_errors_without_statement_boundaries_stay_linear() {
+    // Each `int x int` restarts a declaration and fails again; no `;` ever comes.
+    let codes = codes_of("int x ".repeat(30_000));
+    assert!(!codes.is_empty() && codes.len() <= 21, "{codes:?}");
+}

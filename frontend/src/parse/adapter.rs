@@ -61,6 +61,9 @@ impl Iterator for Adapter<'_, '_> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
+            if self.state.stopped.get() {
+                return None;
+            }
             let i = self.pos;
             let tok = self.state.tokens.get(i)?;
             self.pos += 1;

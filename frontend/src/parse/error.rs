@@ -4,7 +4,8 @@
 //! Invariants:
 //! - One error per statement: after an error, further errors are reported only once a
 //!   `;` or `}` has been passed (error recovery resumes there), so one typo does not
-//!   produce a cascade. At most [`MAX_ERRORS`] are reported, then one E0208 note.
+//!   produce a cascade. At most [`MAX_ERRORS`] are reported, then one E0208 error,
+//!   and the parse stops (the adapter ends the token stream).
 //! - Token indices come from the adapter; out-of-range indices map to the end of input.
 
 use super::adapter::Term;
@@ -15,6 +16,9 @@ use lalrpop_util::{ErrorRecovery, ParseError};
 
 /// How many syntax errors are reported before the parser goes quiet.
 pub const MAX_ERRORS: usize = 20;
+
+/// How many syntax errors (reported or not) the parser recovers from before stopping.
+pub const MAX_RAW_ERRORS: usize = 500;
 
 /// Error-recovery hook of the grammar (`!` rules).
 pub fn recover(st: &ParseState, e: ErrorRecovery<usize, Term, ()>) {
@@ -33,28 +37,46 @@ pub fn report(st: &ParseState, err: ParseError<usize, Term, ()>) {
         ParseError::ExtraToken { token } => token.0,
         ParseError::User { .. } => st.tokens.len(),
     };
+    if st.error_count.get() > MAX_ERRORS {
+        return;
+    }
+    // Every error costs a recovery; after this many (most of them not reported, being
+    // cascades) the parse stops, keeping garbage input linear.
+    st.raw_errors.set(st.raw_errors.get() + 1);
+    if st.raw_errors.get() > MAX_RAW_ERRORS && st.error_count.get() > 0 {
+        st.stopped.set(true);
+        return;
+    }
     if let Some(prev) = st.last_error_at.get() {
-        let passed_boundary = st
-            .tokens
-            .get(prev..at)
-            .is_some_and(|ts| ts.iter().any(|t| matches!(t.tok, Tok::Semi | Tok::RBrace)));
-        if at <= prev || !passed_boundary {
+        // Scan only the tokens not scanned before (linear over the whole input).
+        let from = st.scanned_to.get().max(prev);
+        if at > from {
+            let found = st
+                .tokens
+                .get(from..at)
+                .is_some_and(|ts| ts.iter().any(|t| matches!(t.tok, Tok::Semi | Tok::RBrace)));
+            st.boundary_seen.set(st.boundary_seen.get() || found);
+            st.scanned_to.set(at);
+        }
+        if at <= prev || !st.boundary_seen.get() {
             return;
         }
     }
     st.last_error_at.set(Some(at));
+    st.scanned_to.set(at);
+    st.boundary_seen.set(false);
     let count = st.error_count.get() + 1;
     st.error_count.set(count);
     if count > MAX_ERRORS {
-        if count == MAX_ERRORS + 1 {
-            st.report(
-                Diagnostic::error(
-                    codes::E_PARSE_TOO_MANY_ERRORS,
-                    format!("too many syntax errors ({MAX_ERRORS}); stopping here"),
-                )
-                .with_label(st.token_span(at), "no more errors are reported after this"),
-            );
-        }
+        st.report(
+            Diagnostic::error(
+                codes::E_PARSE_TOO_MANY_ERRORS,
+                format!("too many syntax errors ({MAX_ERRORS}); stopping here"),
+            )
+            .with_label(st.token_span(at), "no more errors are reported after this"),
+        );
+        // Stop parsing: the adapter ends the token stream.
+        st.stopped.set(true);
         return;
     }
     let diag = match err {

@@ -56,6 +56,12 @@ pub struct ParseState<'t> {
     /// per statement, not a cascade).
     pub(crate) last_error_at: Cell<Option<usize>>,
     pub(crate) error_count: Cell<usize>,
+    /// Every syntax error met, reported or not.
+    pub(crate) raw_errors: Cell<usize>,
+    /// How far the tokens after the last reported error were scanned for `;`/`}`, and
+    /// whether one was found.
+    pub(crate) scanned_to: Cell<usize>,
+    pub(crate) boundary_seen: Cell<bool>,
     /// Set when the adapter cut the input short (nesting limit): later syntax errors
     /// are consequences of the cut and are not reported.
     pub(crate) stopped: Cell<bool>,
@@ -74,6 +80,9 @@ impl<'t> ParseState<'t> {
             diags: RefCell::new(Diagnostics::new()),
             last_error_at: Cell::new(None),
             error_count: Cell::new(0),
+            raw_errors: Cell::new(0),
+            scanned_to: Cell::new(0),
+            boundary_seen: Cell::new(false),
             stopped: Cell::new(false),
         }
     }
