@@ -123,6 +123,7 @@ impl Pp<'_> {
                 };
                 let id = self.sources.add(found.shown.clone(), text);
                 self.file_ids.insert(found.key.clone(), id);
+                self.included.push(id);
                 id
             }
         };

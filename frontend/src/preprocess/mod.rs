@@ -120,6 +120,9 @@ pub struct Preprocessed {
     pub layout: Vec<Layout>,
     pub pragmas: Vec<Pragma>,
     pub diags: Diagnostics,
+    /// Every file read through `#include` (first-read order, each once): what `-M`
+    /// dependency output lists after the main file.
+    pub included: Vec<FileId>,
 }
 
 /// [`preprocess`], also returning the tokens' layout and the pragmas in source order.
@@ -158,6 +161,7 @@ pub fn preprocess_full(main: FileId, opts: &PpOptions, sources: &mut SourceMap) 
         layout,
         pragmas: pp.pragmas,
         diags: pp.diags,
+        included: pp.included,
     }
 }
 
@@ -260,6 +264,8 @@ pub(crate) struct Pp<'a> {
     out_len: usize,
     /// `#pragma push_macro` saves (the definition, or None if undefined).
     pushed_macros: Vec<(Arc<str>, Option<Rc<Macro>>)>,
+    /// Files read through `#include`, in first-read order.
+    included: Vec<FileId>,
 }
 
 impl<'a> Pp<'a> {
@@ -294,6 +300,7 @@ impl<'a> Pp<'a> {
             pragmas: Vec::new(),
             out_len: 0,
             pushed_macros: Vec::new(),
+            included: Vec::new(),
         }
     }
 

@@ -256,8 +256,30 @@ fn vmlinux_style_attribute_pragmas_cover_the_types() {
 #[test]
 fn continued_pragma_and_error_lines_are_joined() {
     let mut map = SourceMap::new();
-    let f = map.add("t.c", "#pragma GCC diagnosti\\\nc pop\n#error two \\  \n lines\n");
+    let f = map.add(
+        "t.c",
+        "#pragma GCC diagnosti\\\nc pop\n#error two \\  \n lines\n",
+    );
     let p = preprocess_full(f, &PpOptions::default(), &mut map);
     assert_eq!(p.pragmas[0].text, "GCC diagnostic pop");
     assert_eq!(p.diags.items[0].message, "two  lines");
+}
+
+#[test]
+fn included_files_are_listed_once_in_first_read_order() {
+    let mut map = SourceMap::new();
+    let f = map.add(
+        "t.c",
+        "#include <stdbool.h>\n#include <stddef.h>\n#include <stdbool.h>\n",
+    );
+    let p = preprocess_full(f, &PpOptions::default(), &mut map);
+    let names: Vec<&str> = p
+        .included
+        .iter()
+        .filter_map(|id| map.get(*id).map(|f| f.name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        ["<ebpfc-include>/stdbool.h", "<ebpfc-include>/stddef.h"]
+    );
 }
