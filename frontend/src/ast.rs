@@ -24,6 +24,9 @@
 //!   literals are concatenated (C17 6.4.5p5) with escapes decoded. Floating constants are
 //!   kept (text only) so that sema rejects them with a location: BPF has no FP.
 //! - The tree has no parent links and no interior mutability; it is plain data.
+//! - A tree returned by `parse::parse` nests expressions and statements at most
+//!   `parse::depth::MAX_DEPTH` (1000) deep and brackets at most 256 deep, so recursive
+//!   walkers need no depth checks of their own (deeper input is an E0209 error).
 
 use diag::Span;
 use std::sync::Arc;

@@ -53,12 +53,21 @@ fn libbpf_and_uapi_headers_parse_without_errors() {
 #[test]
 fn vmlinux_h_parses_without_errors() {
     let out = std::process::Command::new("bpftool")
-        .args(["btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
+        .args([
+            "btf",
+            "dump",
+            "file",
+            "/sys/kernel/btf/vmlinux",
+            "format",
+            "c",
+        ])
         .output();
     let text = match out {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
         _ => {
-            println!("SKIP vmlinux_h_parses_without_errors: `bpftool btf dump` of /sys/kernel/btf/vmlinux failed or bpftool is missing");
+            println!(
+                "SKIP vmlinux_h_parses_without_errors: `bpftool btf dump` of /sys/kernel/btf/vmlinux failed or bpftool is missing"
+            );
             return;
         }
     };

@@ -16,6 +16,10 @@ fuzz_target!(|data: &[u8]| {
     let (tu, diags) = parse(&tokens, &sources);
     let _ = print_ast(&tu);
     for d in &diags.items {
-        assert!(d.primary_span().is_some(), "diagnostic without a location: {}", d.message);
+        assert!(
+            d.primary_span().is_some(),
+            "diagnostic without a location: {}",
+            d.message
+        );
     }
 });
