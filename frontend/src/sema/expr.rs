@@ -239,6 +239,11 @@ impl Checker {
             false
         };
         if !ok {
+            // -Wint-conversion: an error by default in clang, but libbpf's BPF_KPROBE /
+            // BPF_PROG macros turn it off around their `(void *)` arguments, so it is a
+            // warning here; the value converts like a cast.
+            let int_conv = (tt.is_pointer(to) && tt.is_integer(from))
+                || (tt.is_integer(to) && tt.is_pointer(from));
             let msg = if tt.is_pointer(to) && tt.is_integer(from) {
                 format!(
                     "incompatible integer to pointer conversion {what} '{}' from '{}'",
@@ -258,6 +263,10 @@ impl Checker {
                     self.show(from)
                 )
             };
+            if int_conv {
+                self.warn(codes::E_INCOMPATIBLE, e.span, msg);
+                return self.cast_to(e, to);
+            }
             self.err(codes::E_INCOMPATIBLE, e.span, msg);
             return mk(ExprKind::Int(0), to, e.span);
         }

@@ -1,4 +1,0 @@
-void f(int x) {
-    int *p = x;
-    (void)p;
-}
