@@ -56,12 +56,13 @@ fn real_programs_lower_and_verify() {
     }
 }
 
-/// A CO-RE-style tracing program on a `vmlinux.h` dumped from the running kernel's BTF
-/// (`bpftool btf dump ... format c`): tracepoints, ring buffer, `bpf_printk`.
+/// CO-RE-style tracing programs on a `vmlinux.h` dumped from the running kernel's BTF
+/// (`bpftool btf dump ... format c`): tracepoints with a ring buffer and `bpf_printk`,
+/// kprobes/fentry through libbpf's `BPF_KPROBE`/`BPF_PROG` macros, `BPF_CORE_READ`.
 #[test]
-fn vmlinux_program_lowers_and_verifies() {
+fn vmlinux_programs_lower_and_verify() {
     if !Path::new("/usr/include/bpf/bpf_helpers.h").is_file() {
-        println!("SKIP vmlinux_program_lowers_and_verifies: libbpf-dev is not installed");
+        println!("SKIP vmlinux_programs_lower_and_verify: libbpf-dev is not installed");
         return;
     }
     let out = std::process::Command::new("bpftool")
@@ -78,7 +79,7 @@ fn vmlinux_program_lowers_and_verifies() {
         Ok(o) if o.status.success() => o.stdout,
         _ => {
             println!(
-                "SKIP vmlinux_program_lowers_and_verifies: bpftool or /sys/kernel/btf/vmlinux is missing"
+                "SKIP vmlinux_programs_lower_and_verify: bpftool or /sys/kernel/btf/vmlinux is missing"
             );
             return;
         }
@@ -89,36 +90,68 @@ fn vmlinux_program_lowers_and_verifies() {
     let opts = FrontendOptions {
         pp: PpOptions {
             include_dirs: vec![dir.clone()],
+            defines: vec![("__TARGET_ARCH_x86".to_string(), None)],
             ..PpOptions::default()
         },
     };
-    let src =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lower_vmlinux/tracepoint_ringbuf.c");
-    let text = std::fs::read_to_string(&src).unwrap();
-    let mut sources = diag::SourceMap::new();
-    let result = compile_source(&src.to_string_lossy(), &text, &opts, &mut sources);
-    let _ = std::fs::remove_dir_all(&dir);
-    let m = match result {
-        Ok((m, _)) => m,
-        Err(d) => panic!("errors:\n{}", diag::render_all(&sources, &d.items)),
-    };
-    ir::verifier::verify_module(&m)
-        .unwrap_or_else(|d| panic!("{}", diag::render_all(&sources, &d.items)));
-    let progs: Vec<&str> = m
-        .functions
-        .iter()
-        .filter(|f| f.attrs.is_program)
-        .map(|f| f.name.as_str())
+    let src_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lower_vmlinux");
+    let mut files: Vec<_> = std::fs::read_dir(&src_dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
         .collect();
-    assert_eq!(progs, ["handle_enter", "handle_exit"]);
-    assert!(
-        m.globals
+    files.sort();
+    let mut results = Vec::new();
+    for src in &files {
+        let text = std::fs::read_to_string(src).unwrap();
+        let mut sources = diag::SourceMap::new();
+        let r = compile_source(&src.to_string_lossy(), &text, &opts, &mut sources)
+            .map(|(m, _)| m)
+            .map_err(|d| diag::render_all(&sources, &d.items));
+        results.push((src.file_name().unwrap().to_string_lossy().to_string(), r));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(results.len(), 3);
+    for (name, r) in results {
+        let m = r.unwrap_or_else(|e| panic!("{name}: errors:\n{e}"));
+        if let Err(d) = ir::verifier::verify_module(&m) {
+            panic!(
+                "{name}: IR does not verify: {:?}",
+                d.items.first().map(|x| &x.message)
+            );
+        }
+        let progs: Vec<&str> = m
+            .functions
             .iter()
-            .any(|g| g.name == "target_pid" && g.section == ".rodata")
-    );
-    assert!(
-        m.globals
-            .iter()
-            .any(|g| g.name == "events" && g.section == ".maps")
-    );
+            .filter(|f| f.attrs.is_program)
+            .map(|f| f.name.as_str())
+            .collect();
+        match name.as_str() {
+            "tracepoint_ringbuf.c" => {
+                assert_eq!(progs, ["handle_enter", "handle_exit"]);
+                assert!(
+                    m.globals
+                        .iter()
+                        .any(|g| g.name == "target_pid" && g.section == ".rodata")
+                );
+                assert!(
+                    m.globals
+                        .iter()
+                        .any(|g| g.name == "events" && g.section == ".maps")
+                );
+            }
+            "kprobe_fentry.c" => {
+                assert_eq!(
+                    progs,
+                    ["kprobe_openat", "kretprobe_openat", "fentry_unlink"]
+                );
+            }
+            "core_read.c" => {
+                // BPF_CORE_READ, bpf_core_field_exists and bpf_core_type_size relocate.
+                let relocs: usize = m.functions.iter().map(|f| f.core_relocs.len()).sum();
+                assert!(relocs >= 4, "{relocs} CO-RE relocations");
+            }
+            other => panic!("unexpected file {other}"),
+        }
+    }
 }
