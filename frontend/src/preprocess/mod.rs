@@ -7,7 +7,12 @@
 //! also work inside macro arguments, as in clang); `macros.rs` expands macros on top of
 //! that reader; `directive.rs` executes directives; `expr.rs` evaluates `#if`;
 //! `include.rs` finds headers; `predefined.rs` is the table of predefined macros;
-//! `print.rs` prints `-E` output.
+//! `print.rs` prints `-E` output; `attr_pragma.rs` turns `#pragma clang attribute
+//! push/pop` into token ranges; `fasthash.rs` is the hasher of the lookup tables.
+//!
+//! Entry points: [`preprocess`] (tokens + diagnostics, what the parser needs) and
+//! [`preprocess_full`] (also each token's layout, the pragmas, the included files),
+//! with [`print_preprocessed`] / [`print_preprocessed_full`] for `-E`.
 //!
 //! Invariants:
 //! - Output tokens carry no `Hash`/`HashHash`-as-operator, `Newline` or
@@ -21,7 +26,6 @@
 mod attr_pragma;
 mod directive;
 mod expr;
-pub use expr::{HAS_ATTRIBUTES, HAS_BUILTINS, HAS_FEATURES};
 mod fasthash;
 mod include;
 mod macros;
@@ -29,6 +33,7 @@ pub mod predefined;
 mod print;
 
 pub use attr_pragma::{AttributeRegion, attribute_regions};
+pub use expr::{HAS_ATTRIBUTES, HAS_BUILTINS, HAS_FEATURES};
 pub use include::BUILTIN_HEADERS;
 pub use print::{print_preprocessed, print_preprocessed_full};
 
