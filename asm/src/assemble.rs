@@ -34,6 +34,36 @@ use linker::object::{
 };
 use linker::reloc::RelocType;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small multiply-rotate hasher for symbol names: the name table is looked up once
+/// per symbolic operand, and SipHash's DoS resistance buys nothing here. Output never
+/// depends on the table's iteration order.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type NameMap<'m> = HashMap<&'m str, SymIdx, BuildHasherDefault<NameHasher>>;
 
 /// What to assemble for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -174,7 +204,7 @@ pub(crate) struct Asm<'m> {
     pub secs: Vec<Sec>,
     pub chunk_sec: Vec<usize>,
     pub syms: Vec<Sym<'m>>,
-    pub names: HashMap<&'m str, SymIdx>,
+    pub names: NameMap<'m>,
     pub order: Vec<Order>,
     pub file_syms: Vec<&'m str>,
     pub addrsig: bool,
@@ -328,7 +358,7 @@ impl<'m> Asm<'m> {
             secs: Vec::new(),
             chunk_sec: Vec::with_capacity(module.chunks.len()),
             syms: Vec::new(),
-            names: HashMap::new(),
+            names: NameMap::default(),
             order: Vec::new(),
             file_syms: Vec::new(),
             addrsig: false,
@@ -964,11 +994,13 @@ impl<'m> Asm<'m> {
                 match &stmt.kind {
                     StmtKind::Label(_) => {}
                     StmtKind::Insn { insn, sym } => {
-                        if let Err(e) = isa::require_cpu(
-                            insn,
-                            self.opts.cpu,
-                            0..span.end.saturating_sub(span.start) as usize,
-                        ) {
+                        if self.opts.cpu < CpuVersion::V4
+                            && let Err(e) = isa::require_cpu(
+                                insn,
+                                self.opts.cpu,
+                                0..span.end.saturating_sub(span.start) as usize,
+                            )
+                        {
                             self.diags
                                 .push(e.to_diagnostic(self.file, span.start as usize));
                         }

@@ -93,60 +93,57 @@ impl Out {
 
 /// A string table built LLVM-style: the set of names, ordered by reversed bytes
 /// (descending), each name either placed after the previous one or, when it is a suffix
-/// of the previous one, pointing into it.
-struct StrTab {
-    names: Vec<Vec<u8>>,
-    offsets: std::collections::BTreeMap<Vec<u8>, u32>,
+/// of the previous one, pointing into it. `add` returns a handle for `offset`.
+struct StrTab<'a> {
+    names: Vec<&'a str>,
+    offsets: Vec<u32>,
     bytes: Vec<u8>,
 }
 
-impl StrTab {
+impl<'a> StrTab<'a> {
     fn new() -> Self {
         StrTab {
             names: Vec::new(),
-            offsets: std::collections::BTreeMap::new(),
+            offsets: Vec::new(),
             bytes: Vec::new(),
         }
     }
 
-    fn add(&mut self, name: &str) {
-        if !name.is_empty() {
-            self.names.push(name.as_bytes().to_vec());
-        }
+    fn add(&mut self, name: &'a str) -> usize {
+        self.names.push(name);
+        self.names.len() - 1
     }
 
     fn finish(&mut self) {
-        let mut names: Vec<Vec<u8>> = std::mem::take(&mut self.names)
-            .into_iter()
-            .map(|mut n| {
-                n.reverse();
-                n
-            })
+        let names = &self.names;
+        let mut order: Vec<u32> = (0..names.len() as u32)
+            .filter(|&i| !names[i as usize].is_empty())
             .collect();
-        names.sort_unstable_by(|a, b| b.cmp(a));
-        names.dedup();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (names[a as usize].as_bytes(), names[b as usize].as_bytes());
+            b.iter().rev().cmp(a.iter().rev())
+        });
+        self.offsets = vec![0; names.len()];
         self.bytes.push(0);
         let mut previous: &[u8] = &[];
-        for rev in &names {
-            let name: Vec<u8> = rev.iter().rev().copied().collect();
-            if previous.starts_with(rev) {
-                // `name` ends the previous name (both reversed: a prefix).
-                let pos = self.bytes.len() - rev.len() - 1;
-                self.offsets.insert(name, pos as u32);
+        let mut previous_off = 0usize;
+        for &i in &order {
+            let name = names[i as usize].as_bytes();
+            if previous.ends_with(name) {
+                // Equal to, or a tail of, the previous name.
+                self.offsets[i as usize] = (previous_off + previous.len() - name.len()) as u32;
                 continue;
             }
-            self.offsets.insert(name.clone(), self.bytes.len() as u32);
-            self.bytes.extend_from_slice(&name);
+            previous_off = self.bytes.len();
+            self.offsets[i as usize] = previous_off as u32;
+            self.bytes.extend_from_slice(name);
             self.bytes.push(0);
-            previous = rev;
+            previous = name;
         }
     }
 
-    fn get(&self, name: &str) -> u32 {
-        if name.is_empty() {
-            return 0;
-        }
-        self.offsets.get(name.as_bytes()).copied().unwrap_or(0)
+    fn offset(&self, handle: usize) -> u32 {
+        self.offsets.get(handle).copied().unwrap_or(0)
     }
 }
 
@@ -229,20 +226,37 @@ pub fn write_object(obj: &Object) -> Vec<u8> {
     }
 
     // String table.
+    let rel_names: Vec<String> = obj
+        .sections
+        .values()
+        .map(|sec| {
+            if !sec.relocs.is_empty() && sec.kind != SectionKind::LlvmAddrsig {
+                format!(".rel{}", sec.name)
+            } else {
+                String::new()
+            }
+        })
+        .collect();
     let mut strtab = StrTab::new();
-    strtab.add(".strtab");
-    strtab.add(".symtab");
-    for (_, sec) in obj.sections.iter() {
-        strtab.add(&sec.name);
-        if !sec.relocs.is_empty() && sec.kind != SectionKind::LlvmAddrsig {
-            strtab.add(&format!(".rel{}", sec.name));
-        }
-    }
-    for (_, sym) in obj.symbols.iter() {
-        if sym.kind != SymbolKind::Section {
-            strtab.add(&sym.name);
-        }
-    }
+    let strtab_name = strtab.add(".strtab");
+    let symtab_name = strtab.add(".symtab");
+    let sec_name: Vec<usize> = obj
+        .sections
+        .values()
+        .map(|sec| strtab.add(&sec.name))
+        .collect();
+    let rel_name: Vec<usize> = rel_names.iter().map(|n| strtab.add(n)).collect();
+    let sym_name: Vec<usize> = obj
+        .symbols
+        .values()
+        .map(|sym| {
+            if sym.kind != SymbolKind::Section {
+                strtab.add(&sym.name)
+            } else {
+                strtab.add("")
+            }
+        })
+        .collect();
     strtab.finish();
 
     let mut out = Out {
@@ -277,7 +291,7 @@ pub fn write_object(obj: &Object) -> Vec<u8> {
             out.buf.extend_from_slice(&sec.data);
         }
         headers[sec_index[id.index()] as usize] = Some(Header {
-            name: strtab.get(&sec.name),
+            name: strtab.offset(sec_name[id.index()]),
             kind,
             flags: sec.flags,
             offset,
@@ -294,11 +308,7 @@ pub fn write_object(obj: &Object) -> Vec<u8> {
     out.buf.resize(out.buf.len() + 24, 0);
     for id in &order {
         let s = &obj.symbols[*id];
-        let name = if s.kind == SymbolKind::Section {
-            0
-        } else {
-            strtab.get(&s.name)
-        };
+        let name = strtab.offset(sym_name[id.index()]);
         let bind: u8 = match s.binding {
             Binding::Local => 0,
             Binding::Global => 1,
@@ -344,7 +354,7 @@ pub fn write_object(obj: &Object) -> Vec<u8> {
             out.u64((u64::from(sym) << 32) | u64::from(r.kind.0));
         }
         headers[rel_index[id.index()] as usize] = Some(Header {
-            name: strtab.get(&format!(".rel{}", sec.name)),
+            name: strtab.offset(rel_name[id.index()]),
             kind: SHT_REL,
             flags: SHF_INFO_LINK,
             offset,
@@ -371,7 +381,7 @@ pub fn write_object(obj: &Object) -> Vec<u8> {
         }
         out.buf.extend_from_slice(&data);
         headers[index as usize] = Some(Header {
-            name: strtab.get(&sec.name),
+            name: strtab.offset(sec_name[id.index()]),
             kind: SHT_LLVM_ADDRSIG,
             flags: sec.flags | SHF_EXCLUDE,
             offset,
@@ -387,7 +397,7 @@ pub fn write_object(obj: &Object) -> Vec<u8> {
     let strtab_off = out.pos();
     out.buf.extend_from_slice(&strtab.bytes);
     headers[1] = Some(Header {
-        name: strtab.get(".strtab"),
+        name: strtab.offset(strtab_name),
         kind: SHT_STRTAB,
         flags: 0,
         offset: strtab_off,
@@ -398,7 +408,7 @@ pub fn write_object(obj: &Object) -> Vec<u8> {
         entsize: 0,
     });
     headers[symtab_index as usize] = Some(Header {
-        name: strtab.get(".symtab"),
+        name: strtab.offset(symtab_name),
         kind: SHT_SYMTAB,
         flags: 0,
         offset: symtab_off,
@@ -522,13 +532,14 @@ mod tests {
     #[test]
     fn string_table_merges_tails_in_reverse_order() {
         let mut t = StrTab::new();
-        for n in ["xdp", ".relxdp", ".text", ".rel.text", ".strtab"] {
-            t.add(n);
-        }
+        let h: Vec<usize> = ["xdp", ".relxdp", ".text", ".rel.text", ".strtab"]
+            .iter()
+            .map(|n| t.add(n))
+            .collect();
         t.finish();
         // Reversed, descending: "txet.ler." > "txet." > "pdxler." > "pdx" > "batrts.".
         assert_eq!(t.bytes, b"\0.rel.text\0.relxdp\0.strtab\0".to_vec());
-        assert_eq!(t.get(".text"), 5);
-        assert_eq!(t.get("xdp"), 15);
+        assert_eq!(t.offset(h[2]), 5);
+        assert_eq!(t.offset(h[0]), 15);
     }
 }
