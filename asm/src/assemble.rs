@@ -1622,6 +1622,7 @@ pub fn assemble_text(
         Ok(_) => Err(diags),
         Err(more) => {
             diags.extend(more);
+            crate::text::snap_spans(&mut diags, text);
             Err(diags)
         }
     }

@@ -30,7 +30,35 @@ pub fn parse(src: &str, file: FileId, dialect: Option<Dialect>) -> (Module, Vec<
         diags: Vec::new(),
     };
     p.run();
-    (p.module, p.diags)
+    let mut diags = p.diags;
+    snap_spans(&mut diags, src);
+    (p.module, diags)
+}
+
+/// Moves every label span of `diags` to character boundaries of `src` (a span may come
+/// from a byte-oriented lexer), so rendering never slices inside a UTF-8 character.
+pub fn snap_spans(diags: &mut [Diagnostic], src: &str) {
+    let fix_down = |mut i: usize| {
+        i = i.min(src.len());
+        while !src.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let fix_up = |mut i: usize| {
+        i = i.min(src.len());
+        while !src.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    };
+    for d in diags {
+        for l in &mut d.labels {
+            let start = fix_down(l.span.start as usize);
+            let end = fix_up(l.span.end as usize).max(start);
+            l.span = Span::new(l.span.file, start, end);
+        }
+    }
 }
 
 struct Parser<'a> {
