@@ -164,7 +164,8 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
     }
     let canon = |off: u32| canon_off.get(&off).copied().unwrap_or(off);
     // Initial classes from local facts; void (id 0) gets an empty label of its own.
-    let mut words: Vec<u64> = Vec::with_capacity(n * 6);
+    let mut words: Vec<u64> =
+        Vec::with_capacity(4 + btf.types().map(|(_, t)| 3 + 2 * t.vlen()).sum::<usize>());
     let mut starts = Vec::with_capacity(n + 2);
     starts.push(0);
     words.push(u64::MAX);
@@ -175,7 +176,8 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
     }
     let base_class = intern(&words, &starts);
     // Edges in one arena: `edges[edge_starts[id]..edge_starts[id + 1]]`.
-    let mut edges: Vec<u32> = Vec::with_capacity(n * 3);
+    let mut edges: Vec<u32> =
+        Vec::with_capacity(btf.types().map(|(_, t)| 2 + t.vlen()).sum::<usize>());
     let mut edge_starts = Vec::with_capacity(n + 2);
     edge_starts.push(0);
     edge_starts.push(0);

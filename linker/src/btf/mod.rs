@@ -709,6 +709,8 @@ impl Btf {
             interned: false,
         };
         let nstr = btf.strings.len() as u32;
+        // Every type takes at least 12 bytes: an upper bound that avoids regrowing.
+        btf.types.reserve((te - ts) / 12);
         let mut pos = ts;
         while pos < te {
             let id = btf.types.len() + 1;
