@@ -11,7 +11,9 @@ use linker::link::{LinkOptions, link_files};
 fuzz_target!(|data: &[u8]| {
     if let Ok(objs) = linker::elf_read::read_input(data, "fuzz.o") {
         for (name, obj) in &objs {
-            let Some(sec) = obj.section_by_name(".BTF") else { continue };
+            let Some(sec) = obj.section_by_name(".BTF") else {
+                continue;
+            };
             if let Ok(btf) = Btf::parse(&obj.sections[sec].data, name) {
                 let _ = linker::btf::dump::dump(&btf);
                 let _ = btf.encode(obj.endian);
