@@ -12,7 +12,14 @@
 //! `i64`) only ever see 64-bit operations: the verifier rejects 32-bit arithmetic on
 //! pointers.
 //!
-//! Shapes chosen for the verifier (verifier.rst) are marked `VERIFIER:` below.
+//! Shapes chosen for the verifier (verifier.rst) are marked `VERIFIER:` below. Besides
+//! those: instructions are selected where the IR has them, never hoisted, so a pointer
+//! computation stays below the check that makes it safe; only constants and the
+//! addresses of stack slots and globals are rematerialized (those need no check). A
+//! checked pointer is one SSA value: the allocator may copy or spill it, and the
+//! verifier carries a null check to every copy with the same id (spilled copies too,
+//! which is why spills are whole 8-byte slots). Packet bounds checks keep the
+//! `ptr + const` form (constant adds are folded into one add, never split).
 //! Spec: instruction-set.rst (operations, widths, cpu versions), abi.rst (calls).
 
 use std::collections::HashMap;
@@ -490,13 +497,14 @@ impl<'a> Isel<'a> {
         self.count_uses();
         // Reverse postorder: definitions are selected before their uses.
         let rpo = self.rpo(entry);
+        let reachable: std::collections::HashSet<Block> = rpo.iter().copied().collect();
         // One VCode block per reachable IR block, params as vregs, in layout order.
         let layout: Vec<Block> = f
             .layout
             .blocks()
             .iter()
             .copied()
-            .filter(|b| rpo.contains(b))
+            .filter(|b| reachable.contains(b))
             .collect();
         for &b in &layout {
             self.cur_ir = Some(b);
