@@ -2,6 +2,9 @@
 //! decoder, recovering from bad bytes the way llvm-objdump does, so a listing of broken
 //! input still lines up with the reference tool's.
 //!
+//! Decoding is llvm-objdump's lenient view ([`isa::decode_lenient`]): fields that LLVM's
+//! decoder ignores may hold anything.
+//!
 //! Invariants: items cover `bytes` exactly, in order, without overlap. Where fewer bytes
 //! remain than an instruction needs (under 8, or under 16 for ld_imm64), each remaining
 //! byte is its own unknown item; a full 8-byte slot that does not decode is one unknown
@@ -45,35 +48,33 @@ impl Item {
 pub fn disassemble(bytes: &[u8], base: usize, endian: Endian) -> Vec<Item> {
     let mut items = Vec::with_capacity(bytes.len() / 8);
     let mut at = 0;
-    while at < bytes.len() {
-        let rest = &bytes[at..];
-        let byte_off = base + at;
-        let needed = if rest.first() == Some(&isa::table::OP_LD_IMM64) {
-            16
-        } else {
-            8
-        };
-        if rest.len() < needed {
-            items.push(Item::Unknown { byte_off, len: 1 });
-            at += 1;
-            continue;
-        }
-        match isa::decode(rest, endian) {
-            Ok((insn, len)) => {
-                items.push(Item::Insn {
-                    byte_off,
-                    len,
-                    insn,
-                });
-                at += len;
-            }
-            Err(_) => {
-                items.push(Item::Unknown { byte_off, len: 8 });
-                at += 8;
-            }
-        }
+    while let Some(rest) = bytes.get(at..).filter(|r| !r.is_empty()) {
+        let item = decode_one(rest, base + at, endian);
+        at += item.len();
+        items.push(item);
     }
     items
+}
+
+/// The one item at the start of `rest` (non-empty), whose first byte is at section
+/// offset `byte_off`. Its length is at least 1.
+pub fn decode_one(rest: &[u8], byte_off: usize, endian: Endian) -> Item {
+    let needed = if rest.first() == Some(&isa::table::OP_LD_IMM64) {
+        16
+    } else {
+        8
+    };
+    if rest.len() < needed {
+        return Item::Unknown { byte_off, len: 1 };
+    }
+    match isa::decode_lenient(rest, endian) {
+        Ok((insn, len)) => Item::Insn {
+            byte_off,
+            len,
+            insn,
+        },
+        Err(_) => Item::Unknown { byte_off, len: 8 },
+    }
 }
 
 #[cfg(test)]

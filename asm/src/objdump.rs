@@ -269,10 +269,32 @@ fn disassemble_section(obj: &Object, id: SectionId, opts: &Options, out: &mut St
         let (Ok(s), Ok(e)) = (usize::try_from(*start), usize::try_from(end)) else {
             continue;
         };
-        let Some(bytes) = sec.data.get(s..e) else {
+        if sec.data.get(s..e).is_none() {
             continue;
-        };
-        for item in disasm::disassemble(bytes, s, endian) {
+        }
+        let mut at = s;
+        while at < e {
+            // A run of 8 or more zero bytes prints as `...` (whole words of 4 bytes are
+            // skipped), stopping at the next relocation when relocations are shown.
+            let mut limit = e;
+            if let Some(r) = relocs.get(next_reloc) {
+                if let Ok(r_off) = usize::try_from(r.byte_off) {
+                    if r_off >= at {
+                        limit = limit.min(r_off);
+                    }
+                }
+            }
+            let zeros = sec
+                .data
+                .get(at..limit)
+                .map_or(0, |z| z.iter().take_while(|b| **b == 0).count());
+            if zeros >= 8 {
+                out.push_str("\t\t...\n");
+                at += zeros & !3;
+                continue;
+            }
+            let item = disasm::decode_one(sec.data.get(at..e).unwrap_or(&[]), at, endian);
+            at += item.len().max(1);
             let at = item.byte_off();
             let raw = sec.data.get(at..at + item.len()).unwrap_or(&[]);
             let hex: Vec<String> = raw.iter().map(|b| format!("{b:02x}")).collect();

@@ -80,6 +80,34 @@ map:
 	exit
 "#,
     ),
+    (
+        // Encodings only llvm-objdump's lenient decoder reads, unknown ones, zero runs
+        // (listed as `...`, cut at relocations), a truncated ld_imm64 at the end.
+        "lenient",
+        r#"
+	.text
+	.byte	0x84, 0x01, 0, 0, 5, 0, 0, 0
+	.byte	0x87, 0x21, 0, 0, 0, 0, 0, 0
+	.byte	0x8d, 0x20, 0, 0, 0, 0, 0, 0
+	.byte	0x85, 0x41, 1, 0, 1, 0, 0, 0
+	.byte	0x95, 0x03, 1, 0, 0, 0, 0, 0
+	.byte	0x95, 0, 0, 0, 1, 0, 0, 0
+	.byte	0x07, 0x01, 1, 0, 0, 0, 0, 0
+	.byte	0xdb, 0x21, 0, 0, 0x0e, 0, 0, 0
+	.byte	0xc3, 0x21, 0, 0, 0x03, 0, 0, 0
+	.byte	0xc3, 0x21, 0, 0, 0x01, 0, 0, 0
+	.byte	0xdb, 0x21, 0, 0, 0x11, 0, 0, 0
+	.byte	0x0f, 0xb1, 0, 0, 0, 0, 0, 0
+	.byte	0x18, 0x01, 0, 0, 2, 0, 0, 0, 0x18, 0x21, 1, 0, 1, 0, 0, 0
+	.zero	16
+	r1 = map ll
+	.zero	12
+	.byte	0x95, 0, 0, 0, 0, 0, 0, 0
+	.zero	4
+	exit
+	.byte	0x18, 1, 0, 0, 0, 0, 0, 0
+"#,
+    ),
 ];
 
 /// C programs for clang: maps, globals, subprograms, loops, atomics, packet access.

@@ -9,7 +9,7 @@
 //! Invariant: `decode` accepts only what some table row describes, with every field
 //! that row does not use equal to zero, so `encode(decode(b)) == b`.
 
-use super::table::{Key, OP_LD_IMM64, OPCODES, OpRow};
+use super::table::{CLASS_ALU, CLASS_ALU64, Key, OP_LD_IMM64, OPCODES, OpRow};
 use super::template::{Slots, slots_of};
 use super::{DecodeError, Insn};
 use linker::object::Endian;
@@ -132,14 +132,76 @@ pub fn lookup(insn: &Insn) -> Option<&'static OpRow> {
     find_row(insn).ok()
 }
 
+/// llvm-objdump's decoder looks only at the opcode, the keys, and a few fields it
+/// encodes as fixed zero: `off` of ALU operations (where off = 1 means sdiv/smod and
+/// 8/16/32 movsx), `off` of ld_imm64, `imm` of exit. Every other unused field may hold
+/// anything in its listing; a printed register may be r0-r11 (LLVM has an r11).
+fn check_fields_lenient(row: &OpRow, insn: &Insn) -> Result<(), DecodeError> {
+    let code = insn.code;
+    let slots = slots_of(row);
+    let alu = matches!(row.class(), CLASS_ALU | CLASS_ALU64) && !matches!(code & 0xf0, 0x80 | 0xd0);
+    if (alu || code == OP_LD_IMM64)
+        && !slots.off
+        && !matches!(row.key, Key::Off(_))
+        && insn.off != 0
+    {
+        return Err(DecodeError::ReservedNonZero { code, field: "off" });
+    }
+    if code == 0x95 && insn.imm != 0 {
+        return Err(DecodeError::ReservedNonZero { code, field: "imm" });
+    }
+    let src_used = slots.src || matches!(row.key, Key::Src(_) | Key::SrcIn(..));
+    for (used, reg) in [(slots.dst, insn.dst), (src_used, insn.src)] {
+        // LLVM's register file has an r11 (its internal stack-adjust register).
+        if used && reg > 11 {
+            return Err(DecodeError::BadRegister { code, reg });
+        }
+    }
+    Ok(())
+}
+
 fn find_row(insn: &Insn) -> Result<&'static OpRow, DecodeError> {
+    find_row_with(insn, false)
+}
+
+/// The fields llvm-objdump's decoder keys on: it prints `call imm` whatever `src` says,
+/// and reads an atomic imm that names no operation but has bits 4-7 clear as `xadd`.
+fn lenient_view(insn: &Insn) -> Insn {
+    let mut v = *insn;
+    if v.code == 0x85 && v.src > 2 {
+        v.src = 0;
+    }
+    let exact = || {
+        OPCODES
+            .iter()
+            .any(|r| r.code == v.code && r.key == Key::Imm(v.imm))
+    };
+    if matches!(v.code, 0xc3 | 0xdb) && v.imm & 0xf0 == 0 && !exact() {
+        v.imm = 0;
+    }
+    v
+}
+
+fn find_row_with(insn: &Insn, lenient: bool) -> Result<&'static OpRow, DecodeError> {
+    let view;
+    let insn = if lenient {
+        view = lenient_view(insn);
+        &view
+    } else {
+        insn
+    };
     let mut first_err = None;
     for &i in &rows_by_code()[insn.code as usize] {
         let row = &OPCODES[i as usize];
         if !key_matches(row.key, insn) {
             continue;
         }
-        match check_fields(row, insn) {
+        let checked = if lenient {
+            check_fields_lenient(row, insn)
+        } else {
+            check_fields(row, insn)
+        };
+        match checked {
             Ok(()) => return Ok(row),
             Err(e) => {
                 first_err.get_or_insert(e);
@@ -151,6 +213,23 @@ fn find_row(insn: &Insn) -> Result<&'static OpRow, DecodeError> {
 
 /// Decodes the instruction at the start of `bytes`; returns it and the bytes used.
 pub fn decode(bytes: &[u8], endian: Endian) -> Result<(Insn, usize), DecodeError> {
+    decode_with(bytes, endian, false)
+}
+
+/// Decodes as llvm-objdump does for its listing: unused fields that LLVM's decoder
+/// ignores are not checked (see `check_fields_lenient`). The result prints like
+/// llvm-objdump prints those bytes, but may not re-encode to them; with [`lookup_lenient`]
+/// it finds the row to print.
+pub fn decode_lenient(bytes: &[u8], endian: Endian) -> Result<(Insn, usize), DecodeError> {
+    decode_with(bytes, endian, true)
+}
+
+/// The row that [`decode_lenient`] found for `insn`.
+pub fn lookup_lenient(insn: &Insn) -> Option<&'static OpRow> {
+    find_row_with(insn, true).ok()
+}
+
+fn decode_with(bytes: &[u8], endian: Endian, lenient: bool) -> Result<(Insn, usize), DecodeError> {
     let Some((code, dst, src, off, imm)) = get_slot(bytes, endian) else {
         return Err(DecodeError::Truncated {
             needed: 8,
@@ -175,12 +254,12 @@ pub fn decode(bytes: &[u8], endian: Endian) -> Result<(Insn, usize), DecodeError
                 have: bytes.len(),
             });
         };
-        if code2 != 0 || dst2 != 0 || src2 != 0 || off2 != 0 {
+        if !lenient && (code2 != 0 || dst2 != 0 || src2 != 0 || off2 != 0) {
             return Err(DecodeError::BadLdImm64Slot);
         }
         insn.imm_hi = imm2;
         used = 16;
     }
-    find_row(&insn)?;
+    find_row_with(&insn, lenient)?;
     Ok((insn, used))
 }

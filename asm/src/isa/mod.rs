@@ -16,7 +16,7 @@ mod template;
 #[cfg(test)]
 mod tests;
 
-pub use codec::{decode, encode, insn_len, lookup};
+pub use codec::{decode, decode_lenient, encode, insn_len, lookup, lookup_lenient};
 pub use template::{parse_insn, print_gnu, print_llvm, print_llvm_cpu};
 
 use std::ops::Range;

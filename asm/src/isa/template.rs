@@ -11,7 +11,9 @@
 
 use super::lex::{NumError, Tok, TokKind, lex, number};
 use super::table::{Key, OP_LD_IMM64, OPCODES, OpRow, Width};
-use super::{CpuVersion, Dialect, Insn, IsaError, ParsedInsn, SymOperand, SymRole, lookup};
+use super::{
+    CpuVersion, Dialect, Insn, IsaError, ParsedInsn, SymOperand, SymRole, lookup, lookup_lenient,
+};
 use diag::codes;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -303,11 +305,11 @@ pub fn print_llvm(insn: &Insn, sym: Option<&str>) -> String {
 /// print with `rN` instead of `wN`).
 pub fn print_llvm_cpu(insn: &Insn, sym: Option<&str>, cpu: CpuVersion) -> String {
     // Without alu32, llvm-objdump knows 32-bit atomics only as v1's `xadd`, ignores
-    // the fetch bit, and prints the source as rN.
+    // the low four bits of imm (the fetch bit too), and prints the source as rN.
     if !cpu.has_alu32() && insn.code == 0xc3 {
         let plain = Insn { imm: 0, ..*insn };
         return match lookup(&plain) {
-            Some(row) if insn.imm & !1 == 0 => render(
+            Some(row) if insn.imm & 0xf0 == 0 => render(
                 &OpRow {
                     width: Width::R,
                     ..*row
@@ -320,7 +322,8 @@ pub fn print_llvm_cpu(insn: &Insn, sym: Option<&str>, cpu: CpuVersion) -> String
             _ => "<unknown>".to_string(),
         };
     }
-    match lookup(insn) {
+    // Encodings that only llvm-objdump's lenient decoder accepts print as it prints them.
+    match lookup(insn).or_else(|| lookup_lenient(insn)) {
         Some(row) => render(row, insn, Dialect::Llvm, cpu.has_alu32(), sym),
         None => "<unknown>".to_string(),
     }
