@@ -379,3 +379,52 @@ fn bad_input_is_an_error_not_a_panic() {
         assert!(e.code.id.starts_with("E07"), "{}", e.code);
     }
 }
+
+#[test]
+fn mutated_objects_never_panic() {
+    let mut sources = diag::SourceMap::new();
+    let obj = asm::assemble_text(
+        &mut sources,
+        "m.s",
+        OWN_PROGRAM,
+        None,
+        &asm::AsmOptions::default(),
+    )
+    .expect("assembles");
+    let good = linker::elf_write::write_object(&obj);
+    let o = options(&["-d", "-r", "-s", "--mcpu=v4"]);
+    let mut state: u64 = 0x853c_49e6_748f_ea9b;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut ok, mut rejected) = (0, 0);
+    for _ in 0..3000 {
+        let mut b = good.clone();
+        for _ in 0..1 + next() % 4 {
+            let at = (next() % b.len() as u64) as usize;
+            b[at] = match next() % 4 {
+                0 => 0,
+                1 => 0xff,
+                _ => next() as u8,
+            };
+        }
+        if next() % 8 == 0 {
+            b.truncate((next() % b.len() as u64) as usize);
+        }
+        match dump(&b, "m.o", &o) {
+            Ok(_) => ok += 1,
+            Err(e) => {
+                assert!(e.code.id.starts_with("E07"), "{}: {}", e.code, e.message);
+                rejected += 1;
+            }
+        }
+    }
+    println!("mutated objects: {ok} listed, {rejected} rejected with E07xx");
+    assert!(
+        ok > 100 && rejected > 100,
+        "{ok} listed, {rejected} rejected"
+    );
+}
