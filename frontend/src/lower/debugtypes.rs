@@ -6,6 +6,10 @@
 //! (`struct node { struct node *next; }`) terminate; incomplete structs/unions become
 //! `Fwd`; qualifiers become `Const`/`Volatile`/`Restrict` wrappers; typedef sugar is
 //! kept (BTF names `__u32` and friends, as clang does).
+//! - A struct member that points to a struct or union refers to a `Fwd` of it unless
+//!   that record is emitted in full for another reason (patched in [`DebugTypeMap::finish`]),
+//!   as LLVM's BTF writer does: a program that touches `struct task_struct` does not drag
+//!   the whole kernel type graph into its BTF.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +21,15 @@ use ir::entities::DebugTypeId;
 #[derive(Debug, Default)]
 pub struct DebugTypeMap {
     memo: BTreeMap<QualType, DebugTypeId>,
+    /// Full struct/union entries by record.
+    full: BTreeMap<crate::types::RecordId, DebugTypeId>,
+    /// Forward declarations by record.
+    fwd: BTreeMap<crate::types::RecordId, DebugTypeId>,
+    /// Member pointer types made to point at a forward declaration, by their type.
+    member_ptrs: BTreeMap<QualType, (DebugTypeId, crate::types::RecordId)>,
+    /// Translating a BTF map definition (`.maps`): libbpf reads key/value sizes
+    /// through its member pointers, so their pointees are emitted in full.
+    in_map: bool,
 }
 
 impl DebugTypeMap {
@@ -123,6 +136,7 @@ impl DebugTypeMap {
                 } else {
                     let id = out.push(DebugType::Void);
                     self.memo.insert(qt, id);
+                    self.full.insert(r, id);
                     // Unnamed bit-fields (`long: 0;`) are padding: clang emits no BTF
                     // member for them (a zero-width one would look like a whole
                     // `long` past the end of the struct to the kernel).
@@ -132,7 +146,7 @@ impl DebugTypeMap {
                         .filter(|f| !(f.name.is_none() && f.bit_width.is_some()))
                         .map(|f| Member {
                             name: f.name.clone().unwrap_or_default(),
-                            ty: self.get(tt, out, f.ty),
+                            ty: self.member_type(tt, out, f.ty),
                             bit_offset: u32::try_from(f.bit_offset).unwrap_or(u32::MAX),
                             bitfield_size: f.bit_width.unwrap_or(0),
                         })
@@ -170,6 +184,57 @@ impl DebugTypeMap {
         };
         self.memo.insert(qt, id);
         id
+    }
+
+    /// The type of a struct member: a pointer to a record becomes a pointer to its
+    /// forward declaration (see the module comment).
+    fn member_type(&mut self, tt: &TypeTable, out: &mut DebugTypes, qt: QualType) -> DebugTypeId {
+        if self.in_map {
+            return self.get(tt, out, qt);
+        }
+        if let Type::Ptr(p) = tt.get(qt.id)
+            && qt.quals.is_empty()
+            && p.quals.is_empty()
+            && let Type::Record(r) = tt.get(p.id)
+        {
+            if let Some(&(id, _)) = self.member_ptrs.get(&qt) {
+                return id;
+            }
+            let r = *r;
+            let def = tt.record(r);
+            let fwd = match self.fwd.get(&r) {
+                Some(&f) => f,
+                None => {
+                    let f = out.push(DebugType::Fwd {
+                        name: def.name.clone().unwrap_or_default(),
+                        union: def.is_union,
+                    });
+                    self.fwd.insert(r, f);
+                    f
+                }
+            };
+            let id = out.push(DebugType::Ptr(fwd));
+            self.member_ptrs.insert(qt, (id, r));
+            return id;
+        }
+        self.get(tt, out, qt)
+    }
+
+    /// The debug type of a BTF map definition (a global in `.maps`).
+    pub fn get_map(&mut self, tt: &TypeTable, out: &mut DebugTypes, qt: QualType) -> DebugTypeId {
+        self.in_map = true;
+        let id = self.get(tt, out, qt);
+        self.in_map = false;
+        id
+    }
+
+    /// Points member pointers at the full struct/union where one was emitted.
+    pub fn finish(&mut self, out: &mut DebugTypes) {
+        for (id, r) in self.member_ptrs.values() {
+            if let Some(&full) = self.full.get(r) {
+                out[*id] = DebugType::Ptr(full);
+            }
+        }
     }
 
     /// A function's prototype with its parameter names (BTF FUNC_PROTO as clang emits

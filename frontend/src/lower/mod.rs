@@ -33,8 +33,12 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
         if matches!(g.kind, GlobalKind::Helper(_)) {
             continue;
         }
-        let dty = dbg.get(&prog.types, &mut m.debug_types, g.ty);
         let section = g.section.clone().unwrap_or_default();
+        let dty = if section == ".maps" {
+            dbg.get_map(&prog.types, &mut m.debug_types, g.ty)
+        } else {
+            dbg.get(&prog.types, &mut m.debug_types, g.ty)
+        };
         if g.is_extern {
             let kind = if section == ".ksyms" {
                 ExternKind::Ksym
@@ -145,6 +149,7 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
         irf.debug_type = Some(dty);
         m.functions.push(irf);
     }
+    dbg.finish(&mut m.debug_types);
     m.files = files.into_files();
     m
 }
