@@ -7,3 +7,7 @@ int get_c(struct pk *p) { return p->c + msg[1]; }
 
 struct padded { unsigned int x; long : 0; unsigned char tail[0]; };
 unsigned int padded_x(struct padded *p) { return p->x; }
+
+struct big_unused { long a, b, c; };
+struct node { struct node *next; struct big_unused *other; int v; };
+int node_v(struct node *n) { return n->next->v; }
