@@ -256,6 +256,10 @@ pub fn encode(i: &MInst, label: &dyn Fn(u32) -> String) -> Vec<(Insn, Option<Sym
                 )]
             }
         },
+        MInst::LongJump { target } => vec![(
+            ins(CLASS_JMP32, 0, 0, 0, 0),
+            sym(SymRole::JumpTarget, &label(*target), 0),
+        )],
         MInst::Jump { target } => {
             vec![(
                 ins(CLASS_JMP, 0, 0, 0, 0),
@@ -483,6 +487,7 @@ mod tests {
                 "call 0x1",
             ),
             (MInst::Ret { val: None }, "exit"),
+            (MInst::LongJump { target: 1 }, ""),
         ];
         for op in [
             AluOp::Add,

@@ -320,3 +320,173 @@ fn invert_legal(cond: Cond, lhs: Reg, rhs: Src, cpu: CpuVersion) -> Option<(Cond
         Src::Imm(_) => None,
     }
 }
+
+/// Instruction slots (8-byte units) an instruction takes once encoded.
+fn slots(i: &MInst) -> i64 {
+    match i {
+        MInst::Args { .. } | MInst::Select { .. } => 0,
+        MInst::LdImm64 { .. } | MInst::LdSym { .. } | MInst::FrameAddr { .. } => 2,
+        MInst::CoreConst { imm, .. } if i32::try_from(*imm).is_err() => 2,
+        _ => 1,
+    }
+}
+
+/// Branch relaxation: jumps farther than BPF's 16-bit `off` reaches become `gotol`
+/// (cpu v4; a conditional one jumps over it with the inverted test). Before v4 such a
+/// jump is an error. Repeats until no distance grows past the limit.
+pub fn relax(items: Vec<Item>, cpu: CpuVersion) -> Result<Vec<Item>, String> {
+    let mut items = items;
+    let mut next_label = items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Label(l) => Some(*l + 1),
+            Item::Inst(MInst::Jump { target } | MInst::Br { taken: target, .. }, _) => {
+                Some(*target + 1)
+            }
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
+    loop {
+        // Slot position of every label and instruction.
+        let mut pos = std::collections::HashMap::new();
+        let mut at = 0i64;
+        let mut starts = Vec::with_capacity(items.len());
+        for it in &items {
+            starts.push(at);
+            match it {
+                Item::Label(l) => {
+                    pos.insert(*l, at);
+                }
+                Item::Inst(i, _) => at += slots(i),
+            }
+        }
+        let far = |from: i64, to: BlockIdx| {
+            pos.get(&to)
+                .is_some_and(|&t| i16::try_from(t - (from + 1)).is_err())
+        };
+        let mut changed = false;
+        let mut out = Vec::with_capacity(items.len());
+        for (k, it) in items.iter().enumerate() {
+            let here = starts[k];
+            match it {
+                Item::Inst(MInst::Jump { target }, loc) if far(here, *target) => {
+                    if cpu < CpuVersion::V4 {
+                        return Err(
+                            "a jump is farther than 32767 instructions (gotol needs -mcpu=v4)"
+                                .into(),
+                        );
+                    }
+                    out.push(Item::Inst(MInst::LongJump { target: *target }, *loc));
+                    changed = true;
+                }
+                Item::Inst(
+                    MInst::Br {
+                        w,
+                        cond,
+                        lhs,
+                        rhs,
+                        taken,
+                        not_taken,
+                    },
+                    loc,
+                ) if far(here, *taken) => {
+                    if cpu < CpuVersion::V4 {
+                        return Err(
+                            "a branch is farther than 32767 instructions (gotol needs -mcpu=v4)"
+                                .into(),
+                        );
+                    }
+                    // `if !cond goto skip; gotol taken; skip:` (or swapped operands on v1).
+                    let skip = next_label;
+                    next_label += 1;
+                    let (c, l, r) = match cond.invert() {
+                        Some(inv) => (inv, *lhs, *rhs),
+                        None => return Err("a far `jset` branch cannot be relaxed".into()),
+                    };
+                    out.push(Item::Inst(
+                        MInst::Br {
+                            w: *w,
+                            cond: c,
+                            lhs: l,
+                            rhs: r,
+                            taken: skip,
+                            not_taken: *not_taken,
+                        },
+                        *loc,
+                    ));
+                    out.push(Item::Inst(MInst::LongJump { target: *taken }, *loc));
+                    out.push(Item::Label(skip));
+                    changed = true;
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        items = out;
+        if !changed {
+            return Ok(items);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vcode::Width;
+
+    fn body(n: usize) -> Vec<Item> {
+        (0..n)
+            .map(|_| {
+                Item::Inst(
+                    MInst::MovImm {
+                        w: Width::W64,
+                        dst: Reg::Phys(1),
+                        imm: 1,
+                    },
+                    SourceLoc::default(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn far_branches_become_gotol_on_v4_and_errors_before() {
+        let mut items = vec![Item::Inst(
+            MInst::Br {
+                w: Width::W64,
+                cond: Cond::Eq,
+                lhs: Reg::Phys(1),
+                rhs: Src::Imm(0),
+                taken: 7,
+                not_taken: 8,
+            },
+            SourceLoc::default(),
+        )];
+        items.extend(body(40_000));
+        items.push(Item::Label(7));
+        items.push(Item::Inst(MInst::Ret { val: None }, SourceLoc::default()));
+        assert!(relax(items.clone(), CpuVersion::V3).is_err());
+        let out = relax(items, CpuVersion::V4).unwrap();
+        assert!(matches!(
+            out[0],
+            Item::Inst(
+                MInst::Br {
+                    cond: Cond::Ne,
+                    taken: 8,
+                    ..
+                },
+                _
+            )
+        ));
+        assert!(matches!(
+            out[1],
+            Item::Inst(MInst::LongJump { target: 7 }, _)
+        ));
+        assert!(matches!(out[2], Item::Label(8)));
+        // Near jumps are left alone.
+        let mut near = vec![Item::Inst(MInst::Jump { target: 3 }, SourceLoc::default())];
+        near.extend(body(100));
+        near.push(Item::Label(3));
+        assert_eq!(relax(near.clone(), CpuVersion::V4).unwrap(), near);
+    }
+}

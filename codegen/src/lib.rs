@@ -91,6 +91,12 @@ pub fn compile_function(
             format!("in function `{}`: {e}", f.name),
         )]
     })?;
+    let items = finalize::relax(items, opts.cpu).map_err(|e| {
+        vec![Diagnostic::error(
+            codes::E_CPU_FEATURE,
+            format!("in function `{}`: {e}", f.name),
+        )]
+    })?;
     Ok(FuncCode {
         name: f.name.clone(),
         section: f.section.clone(),

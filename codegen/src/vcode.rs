@@ -293,6 +293,9 @@ pub enum MInst {
     },
     /// `goto target`.
     Jump { target: BlockIdx },
+    /// `gotol target` (cpu v4): a jump whose distance needs the 32-bit `imm`; made by
+    /// branch relaxation after layout, never by isel.
+    LongJump { target: BlockIdx },
     /// `if lhs cond rhs goto taken` else `not_taken`.
     Br {
         w: Width,
@@ -402,7 +405,7 @@ impl MInst {
                     f(r, FixedDef(0));
                 }
             }
-            MInst::Jump { .. } => {}
+            MInst::Jump { .. } | MInst::LongJump { .. } => {}
             MInst::Br { lhs, rhs, .. } => {
                 f(lhs, Use);
                 if let Src::Reg(r) = rhs {
