@@ -630,6 +630,16 @@ impl<'m> Asm<'m> {
                             self.syms[i as usize].def = Some((bss, 0));
                         }
                     }
+                    StmtKind::Ident(_) => {
+                        if self.section_named(".comment").is_none() {
+                            self.new_section(
+                                ".comment",
+                                SectionKind::Progbits,
+                                SHF_MERGE | SHF_STRINGS,
+                                1,
+                            );
+                        }
+                    }
                     StmtKind::Addrsig => self.addrsig = true,
                     StmtKind::AddrsigSym(name) => self.addrsig_syms.push((name, span)),
                     StmtKind::File(FileDirective::Name(n)) => self.file_syms.push(n),
@@ -869,6 +879,13 @@ impl<'m> Asm<'m> {
                             let s = &mut self.secs[sec];
                             s.align = s.align.max(a.bytes);
                             Self::align_pad(p, a)
+                        }
+                        StmtKind::Ident(text) => {
+                            if let Some(c) = self.section_named(".comment") {
+                                // The first `.ident` also writes the leading NUL.
+                                pos[c] += u64::from(pos[c] == 0) + text.len() as u64 + 1;
+                            }
+                            0
                         }
                         StmtKind::Comm { name, .. } => {
                             if let Some(&i) = self.names.get(name.as_str()) {
@@ -1158,6 +1175,17 @@ impl<'m> Asm<'m> {
                             ),
                         },
                     },
+                    StmtKind::Ident(text) => {
+                        if let Some(c) = self.section_named(".comment") {
+                            let d = &mut datas[c];
+                            if d.is_empty() {
+                                d.push(0);
+                            }
+                            d.extend_from_slice(text.as_bytes());
+                            d.push(0);
+                            pos[c] = d.len() as u64;
+                        }
+                    }
                     StmtKind::Comm { name, .. } => {
                         let info = self
                             .names

@@ -1,6 +1,6 @@
 //! The DWARF sections the assembler itself writes, as llvm-mc-19 writes them for BPF:
-//! `.debug_frame` from `.cfi_startproc`/`.cfi_endproc` (when `.cfi_sections
-//! .debug_frame` asked for it), and the DWARF 5 line table (`.debug_line` +
+//! `.eh_frame` (the default) or `.debug_frame` (after `.cfi_sections .debug_frame`) from
+//! `.cfi_startproc`/`.cfi_endproc`, and the DWARF 5 line table (`.debug_line` +
 //! `.debug_line_str`) from `.file N ...` and `.loc` directives.
 //!
 //! Facts this follows (DWARF 5, sections 6.2 and 6.4; LLVM's BPF parameters):
@@ -105,12 +105,30 @@ fn section(a: &mut Asm, name: &str, flags: u64, entsize: u64) -> usize {
     }
 }
 
-/// `.debug_frame` from the recorded frames.
+/// `.eh_frame` (llvm-mc's default) and/or `.debug_frame` (after `.cfi_sections
+/// .debug_frame`) from the recorded frames, in that order.
 pub(crate) fn emit_frames(a: &mut Asm) {
-    if a.frames.is_empty() || !a.cfi_debug_frame {
+    if a.frames.is_empty() {
         return;
     }
-    let sec = section(a, ".debug_frame", 0, 0);
+    if a.cfi_eh_frame {
+        emit_frame_section(a, true);
+    }
+    if a.cfi_debug_frame {
+        emit_frame_section(a, false);
+    }
+}
+
+/// One frame section. `.eh_frame` differs from `.debug_frame` in: CIE id 0, version 1
+/// with augmentation "zR" (FDE pointers DW_EH_PE_sdata8), a 4-byte CIE padding, CIE
+/// pointers as section-relative constants, and an empty augmentation in each FDE.
+fn emit_frame_section(a: &mut Asm, eh: bool) {
+    let (name, flags) = if eh {
+        (".eh_frame", linker::object::SHF_ALLOC)
+    } else {
+        (".debug_frame", 0)
+    };
+    let sec = section(a, name, flags, 0);
     let base = a.secs[sec].data.len() as u64;
     a.secs[sec].align = a.secs[sec].align.max(8);
     let mut b = Buf {
@@ -121,28 +139,45 @@ pub(crate) fn emit_frames(a: &mut Asm) {
     // CIE.
     let cie = base;
     b.uint(0, 4);
-    b.uint(0xffff_ffff, 4);
-    b.u8(4); // version
-    b.u8(0); // augmentation ""
-    b.u8(8); // address size
-    b.u8(0); // segment selector size
-    b.uleb(8); // code alignment factor
-    b.sleb(-4); // data alignment factor
-    b.uleb(11); // return address register
-    b.pad_to(base, 8);
+    if eh {
+        b.uint(0, 4); // CIE id
+        b.u8(1); // version
+        b.data.extend_from_slice(b"zR\0");
+        b.uleb(8); // code alignment factor
+        b.sleb(-4); // data alignment factor
+        b.u8(11); // return address register (a byte in version 1)
+        b.uleb(1); // augmentation data length
+        b.u8(0x0c); // FDE pointer encoding: DW_EH_PE_sdata8
+        b.pad_to(base, 4);
+    } else {
+        b.uint(0xffff_ffff, 4);
+        b.u8(4); // version
+        b.u8(0); // augmentation ""
+        b.u8(8); // address size
+        b.u8(0); // segment selector size
+        b.uleb(8); // code alignment factor
+        b.sleb(-4); // data alignment factor
+        b.uleb(11); // return address register
+        b.pad_to(base, 8);
+    }
     let len = b.data.len() as u32 - 4;
     b.patch_u32(0, len);
     let frames = std::mem::take(&mut a.frames);
     for f in &frames {
         let at = b.data.len();
         b.uint(0, 4);
-        b.reloc(
-            base,
-            Target::Section(sec),
-            cie,
-            4,
-            RelocType::R_BPF_64_ABS32,
-        );
+        if eh {
+            let here = base + b.data.len() as u64;
+            b.uint(here - cie, 4);
+        } else {
+            b.reloc(
+                base,
+                Target::Section(sec),
+                cie,
+                4,
+                RelocType::R_BPF_64_ABS32,
+            );
+        }
         b.reloc(
             base,
             Target::Section(f.sec),
@@ -151,6 +186,9 @@ pub(crate) fn emit_frames(a: &mut Asm) {
             RelocType::R_BPF_64_ABS64,
         );
         b.uint(f.end - f.begin, 8);
+        if eh {
+            b.uleb(0); // augmentation data length
+        }
         let mut loc = f.begin;
         for (off, insn) in &f.insns {
             let delta = (off - loc) / 8;

@@ -146,6 +146,8 @@ pub enum StmtKind {
         align: u64,
         lcomm: bool,
     },
+    /// `.ident "text"`: appended to the `.comment` section (after a leading NUL).
+    Ident(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

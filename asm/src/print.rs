@@ -380,6 +380,10 @@ fn print_stmt(out: &mut String, s: &StmtKind) {
             name_into(out, name);
             let _ = write!(out, ",{size},{align}");
         }
+        StmtKind::Ident(text) => {
+            out.push_str("\t.ident\t");
+            quote_into(out, text.as_bytes());
+        }
     }
     out.push('\n');
 }

@@ -16,6 +16,12 @@ use crate::module::{
 pub enum Outcome {
     Stmt(StmtKind),
     Section(SectionSwitch),
+    /// `.pushsection NAME...`: remember the current section, then switch.
+    Push(SectionSwitch),
+    /// `.popsection`.
+    Pop,
+    /// `.previous`: back to the section before the last switch.
+    Previous,
     Unknown,
 }
 
@@ -27,6 +33,21 @@ pub fn parse(name: &str, c: &mut Cursor) -> CResult<Outcome> {
         ".bss" => return short(c, ShortSection::Bss),
         ".rodata" => return short(c, ShortSection::Rodata),
         ".section" => return section(c),
+        ".pushsection" => {
+            return match section(c)? {
+                Outcome::Section(sw) => Ok(Outcome::Push(sw)),
+                other => Ok(other),
+            };
+        }
+        ".popsection" => {
+            c.end()?;
+            return Ok(Outcome::Pop);
+        }
+        ".previous" => {
+            c.end()?;
+            return Ok(Outcome::Previous);
+        }
+        ".ident" => StmtKind::Ident(String::from_utf8_lossy(&c.string()?).into_owned()),
         ".globl" | ".global" => return attr(c, SymAttr::Globl),
         ".local" => return attr(c, SymAttr::Local),
         ".weak" => return attr(c, SymAttr::Weak),

@@ -16,7 +16,7 @@ pub mod cursor;
 mod directives;
 
 use crate::isa::{self, Dialect};
-use crate::module::{Module, Stmt, StmtKind};
+use crate::module::{Module, SectionSwitch, ShortSection, Stmt, StmtKind};
 use cursor::{Cursor, CursorError, is_name_char, is_name_start};
 use diag::{Diagnostic, FileId, Span, codes};
 
@@ -28,6 +28,9 @@ pub fn parse(src: &str, file: FileId, dialect: Option<Dialect>) -> (Module, Vec<
         dialect,
         module: Module::new(),
         diags: Vec::new(),
+        current: SectionSwitch::Short(ShortSection::Text),
+        previous: None,
+        stack: Vec::new(),
     };
     p.run();
     let mut diags = p.diags;
@@ -67,6 +70,11 @@ struct Parser<'a> {
     dialect: Option<Dialect>,
     module: Module,
     diags: Vec<Diagnostic>,
+    /// The section in effect, the one before it (`.previous`), and the
+    /// `.pushsection` stack; all three resolve to plain section switches in the module.
+    current: SectionSwitch,
+    previous: Option<SectionSwitch>,
+    stack: Vec<(SectionSwitch, Option<SectionSwitch>)>,
 }
 
 impl<'a> Parser<'a> {
@@ -212,11 +220,42 @@ impl<'a> Parser<'a> {
             match directives::parse(name, &mut c) {
                 Ok(directives::Outcome::Stmt(kind)) => self.module.push_stmt(Stmt { kind, span }),
                 Ok(directives::Outcome::Section(sw)) => {
-                    self.module.switch_to(sw);
-                    if let Some(c) = self.module.chunks.last_mut() {
-                        c.span = span;
-                    }
+                    let prev = std::mem::replace(&mut self.current, sw.clone());
+                    self.previous = Some(prev);
+                    self.switch(sw, span);
                 }
+                Ok(directives::Outcome::Push(sw)) => {
+                    let prev = std::mem::replace(&mut self.current, sw.clone());
+                    self.stack.push((prev.clone(), self.previous.take()));
+                    self.previous = Some(prev);
+                    self.switch(sw, span);
+                }
+                Ok(directives::Outcome::Pop) => match self.stack.pop() {
+                    Some((sw, prev)) => {
+                        self.current = sw.clone();
+                        self.previous = prev;
+                        self.switch(sw, span);
+                    }
+                    None => self.error(
+                        codes::E_ASM_BAD_DIRECTIVE,
+                        base,
+                        base + rest.len(),
+                        ".popsection without a matching .pushsection",
+                    ),
+                },
+                Ok(directives::Outcome::Previous) => match self.previous.take() {
+                    Some(sw) => {
+                        let cur = std::mem::replace(&mut self.current, sw.clone());
+                        self.previous = Some(cur);
+                        self.switch(sw, span);
+                    }
+                    None => self.error(
+                        codes::E_ASM_BAD_DIRECTIVE,
+                        base,
+                        base + rest.len(),
+                        ".previous without an earlier section switch",
+                    ),
+                },
                 Ok(directives::Outcome::Unknown) => self.error(
                     codes::E_ASM_UNKNOWN_DIRECTIVE,
                     base + name_start,
@@ -245,6 +284,16 @@ impl<'a> Parser<'a> {
                 span,
             }),
             Err(e) => self.diags.push(e.to_diagnostic(self.file, base)),
+        }
+    }
+}
+
+impl Parser<'_> {
+    /// Starts a chunk in `sw` (the section directive's span recorded for errors).
+    fn switch(&mut self, sw: SectionSwitch, span: Span) {
+        self.module.switch_to(sw);
+        if let Some(c) = self.module.chunks.last_mut() {
+            c.span = span;
         }
     }
 }
