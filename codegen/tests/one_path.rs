@@ -49,6 +49,14 @@ fn printed_asm_assembles_to_the_same_object() {
                 };
                 let direct = asm::assemble(&am, diag::FileId(0), &asm_opts).expect("assembles");
                 let printed = asm::print::print_module(&am);
+                // Deterministic: a second compile prints the same text.
+                let again = compile_module(&m, &opts).map(|a| asm::print::print_module(&a));
+                assert_eq!(
+                    again.ok().as_deref(),
+                    Some(printed.as_str()),
+                    "{}: output not deterministic",
+                    p.display()
+                );
                 let (parsed, diags) = asm::text::parse(&printed, diag::FileId(0), None);
                 assert!(
                     diags.is_empty(),
