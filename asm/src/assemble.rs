@@ -211,6 +211,9 @@ pub(crate) struct Asm<'m> {
     pub addrsig_syms: Vec<(&'m str, Span)>,
     /// Sizes chosen for each LEB128 statement, in statement order.
     leb_sizes: Vec<u8>,
+    /// The symbol of every label and symbolic operand, in statement order (filled by
+    /// `collect`, replayed by `layout` and `emit` instead of hashing names again).
+    sym_refs: Vec<SymIdx>,
     /// Offset of the last `exit` instruction of each section.
     last_exit: Vec<Option<u64>>,
     /// Line rows per section, sections in the order they got their first row.
@@ -365,6 +368,7 @@ impl<'m> Asm<'m> {
             addrsig_syms: Vec::new(),
             leb_sizes: Vec::new(),
             last_exit: Vec::new(),
+            sym_refs: Vec::new(),
             lines: Vec::new(),
             line_files: Vec::new(),
             frames: Vec::new(),
@@ -528,6 +532,7 @@ impl<'m> Asm<'m> {
                 match &stmt.kind {
                     StmtKind::Label(name) => {
                         let i = self.sym(name, span);
+                        self.sym_refs.push(i);
                         let s = &mut self.syms[i as usize];
                         if s.def.is_some() || s.set.is_some() {
                             let first = s.def_span;
@@ -547,6 +552,7 @@ impl<'m> Asm<'m> {
                     }
                     StmtKind::Insn { sym: Some(op), .. } => {
                         let i = self.sym(&op.name, span);
+                        self.sym_refs.push(i);
                         self.register(i);
                     }
                     StmtKind::Insn { sym: None, .. } => {}
@@ -821,19 +827,22 @@ impl<'m> Asm<'m> {
             let mut pos = vec![0u64; self.secs.len()];
             let mut last_exit = vec![None; self.secs.len()];
             let mut leb_idx = 0usize;
+            let mut ref_idx = 0usize;
             let mut changed = false;
             for (ci, chunk) in module.chunks.iter().enumerate() {
                 let sec = self.chunk_sec[ci];
                 for stmt in &chunk.stmts {
                     let p = pos[sec];
                     let size = match &stmt.kind {
-                        StmtKind::Label(name) => {
-                            if let Some(&i) = self.names.get(name.as_str()) {
+                        StmtKind::Label(_) => {
+                            if let Some(&i) = self.sym_refs.get(ref_idx) {
                                 self.syms[i as usize].def = Some((sec, p));
                             }
+                            ref_idx += 1;
                             0
                         }
-                        StmtKind::Insn { insn, .. } => {
+                        StmtKind::Insn { insn, sym } => {
+                            ref_idx += usize::from(sym.is_some());
                             if insn.code == 0x95 {
                                 last_exit[sec] = Some(p);
                             }
@@ -969,6 +978,7 @@ impl<'m> Asm<'m> {
     fn emit(&mut self) {
         let module = self.module;
         let mut leb_idx = 0usize;
+        let mut ref_idx = 0usize;
         let mut pending_loc: Option<&'m LocDirective> = None;
         let mut is_stmt = true;
         let mut open_frame: Option<Frame> = None;
@@ -1009,7 +1019,7 @@ impl<'m> Asm<'m> {
                 }
                 let mut size = 0u64;
                 match &stmt.kind {
-                    StmtKind::Label(_) => {}
+                    StmtKind::Label(_) => ref_idx += 1,
                     StmtKind::Insn { insn, sym } => {
                         if self.opts.cpu < CpuVersion::V4
                             && let Err(e) = isa::require_cpu(
@@ -1029,7 +1039,11 @@ impl<'m> Asm<'m> {
                                 span.start as usize + op.span.start,
                                 span.start as usize + op.span.end,
                             );
-                            self.fix_insn(&mut insn, op, sec, p, op_span);
+                            let i = self.sym_refs.get(ref_idx).copied();
+                            ref_idx += 1;
+                            if let Some(i) = i {
+                                self.fix_insn(&mut insn, op, i, sec, p, op_span);
+                            }
                         }
                         if nobits {
                             self.error(
@@ -1308,13 +1322,11 @@ impl<'m> Asm<'m> {
         &mut self,
         insn: &mut isa::Insn,
         op: &'m isa::SymOperand,
+        i: SymIdx,
         sec: usize,
         pc: u64,
         span: Span,
     ) {
-        let Some(&i) = self.names.get(op.name.as_str()) else {
-            return;
-        };
         let v = match self.syms[i as usize].set {
             Some(e) => match self.eval(e, (sec, pc), 0) {
                 Ok(v) => Val {
