@@ -225,6 +225,41 @@ fn address_taken(m: &ir::Module, name: &str) -> bool {
     })
 }
 
+/// Byte positions (in the encoded `.BTF`) of the DATASEC `offset` fields of variables
+/// the module defines, with the variable's name, in increasing order.
+fn datasec_fields(
+    btf: &linker::btf::Btf,
+    bytes: &[u8],
+    big: bool,
+    m: &ir::Module,
+) -> Vec<(usize, String)> {
+    let hdr = bytes
+        .get(4..8)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(24, |b| {
+            (if big {
+                u32::from_be_bytes(b)
+            } else {
+                u32::from_le_bytes(b)
+            }) as usize
+        });
+    let mut out = Vec::new();
+    let mut at = hdr;
+    for (_, t) in btf.types() {
+        if let linker::btf::TypeData::Datasec { vars, .. } = &t.data {
+            for (k, v) in vars.iter().enumerate() {
+                let name = btf.name_of(v.type_id);
+                if m.globals.iter().any(|g| g.name == name) {
+                    // btf_type (12 bytes), then {type, offset, size} per variable.
+                    out.push((at + 12 + 12 * k + 4, name.to_string()));
+                }
+            }
+        }
+        at += t.encoded_len();
+    }
+    out
+}
+
 /// Per section (name string offset): records of a label and three numbers.
 type ExtArea = Vec<(u32, Vec<(String, u32, u32, u32)>)>;
 
@@ -297,7 +332,15 @@ fn emit_btf(e: &mut Emitter, m: &ir::Module, placed: &[btf::PlacedVar], opts: &C
     };
     let bytes = mb.btf.encode(endian);
     e.plain_section(".BTF");
-    e.raw_bytes(&bytes);
+    // DATASEC offsets of defined variables are written `.long var` (R_BPF_64_NODYLD32
+    // against the variable), as clang does, so linkers and libbpf see where it is.
+    let mut at = 0usize;
+    for (pos, name) in datasec_fields(&mb.btf, &bytes, opts.big_endian, m) {
+        e.raw_bytes(bytes.get(at..pos).unwrap_or(&[]));
+        e.long(Expr::sym(name));
+        at = pos + 4;
+    }
+    e.raw_bytes(bytes.get(at..).unwrap_or(&[]));
     if func_recs.is_empty() && line_recs.is_empty() && core_recs.is_empty() {
         return;
     }

@@ -12,10 +12,12 @@ fn section_bytes(m: &Module, name: &str) -> Vec<u8> {
     let mut out = Vec::new();
     for c in m.chunks.iter().filter(|c| c.section.name() == name) {
         for s in &c.stmts {
-            if let StmtKind::Data { values, .. } = &s.kind {
+            if let StmtKind::Data { values, width } = &s.kind {
                 for v in values {
-                    if let Expr::Num(n) = v {
-                        out.push(*n as u8);
+                    match v {
+                        Expr::Num(n) => out.push(*n as u8),
+                        // `.long var` (a DATASEC offset): the REL addend in place is 0.
+                        _ => out.extend(std::iter::repeat_n(0u8, width.bytes() as usize)),
                     }
                 }
             }
