@@ -15,10 +15,20 @@ use std::process::Command;
 
 /// Preprocesses and parses a file's text, returning (tree text, C text, error count).
 fn parse_file(name: &str, text: &str, include_dirs: Vec<PathBuf>) -> (String, String, usize) {
+    parse_file_with(name, text, include_dirs, Vec::new())
+}
+
+fn parse_file_with(
+    name: &str,
+    text: &str,
+    include_dirs: Vec<PathBuf>,
+    defines: Vec<(String, Option<String>)>,
+) -> (String, String, usize) {
     let mut sources = SourceMap::new();
     let id = sources.add(name, text);
     let opts = PpOptions {
         include_dirs,
+        defines,
         ..PpOptions::default()
     };
     let (tokens, d1) = preprocess(id, &opts, &mut sources);
@@ -216,4 +226,162 @@ fn clang_compiles_printed_example_programs_to_the_same_code() {
         );
     }
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// Disassembly and relocations of an object, without its header line (file name).
+fn objdump(obj: &Path) -> Option<String> {
+    let out = Command::new("llvm-objdump-19")
+        .args(["-d", "-r", "--no-show-raw-insn"])
+        .arg(obj)
+        .output()
+        .ok()?;
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .skip(2)
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+#[test]
+fn clang_compiles_printed_core_program_to_the_same_code() {
+    let test = "clang_compiles_printed_core_program_to_the_same_code";
+    let have = |tool: &str| {
+        std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
+    };
+    if !have("clang-19") || !have("llvm-objdump-19") || !have("bpftool") {
+        println!("SKIP {test}: needs clang-19, llvm-objdump-19 and bpftool");
+        return;
+    }
+    if !Path::new("/usr/include/bpf/bpf_core_read.h").exists() {
+        println!("SKIP {test}: libbpf-dev is not installed");
+        return;
+    }
+    let dump = Command::new("bpftool")
+        .args([
+            "btf",
+            "dump",
+            "file",
+            "/sys/kernel/btf/vmlinux",
+            "format",
+            "c",
+        ])
+        .output();
+    let Some(dump) = dump.ok().filter(|o| o.status.success()) else {
+        println!("SKIP {test}: `bpftool btf dump` of /sys/kernel/btf/vmlinux failed");
+        return;
+    };
+    let tmp = std::env::temp_dir().join(format!("ebpfc-parse-core-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("temp dir");
+    std::fs::write(tmp.join("vmlinux.h"), &dump.stdout).expect("write vmlinux.h");
+    // A CO-RE tracing program in the libbpf-tools style: BPF_KPROBE/BPF_PROG wrappers,
+    // BPF_CORE_READ chains, field/type/enum existence checks, maps, ring buffer.
+    let program = r#"#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 1024); __type(key, u32); __type(value, u64); } starts SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 256 * 1024); } rb SEC(".maps");
+struct event { u32 pid; char comm[16]; u64 delta; };
+SEC("kprobe/do_unlinkat")
+int BPF_KPROBE(do_unlinkat, int dfd, struct filename *name)
+{
+    pid_t pid = bpf_get_current_pid_tgid() >> 32;
+    const char *filename = BPF_CORE_READ(name, name);
+    u64 ts = bpf_ktime_get_ns();
+    bpf_map_update_elem(&starts, &pid, &ts, BPF_ANY);
+    bpf_printk("pid = %d, filename = %s\n", pid, filename);
+    return 0;
+}
+SEC("kretprobe/do_unlinkat")
+int BPF_KRETPROBE(do_unlinkat_exit, long ret)
+{
+    u32 pid = bpf_get_current_pid_tgid() >> 32;
+    u64 *tsp = bpf_map_lookup_elem(&starts, &pid);
+    struct event *e;
+    if (!tsp) return 0;
+    e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+    if (!e) return 0;
+    e->pid = pid;
+    e->delta = bpf_ktime_get_ns() - *tsp;
+    bpf_get_current_comm(&e->comm, sizeof(e->comm));
+    bpf_ringbuf_submit(e, 0);
+    if (bpf_core_field_exists(struct task_struct, pid)) {
+        struct task_struct *t = (void *)bpf_get_current_task();
+        int p = BPF_CORE_READ(t, real_parent, tgid);
+        bpf_printk("%d %d", p, bpf_core_type_size(struct task_struct));
+    }
+    if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) bpf_printk("loop");
+    return 0;
+}
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+    u64 x = bpf_htonl(1) + bpf_ntohs(2) + BPF_CORE_READ(next, pid);
+    if (bpf_core_type_exists(struct task_struct)) x++;
+    return x > 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+"#;
+    let main = tmp.join("core.bpf.c");
+    std::fs::write(&main, program).expect("write program");
+    // Without the vmlinux.h `#pragma clang attribute` (which the printed C cannot carry),
+    // so both builds get CO-RE relocations only from the explicit builtins.
+    let defines = vec![
+        ("__TARGET_ARCH_x86".to_string(), None),
+        ("BPF_NO_PRESERVE_ACCESS_INDEX".to_string(), None),
+    ];
+    let (_, c, errors) = parse_file_with(
+        &main.display().to_string(),
+        program,
+        vec![tmp.clone()],
+        defines,
+    );
+    assert_eq!(errors, 0);
+    let printed = tmp.join("printed.c");
+    std::fs::write(&printed, &c).expect("write printed C");
+    // Macro-expanded system-header code loses clang's system-header leniency in the
+    // printed file: keep int-conversion a warning there.
+    let flags = [
+        "-target",
+        "bpf",
+        "-O2",
+        "-g",
+        "-c",
+        "-w",
+        "-Wno-error=int-conversion",
+    ];
+    let build = |src: &Path, obj: &Path, extra: &[&str]| {
+        Command::new("clang-19")
+            .args(flags)
+            .args(extra)
+            .arg("-o")
+            .arg(obj)
+            .arg(src)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let inc = format!("-I{}", tmp.display());
+    assert!(build(
+        &main,
+        &tmp.join("a.o"),
+        &[
+            "-D__TARGET_ARCH_x86",
+            "-DBPF_NO_PRESERVE_ACCESS_INDEX",
+            &inc
+        ]
+    ));
+    assert!(
+        build(&printed, &tmp.join("b.o"), &[]),
+        "clang rejects the printed program"
+    );
+    let (want, got) = (objdump(&tmp.join("a.o")), objdump(&tmp.join("b.o")));
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(
+        want.is_some() && want == got,
+        "printed CO-RE program compiles differently"
+    );
 }

@@ -548,6 +548,11 @@ fn expr(e: &Expr) -> String {
         ExprKind::StrLit(s) => string(s),
         ExprKind::Unary { op, operand } => match op {
             UnaryOp::PostInc | UnaryOp::PostDec => format!("({}{})", expr(operand), op.as_str()),
+            // A cast operand stays unparenthesized (`*(T *)p`): clang's CO-RE builtins
+            // require exactly that shape, and C's grammar reads it the same way.
+            _ if matches!(operand.kind, ExprKind::Cast { .. }) => {
+                format!("({}{})", op.as_str(), bare(operand))
+            }
             _ => format!("({}{})", op.as_str(), expr(operand)),
         },
         ExprKind::Binary { op, lhs, rhs } => {
@@ -577,7 +582,7 @@ fn expr(e: &Expr) -> String {
         }
         ExprKind::Index { base, index } => format!("({}[{}])", expr(base), expr(index)),
         ExprKind::Call { callee, args } => {
-            let args: Vec<String> = args.iter().map(expr).collect();
+            let args: Vec<String> = args.iter().map(bare).collect();
             format!("({}({}))", expr(callee), args.join(", "))
         }
         ExprKind::StmtExpr(b) => {
@@ -628,6 +633,33 @@ fn expr(e: &Expr) -> String {
             s.push(')');
             s
         }
+    }
+}
+
+/// A call argument without the outermost parentheses `expr` adds (a comma expression
+/// keeps them): clang's CO-RE builtins check their argument's syntax, e.g.
+/// `__builtin_preserve_enum_value(*(typeof(enum e) *)V, ...)` rejects `(*...)`.
+fn bare(e: &Expr) -> String {
+    let s = expr(e);
+    let wrapped = match &e.kind {
+        ExprKind::Binary { op, .. } => *op != BinaryOp::Comma,
+        ExprKind::Unary { .. }
+        | ExprKind::Assign { .. }
+        | ExprKind::Cond { .. }
+        | ExprKind::Cast { .. }
+        | ExprKind::SizeofExpr(_)
+        | ExprKind::SizeofType(_)
+        | ExprKind::AlignofExpr(_)
+        | ExprKind::AlignofType(_)
+        | ExprKind::CompoundLit { .. }
+        | ExprKind::Member { .. }
+        | ExprKind::Index { .. }
+        | ExprKind::Call { .. } => true,
+        _ => false,
+    };
+    match s.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        Some(inner) if wrapped => inner.to_string(),
+        _ => s,
     }
 }
 
