@@ -3,8 +3,10 @@
 //!
 //! Pipeline inside: [`adapter`] turns tokens into terminals (deciding typedef names with
 //! the scopes in [`state`]), the lalrpop grammar (`grammar.lalrpop`) builds the tree
-//! through [`build`], [`literal`] decodes constants, [`error`] words syntax errors, and
-//! [`print`] gives the tree a text form for snapshots and `--emit=ast`.
+//! through [`build`], [`literal`] decodes constants, [`error`] words syntax errors,
+//! [`depth`] guards against trees too deep for recursive walkers, [`print`] gives the
+//! tree an S-expression text form (snapshots, `--emit=ast`) and [`print_c`] prints it
+//! back as C (round-trip tests against clang).
 //!
 //! Invariants: never panics on any token sequence; always returns a tree (possibly
 //! partial when there are errors) and every problem as a diagnostic. The tree never
