@@ -277,12 +277,11 @@ fn disassemble_section(obj: &Object, id: SectionId, opts: &Options, out: &mut St
             // A run of 8 or more zero bytes prints as `...` (whole words of 4 bytes are
             // skipped), stopping at the next relocation when relocations are shown.
             let mut limit = e;
-            if let Some(r) = relocs.get(next_reloc) {
-                if let Ok(r_off) = usize::try_from(r.byte_off) {
-                    if r_off >= at {
-                        limit = limit.min(r_off);
-                    }
-                }
+            if let Some(r) = relocs.get(next_reloc)
+                && let Ok(r_off) = usize::try_from(r.byte_off)
+                && r_off >= at
+            {
+                limit = limit.min(r_off);
             }
             let zeros = sec
                 .data

@@ -118,11 +118,12 @@ fn assemble(lines: &[String]) -> Result<Vec<u8>, String> {
     let mut slot = 0;
     for line in lines {
         let mut text = line.trim();
-        if let Some((label, rest)) = text.split_once(':') {
-            if !label.trim().is_empty() && !label.contains(char::is_whitespace) {
-                labels.push((label.trim().to_string(), slot));
-                text = rest.trim();
-            }
+        if let Some((label, rest)) = text.split_once(':')
+            && !label.trim().is_empty()
+            && !label.contains(char::is_whitespace)
+        {
+            labels.push((label.trim().to_string(), slot));
+            text = rest.trim();
         }
         if text.is_empty() {
             continue;

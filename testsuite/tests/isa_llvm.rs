@@ -213,15 +213,15 @@ fn random_valid_encodings_print_like_llvm_objdump() {
         if v & 0x40000 != 0 {
             b[12..16].copy_from_slice(&fields[4..8]);
         }
-        if let asm::isa::table::Key::Imm(k) = row.key {
-            if v & 0x80000 != 0 {
-                b[4..8].copy_from_slice(&k.to_le_bytes());
-            }
+        if let asm::isa::table::Key::Imm(k) = row.key
+            && v & 0x80000 != 0
+        {
+            b[4..8].copy_from_slice(&k.to_le_bytes());
         }
-        if let asm::isa::table::Key::Off(k) = row.key {
-            if v & 0x100000 != 0 {
-                b[2..4].copy_from_slice(&k.to_le_bytes());
-            }
+        if let asm::isa::table::Key::Off(k) = row.key
+            && v & 0x100000 != 0
+        {
+            b[2..4].copy_from_slice(&k.to_le_bytes());
         }
         if let Ok((insn, _)) = isa::decode(&b, Endian::Little) {
             samples.push(insn);

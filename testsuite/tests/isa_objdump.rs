@@ -147,8 +147,10 @@ const FLAG_SETS: &[&[&str]] = &[
 ];
 
 fn options(flags: &[&str]) -> Options {
-    let mut o = Options::default();
-    o.cpu = asm::isa::CpuVersion::V1;
+    let mut o = Options {
+        cpu: asm::isa::CpuVersion::V1,
+        ..Options::default()
+    };
     let mut it = flags.iter();
     while let Some(f) = it.next() {
         match *f {

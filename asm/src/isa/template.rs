@@ -457,17 +457,17 @@ impl<'a> Matcher<'a> {
                 self.fail(false, codes::E_ISA_BAD_OPERAND, span, msg)
             });
         };
-        if let Some(want) = want_w {
-            if want != w {
-                let msg = || {
-                    if want {
-                        format!("expected a 32-bit register w{n} here, found `{t}`")
-                    } else {
-                        format!("expected a 64-bit register r{n} here, found `{t}`")
-                    }
-                };
-                return Err(self.fail(true, codes::E_ISA_BAD_REGISTER, span, msg));
-            }
+        if let Some(want) = want_w
+            && want != w
+        {
+            let msg = || {
+                if want {
+                    format!("expected a 32-bit register w{n} here, found `{t}`")
+                } else {
+                    format!("expected a 64-bit register r{n} here, found `{t}`")
+                }
+            };
+            return Err(self.fail(true, codes::E_ISA_BAD_REGISTER, span, msg));
         }
         let (slot, set) = if is_dst {
             (&mut self.insn.dst, &mut self.dst_set)
@@ -799,10 +799,10 @@ fn parse_fast(text: &str, toks: &[Tok], dialect: Dialect, ids: &[u16]) -> Option
         if !prefix.is_some_and(|p| p.iter().all(|(pos, id)| ids.get(*pos) == Some(id))) {
             continue;
         }
-        if let Some((row, parts)) = template_of(dialect, r) {
-            if let Ok(p) = try_row(text, toks, dialect, row, parts, false, ids) {
-                return Some(p);
-            }
+        if let Some((row, parts)) = template_of(dialect, r)
+            && let Ok(p) = try_row(text, toks, dialect, row, parts, false, ids)
+        {
+            return Some(p);
         }
     }
     None

@@ -529,10 +529,10 @@ fn no_panic_on_random_bytes() {
         let len = rng.below(20);
         let mut b: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
         // Bias towards real opcodes so that the field checks are exercised too.
-        if let Some(first) = b.first_mut() {
-            if rng.below(2) == 0 {
-                *first = table::OPCODES[rng.below(table::OPCODES.len())].code;
-            }
+        if let Some(first) = b.first_mut()
+            && rng.below(2) == 0
+        {
+            *first = table::OPCODES[rng.below(table::OPCODES.len())].code;
         }
         for endian in [Endian::Little, Endian::Big] {
             if let Ok((insn, used)) = decode(&b, endian) {
