@@ -41,24 +41,22 @@ pub fn check_recursion(prog: &Program, diags: &mut Diagnostics) {
                         colour[c] = 1;
                         stack.push((c, 0));
                     }
-                    Some(1) => {
-                        if reported.insert((span.file, span.start)) {
-                            let name = &prog.funcs[c].name;
-                            let mut d = Diagnostic::error(
-                                codes::E_BPF_RECURSION,
-                                format!("recursive call to '{name}' is not supported by BPF"),
-                            )
-                            .with_label(span, "this call closes a cycle in the call graph");
-                            if c != node {
-                                d = d.with_note(format!(
-                                    "'{}' is reached again through '{}'",
-                                    name, prog.funcs[node].name
-                                ));
-                            }
-                            diags.push(d.with_note(
-                                "the BPF verifier rejects recursion; rewrite it as a bounded loop",
+                    Some(1) if reported.insert((span.file, span.start)) => {
+                        let name = &prog.funcs[c].name;
+                        let mut d = Diagnostic::error(
+                            codes::E_BPF_RECURSION,
+                            format!("recursive call to '{name}' is not supported by BPF"),
+                        )
+                        .with_label(span, "this call closes a cycle in the call graph");
+                        if c != node {
+                            d = d.with_note(format!(
+                                "'{}' is reached again through '{}'",
+                                name, prog.funcs[node].name
                             ));
                         }
+                        diags.push(d.with_note(
+                            "the BPF verifier rejects recursion; rewrite it as a bounded loop",
+                        ));
                     }
                     _ => {}
                 }

@@ -51,8 +51,10 @@ impl Checker {
     }
 
     pub(crate) fn static_assert(&mut self, sa: &ast::StaticAssert) {
-        if let Some(v) = self.const_int(&sa.cond) {
-            if v == 0 {
+        if let Some(v) = self.const_int(&sa.cond)
+            && v == 0
+        {
+            {
                 let msg = match &sa.message {
                     Some(m) => format!("static assertion failed: {}", m.to_string_lossy()),
                     None => "static assertion failed".to_string(),
@@ -220,8 +222,7 @@ impl Checker {
             }
             return o.with_quals(quals);
         }
-        let invalid = (void > 0 && basics > 1)
-            || (bool_ > 0 && basics > 1)
+        let invalid = ((bool_ > 0 || void > 0) && basics > 1)
             || (signed > 0 && unsigned > 0)
             || char_ > 1
             || short > 1
@@ -785,7 +786,7 @@ impl Checker {
                     self.err(
                         codes::E_BAD_INIT,
                         init.span(),
-                        format!("illegal initializer (only variables can be initialized)"),
+                        "illegal initializer (only variables can be initialized)",
                     );
                 }
                 let f = self.declare_function(&name, ty, storage, &attrs, idecl.span);

@@ -224,14 +224,12 @@ impl Checker {
         let tt = &self.prog.types;
         let to = to.unqual();
         let from = e.ty;
-        let ok = if tt.is_arith(to) && tt.is_arith(from) {
-            true
-        } else if tt.is_bool(to) && tt.is_pointer(from) {
-            true
-        } else if tt.is_pointer(to) && tt.is_pointer(from) {
-            // Mismatched pointee types are a warning in clang; the value is unchanged.
-            true
-        } else if tt.is_pointer(to) && self.is_null_const(&e) {
+        // Mismatched pointee types are a warning in clang; the value is unchanged.
+        let ok = if (tt.is_arith(to) && tt.is_arith(from))
+            || (tt.is_bool(to) && tt.is_pointer(from))
+            || (tt.is_pointer(to) && tt.is_pointer(from))
+            || (tt.is_pointer(to) && self.is_null_const(&e))
+        {
             true
         } else if tt.is_record(to) || tt.is_record(from) {
             tt.compatible_unqual(to, from)
@@ -1235,9 +1233,9 @@ impl Checker {
         let ty = if tt.is_arith(t.ty) && tt.is_arith(f.ty) {
             let (t, f, ty) = self.arith2(t, f);
             return mk(ExprKind::Cond(c.boxed(), t.boxed(), f.boxed()), ty, span);
-        } else if tt.is_void(t.ty) && tt.is_void(f.ty) {
-            t.ty.unqual()
-        } else if tt.is_record(t.ty) && tt.compatible_unqual(t.ty, f.ty) {
+        } else if (tt.is_void(t.ty) && tt.is_void(f.ty))
+            || (tt.is_record(t.ty) && tt.compatible_unqual(t.ty, f.ty))
+        {
             t.ty.unqual()
         } else if tt.is_pointer(t.ty) && (tt.is_pointer(f.ty) || self.is_null_const(&f)) {
             let pf = tt.pointee(f.ty);
