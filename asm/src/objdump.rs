@@ -17,8 +17,9 @@ use diag::{Diagnostic, codes};
 use linker::object::{Endian, Object, SectionId, SymbolKind, SymbolPlace};
 use std::fmt::Write as _;
 
-/// What to print.
-#[derive(Clone, Debug, Default)]
+/// What to print. The default prints nothing and decodes for v1, as llvm-objdump
+/// does without `--mcpu`.
+#[derive(Clone, Debug)]
 pub struct Options {
     pub disassemble: bool,
     pub relocs: bool,
@@ -27,6 +28,18 @@ pub struct Options {
     pub sections: Vec<String>,
     /// Decides `wN` vs `rN` in sub-word loads and stores (llvm-objdump's default is v1).
     pub cpu: CpuVersion,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            disassemble: false,
+            relocs: false,
+            contents: false,
+            sections: Vec::new(),
+            cpu: CpuVersion::V1,
+        }
+    }
 }
 
 /// One file's listing, plus every section name in it (for the "not found" warning).
