@@ -56,7 +56,13 @@ pub fn lex(text: &str) -> Vec<RawTok> {
                 prev_end = span.end;
                 continue;
             }
-            Ok(Tok::LineContinuation) => continue,
+            // A backslash-newline is not whitespace: `;\<newline>}` has no space.
+            Ok(Tok::LineContinuation) => {
+                if span.start == prev_end {
+                    prev_end = span.end;
+                }
+                continue;
+            }
             Ok(t @ (Tok::IntLit | Tok::FloatLit)) => {
                 let extra = pp_number_tail(bytes, span.end);
                 if extra == 0 {
@@ -212,7 +218,7 @@ mod tests {
 
     #[test]
     fn tracks_line_starts_and_spacing() {
-        let k = kinds("a b\n  c(d)\\\n e /* x\n */ f");
+        let k = kinds("a b\n  c(d)\\\n e /* x\n */ f;\\\ng");
         assert_eq!(
             k,
             vec![
@@ -224,6 +230,8 @@ mod tests {
                 (Ok(Tok::RParen), false, false),
                 (Ok(Tok::Ident), false, true),
                 (Ok(Tok::Ident), false, true),
+                (Ok(Tok::Semi), false, false),
+                (Ok(Tok::Ident), false, false),
             ]
         );
     }

@@ -566,3 +566,48 @@ fn multiarch_dir_is_not_searched_by_default() {
         "{ours}"
     );
 }
+
+/// Slow sweep (run with `--ignored`): every `/usr/include/linux/*.h` that clang-19
+/// preprocesses for BPF (after `<linux/types.h>`, with the multiarch `-I`) must give
+/// the same tokens and lines with ebpfc. Headers that pull in `<stddef.h>` are left out:
+/// ebpfc's built-in `stddef.h` is its own, not clang's.
+#[test]
+#[ignore = "slow: ~550 headers; run with --ignored"]
+fn all_uapi_linux_headers_match_clang() {
+    let Some(clang) = clang() else {
+        println!("SKIP all_uapi_linux_headers_match_clang: clang-19 is not installed");
+        return;
+    };
+    let mut headers: Vec<PathBuf> = std::fs::read_dir("/usr/include/linux")
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    headers.retain(|p| p.extension().is_some_and(|e| e == "h"));
+    headers.sort();
+    let tmp = std::env::temp_dir().join(format!("ebpfc-pp-sweep-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&tmp);
+    let cfg = Config::with_dirs(&["/usr/include/x86_64-linux-gnu"]);
+    let (mut same, mut clang_fails, mut own_stddef) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for h in &headers {
+        let Some(name) = h.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        let file = tmp.join(format!("{name}.c"));
+        let _ = std::fs::write(
+            &file,
+            format!("#include <linux/types.h>\n#include <linux/{name}>\n"),
+        );
+        match run_case(&clang, &name, &file, &cfg) {
+            Ok(()) => same += 1,
+            Err(e) if e.contains("clang failed") => clang_fails += 1,
+            Err(e) if e.contains("__max_align") => own_stddef += 1,
+            Err(e) => failures.push(e),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    println!(
+        "{same} headers match clang-19 -E, {} differ, {clang_fails} fail in clang too, {own_stddef} use <stddef.h>",
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
