@@ -18,7 +18,7 @@ mod expr;
 mod func;
 mod stmt;
 
-use crate::sema::tast::{FuncId, GlobalKind, Linkage, Program};
+use crate::sema::tast::{Expr, ExprKind, FuncId, GlobalId, GlobalKind, Linkage, Program};
 use debugtypes::DebugTypeMap;
 use diag::SourceMap;
 use ir::module::{DataInit, ExternKind, ExternSym, GlobalData, Module};
@@ -28,8 +28,9 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
     let mut m = Module::new();
     let mut dbg = DebugTypeMap::new();
     let mut files = func::FileTable::default();
+    let escaping = escaping_globals(prog);
 
-    for g in &prog.globals {
+    for (gi, g) in prog.globals.iter().enumerate() {
         if matches!(g.kind, GlobalKind::Helper(_)) {
             continue;
         }
@@ -70,10 +71,13 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
             elem = e;
         }
         let all_zero = relocs.is_empty() && bytes.iter().all(|&b| b == 0);
-        // A static constant char array holding one NUL-terminated string is a
-        // mergeable string constant for clang, like a string literal.
+        // A static constant char array holding one NUL-terminated string, whose
+        // address never escapes (only its characters are read), is a mergeable string
+        // constant for clang, like a string literal; passed to a helper (bpf_printk's
+        // `___fmt`) it stays in .rodata.
         let is_cstring = constant
             && g.linkage == Linkage::Internal
+            && !escaping.contains(&GlobalId(u32::try_from(gi).unwrap_or(u32::MAX)))
             && prog
                 .types
                 .array_elem(g.ty)
@@ -160,4 +164,46 @@ fn linkage(l: Linkage) -> ir::types::Linkage {
         Linkage::External => ir::types::Linkage::Global,
         Linkage::Weak => ir::types::Linkage::Weak,
     }
+}
+
+/// Globals whose address is used other than to read an element (`g[i]`, `*g`).
+fn escaping_globals(prog: &Program) -> std::collections::BTreeSet<GlobalId> {
+    fn walk(e: &Expr, out: &mut std::collections::BTreeSet<GlobalId>) {
+        match &e.kind {
+            ExprKind::Deref(p) => {
+                let base = match &p.kind {
+                    ExprKind::PtrAdd { ptr, idx, .. } => {
+                        walk(idx, out);
+                        ptr.as_ref()
+                    }
+                    _ => p.as_ref(),
+                };
+                match &base.kind {
+                    ExprKind::Decay(inner) if matches!(inner.kind, ExprKind::Global(_)) => {}
+                    _ => walk(base, out),
+                }
+            }
+            ExprKind::Decay(inner) | ExprKind::AddrOf(inner) => match inner.kind {
+                ExprKind::Global(g) => {
+                    out.insert(g);
+                }
+                _ => walk(inner, out),
+            },
+            _ => e.children().into_iter().for_each(|c| walk(c, out)),
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for f in &prog.funcs {
+        if let Some(body) = &f.body {
+            let mut exprs = Vec::new();
+            body.exprs(&mut exprs);
+            exprs.into_iter().for_each(|e| walk(e, &mut out));
+        }
+    }
+    for g in &prog.globals {
+        if let Some(init) = &g.init {
+            init.exprs().into_iter().for_each(|e| walk(e, &mut out));
+        }
+    }
+    out
 }

@@ -409,3 +409,107 @@ impl Stmt {
         Stmt { kind, span }
     }
 }
+
+impl Expr {
+    /// The direct sub-expressions, in evaluation order (statement expressions and
+    /// compound literals contribute the expressions of their statements/initializer).
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Int(_) | ExprKind::Local(_) | ExprKind::Global(_) | ExprKind::Func(_) => {
+                Vec::new()
+            }
+            ExprKind::CoreConst(_) => Vec::new(),
+            ExprKind::Deref(a)
+            | ExprKind::Load(a)
+            | ExprKind::Decay(a)
+            | ExprKind::AddrOf(a)
+            | ExprKind::Cast(_, a)
+            | ExprKind::Unary(_, a)
+            | ExprKind::IncDec { lhs: a, .. }
+            | ExprKind::Member { base: a, .. }
+            | ExprKind::CoreFieldAddr { base: a, .. } => vec![a],
+            ExprKind::Binary(_, a, b)
+            | ExprKind::Cmp(_, a, b)
+            | ExprKind::LogAnd(a, b)
+            | ExprKind::LogOr(a, b)
+            | ExprKind::Comma(a, b)
+            | ExprKind::Assign(a, b)
+            | ExprKind::PtrAdd { ptr: a, idx: b, .. }
+            | ExprKind::PtrDiff { lhs: a, rhs: b, .. }
+            | ExprKind::CompoundAssign { lhs: a, rhs: b, .. } => vec![a, b],
+            ExprKind::Cond(a, b, c) => vec![a, b, c],
+            ExprKind::Call { args, .. } | ExprKind::Builtin(_, args) => args.iter().collect(),
+            ExprKind::StmtExpr(ss, v) => {
+                let mut out = Vec::new();
+                for s in ss {
+                    s.exprs(&mut out);
+                }
+                if let Some(v) = v {
+                    out.push(v);
+                }
+                out
+            }
+            ExprKind::CompoundLit(_, init) => init.exprs(),
+        }
+    }
+}
+
+impl Init {
+    /// The expressions of the initializer.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            Init::Expr(e) => vec![e],
+            Init::List(items) => items
+                .iter()
+                .filter_map(|i| match &i.value {
+                    InitValue::Expr(e) => Some(e),
+                    InitValue::Bytes(_) => None,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Stmt {
+    /// Collects the top-level expressions of this statement and its sub-statements.
+    pub fn exprs<'a>(&'a self, out: &mut Vec<&'a Expr>) {
+        match &self.kind {
+            StmtKind::Expr(e) | StmtKind::Return(Some(e)) => out.push(e),
+            StmtKind::Decl(_, Some(init)) => out.extend(init.exprs()),
+            StmtKind::Block(ss) => ss.iter().for_each(|s| s.exprs(out)),
+            StmtKind::If(c, t, e) => {
+                out.push(c);
+                t.exprs(out);
+                if let Some(e) = e {
+                    e.exprs(out);
+                }
+            }
+            StmtKind::While(c, b) | StmtKind::DoWhile(b, c) => {
+                out.push(c);
+                b.exprs(out);
+            }
+            StmtKind::For {
+                init,
+                cond,
+                step,
+                body,
+            } => {
+                init.iter().for_each(|s| s.exprs(out));
+                out.extend(cond.iter());
+                out.extend(step.iter());
+                body.exprs(out);
+            }
+            StmtKind::Switch { cond, body, .. } => {
+                out.push(cond);
+                body.exprs(out);
+            }
+            StmtKind::Label(_, b) => b.exprs(out),
+            StmtKind::Decl(_, None)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Return(None)
+            | StmtKind::Goto(_)
+            | StmtKind::Null => {}
+        }
+    }
+}

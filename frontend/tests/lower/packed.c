@@ -11,3 +11,7 @@ unsigned int padded_x(struct padded *p) { return p->x; }
 struct big_unused { long a, b, c; };
 struct node { struct node *next; struct big_unused *other; int v; };
 int node_v(struct node *n) { return n->next->v; }
+
+static const char fmt[] = "x=%d";
+static long (*const bpf_trace_printk)(const char *fmt, unsigned int size, ...) = (void *) 6;
+long log_it(int x) { return bpf_trace_printk(fmt, sizeof(fmt), x); }
