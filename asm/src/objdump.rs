@@ -123,27 +123,24 @@ fn raw_sections(bytes: &[u8], file_name: &str) -> Result<Vec<RawSection>, Diagno
     Ok(out)
 }
 
-fn hex_width(v: u64) -> usize {
-    (format!("{v:x}").len()).max(4)
-}
-
 fn contents(raw: &[RawSection], opts: &Options, out: &mut String) {
     for sec in raw {
         if sec.size == 0 || !wanted(opts, &sec.name) {
             continue;
         }
         let _ = writeln!(out, "Contents of section {}:", sec.name);
-        let width = hex_width(sec.size);
+        // Offsets print with at least 4 hex digits, each on its own (llvm-objdump does
+        // not widen the column for sections past 64 KiB).
         if sec.nobits {
             let _ = writeln!(
                 out,
-                "<skipping contents of bss section at [{:0width$x}, {:0width$x})>",
+                "<skipping contents of bss section at [{:04x}, {:04x})>",
                 0, sec.size
             );
             continue;
         }
         for (line_no, chunk) in sec.data.chunks(16).enumerate() {
-            let _ = write!(out, " {:0width$x} ", line_no * 16);
+            let _ = write!(out, " {:04x} ", line_no * 16);
             for i in 0..16 {
                 if i != 0 && i % 4 == 0 {
                     out.push(' ');

@@ -108,6 +108,18 @@ map:
 	.byte	0x18, 1, 0, 0, 0, 0, 0, 0
 "#,
     ),
+    (
+        // Sections past 64 KiB: offsets keep 4 digits until they need more.
+        "big",
+        r#"
+	.data
+	.byte	1
+	.zero	65535
+	.byte	7, 65, 66
+	.bss
+	.zero	70000
+"#,
+    ),
 ];
 
 /// C programs for clang: maps, globals, subprograms, loops, atomics, packet access.
