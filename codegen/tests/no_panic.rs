@@ -77,10 +77,12 @@ fn mutated_ir_never_panics() {
     }
     files.sort();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    // `CODEGEN_MUTANTS=N` for a deeper local run.
+    let mutants: usize = std::env::var("CODEGEN_MUTANTS").ok().and_then(|v| v.parse().ok()).unwrap_or(150);
     let mut compiled = 0;
     for p in &files {
         let text = std::fs::read_to_string(p).unwrap();
-        for _ in 0..150 {
+        for _ in 0..mutants {
             let t = mutate(&text, &mut rng);
             let Ok(m) = ir::text::parser::parse_module(&t, diag::FileId(0)) else {
                 continue;
