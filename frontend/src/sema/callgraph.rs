@@ -5,9 +5,7 @@
 //! Invariant: the walk visits functions and call sites in id/source order, so the
 //! reported call is deterministic.
 
-use super::tast::{
-    Callee, Expr, ExprKind, FuncId, Init, InitValue, Linkage, Program, Stmt, StmtKind,
-};
+use super::tast::{Callee, Expr, ExprKind, FuncId, Init, Linkage, Program, Stmt};
 use diag::{Diagnostic, Diagnostics, Span, codes};
 
 /// Reports every call that closes a cycle in the call graph.
@@ -119,229 +117,44 @@ pub fn mark_emitted(prog: &mut Program) {
 }
 
 fn init_func_refs(i: &Init, out: &mut Vec<FuncId>) {
-    match i {
-        Init::Expr(e) => expr_func_refs(e, out),
-        Init::List(items) => {
-            for it in items {
-                if let InitValue::Expr(e) = &it.value {
-                    expr_func_refs(e, out);
-                }
-            }
-        }
-    }
+    i.exprs().into_iter().for_each(|e| expr_func_refs(e, out));
 }
 
 /// Functions named anywhere in a statement (calls included).
 fn stmt_func_refs(s: &Stmt, out: &mut Vec<FuncId>) {
-    let mut exprs: Vec<&Expr> = Vec::new();
-    collect_stmt_exprs(s, &mut exprs);
-    for e in exprs {
-        expr_func_refs(e, out);
-    }
-}
-
-fn collect_stmt_exprs<'a>(s: &'a Stmt, out: &mut Vec<&'a Expr>) {
-    match &s.kind {
-        StmtKind::Expr(e) | StmtKind::Return(Some(e)) => out.push(e),
-        StmtKind::Decl(_, Some(init)) => match init {
-            Init::Expr(e) => out.push(e),
-            Init::List(items) => {
-                for it in items {
-                    if let InitValue::Expr(e) = &it.value {
-                        out.push(e);
-                    }
-                }
-            }
-        },
-        StmtKind::Block(ss) => ss.iter().for_each(|s| collect_stmt_exprs(s, out)),
-        StmtKind::If(c, t, e) => {
-            out.push(c);
-            collect_stmt_exprs(t, out);
-            if let Some(e) = e {
-                collect_stmt_exprs(e, out);
-            }
-        }
-        StmtKind::While(c, b) | StmtKind::DoWhile(b, c) => {
-            out.push(c);
-            collect_stmt_exprs(b, out);
-        }
-        StmtKind::For {
-            init,
-            cond,
-            step,
-            body,
-        } => {
-            init.iter().for_each(|s| collect_stmt_exprs(s, out));
-            if let Some(c) = cond {
-                out.push(c);
-            }
-            if let Some(c) = step {
-                out.push(c);
-            }
-            collect_stmt_exprs(body, out);
-        }
-        StmtKind::Switch { cond, body, .. } => {
-            out.push(cond);
-            collect_stmt_exprs(body, out);
-        }
-        StmtKind::Label(_, b) => collect_stmt_exprs(b, out),
-        _ => {}
-    }
+    let mut exprs = Vec::new();
+    s.exprs(&mut exprs);
+    exprs.into_iter().for_each(|e| expr_func_refs(e, out));
 }
 
 fn expr_func_refs(e: &Expr, out: &mut Vec<FuncId>) {
     match &e.kind {
         ExprKind::Func(f) => out.push(*f),
-        ExprKind::Call { callee, args } => {
-            if let Callee::Direct(f) = callee {
-                out.push(*f);
-            }
-            args.iter().for_each(|a| expr_func_refs(a, out));
-        }
-        ExprKind::Builtin(_, args) => args.iter().for_each(|a| expr_func_refs(a, out)),
-        ExprKind::Int(_) | ExprKind::Local(_) | ExprKind::Global(_) => {}
-        ExprKind::Deref(a)
-        | ExprKind::Load(a)
-        | ExprKind::Decay(a)
-        | ExprKind::AddrOf(a)
-        | ExprKind::Cast(_, a)
-        | ExprKind::Unary(_, a)
-        | ExprKind::IncDec { lhs: a, .. }
-        | ExprKind::Member { base: a, .. } => expr_func_refs(a, out),
-        ExprKind::Binary(_, a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::LogAnd(a, b)
-        | ExprKind::LogOr(a, b)
-        | ExprKind::Comma(a, b)
-        | ExprKind::Assign(a, b)
-        | ExprKind::PtrAdd { ptr: a, idx: b, .. }
-        | ExprKind::PtrDiff { lhs: a, rhs: b, .. }
-        | ExprKind::CompoundAssign { lhs: a, rhs: b, .. } => {
-            expr_func_refs(a, out);
-            expr_func_refs(b, out);
-        }
-        ExprKind::Cond(a, b, c) => {
-            expr_func_refs(a, out);
-            expr_func_refs(b, out);
-            expr_func_refs(c, out);
-        }
-        ExprKind::StmtExpr(ss, v) => {
-            ss.iter().for_each(|s| stmt_func_refs(s, out));
-            if let Some(v) = v {
-                expr_func_refs(v, out);
-            }
-        }
-        ExprKind::CompoundLit(_, init) => init_func_refs(init, out),
-        ExprKind::CoreFieldAddr { base, .. } => expr_func_refs(base, out),
-        ExprKind::CoreConst(_) => {}
+        ExprKind::Call {
+            callee: Callee::Direct(f),
+            ..
+        } => out.push(*f),
+        _ => {}
     }
+    e.children()
+        .into_iter()
+        .for_each(|c| expr_func_refs(c, out));
 }
 
+/// Direct calls in a statement, with the span of each call, in source order.
 fn stmt_calls(s: &Stmt, out: &mut Vec<(FuncId, Span)>) {
-    match &s.kind {
-        StmtKind::Expr(e) | StmtKind::Return(Some(e)) => expr_calls(e, out),
-        StmtKind::Decl(_, Some(init)) => init_calls(init, out),
-        StmtKind::Block(ss) => ss.iter().for_each(|s| stmt_calls(s, out)),
-        StmtKind::If(c, t, e) => {
-            expr_calls(c, out);
-            stmt_calls(t, out);
-            if let Some(e) = e {
-                stmt_calls(e, out);
-            }
-        }
-        StmtKind::While(c, b) => {
-            expr_calls(c, out);
-            stmt_calls(b, out);
-        }
-        StmtKind::DoWhile(b, c) => {
-            stmt_calls(b, out);
-            expr_calls(c, out);
-        }
-        StmtKind::For {
-            init,
-            cond,
-            step,
-            body,
-        } => {
-            init.iter().for_each(|s| stmt_calls(s, out));
-            if let Some(c) = cond {
-                expr_calls(c, out);
-            }
-            if let Some(c) = step {
-                expr_calls(c, out);
-            }
-            stmt_calls(body, out);
-        }
-        StmtKind::Switch { cond, body, .. } => {
-            expr_calls(cond, out);
-            stmt_calls(body, out);
-        }
-        StmtKind::Label(_, b) => stmt_calls(b, out),
-        StmtKind::Decl(_, None)
-        | StmtKind::Break
-        | StmtKind::Continue
-        | StmtKind::Return(None)
-        | StmtKind::Goto(_)
-        | StmtKind::Null => {}
-    }
-}
-
-fn init_calls(i: &Init, out: &mut Vec<(FuncId, Span)>) {
-    match i {
-        Init::Expr(e) => expr_calls(e, out),
-        Init::List(items) => {
-            for it in items {
-                if let InitValue::Expr(e) = &it.value {
-                    expr_calls(e, out);
-                }
-            }
-        }
-    }
+    let mut exprs = Vec::new();
+    s.exprs(&mut exprs);
+    exprs.into_iter().for_each(|e| expr_calls(e, out));
 }
 
 fn expr_calls(e: &Expr, out: &mut Vec<(FuncId, Span)>) {
-    match &e.kind {
-        ExprKind::Call { callee, args } => {
-            if let Callee::Direct(f) = callee {
-                out.push((*f, e.span));
-            }
-            args.iter().for_each(|a| expr_calls(a, out));
-        }
-        ExprKind::Builtin(_, args) => args.iter().for_each(|a| expr_calls(a, out)),
-        ExprKind::Int(_) | ExprKind::Local(_) | ExprKind::Global(_) | ExprKind::Func(_) => {}
-        ExprKind::Deref(a)
-        | ExprKind::Load(a)
-        | ExprKind::Decay(a)
-        | ExprKind::AddrOf(a)
-        | ExprKind::Cast(_, a)
-        | ExprKind::Unary(_, a)
-        | ExprKind::IncDec { lhs: a, .. }
-        | ExprKind::Member { base: a, .. } => expr_calls(a, out),
-        ExprKind::Binary(_, a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::LogAnd(a, b)
-        | ExprKind::LogOr(a, b)
-        | ExprKind::Comma(a, b)
-        | ExprKind::Assign(a, b)
-        | ExprKind::PtrAdd { ptr: a, idx: b, .. }
-        | ExprKind::PtrDiff { lhs: a, rhs: b, .. }
-        | ExprKind::CompoundAssign { lhs: a, rhs: b, .. } => {
-            expr_calls(a, out);
-            expr_calls(b, out);
-        }
-        ExprKind::Cond(a, b, c) => {
-            expr_calls(a, out);
-            expr_calls(b, out);
-            expr_calls(c, out);
-        }
-        ExprKind::StmtExpr(ss, v) => {
-            ss.iter().for_each(|s| stmt_calls(s, out));
-            if let Some(v) = v {
-                expr_calls(v, out);
-            }
-        }
-        ExprKind::CompoundLit(_, init) => init_calls(init, out),
-        ExprKind::CoreFieldAddr { base, .. } => expr_calls(base, out),
-        ExprKind::CoreConst(_) => {}
+    if let ExprKind::Call {
+        callee: Callee::Direct(f),
+        ..
+    } = &e.kind
+    {
+        out.push((*f, e.span));
     }
+    e.children().into_iter().for_each(|c| expr_calls(c, out));
 }
