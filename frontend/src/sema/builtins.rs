@@ -1,6 +1,7 @@
 //! The compiler builtins BPF programs use (clang's names): `__builtin_expect`,
 //! `__builtin_constant_p`, `__builtin_memcpy/memmove/memset/memcmp` with constant
-//! sizes, `__builtin_bswap16/32/64`, the `__sync_*` atomics on 32/64-bit integers,
+//! sizes, `__builtin_bswap16/32/64`, the `__sync_*` and `__atomic_fetch_*` /
+//! `__atomic_exchange_n` atomics on 32/64-bit integers,
 //! and `__builtin_preserve_access_index` (passed through: no CO-RE relocations).
 //!
 //! Invariant: a builtin is only recognized when the name is not declared by the
@@ -199,19 +200,31 @@ impl Checker {
                 e(ExprKind::Builtin(Builtin::Bswap(bits), vec![x]), t, span)
             }
             "__sync_fetch_and_add"
+            | "__sync_fetch_and_sub"
             | "__sync_fetch_and_or"
             | "__sync_fetch_and_and"
             | "__sync_fetch_and_xor"
             | "__sync_lock_test_and_set"
-            | "__sync_val_compare_and_swap" => {
-                let n = if name == "__sync_val_compare_and_swap" {
-                    3
-                } else {
-                    2
+            | "__sync_val_compare_and_swap"
+            | "__atomic_fetch_add"
+            | "__atomic_fetch_sub"
+            | "__atomic_fetch_or"
+            | "__atomic_fetch_and"
+            | "__atomic_fetch_xor"
+            | "__atomic_exchange_n" => {
+                // The `__atomic_*` forms take a memory order last: every BPF atomic
+                // instruction is fully ordered, so any order is honoured.
+                let n = match name {
+                    "__sync_val_compare_and_swap" => 3,
+                    n if n.starts_with("__atomic_") => 3,
+                    _ => 2,
                 };
-                let Some(v) = self.builtin_args(name, args, n, span) else {
+                let Some(mut v) = self.builtin_args(name, args, n, span) else {
                     return Some(self.error_expr(span));
                 };
+                if name.starts_with("__atomic_") {
+                    v.truncate(2);
+                }
                 let mut it = v.into_iter();
                 let Some(p) = it.next() else {
                     return Some(self.error_expr(span));
@@ -236,15 +249,37 @@ impl Checker {
                     return Some(self.error_expr(span));
                 };
                 let t = t.unqual();
-                let rest: Vec<Expr> = it.map(|x| self.cast_to(x, t)).collect();
+                let mut rest: Vec<Expr> = it.map(|x| self.cast_to(x, t)).collect();
+                if name.ends_with("_sub")
+                    && let Some(x) = rest.pop()
+                {
+                    // fetch_sub(p, v) is fetch_add(p, -v).
+                    let sp = x.span;
+                    rest.push(e(
+                        ExprKind::Unary(super::tast::UnOp::Neg, Box::new(x)),
+                        t,
+                        sp,
+                    ));
+                }
                 let mut all = vec![p];
                 all.extend(rest);
                 let b = match name {
-                    "__sync_fetch_and_add" => Builtin::AtomicFetch(AtomicOp::Add),
-                    "__sync_fetch_and_or" => Builtin::AtomicFetch(AtomicOp::Or),
-                    "__sync_fetch_and_and" => Builtin::AtomicFetch(AtomicOp::And),
-                    "__sync_fetch_and_xor" => Builtin::AtomicFetch(AtomicOp::Xor),
-                    "__sync_lock_test_and_set" => Builtin::AtomicFetch(AtomicOp::Xchg),
+                    "__sync_fetch_and_add"
+                    | "__sync_fetch_and_sub"
+                    | "__atomic_fetch_add"
+                    | "__atomic_fetch_sub" => Builtin::AtomicFetch(AtomicOp::Add),
+                    "__sync_fetch_and_or" | "__atomic_fetch_or" => {
+                        Builtin::AtomicFetch(AtomicOp::Or)
+                    }
+                    "__sync_fetch_and_and" | "__atomic_fetch_and" => {
+                        Builtin::AtomicFetch(AtomicOp::And)
+                    }
+                    "__sync_fetch_and_xor" | "__atomic_fetch_xor" => {
+                        Builtin::AtomicFetch(AtomicOp::Xor)
+                    }
+                    "__sync_lock_test_and_set" | "__atomic_exchange_n" => {
+                        Builtin::AtomicFetch(AtomicOp::Xchg)
+                    }
                     _ => Builtin::AtomicCas,
                 };
                 e(ExprKind::Builtin(b, all), t, span)

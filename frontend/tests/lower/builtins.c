@@ -23,3 +23,10 @@ int misc(int x) {
         return __builtin_offsetof(struct hdr, c);
     return __builtin_constant_p(x) + __builtin_constant_p(3);
 }
+
+long more_atomics(long *p, unsigned int *q) {
+    __sync_fetch_and_sub(p, 2);
+    long a = __atomic_fetch_add(p, 3, __ATOMIC_RELAXED);
+    unsigned int b = __atomic_fetch_sub(q, 1, __ATOMIC_SEQ_CST);
+    return a + b + __atomic_exchange_n(p, 8, __ATOMIC_ACQ_REL);
+}
