@@ -314,6 +314,14 @@ impl Emitter {
         });
     }
 
+    /// `.weak name` (an extern that may stay undefined).
+    pub fn weak(&mut self, name: &str) {
+        self.push(StmtKind::SymAttr {
+            attr: SymAttr::Weak,
+            name: name.to_string(),
+        });
+    }
+
     pub fn addrsig(&mut self, syms: &[String]) {
         self.push(StmtKind::Addrsig);
         for s in syms {

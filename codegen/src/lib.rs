@@ -211,8 +211,28 @@ pub fn compile_module(
             sig.push(g.name.clone());
         }
     }
+    for x in &m.externs {
+        if address_taken(m, &x.name) {
+            sig.push(x.name.clone());
+        }
+    }
+    // Weak externs (`__weak`) may stay unresolved: libbpf needs STB_WEAK to allow it.
+    for x in m
+        .externs
+        .iter()
+        .filter(|x| x.weak && referenced(m, &x.name))
+    {
+        e.weak(&x.name);
+    }
     e.addrsig(&sig);
     Ok(e.m)
+}
+
+/// True if some function refers to symbol `name`.
+fn referenced(m: &ir::Module, name: &str) -> bool {
+    m.functions.iter().any(|f| {
+        f.func_refs.values().any(|n| n == name) || f.global_refs.values().any(|n| n == name)
+    })
 }
 
 fn address_taken(m: &ir::Module, name: &str) -> bool {
@@ -249,7 +269,9 @@ fn datasec_fields(
         if let linker::btf::TypeData::Datasec { vars, .. } = &t.data {
             for (k, v) in vars.iter().enumerate() {
                 let name = btf.name_of(v.type_id);
-                if m.globals.iter().any(|g| g.name == name) {
+                let known = m.globals.iter().any(|g| g.name == name)
+                    || m.externs.iter().any(|x| x.name == name);
+                if known {
                     // btf_type (12 bytes), then {type, offset, size} per variable.
                     out.push((at + 12 + 12 * k + 4, name.to_string()));
                 }

@@ -78,7 +78,10 @@ fn mutated_ir_never_panics() {
     files.sort();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     // `CODEGEN_MUTANTS=N` for a deeper local run.
-    let mutants: usize = std::env::var("CODEGEN_MUTANTS").ok().and_then(|v| v.parse().ok()).unwrap_or(150);
+    let mutants: usize = std::env::var("CODEGEN_MUTANTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(150);
     let mut compiled = 0;
     for p in &files {
         let text = std::fs::read_to_string(p).unwrap();
