@@ -85,7 +85,9 @@ pub fn run(args: AsmArgs) -> ExitCode {
         match std::fs::read(&args.input) {
             Ok(b) => (
                 args.input.display().to_string(),
-                String::from_utf8_lossy(&b).into_owned(),
+                // Valid UTF-8 (the usual case) is taken without a copy.
+                String::from_utf8(b)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             ),
             Err(e) => {
                 ebpfc::output::remove_stale(&args.output);

@@ -22,6 +22,8 @@ pub enum Outcome {
     Pop,
     /// `.previous`: back to the section before the last switch.
     Previous,
+    /// Several statements from one directive (`.globl a, b`).
+    Many(Vec<StmtKind>),
     Unknown,
 }
 
@@ -219,12 +221,23 @@ fn section(c: &mut Cursor) -> CResult<Outcome> {
 }
 
 fn attr(c: &mut Cursor, attr: SymAttr) -> CResult<Outcome> {
-    // Several names may follow (`.globl a, b`); each becomes its own statement, so the
-    // caller gets the first and the rest are folded into one statement per name by the
-    // printer's one-name form. Keep it simple: one name per directive.
-    let name = c.name()?;
+    // `.globl a, b` becomes one statement per name (the printer writes one per line).
+    let mut stmts = vec![StmtKind::SymAttr {
+        attr,
+        name: c.name()?,
+    }];
+    while c.eat(b',') {
+        stmts.push(StmtKind::SymAttr {
+            attr,
+            name: c.name()?,
+        });
+    }
     c.end()?;
-    Ok(Outcome::Stmt(StmtKind::SymAttr { attr, name }))
+    Ok(if stmts.len() == 1 {
+        Outcome::Stmt(stmts.remove(0))
+    } else {
+        Outcome::Many(stmts)
+    })
 }
 
 fn sym_type(c: &mut Cursor) -> CResult<StmtKind> {

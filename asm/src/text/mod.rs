@@ -219,6 +219,11 @@ impl<'a> Parser<'a> {
             let name = c.bare_name().unwrap_or("");
             match directives::parse(name, &mut c) {
                 Ok(directives::Outcome::Stmt(kind)) => self.module.push_stmt(Stmt { kind, span }),
+                Ok(directives::Outcome::Many(kinds)) => {
+                    for kind in kinds {
+                        self.module.push_stmt(Stmt { kind, span });
+                    }
+                }
                 Ok(directives::Outcome::Section(sw)) => {
                     let prev = std::mem::replace(&mut self.current, sw.clone());
                     self.previous = Some(prev);
@@ -337,5 +342,74 @@ fn label_at(text: &str, i: usize) -> Option<(String, usize)> {
         Some((name, j + 1))
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::module::{DataWidth, Expr, SymAttr};
+
+    fn kinds(src: &str) -> Vec<StmtKind> {
+        let (m, d) = parse(src, FileId(0), None);
+        assert!(d.is_empty(), "{d:?}");
+        m.chunks
+            .into_iter()
+            .flat_map(|c| c.stmts)
+            .map(|s| s.kind)
+            .collect()
+    }
+
+    #[test]
+    fn comments_separators_and_strings() {
+        let k = kinds("a: b: r0 = 1 ; exit # c\n/* x */ .ascii \"#;//\" // d\n");
+        assert_eq!(k.len(), 5, "{k:?}");
+        assert_eq!(k[0], StmtKind::Label("a".into()));
+        assert_eq!(k[1], StmtKind::Label("b".into()));
+        assert_eq!(
+            k[4],
+            StmtKind::Ascii {
+                strings: vec![b"#;//".to_vec()],
+                zero_terminated: false
+            }
+        );
+    }
+
+    #[test]
+    fn several_names_and_quoted_symbols() {
+        let k = kinds(".globl a, \"b c\"\n.long \"b c\"+4\n");
+        assert_eq!(
+            k[1],
+            StmtKind::SymAttr {
+                attr: SymAttr::Globl,
+                name: "b c".into()
+            }
+        );
+        assert_eq!(
+            k[2],
+            StmtKind::Data {
+                width: DataWidth::Long,
+                values: vec![Expr::sym_plus("b c", 4)]
+            }
+        );
+    }
+
+    #[test]
+    fn section_stack_resolves_to_plain_switches() {
+        let (m, d) = parse(
+            ".text\n.pushsection .a\n.popsection\n.section .b\n.previous\n",
+            FileId(0),
+            None,
+        );
+        assert!(d.is_empty());
+        let names: Vec<&str> = m.chunks.iter().map(|c| c.section.name()).collect();
+        assert_eq!(names, [".text", ".a", ".text", ".b", ".text"]);
+    }
+
+    #[test]
+    fn spans_point_at_the_statement() {
+        let (m, _) = parse("\n  r0 = 1\n", FileId(0), None);
+        let s = &m.chunks[0].stmts[0];
+        assert_eq!((s.span.start, s.span.end), (3, 9));
     }
 }
