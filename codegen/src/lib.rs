@@ -4,9 +4,11 @@
 //! The pipeline, per function: [`frame::Frame::layout`] (IR stack slots) →
 //! [`isel::select`] (VCode over virtual registers) → [`regalloc::allocate`] (regalloc2)
 //! → frame check (≤ 512 bytes) → [`finalize::finalize`] (physical registers, moves,
-//! block layout). Then [`emit`] writes every function and global into one
-//! `asm::Module`, and [`btf`] adds `.BTF` / `.BTF.ext`. The driver prints that module
-//! for `-S` and assembles it for `-c`: one path.
+//! block layout, jump threading) → [`finalize::relax`] (`gotol` for far jumps, v4).
+//! Then [`emit`] writes every function and global into one `asm::Module`, and [`btf`]
+//! adds `.BTF` / `.BTF.ext` (func_info, line_info with `-g`, CO-RE relocations). The
+//! driver prints that module for `-S` and assembles it for `-c`: one path (tested in
+//! `tests/one_path.rs`).
 //!
 //! Invariants: output depends only on the IR (no hash-map iteration reaches it); errors
 //! are `diag` diagnostics with E05xx codes, never panics.
