@@ -27,8 +27,10 @@ pub enum Outcome {
     Unknown,
 }
 
-/// Parses the directive `name` (with its dot) whose operands follow at `c`.
-pub fn parse(name: &str, c: &mut Cursor) -> CResult<Outcome> {
+/// Parses the directive `name` (with its dot) whose operands follow at `c`. `gnu` is
+/// true when the GNU dialect is forced: then `.align N` means 2^N bytes, as in GNU as
+/// for BPF (llvm-mc reads it as N bytes).
+pub fn parse(name: &str, c: &mut Cursor, gnu: bool) -> CResult<Outcome> {
     let kind = match name {
         ".text" => return short(c, ShortSection::Text),
         ".data" => return short(c, ShortSection::Data),
@@ -74,7 +76,7 @@ pub fn parse(name: &str, c: &mut Cursor) -> CResult<Outcome> {
             }
         }
         ".byte" => data(c, DataWidth::Byte)?,
-        ".short" | ".hword" | ".2byte" | ".value" => data(c, DataWidth::Short)?,
+        ".short" | ".hword" | ".half" | ".2byte" | ".value" => data(c, DataWidth::Short)?,
         ".long" | ".word" | ".4byte" | ".int" => data(c, DataWidth::Long)?,
         ".quad" | ".8byte" => data(c, DataWidth::Quad)?,
         ".uleb128" | ".sleb128" => StmtKind::Leb128 {
@@ -89,6 +91,7 @@ pub fn parse(name: &str, c: &mut Cursor) -> CResult<Outcome> {
             StmtKind::Zero { size, fill }
         }
         ".p2align" => align(c, true)?,
+        ".align" if gnu => align(c, true)?,
         ".align" | ".balign" => align(c, false)?,
         ".comm" | ".lcomm" => {
             let lcomm = name == ".lcomm";

@@ -217,7 +217,7 @@ impl<'a> Parser<'a> {
             let mut c = Cursor::new(rest);
             let name_start = c.pos;
             let name = c.bare_name().unwrap_or("");
-            match directives::parse(name, &mut c) {
+            match directives::parse(name, &mut c, self.dialect == Some(Dialect::Gnu)) {
                 Ok(directives::Outcome::Stmt(kind)) => self.module.push_stmt(Stmt { kind, span }),
                 Ok(directives::Outcome::Many(kinds)) => {
                     for kind in kinds {
