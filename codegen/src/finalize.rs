@@ -167,7 +167,34 @@ pub fn finalize(
     }
     // The entry block stays first even if it only jumps.
     alias[0] = 0;
-    let resolve = |t: BlockIdx| alias.get(t as usize).copied().unwrap_or(t);
+    // Tail merging: blocks that are the same short return (`w0 = 2; exit`) collapse
+    // into the first of them, so early exits share one copy as clang's do.
+    let mut merged: Vec<BlockIdx> = (0..nblocks as BlockIdx).collect();
+    let mut seen_rets: Vec<(Vec<MInst>, usize)> = Vec::new();
+    for b in 1..nblocks {
+        if !matches!(terms[b], MInst::Ret { .. }) || bodies[b].len() > 2 {
+            continue;
+        }
+        let mut key: Vec<MInst> = Vec::new();
+        for (it, _) in &bodies[b] {
+            match it {
+                BodyItem::Inst(i) => key.push(i.clone()),
+                BodyItem::Label(_) => key.push(MInst::Args { args: Vec::new() }),
+            }
+        }
+        if key.iter().any(|i| matches!(i, MInst::Args { .. })) {
+            continue;
+        }
+        key.push(terms[b].clone());
+        match seen_rets.iter().find(|(k, _)| *k == key) {
+            Some((_, first)) => merged[b] = *first as BlockIdx,
+            None => seen_rets.push((key, b)),
+        }
+    }
+    let resolve = |t: BlockIdx| {
+        let a = alias.get(t as usize).copied().unwrap_or(t);
+        merged.get(a as usize).copied().unwrap_or(a)
+    };
     // A jump to a block that only returns (no moves) becomes that return.
     let ret_only: Vec<bool> = (0..nblocks)
         .map(|b| bodies[b].is_empty() && matches!(terms[b], MInst::Ret { .. }))
