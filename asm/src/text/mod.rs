@@ -15,10 +15,13 @@
 pub mod cursor;
 mod directives;
 
+use crate::assemble::NameHasher;
 use crate::isa::{self, Dialect};
 use crate::module::{Module, SectionSwitch, ShortSection, Stmt, StmtKind};
 use cursor::{Cursor, CursorError, is_name_char, is_name_start};
 use diag::{Diagnostic, FileId, Span, codes};
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// Parses assembly text. `dialect` forces one instruction syntax (`None`: per statement).
 pub fn parse(src: &str, file: FileId, dialect: Option<Dialect>) -> (Module, Vec<Diagnostic>) {
@@ -31,6 +34,7 @@ pub fn parse(src: &str, file: FileId, dialect: Option<Dialect>) -> (Module, Vec<
         current: SectionSwitch::Short(ShortSection::Text),
         previous: None,
         stack: Vec::new(),
+        cache: HashMap::default(),
     };
     p.run();
     let mut diags = p.diags;
@@ -75,7 +79,12 @@ struct Parser<'a> {
     current: SectionSwitch,
     previous: Option<SectionSwitch>,
     stack: Vec<(SectionSwitch, Option<SectionSwitch>)>,
+    /// Parsed instructions by their exact text.
+    cache: HashMap<Box<str>, isa::ParsedInsn, BuildHasherDefault<NameHasher>>,
 }
+
+/// At most this many distinct instruction texts are remembered.
+const CACHE_LIMIT: usize = 1 << 16;
 
 impl<'a> Parser<'a> {
     fn span(&self, start: usize, end: usize) -> Span {
@@ -280,7 +289,24 @@ impl<'a> Parser<'a> {
             }
             return;
         }
-        match isa::parse_insn(rest, self.dialect) {
+        // Instruction lines repeat a lot (`exit`, `r1 = r6`, `call 1`...): parse each
+        // distinct text once. The result depends on the text alone (spans inside a
+        // symbolic operand are relative to it), so a cached copy is exact.
+        if let Some(p) = self.cache.get(rest) {
+            let kind = StmtKind::Insn {
+                insn: p.insn,
+                sym: p.sym.clone(),
+            };
+            self.module.push_stmt(Stmt { kind, span });
+            return;
+        }
+        let parsed = isa::parse_insn(rest, self.dialect);
+        if let Ok(p) = &parsed {
+            if self.cache.len() < CACHE_LIMIT {
+                self.cache.insert(rest.into(), p.clone());
+            }
+        }
+        match parsed {
             Ok(p) => self.module.push_stmt(Stmt {
                 kind: StmtKind::Insn {
                     insn: p.insn,
