@@ -13,7 +13,7 @@
 use super::{Layout, Pragma, Preprocessed};
 use crate::lexer;
 use crate::token::{Tok, Token};
-use diag::{FileId, SourceMap};
+use diag::{FileId, SourceFile, SourceMap};
 
 /// Prints tokens as `-E` output (layout inferred from the spans).
 pub fn print_preprocessed(tokens: &[Token], sources: &SourceMap) -> String {
@@ -37,6 +37,7 @@ fn print(
     let mut pragmas = pragmas.iter().peekable();
     let mut cur_file: Option<FileId> = None;
     let mut cur_line: u32 = 0;
+    let mut lines = LineCache::default();
     let mut prev: Option<&Token> = None;
     // The first line marker names the main file: the one added just before the
     // `<built-in>` file that `preprocess` adds first thing (else the first token's file).
@@ -66,7 +67,7 @@ fn print(
         let Some(file) = sources.get(at.file) else {
             continue;
         };
-        let (line, col) = file.line_col(at.start);
+        let (line, col) = lines.line_col(at.file, file, at.start);
         let (line_start, leading_space) = match layout.and_then(|l| l.get(i)) {
             Some(l) => (l.line_start, l.leading_space),
             None => infer_layout(prev, t, sources),
@@ -136,6 +137,39 @@ fn infer_layout(prev: Option<&Token>, t: &Token, sources: &SourceMap) -> (bool, 
         (a.report_span(), t.report_span())
     };
     (line_start, !(sa.file == sb.file && sa.end == sb.start))
+}
+
+/// The source line last looked up: tokens mostly come in source order, so most
+/// lookups hit it without a binary search.
+#[derive(Default)]
+struct LineCache {
+    file: Option<FileId>,
+    /// Byte range of the cached line, newline included.
+    start: u32,
+    end: u32,
+    line: u32,
+}
+
+impl LineCache {
+    fn line_col(&mut self, id: FileId, file: &SourceFile, off: u32) -> (u32, u32) {
+        if self.file == Some(id) && self.start <= off && off < self.end {
+            return (self.line, off - self.start + 1);
+        }
+        let (line, col) = file.line_col(off);
+        let start = off.saturating_sub(col.saturating_sub(1));
+        let rest = file.text.as_bytes().get(off as usize..).unwrap_or(&[]);
+        let len = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(rest.len(), |p| p + 1);
+        *self = LineCache {
+            file: Some(id),
+            start,
+            end: off.saturating_add(u32::try_from(len).unwrap_or(u32::MAX)),
+            line,
+        };
+        (line, col)
+    }
 }
 
 fn print_pragma(out: &mut String, p: &Pragma) {
