@@ -11,7 +11,19 @@ use ir::module::DataReloc;
 
 /// The bytes and relocations of `g` (zero-filled where nothing is written).
 pub fn global_bytes(prog: &Program, g: &Global, size: u64) -> (Vec<u8>, Vec<DataReloc>) {
-    let mut bytes = vec![0u8; usize::try_from(size).unwrap_or(0)];
+    // Initialized elements of a flexible array member (GNU: `.values = { [0] = &m }`
+    // in a map-in-map definition) make the object larger than its type.
+    let mut len = size;
+    if let Some(Init::List(items)) = &g.init {
+        for it in items {
+            let n = match &it.value {
+                InitValue::Bytes(b) => b.len() as u64,
+                InitValue::Expr(_) => prog.types.size_of(it.ty).unwrap_or(0),
+            };
+            len = len.max(it.byte_offset.saturating_add(n));
+        }
+    }
+    let mut bytes = vec![0u8; usize::try_from(len).unwrap_or(0)];
     let mut relocs = Vec::new();
     match &g.init {
         None => {}

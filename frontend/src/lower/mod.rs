@@ -55,10 +55,10 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
             });
             continue;
         }
-        let size = prog.types.size_of(g.ty).unwrap_or(0);
         let natural = prog.types.align_of(g.ty).unwrap_or(1);
         let align = natural.max(g.align.unwrap_or(1));
-        let (bytes, relocs) = data::global_bytes(prog, g, size);
+        let (bytes, relocs) = data::global_bytes(prog, g, prog.types.size_of(g.ty).unwrap_or(0));
+        let size = bytes.len() as u64;
         let canon = prog.types.canon(g.ty);
         // `const` arrays are const through their element type.
         let mut constant = canon.quals.is_const;

@@ -82,6 +82,16 @@ impl Checker {
                 Some(c)
             }
             ExprKind::Deref(p) => {
+                // A member of a `preserve_access_index` record, already relocated:
+                // the chain continues from its access path.
+                if let ExprKind::CoreFieldAddr { base, core } = &p.kind {
+                    return Some(Chain {
+                        base: (**base).clone(),
+                        root: core.root,
+                        access: core.access.clone(),
+                        offset: u64::try_from(core.value).unwrap_or(0),
+                    });
+                }
                 if let ExprKind::PtrAdd {
                     ptr,
                     idx,

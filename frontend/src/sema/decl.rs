@@ -806,7 +806,16 @@ impl Checker {
                         .as_ref()
                         .map(|f| self.prog.func(f.id).name.clone())
                         .unwrap_or_default();
-                    format!("{fname}.{}", name.name)
+                    // A second static of the same name in the function (two bpf_printk
+                    // calls both declare `____fmt`) gets `.1`, `.2`... as in clang.
+                    let base = format!("{fname}.{}", name.name);
+                    let mut n = 0;
+                    let mut cand = base.clone();
+                    while self.prog.globals.iter().any(|g| g.name == cand) {
+                        n += 1;
+                        cand = format!("{base}.{n}");
+                    }
+                    cand
                 } else {
                     name.name.to_string()
                 };

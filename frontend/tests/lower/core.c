@@ -18,3 +18,7 @@ unsigned long info(struct task *t) {
 
 struct __attribute__((preserve_access_index)) kstruct { int a; struct { int x, y; } sub; };
 int pai(struct kstruct *k) { return k->a + k->sub.y; }
+
+struct __attribute__((preserve_access_index)) inner2 { int a; int b; };
+struct __attribute__((preserve_access_index)) outer2 { long pad; struct inner2 in; };
+int nested(struct outer2 *o) { return o->in.b; }

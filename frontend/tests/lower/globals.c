@@ -19,3 +19,12 @@ int use(void) {
     counter += limit + tgid + hidden + table[1];
     return *ptr_to_counter + greeting[0] + calls;
 }
+
+int twice_static(void) {
+    int r = 0;
+    { static int n; n++; r += n; }
+    { static int n; n += 2; r += n; }
+    return r;
+}
+
+struct flex { int n; int vals[]; } gflex = { 2, { 7, 8 } };
