@@ -121,6 +121,8 @@ pub struct Layout {
 /// `tokens`), the pragmas, and the diagnostics.
 #[derive(Clone, Debug, Default)]
 pub struct Preprocessed {
+    /// The file that was preprocessed.
+    pub main: FileId,
     pub tokens: Vec<Token>,
     pub layout: Vec<Layout>,
     pub pragmas: Vec<Pragma>,
@@ -162,6 +164,7 @@ pub fn preprocess_full(main: FileId, opts: &PpOptions, sources: &mut SourceMap) 
         });
     }
     Preprocessed {
+        main,
         tokens,
         layout,
         pragmas: pp.pragmas,

@@ -17,17 +17,18 @@ use diag::{FileId, SourceFile, SourceMap};
 
 /// Prints tokens as `-E` output (layout inferred from the spans).
 pub fn print_preprocessed(tokens: &[Token], sources: &SourceMap) -> String {
-    print(tokens, None, &[], sources)
+    print(None, tokens, None, &[], sources)
 }
 
 /// Prints a [`Preprocessed`] as `-E` output: clang's spacing, and each pragma as a
 /// `#pragma` line at its place (so the output compiles to the same program).
 pub fn print_preprocessed_full(p: &Preprocessed, sources: &SourceMap) -> String {
     let layout = (p.layout.len() == p.tokens.len()).then_some(p.layout.as_slice());
-    print(&p.tokens, layout, &p.pragmas, sources)
+    print(Some(p.main), &p.tokens, layout, &p.pragmas, sources)
 }
 
 fn print(
+    main: Option<FileId>,
     tokens: &[Token],
     layout: Option<&[Layout]>,
     pragmas: &[Pragma],
@@ -39,19 +40,21 @@ fn print(
     let mut cur_line: u32 = 0;
     let mut lines = LineCache::default();
     let mut prev: Option<&Token> = None;
-    // The first line marker names the main file: the one added just before the
-    // `<built-in>` file that `preprocess` adds first thing (else the first token's file).
-    let builtin = sources
-        .files()
-        .find(|(_, f)| f.name == "<built-in>")
-        .map(|(id, _)| id.0);
-    let first = match builtin {
-        Some(b) if b > 0 => FileId(b - 1),
-        _ => tokens
-            .first()
-            .map(|t| t.report_span().file)
-            .unwrap_or(FileId(0)),
-    };
+    // The first line marker names the main file: given, or else the file added just
+    // before the `<built-in>` file that `preprocess` adds first thing (the last such
+    // file not after the first token's, if one map served several runs).
+    let first = main.unwrap_or_else(|| {
+        let first_tok = tokens.first().map(|t| t.report_span().file);
+        let builtin = sources
+            .files()
+            .filter(|(id, f)| f.name == "<built-in>" && first_tok.is_none_or(|t| id.0 <= t.0 + 1))
+            .map(|(id, _)| id.0)
+            .last();
+        match builtin {
+            Some(b) if b > 0 => FileId(b - 1),
+            _ => first_tok.unwrap_or(FileId(0)),
+        }
+    });
     if let Some(f) = sources.get(first) {
         out.push_str(&format!("# 1 \"{}\"\n", escape(&f.name)));
         cur_file = Some(first);

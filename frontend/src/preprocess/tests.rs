@@ -283,3 +283,15 @@ fn included_files_are_listed_once_in_first_read_order() {
         ["<ebpfc-include>/stdbool.h", "<ebpfc-include>/stddef.h"]
     );
 }
+
+#[test]
+fn one_source_map_can_serve_several_runs() {
+    let mut map = SourceMap::new();
+    let a = map.add("a.c", "int a;\n");
+    let pa = preprocess_full(a, &PpOptions::default(), &mut map);
+    let b = map.add("b.c", "int b;\n");
+    let pb = preprocess_full(b, &PpOptions::default(), &mut map);
+    assert!(print_preprocessed_full(&pa, &map).starts_with("# 1 \"a.c\"\nint a;"));
+    assert!(print_preprocessed_full(&pb, &map).starts_with("# 1 \"b.c\"\nint b;"));
+    assert!(print_preprocessed(&pb.tokens, &map).starts_with("# 1 \"b.c\"\nint b;"));
+}
