@@ -29,9 +29,17 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
     let mut dbg = DebugTypeMap::new();
     let mut files = func::FileTable::default();
     let escaping = escaping_globals(prog);
+    let live = live_globals(prog);
 
     for (gi, g) in prog.globals.iter().enumerate() {
         if matches!(g.kind, GlobalKind::Helper(_)) {
+            continue;
+        }
+        // Unused `static` data is dropped, as clang -O2 does (`used` keeps it).
+        if g.linkage == Linkage::Internal
+            && !g.used
+            && !live.contains(&GlobalId(u32::try_from(gi).unwrap_or(u32::MAX)))
+        {
             continue;
         }
         let section = g.section.clone().unwrap_or_default();
@@ -206,4 +214,38 @@ fn escaping_globals(prog: &Program) -> std::collections::BTreeSet<GlobalId> {
         }
     }
     out
+}
+
+/// Globals named by emitted functions, by non-static globals, or (transitively) by
+/// the initializers of live globals.
+fn live_globals(prog: &Program) -> std::collections::BTreeSet<GlobalId> {
+    fn walk(e: &Expr, out: &mut Vec<GlobalId>) {
+        if let ExprKind::Global(g) = e.kind {
+            out.push(g);
+        }
+        e.children().into_iter().for_each(|c| walk(c, out));
+    }
+    let mut live = std::collections::BTreeSet::new();
+    let mut work: Vec<GlobalId> = Vec::new();
+    for f in prog.funcs.iter().filter(|f| f.emitted) {
+        if let Some(body) = &f.body {
+            let mut exprs = Vec::new();
+            body.exprs(&mut exprs);
+            exprs.into_iter().for_each(|e| walk(e, &mut work));
+        }
+    }
+    for (i, g) in prog.globals.iter().enumerate() {
+        if g.linkage != Linkage::Internal || g.used {
+            work.push(GlobalId(u32::try_from(i).unwrap_or(u32::MAX)));
+        }
+    }
+    while let Some(g) = work.pop() {
+        if !live.insert(g) {
+            continue;
+        }
+        if let Some(init) = &prog.global(g).init {
+            init.exprs().into_iter().for_each(|e| walk(e, &mut work));
+        }
+    }
+    live
 }

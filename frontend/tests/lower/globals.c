@@ -28,3 +28,7 @@ int twice_static(void) {
 }
 
 struct flex { int n; int vals[]; } gflex = { 2, { 7, 8 } };
+
+static int unused_static = 5;
+static const char unused_str[] = "never read";
+unsigned long only_sizeof(void) { return sizeof("abc") + sizeof(unused_str); }
