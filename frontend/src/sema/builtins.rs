@@ -120,6 +120,7 @@ impl Checker {
             "__builtin_preserve_field_info" => self.core_field_info(args, span),
             "__builtin_preserve_type_info" => self.core_type_info(args, span),
             "__builtin_btf_type_id" => self.core_type_id(args, span),
+            "__builtin_preserve_enum_value" => self.core_enum_value(args, span),
             "__builtin_memcpy" | "__builtin_memmove" | "__builtin_memset" | "__builtin_memcmp"
             | "__builtin_bcmp" => {
                 let Some(v) = self.builtin_args(name, args, 3, span) else {

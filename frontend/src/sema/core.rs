@@ -341,3 +341,72 @@ impl Checker {
         Expr::new(ExprKind::Deref(Box::new(addr)), ty, span)
     }
 }
+
+/// `enum bpf_core_relo_kind` numbers of the enumerator relocations.
+const ENUMVAL_EXISTS: u32 = 10;
+const ENUMVAL_VALUE: u32 = 11;
+
+impl Checker {
+    /// `__builtin_preserve_enum_value(*(enum E *)VALUE, kind)`: whether enumerator
+    /// `VALUE` of `enum E` exists in the kernel (0), or its value there (1). The access
+    /// string is the enumerator's index.
+    pub(crate) fn core_enum_value(&mut self, args: &[ast::Expr], span: Span) -> Expr {
+        let [obj, kind] = args else {
+            self.err(
+                codes::E_ARG_COUNT,
+                span,
+                "'__builtin_preserve_enum_value' takes 2 arguments",
+            );
+            return self.error_expr(span);
+        };
+        let x = self.expr(obj);
+        let Some(kind) = self.core_kind_arg(kind) else {
+            return self.error_expr(span);
+        };
+        let tt = &self.prog.types;
+        let found = match &x.kind {
+            ExprKind::Deref(p) => match (&p.kind, tt.kind(x.ty)) {
+                (ExprKind::Int(v), crate::types::Type::Enum(e)) => {
+                    let def = tt.enum_def(*e);
+                    def.constants
+                        .iter()
+                        .position(|(_, c)| i128::from(*c) == *v || (*c as u64 as i128) == *v)
+                        .map(|i| (i as u64, def.constants[i].1))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some((index, value)) = found else {
+            self.err(
+                codes::E_BUILTIN_ARG,
+                obj.span,
+                "'__builtin_preserve_enum_value' needs `*(enum E *)ENUMERATOR`",
+            );
+            return self.error_expr(span);
+        };
+        let (k, v) = match kind {
+            0 => (ENUMVAL_EXISTS, 1),
+            1 => (ENUMVAL_VALUE, i128::from(value)),
+            _ => {
+                self.err(
+                    codes::E_BUILTIN_ARG,
+                    span,
+                    format!("unknown enum value kind {kind}"),
+                );
+                return self.error_expr(span);
+            }
+        };
+        let ty = self.prog.types.int(IntKind::Long);
+        Expr::new(
+            ExprKind::CoreConst(CoreQuery {
+                kind: k,
+                root: x.ty.unqual(),
+                access: vec![index],
+                value: v,
+            }),
+            ty,
+            span,
+        )
+    }
+}

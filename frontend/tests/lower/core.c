@@ -22,3 +22,9 @@ int pai(struct kstruct *k) { return k->a + k->sub.y; }
 struct __attribute__((preserve_access_index)) inner2 { int a; int b; };
 struct __attribute__((preserve_access_index)) outer2 { long pad; struct inner2 in; };
 int nested(struct outer2 *o) { return o->in.b; }
+
+enum kstate { K_IDLE = 1, K_RUN = 4, K_DEAD = 16 };
+long enum_info(void) {
+    return __builtin_preserve_enum_value(*(enum kstate *)K_RUN, 0)
+         + __builtin_preserve_enum_value(*(enum kstate *)K_DEAD, 1);
+}
