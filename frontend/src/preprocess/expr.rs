@@ -278,6 +278,17 @@ impl Parser<'_> {
     }
 
     fn ternary(&mut self, eval: bool) -> Val {
+        // `?:` nests through its operands without parentheses: count it too.
+        if self.depth >= MAX_IF_DEPTH || self.err.is_some() {
+            return self.fail("expression nested too deeply");
+        }
+        self.depth += 1;
+        let v = self.ternary_inner(eval);
+        self.depth -= 1;
+        v
+    }
+
+    fn ternary_inner(&mut self, eval: bool) -> Val {
         let c = self.binary(0, eval);
         if self.peek() != Some(Tok::Question) {
             return c;

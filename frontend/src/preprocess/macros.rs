@@ -417,6 +417,7 @@ impl Pp<'_> {
             }
             // `__VA_OPT__ ( content )` in a variadic macro (C23 6.10.5.1).
             if m.variadic
+                && !self.in_va_opt
                 && &*t.text == "__VA_OPT__"
                 && body.get(i + 1).is_some_and(|n| n.tok == Tok::LParen)
             {
@@ -435,10 +436,24 @@ impl Pp<'_> {
                     }
                     j += 1;
                 }
-                let has_va = args.last().is_some_and(|a| !a.raw.is_empty());
+                // Present only if the variable arguments expand to some token (C23
+                // 6.10.5.1), as clang decides: `F(EMPTY)` has none.
+                let mut has_va = false;
+                if let Some(a) = args.last_mut()
+                    && !a.raw.is_empty()
+                {
+                    if a.expanded.is_none() {
+                        a.expanded = Some(self.expand_list(a.raw.clone()));
+                    }
+                    has_va = a.expanded.as_ref().is_some_and(|e| !e.is_empty());
+                }
                 if has_va {
                     let start = out.len();
+                    // C23 forbids nested __VA_OPT__; an inner one stays a plain name,
+                    // which also keeps this recursion one level deep.
+                    let saved = std::mem::replace(&mut self.in_va_opt, true);
                     let inner = self.substitute_args(m, args, i + 2, j.min(to));
+                    self.in_va_opt = saved;
                     out.extend(inner);
                     // The content takes the `__VA_OPT__` token's spacing (as clang).
                     if let Some(first) = out.get_mut(start) {

@@ -250,6 +250,8 @@ pub(crate) struct Pp<'a> {
     pending: Vec<PTok>,
     /// Reading only `pending` (expanding a macro argument or a directive line).
     isolated: bool,
+    /// Substituting the content of a `__VA_OPT__` (which cannot nest).
+    in_va_opt: bool,
     /// Nesting of `expand_list` (argument pre-expansion), bounded by MAX_EXPAND_DEPTH.
     expand_depth: usize,
     depth_reported: bool,
@@ -291,6 +293,7 @@ impl<'a> Pp<'a> {
             files: Vec::new(),
             pending: Vec::new(),
             isolated: false,
+            in_va_opt: false,
             expand_depth: 0,
             depth_reported: false,
             in_if: false,
@@ -508,12 +511,15 @@ impl<'a> Pp<'a> {
         toks.reverse();
         let saved_pending = std::mem::replace(&mut self.pending, toks);
         let saved_isolated = std::mem::replace(&mut self.isolated, true);
+        // Macros used inside an argument expand on their own, even within __VA_OPT__.
+        let saved_va_opt = std::mem::replace(&mut self.in_va_opt, false);
         let mut out = Vec::new();
         while let Some(t) = self.expand_next() {
             out.push(t);
         }
         self.pending = saved_pending;
         self.isolated = saved_isolated;
+        self.in_va_opt = saved_va_opt;
         self.expand_depth -= 1;
         out
     }

@@ -202,6 +202,16 @@ fn deeply_nested_if_expressions_are_an_error_not_a_crash() {
     let src = format!("#if {}1\n#endif\n", "-".repeat(5000));
     let (_, diags) = pp(&src);
     assert_eq!(diags.len(), 1, "{diags:?}");
+    let src = format!(
+        "#if {}1{}\n#endif\n",
+        "1 ? ".repeat(5000),
+        " : 0".repeat(5000)
+    );
+    let (_, diags) = pp(&src);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let src = format!("#if {}1\n#endif\n", "0 ? 0 : ".repeat(5000));
+    let (_, diags) = pp(&src);
+    assert_eq!(diags.len(), 1, "{diags:?}");
 }
 
 #[test]
@@ -294,4 +304,20 @@ fn one_source_map_can_serve_several_runs() {
     assert!(print_preprocessed_full(&pa, &map).starts_with("# 1 \"a.c\"\nint a;"));
     assert!(print_preprocessed_full(&pb, &map).starts_with("# 1 \"b.c\"\nint b;"));
     assert!(print_preprocessed(&pb.tokens, &map).starts_with("# 1 \"b.c\"\nint b;"));
+}
+
+#[test]
+fn nested_va_opt_does_not_recurse() {
+    let n = 20000;
+    let src = format!(
+        "#define F(a, ...) {}x{}\nF(1, 2)\n",
+        "__VA_OPT__(".repeat(n),
+        ")".repeat(n)
+    );
+    let (text, _) = pp(&src);
+    assert!(
+        text.starts_with("__VA_OPT__ ("),
+        "{}",
+        &text[..40.min(text.len())]
+    );
 }

@@ -17,3 +17,6 @@ OPT("d");
 OPT("d %d", 4);
 ALL() ALL(1) ALL(1, 2, 3)
 int n0 = COUNT(), n1 = COUNT(a), n2 = COUNT(a, b), n3 = COUNT(a, b, c);
+#define INNER(...) __VA_OPT__(inner: __VA_ARGS__)
+#define OUTER(...) __VA_OPT__([__VA_ARGS__])
+OUTER(INNER(7)) OUTER(INNER()) OUTER()
