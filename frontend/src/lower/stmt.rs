@@ -47,22 +47,27 @@ impl FnLower<'_, '_> {
                 self.b.seal_block(end);
                 self.b.switch_to_block(end);
             }
+            // Loops are rotated as clang rotates them at -O2: a guard before the
+            // loop, then the body, then the test at the bottom jumping back. Each
+            // iteration runs (and the verifier walks) one branch instead of a test
+            // plus a jump back.
             StmtKind::While(c, body) => {
-                let header = self.b.create_block();
                 let bb = self.b.create_block();
+                let cb = self.b.create_block();
                 let exit = self.b.create_block();
-                self.b.jump(header, vec![]);
-                self.b.switch_to_block(header);
                 self.cond_branch(c, bb, exit);
-                self.b.seal_block(bb);
                 self.b.switch_to_block(bb);
                 self.breaks.push(exit);
-                self.continues.push(header);
+                self.continues.push(cb);
                 self.stmt(body);
                 self.breaks.pop();
                 self.continues.pop();
-                self.jump_open(header);
-                self.b.seal_block(header);
+                self.jump_open(cb);
+                self.b.seal_block(cb);
+                self.b.switch_to_block(cb);
+                self.at(c.span);
+                self.cond_branch(c, bb, exit);
+                self.b.seal_block(bb);
                 self.b.seal_block(exit);
                 self.b.switch_to_block(exit);
             }
@@ -94,19 +99,15 @@ impl FnLower<'_, '_> {
                 for s in init {
                     self.stmt(s);
                 }
-                let header = self.b.create_block();
                 let bb = self.b.create_block();
                 let sb = self.b.create_block();
                 let exit = self.b.create_block();
-                self.b.jump(header, vec![]);
-                self.b.switch_to_block(header);
                 match cond {
                     Some(c) => self.cond_branch(c, bb, exit),
                     None => {
                         self.b.jump(bb, vec![]);
                     }
                 }
-                self.b.seal_block(bb);
                 self.b.switch_to_block(bb);
                 self.breaks.push(exit);
                 self.continues.push(sb);
@@ -119,8 +120,13 @@ impl FnLower<'_, '_> {
                 if let Some(st) = step {
                     self.rvalue(st);
                 }
-                self.jump_open(header);
-                self.b.seal_block(header);
+                match cond {
+                    Some(c) => self.cond_branch(c, bb, exit),
+                    None => {
+                        self.b.jump(bb, vec![]);
+                    }
+                }
+                self.b.seal_block(bb);
                 self.b.seal_block(exit);
                 self.b.switch_to_block(exit);
             }
