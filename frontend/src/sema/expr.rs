@@ -242,24 +242,25 @@ impl Checker {
             // warning here; the value converts like a cast.
             let int_conv = (tt.is_pointer(to) && tt.is_integer(from))
                 || (tt.is_integer(to) && tt.is_pointer(from));
-            let msg = if tt.is_pointer(to) && tt.is_integer(from) {
-                format!(
-                    "incompatible integer to pointer conversion {what} '{}' from '{}'",
-                    self.show(to),
-                    self.show(from)
-                )
+            let (t, f) = (self.show(to), self.show(from));
+            let kind = if tt.is_pointer(to) && tt.is_integer(from) {
+                "incompatible integer to pointer conversion "
             } else if tt.is_integer(to) && tt.is_pointer(from) {
-                format!(
-                    "incompatible pointer to integer conversion {what} '{}' from '{}'",
-                    self.show(to),
-                    self.show(from)
-                )
+                "incompatible pointer to integer conversion "
             } else {
-                format!(
-                    "{what} '{}' from incompatible type '{}'",
-                    self.show(to),
-                    self.show(from)
-                )
+                ""
+            };
+            // clang's wording for each context.
+            let incompat = if kind.is_empty() { "incompatible " } else { "" };
+            let msg = match what {
+                "passing" => format!("{kind}passing '{f}' to parameter of {incompat}type '{t}'"),
+                "returning" => format!(
+                    "{kind}returning '{f}' from a function with {incompat}result type '{t}'"
+                ),
+                "initializing" => {
+                    format!("{kind}initializing '{t}' with an expression of {incompat}type '{f}'")
+                }
+                _ => format!("{kind}{what} '{t}' from {incompat}type '{f}'"),
             };
             if int_conv {
                 self.warn(codes::E_INCOMPATIBLE, e.span, msg);
