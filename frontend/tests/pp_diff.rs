@@ -9,8 +9,8 @@
 use diag::SourceMap;
 use frontend::lexer;
 use frontend::preprocess::{
-    HAS_ATTRIBUTES, HAS_BUILTINS, HAS_FEATURES, PpOptions, predefined, preprocess_full,
-    print_preprocessed_full,
+    HAS_ATTRIBUTES, HAS_BUILTINS, HAS_FEATURES, HAS_WARNINGS, PpOptions, predefined,
+    preprocess_full, print_preprocessed_full,
 };
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -476,7 +476,8 @@ fn predefined_macros_match_clang() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// `__has_builtin`, `__has_attribute`, `__has_feature` and `__has_extension` answer as
+/// `__has_builtin`, `__has_attribute`, `__has_feature`, `__has_extension`,
+/// `__has_warning` and `__has_c_attribute` answer as
 /// clang-19 does for BPF, on every name in our tables and on names that must be false.
 #[test]
 fn has_operators_match_clang() {
@@ -515,6 +516,33 @@ fn has_operators_match_clang() {
         "__has_extension",
         predefined_probe(HAS_FEATURES, &not_features).as_slice(),
     );
+    let warnings = quoted(HAS_WARNINGS, &["-Wnope", "-Wall-the-things"]);
+    let warnings: Vec<&str> = warnings.iter().map(String::as_str).collect();
+    add("__has_warning", &warnings);
+    // __has_c_attribute answers a version number: probe which one.
+    let c_attrs = [
+        "fallthrough",
+        "nodiscard",
+        "deprecated",
+        "maybe_unused",
+        "noreturn",
+        "_Noreturn",
+        "__nodiscard__",
+        "unsequenced",
+        "gnu::packed",
+        "clang::always_inline",
+        "gnu::__aligned__",
+        "gnu::nope",
+        "foo",
+    ];
+    for (i, n) in c_attrs.iter().enumerate() {
+        probe.push_str(&format!("#if __has_c_attribute({n}) == 0\nc{i}_0\n"));
+        for v in [1, 201904, 201910, 202003, 202106, 202202, 202207, 202311] {
+            probe.push_str(&format!("#elif __has_c_attribute({n}) == {v}\nc{i}_{v}\n"));
+        }
+        probe.push_str(&format!("#else\nc{i}_other\n#endif\n"));
+    }
+    probe.push_str("#if defined(__has_cpp_attribute)\ncpp_defined\n#endif\n");
     let tmp = std::env::temp_dir().join(format!("ebpfc-pp-has-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&tmp);
     let file = tmp.join("has.c");
@@ -524,6 +552,13 @@ fn has_operators_match_clang() {
     if let Err(e) = r {
         panic!("{e}");
     }
+}
+
+fn quoted(ours: &[&str], extra: &[&str]) -> Vec<String> {
+    ours.iter()
+        .chain(extra)
+        .map(|w| format!("\"{w}\""))
+        .collect()
 }
 
 fn predefined_probe<'a>(ours: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {

@@ -86,6 +86,63 @@ pub const HAS_FEATURES: &[&str] = &[
     "enumerator_attributes",
 ];
 
+/// Standard C attributes and the value clang-19 gives `__has_c_attribute` for them
+/// (the version of the standard that added them); `gnu::`/`clang::` names of the
+/// GNU attributes above answer 1.
+const C_ATTRIBUTES: &[(&str, &str)] = &[
+    ("_Noreturn", "202202L"),
+    ("deprecated", "201904L"),
+    ("fallthrough", "201910L"),
+    ("maybe_unused", "202106L"),
+    ("nodiscard", "202003L"),
+    ("noreturn", "202202L"),
+];
+
+fn c_attribute_value(word: &str) -> &'static str {
+    if let Some(gnu) = word
+        .strip_prefix("gnu::")
+        .or_else(|| word.strip_prefix("clang::"))
+    {
+        let gnu = gnu
+            .strip_prefix("__")
+            .and_then(|w| w.strip_suffix("__"))
+            .unwrap_or(gnu);
+        return if HAS_ATTRIBUTES.contains(&gnu) {
+            "1"
+        } else {
+            "0"
+        };
+    }
+    let w = word
+        .strip_prefix("__")
+        .and_then(|w| w.strip_suffix("__"))
+        .unwrap_or(word);
+    C_ATTRIBUTES
+        .iter()
+        .find(|(n, _)| *n == w)
+        .map_or("0", |(_, v)| *v)
+}
+
+/// Warning options BPF headers switch with `#pragma clang diagnostic` and test with
+/// `__has_warning` (clang-19 knows each of them).
+pub const HAS_WARNINGS: &[&str] = &[
+    "-Waddress-of-packed-member",
+    "-Wcompare-distinct-pointer-types",
+    "-Wdeprecated-declarations",
+    "-Wgnu-variable-sized-type-not-at-end",
+    "-Wignored-attributes",
+    "-Wincompatible-pointer-types",
+    "-Wint-conversion",
+    "-Wlanguage-extension-token",
+    "-Wmissing-prototypes",
+    "-Wpointer-arith",
+    "-Wshadow",
+    "-Wsign-compare",
+    "-Wunused-function",
+    "-Wunused-parameter",
+    "-Wunused-variable",
+];
+
 /// A value of the `#if` arithmetic: 64 bits, signed or unsigned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Val {
@@ -221,10 +278,24 @@ impl Pp<'_> {
             "__is_identifier" => {
                 inner.len() == 1 && inner.first().is_some_and(|t| t.tok == Tok::Ident)
             }
-            // C23 attributes, C++ attributes, declspecs, warnings: none for C17 BPF.
+            "__has_c_attribute" => {
+                let value = c_attribute_value(&word());
+                return Some(self.synth_value(value, kw));
+            }
+            "__has_warning" => {
+                let w = inner.first().map(|t| t.text.trim_matches('"').to_string());
+                w.is_some_and(|w| HAS_WARNINGS.contains(&w.as_str()))
+            }
+            // `__has_declspec_attribute`: no declspecs on BPF.
             _ => false,
         };
         Some(self.synth_int(value, kw))
+    }
+
+    fn synth_value(&mut self, value: &str, at: &PTok) -> PTok {
+        let mut t = self.synth_int(false, at);
+        t.text = self.intern(value);
+        t
     }
 
     fn synth_int(&mut self, v: bool, at: &PTok) -> PTok {

@@ -36,7 +36,6 @@ pub const BUILTIN_NAMES: &[&str] = &[
     "__has_builtin",
     "__has_attribute",
     "__has_c_attribute",
-    "__has_cpp_attribute",
     "__has_declspec_attribute",
     "__has_feature",
     "__has_extension",
@@ -208,6 +207,7 @@ impl Pp<'_> {
                 return Some(self.defined_operator(t));
             }
             if (t.text.starts_with("__has_") || &*t.text == "__is_identifier")
+                && self.macros.get(&t.text).is_some_and(|m| m.builtin)
                 && let Some(r) = self.has_operator(&t)
             {
                 return Some(r);

@@ -33,7 +33,7 @@ pub mod predefined;
 mod print;
 
 pub use attr_pragma::{AttributeRegion, attribute_regions};
-pub use expr::{HAS_ATTRIBUTES, HAS_BUILTINS, HAS_FEATURES};
+pub use expr::{HAS_ATTRIBUTES, HAS_BUILTINS, HAS_FEATURES, HAS_WARNINGS};
 pub use include::BUILTIN_HEADERS;
 pub use print::{print_preprocessed, print_preprocessed_full};
 
