@@ -791,12 +791,11 @@ impl<'m> Asm<'m> {
 
     /// Folds `a - b` when both are defined in the same section.
     fn simplify(&self, v: Val) -> Val {
-        if let (Some(a), Some(b)) = (v.add, v.sub) {
-            if let (Some((sa, oa)), Some((sb, ob))) = (self.term_loc(a), self.term_loc(b)) {
-                if sa == sb {
-                    return Val::constant(v.c.wrapping_add(oa as i64).wrapping_sub(ob as i64));
-                }
-            }
+        if let (Some(a), Some(b)) = (v.add, v.sub)
+            && let (Some((sa, oa)), Some((sb, ob))) = (self.term_loc(a), self.term_loc(b))
+            && sa == sb
+        {
+            return Val::constant(v.c.wrapping_add(oa as i64).wrapping_sub(ob as i64));
         }
         v
     }
@@ -897,15 +896,14 @@ impl<'m> Asm<'m> {
                             0
                         }
                         StmtKind::Comm { name, .. } => {
-                            if let Some(&i) = self.names.get(name.as_str()) {
-                                if let (Some((bss, _)), Some((size, align))) =
+                            if let Some(&i) = self.names.get(name.as_str())
+                                && let (Some((bss, _)), Some((size, align))) =
                                     (self.syms[i as usize].def, self.syms[i as usize].comm)
-                                {
-                                    let at = pos[bss].next_multiple_of(align);
-                                    self.syms[i as usize].def = Some((bss, at));
-                                    pos[bss] = at + size;
-                                    self.secs[bss].align = self.secs[bss].align.max(align);
-                                }
+                            {
+                                let at = pos[bss].next_multiple_of(align);
+                                self.syms[i as usize].def = Some((bss, at));
+                                pos[bss] = at + size;
+                                self.secs[bss].align = self.secs[bss].align.max(align);
                             }
                             0
                         }
@@ -1004,17 +1002,15 @@ impl<'m> Asm<'m> {
                     stmt.kind,
                     StmtKind::Insn { .. } | StmtKind::Data { .. } | StmtKind::Ascii { .. }
                 );
-                if makes_row {
-                    if let Some(loc) = pending_loc.take() {
-                        let row = LineRow {
-                            off: p,
-                            loc,
-                            is_stmt,
-                        };
-                        match self.lines.iter_mut().find(|(s, _)| *s == sec) {
-                            Some((_, rows)) => rows.push(row),
-                            None => self.lines.push((sec, vec![row])),
-                        }
+                if makes_row && let Some(loc) = pending_loc.take() {
+                    let row = LineRow {
+                        off: p,
+                        loc,
+                        is_stmt,
+                    };
+                    match self.lines.iter_mut().find(|(s, _)| *s == sec) {
+                        Some((_, rows)) => rows.push(row),
+                        None => self.lines.push((sec, vec![row])),
                     }
                 }
                 let mut size = 0u64;
@@ -1129,7 +1125,7 @@ impl<'m> Asm<'m> {
                         if !nobits {
                             let code = self.secs[sec].flags & SHF_EXECINSTR != 0;
                             if code && a.fill.is_none() {
-                                if size % 8 != 0 {
+                                if !size.is_multiple_of(8) {
                                     self.error(
                                         codes::E_ASM_BAD_DIRECTIVE,
                                         span,

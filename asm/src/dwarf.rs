@@ -72,7 +72,7 @@ impl Buf {
         }
     }
     fn pad_to(&mut self, base: u64, align: u64) {
-        while (base + self.data.len() as u64) % align != 0 {
+        while !(base + self.data.len() as u64).is_multiple_of(align) {
             self.data.push(0);
         }
     }

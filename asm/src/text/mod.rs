@@ -301,10 +301,10 @@ impl<'a> Parser<'a> {
             return;
         }
         let parsed = isa::parse_insn(rest, self.dialect);
-        if let Ok(p) = &parsed {
-            if self.cache.len() < CACHE_LIMIT {
-                self.cache.insert(rest.into(), p.clone());
-            }
+        if let Ok(p) = &parsed
+            && self.cache.len() < CACHE_LIMIT
+        {
+            self.cache.insert(rest.into(), p.clone());
         }
         match parsed {
             Ok(p) => self.module.push_stmt(Stmt {
