@@ -8,7 +8,8 @@
 
 use std::path::Path;
 
-use crate::preprocess::{PpOptions, preprocess};
+use crate::preprocess::{PpOptions, Pragma, preprocess_full};
+use crate::token::Token;
 use crate::{lower, parse, sema};
 use diag::{Diagnostic, Diagnostics, FileId, SourceMap, codes};
 
@@ -16,6 +17,12 @@ use diag::{Diagnostic, Diagnostics, FileId, SourceMap, codes};
 #[derive(Clone, Debug, Default)]
 pub struct FrontendOptions {
     pub pp: PpOptions,
+    /// Honour `#pragma clang attribute push(__attribute__((preserve_access_index)))`
+    /// (bpftool's `vmlinux.h`): every member access to those structs becomes a CO-RE
+    /// relocation, as with clang. Off by default until codegen folds relocated
+    /// offsets into the `off` field of loads and stores — the verifier rejects a
+    /// context pointer moved by an `add` ("dereference of modified ctx ptr").
+    pub core_pragmas: bool,
 }
 
 /// Compiles the C file at `path` to an IR module.
@@ -46,8 +53,9 @@ pub fn compile_file(
     sources: &mut SourceMap,
 ) -> Result<(ir::Module, Diagnostics), Diagnostics> {
     let mut all = Diagnostics::new();
-    let (tokens, d) = preprocess(file, &opts.pp, sources);
-    all.extend(d);
+    let pre = preprocess_full(file, &opts.pp, sources);
+    let tokens = pre.tokens;
+    all.extend(pre.diags);
     if all.has_errors() {
         return Err(all);
     }
@@ -56,7 +64,14 @@ pub fn compile_file(
     if all.has_errors() {
         return Err(all);
     }
-    let (prog, d) = sema::check(&tu);
+    let sema_opts = sema::SemaOptions {
+        core_regions: if opts.core_pragmas {
+            core_regions(&pre.pragmas, &tokens)
+        } else {
+            Vec::new()
+        },
+    };
+    let (prog, d) = sema::check_with(&tu, &sema_opts);
     all.extend(d);
     if all.has_errors() {
         return Err(all);
@@ -74,4 +89,37 @@ pub fn compile_source(
 ) -> Result<(ir::Module, Diagnostics), Diagnostics> {
     let file = sources.add(name.to_string(), text.to_string());
     compile_file(file, opts, sources)
+}
+
+/// The source ranges under `#pragma clang attribute push(...preserve_access_index...)`
+/// up to the matching `pop` (a push without a pop runs to the end of its file).
+fn core_regions(pragmas: &[Pragma], tokens: &[Token]) -> Vec<(FileId, u32, u32)> {
+    let pos = |i: usize| tokens.get(i).map(|t| t.span);
+    let mut stack: Vec<Option<usize>> = Vec::new();
+    let mut out = Vec::new();
+    for p in pragmas {
+        let text: String = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if text.starts_with("clang attribute push") {
+            stack.push(
+                text.contains("preserve_access_index")
+                    .then_some(p.before_token),
+            );
+        } else if text.starts_with("clang attribute pop") {
+            if let Some(Some(start)) = stack.pop()
+                && let Some(s) = pos(start)
+            {
+                let end = pos(p.before_token)
+                    .filter(|e| e.file == s.file)
+                    .map(|e| e.start)
+                    .unwrap_or(u32::MAX);
+                out.push((s.file, s.start, end));
+            }
+        }
+    }
+    for start in stack.into_iter().flatten() {
+        if let Some(s) = pos(start) {
+            out.push((s.file, s.start, u32::MAX));
+        }
+    }
+    out
 }

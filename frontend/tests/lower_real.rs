@@ -22,6 +22,7 @@ fn real_programs_lower_and_verify() {
             include_dirs: vec![PathBuf::from("/usr/include/x86_64-linux-gnu")],
             ..PpOptions::default()
         },
+        ..FrontendOptions::default()
     };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lower_real");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
@@ -93,6 +94,7 @@ fn vmlinux_programs_lower_and_verify() {
             defines: vec![("__TARGET_ARCH_x86".to_string(), None)],
             ..PpOptions::default()
         },
+        ..FrontendOptions::default()
     };
     let src_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lower_vmlinux");
     let mut files: Vec<_> = std::fs::read_dir(&src_dir)
@@ -110,7 +112,23 @@ fn vmlinux_programs_lower_and_verify() {
             .map_err(|d| diag::render_all(&sources, &d.items));
         results.push((src.file_name().unwrap().to_string_lossy().to_string(), r));
     }
+    // With the vmlinux.h pragma honoured, direct member accesses relocate too.
+    let core_opts = FrontendOptions {
+        core_pragmas: true,
+        ..opts.clone()
+    };
+    let tp = src_dir.join("tracepoint_ringbuf.c");
+    let mut sources = diag::SourceMap::new();
+    let text = std::fs::read_to_string(&tp).unwrap();
+    let with_pragma = compile_source(&tp.to_string_lossy(), &text, &core_opts, &mut sources)
+        .map(|(m, _)| m)
+        .map_err(|d| diag::render_all(&sources, &d.items));
     let _ = std::fs::remove_dir_all(&dir);
+    let m = with_pragma.unwrap_or_else(|e| panic!("core_pragmas: {e}"));
+    ir::verifier::verify_module(&m)
+        .unwrap_or_else(|d| panic!("{:?}", d.items.first().map(|x| &x.message)));
+    let relocs: usize = m.functions.iter().map(|f| f.core_relocs.len()).sum();
+    assert!(relocs >= 2, "ctx->args[1] and ctx->ret relocate: {relocs}");
     assert_eq!(results.len(), 3);
     for (name, r) in results {
         let m = r.unwrap_or_else(|e| panic!("{name}: errors:\n{e}"));

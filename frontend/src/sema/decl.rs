@@ -617,6 +617,10 @@ impl Checker {
             .attrs
             .iter()
             .any(|a| a.normalized_name() == "preserve_access_index")
+            || self
+                .core_regions
+                .iter()
+                .any(|&(f, s, e)| rs.span.file == f && rs.span.start >= s && rs.span.start < e)
         {
             self.core_records.insert(rid);
         }

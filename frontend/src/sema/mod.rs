@@ -93,10 +93,25 @@ pub struct Checker {
     /// Records declared with `__attribute__((preserve_access_index))`: every member
     /// access through a pointer to them is a CO-RE relocation.
     core_records: std::collections::BTreeSet<RecordId>,
+    core_regions: Vec<(diag::FileId, u32, u32)>,
+}
+
+/// What semantic analysis needs to know besides the tree.
+#[derive(Clone, Debug, Default)]
+pub struct SemaOptions {
+    /// Source ranges (file, start byte, end byte) between `#pragma clang attribute
+    /// push(__attribute__((preserve_access_index)), apply_to = record)` and its `pop`:
+    /// every struct/union defined there is a CO-RE record (bpftool's `vmlinux.h`).
+    pub core_regions: Vec<(diag::FileId, u32, u32)>,
 }
 
 /// Checks a translation unit; the program is meaningful only without errors.
 pub fn check(tu: &ast::TranslationUnit) -> (Program, Diagnostics) {
+    check_with(tu, &SemaOptions::default())
+}
+
+/// [`check`] with options.
+pub fn check_with(tu: &ast::TranslationUnit, opts: &SemaOptions) -> (Program, Diagnostics) {
     let mut c = Checker {
         prog: Program::default(),
         diags: Diagnostics::new(),
@@ -104,6 +119,7 @@ pub fn check(tu: &ast::TranslationUnit) -> (Program, Diagnostics) {
         fs: None,
         str_count: 0,
         core_records: Default::default(),
+        core_regions: opts.core_regions.clone(),
     };
     for item in &tu.items {
         c.external_decl(item);
