@@ -11,3 +11,8 @@ int use_enum(enum color c) {
     u32 mask = (1u << GREEN) | d;
     return c == RED ? (int)mask : max(c, 2);
 }
+
+#define KIND(x) _Generic((x), int: 1, long: 2, default: 3)
+int generic(long l, char c) {
+    return KIND(l) * 10 + KIND(c) + __builtin_choose_expr(1, 5, 6) + __builtin_types_compatible_p(int, const int);
+}
