@@ -124,6 +124,11 @@ impl Checker {
                         Some(_) => None,
                     };
                     match v {
+                        Some(n) if n > 1 << 16 => self.err(
+                            codes::E_BAD_TYPE,
+                            a.span,
+                            "requested alignment is too large (at most 65536)",
+                        ),
                         Some(n) if n > 0 && (n & (n - 1)) == 0 => {
                             let n = n as u64;
                             out.aligned = Some(out.aligned.map_or(n, |m: u64| m.max(n)));
@@ -374,6 +379,17 @@ impl Checker {
                                 }
                             }
                         }
+                    };
+                    // Objects larger than 4 GiB cannot exist on BPF (the stack is 512
+                    // bytes, map values are far smaller); refusing them keeps layout
+                    // arithmetic in range.
+                    let elem_size = self.prog.types.size_of(ty).unwrap_or(1).max(1);
+                    let len = match len {
+                        Some(n) if n.checked_mul(elem_size).is_none_or(|b| b > 1 << 32) => {
+                            self.err(codes::E_BAD_TYPE, *span, "array is too large");
+                            Some(1)
+                        }
+                        other => other,
                     };
                     ty = self.prog.types.array(ty, len);
                 }
