@@ -6,11 +6,14 @@
 //! user `SEC(...)` wins: `.maps`, `license`...), functions get their linkage (static →
 //! local, weak, global) and section (`SEC("xdp")` marks a program), declared-only
 //! functions and variables become extern symbols (`.ksyms` ones are kfuncs/ksyms), and
-//! every function and global gets its debug type (for BTF).
+//! every function and global gets its debug type (for BTF). Like clang -O2, unused
+//! `static` functions and data are not emitted (`used` keeps them), and a static
+//! constant string whose address never escapes goes to `.rodata.str1.1`.
 //!
 //! Invariants: output order follows declaration order (deterministic); helper
 //! constants (`GlobalKind::Helper`) produce no data — calls through them are
-//! `call_helper N`; a global's initializer bytes are exactly its size.
+//! `call_helper N`; a global's initializer bytes are exactly its size (which grows
+//! past the type's size only for initialized flexible array members).
 
 mod data;
 pub mod debugtypes;

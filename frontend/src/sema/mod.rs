@@ -3,8 +3,9 @@
 //!
 //! One [`Checker`] walks the translation unit once, in source order: declarations
 //! (`decl.rs`), initializers (`init.rs`), statements (`stmt.rs`), expressions
-//! (`expr.rs`) and builtins (`builtins.rs`); then the call graph is checked for
-//! recursion (`callgraph.rs`).
+//! (`expr.rs`), builtins (`builtins.rs`) and CO-RE builtins (`core.rs`); then the
+//! call graph is checked for recursion and the emitted functions are marked
+//! (`callgraph.rs`).
 //!
 //! Invariants:
 //! - When `check` reports no errors, every node of the typed AST is well-typed (see
