@@ -810,6 +810,10 @@ impl Checker {
                     );
                 }
                 let f = self.declare_function(&name, ty, storage, &attrs, idecl.span);
+                if let Some(label) = &idecl.declarator.asm_label {
+                    // `int f(void) asm("sym");`: the object file calls it `sym`.
+                    self.prog.funcs[f.0 as usize].name = label.to_string_lossy();
+                }
                 self.bind(&name.name, OrdName::Func(f));
                 continue;
             }
@@ -837,7 +841,10 @@ impl Checker {
                     }
                     cand
                 } else {
-                    name.name.to_string()
+                    match &idecl.declarator.asm_label {
+                        Some(label) => label.to_string_lossy(),
+                        None => name.name.to_string(),
+                    }
                 };
                 if let Some(g) = self.declare_global(
                     &name,
@@ -1169,6 +1176,9 @@ impl Checker {
         let storage = storages.first().map(|s| s.0);
         let attrs = self.collect_attrs(fd.specs.attributes().chain(fd.declarator.attrs.iter()));
         let fid = self.declare_function(&name, ty, storage, &attrs, fd.declarator.span);
+        if let Some(label) = &fd.declarator.asm_label {
+            self.prog.funcs[fid.0 as usize].name = label.to_string_lossy();
+        }
         let inline = fd
             .specs
             .items

@@ -32,3 +32,7 @@ struct flex { int n; int vals[]; } gflex = { 2, { 7, 8 } };
 static int unused_static = 5;
 static const char unused_str[] = "never read";
 unsigned long only_sizeof(void) { return sizeof("abc") + sizeof(unused_str); }
+
+int renamed_var asm("real_var_name") = 3;
+int renamed_fn(int x) asm("real_fn_name");
+int renamed_fn(int x) { return x + renamed_var; }
