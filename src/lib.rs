@@ -2,4 +2,8 @@
 //! assembler, linker or disassembler.
 
 pub mod clang_args;
+pub mod compile;
 pub mod output;
+
+pub use clang_args::Emit;
+pub use compile::{CompileOptions, Compiled, Output, compile, compile_source};

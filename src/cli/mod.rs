@@ -1,6 +1,7 @@
 //! The subcommands. Each lives in its own module and returns the process exit code.
 
 mod asm;
+mod compile;
 mod link;
 mod objdump;
 
@@ -8,6 +9,8 @@ use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
+    /// Compile restricted C to a BPF object; takes clang's flags (-c -S -E -o -O -g -I -D -target -mcpu).
+    Compile(compile::CompileArgs),
     /// Assemble a .s file (LLVM or GNU syntax) into a BPF object, like llvm-mc.
     Asm(asm::AsmArgs),
     /// Link BPF objects and archives into one object (like `bpftool gen object`).
@@ -18,6 +21,7 @@ pub enum Command {
 
 pub fn run(command: Command) -> ExitCode {
     match command {
+        Command::Compile(args) => compile::run(args),
         Command::Asm(args) => asm::run(args),
         Command::Link(args) => link::run(args),
         Command::Objdump(args) => objdump::run(args),

@@ -1,0 +1,87 @@
+//! `ebpfc compile [clang flags] FILE.c`: the C compiler, taking clang's flags (parsed by
+//! `ebpfc::clang_args`) so a Makefile can swap `clang` for `ebpfc compile`. Output goes
+//! where clang puts it: `-o`, else `FILE.o` for `-c`, `FILE.s` for `-S`, standard output
+//! for `-E` and `--emit=ir`. Errors print rustc-style, exit 1, and leave no output file.
+
+use ebpfc::clang_args::{self, Emit};
+use ebpfc::compile::{self, CompileOptions};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+#[command(disable_help_flag = false)]
+pub struct CompileArgs {
+    /// clang's flags and the input file (`-` reads standard input), e.g.
+    /// `-O2 -g -target bpf -mcpu=v3 -c prog.bpf.c -o prog.o`.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+    args: Vec<String>,
+}
+
+/// Where clang writes the output when there is no `-o`.
+fn default_output(input: &Path, emit: Emit) -> PathBuf {
+    let stem = || {
+        let s = input.file_stem().unwrap_or_default();
+        PathBuf::from(if input.as_os_str() == "-" {
+            "-".as_ref()
+        } else {
+            s
+        })
+    };
+    match emit {
+        Emit::Preprocessed | Emit::Ir => PathBuf::from("-"),
+        Emit::Asm => stem().with_extension("s"),
+        Emit::Object => stem().with_extension("o"),
+    }
+}
+
+fn fail(sources: &diag::SourceMap, diags: &[diag::Diagnostic], output: Option<&Path>) -> ExitCode {
+    if let Some(o) = output {
+        ebpfc::output::remove_stale(o);
+    }
+    eprint!("{}", diag::render_all(sources, diags));
+    ExitCode::from(1)
+}
+
+pub fn run(args: CompileArgs) -> ExitCode {
+    let sources = diag::SourceMap::new();
+    let parsed = match clang_args::parse(&args.args) {
+        Ok(p) => p,
+        Err(msg) => {
+            let d = diag::Diagnostic::error(diag::codes::E_USAGE, msg);
+            return fail(&sources, &[d], None);
+        }
+    };
+    let output = parsed
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(&parsed.input, parsed.emit));
+    let opts = CompileOptions::from_args(&parsed);
+    let mut sources = sources;
+    let result = if parsed.input.as_os_str() == "-" {
+        let mut text = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            let d = diag::Diagnostic::error(diag::codes::E_IO, format!("<stdin>: {e}"));
+            return fail(&sources, &[d], Some(&output));
+        }
+        compile::compile_source(&mut sources, "<stdin>", &text, parsed.emit, &opts)
+    } else {
+        compile::compile(&mut sources, &parsed.input, parsed.emit, &opts)
+    };
+    match result {
+        Ok(done) => {
+            if !done.warnings.is_empty() {
+                eprint!("{}", diag::render_all(&sources, &done.warnings.items));
+            }
+            if let Err(e) = ebpfc::output::write_atomic(&output, done.output.bytes()) {
+                let d = diag::Diagnostic::error(
+                    diag::codes::E_IO,
+                    format!("{}: {e}", output.display()),
+                );
+                return fail(&sources, &[d], Some(&output));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(diags) => fail(&sources, &diags.items, Some(&output)),
+    }
+}
