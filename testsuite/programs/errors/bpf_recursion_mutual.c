@@ -1,0 +1,12 @@
+// EXPECT: E0307 at 6:22
+// Two functions that call each other.
+static int is_odd(int n);
+static int is_even(int n)
+{
+	return n == 0 ? 1 : is_odd(n - 1);
+}
+static int is_odd(int n)
+{
+	return n == 0 ? 0 : is_even(n - 1);
+}
+int f(void) { return is_even(4); }

@@ -1,0 +1,7 @@
+// EXPECT: E0201 at 6:2
+// A missing semicolon after a statement.
+int f(int x)
+{
+	int y = x + 1
+	return y;
+}
