@@ -5,6 +5,8 @@
 //! `-O` level → `codegen::compile_module` (an `asm::Module`) → `asm::assemble` →
 //! `linker::elf_write::write_object`. `-S` prints the very module that `-c` assembles.
 //! Every failure comes back as diagnostics; nothing here panics on user input.
+//! Codegen works on IR, which keeps source positions as line:column only; its errors say
+//! where in notes, and [`locate_codegen`] turns those into carets in the C source.
 
 use crate::clang_args::{CompileArgs, Emit, MacroArg};
 use asm::isa::CpuVersion;
@@ -193,7 +195,8 @@ pub fn compile_file(
         debug_info: opts.debug_info,
         big_endian: opts.big_endian,
     };
-    let asm_module = codegen::compile_module(&module, &cg)?;
+    let asm_module =
+        codegen::compile_module(&module, &cg).map_err(|ds| locate_codegen(ds, sources))?;
     if emit == Emit::Asm {
         return Ok(Compiled {
             output: Output::Asm(asm::print::print_module(&asm_module)),
@@ -220,4 +223,135 @@ pub fn compile_file(
         output: Output::Object(linker::elf_write::write_object(&object)),
         warnings,
     })
+}
+
+/// Gives codegen's diagnostics a caret in the C source. Codegen knows positions only as
+/// the IR's `line:col`, and states them in two notes (codegen/src/isel.rs and lib.rs):
+/// `at source line L:C` (the operation at fault) and `function `F` is at FILE:L:C` (the
+/// function's first located instruction). The more precise one becomes the primary label
+/// and both notes go; a diagnostic that already has a label, or whose place cannot be
+/// found among `sources`, is left as it is.
+fn locate_codegen(diags: Diagnostics, sources: &SourceMap) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for d in diags.items {
+        out.push(locate_one(d, sources));
+    }
+    out
+}
+
+fn locate_one(mut d: Diagnostic, sources: &SourceMap) -> Diagnostic {
+    if !d.labels.is_empty() {
+        return d;
+    }
+    let mut file_name = None;
+    let mut func_name = String::new();
+    let mut func_pos = None;
+    let mut op_pos = None;
+    for n in &d.notes {
+        if let Some(rest) = n.strip_prefix("at source line ") {
+            op_pos = parse_line_col(rest);
+        } else if let Some((head, rest)) = n.split_once("` is at ") {
+            func_name = head.strip_prefix("function `").unwrap_or(head).to_string();
+            // FILE:L:C, where FILE may itself contain ':'.
+            let mut parts = rest.rsplitn(3, ':');
+            let (c, l, f) = (parts.next(), parts.next(), parts.next());
+            if let (Some(f), Some(pos)) = (
+                f,
+                parse_line_col(&format!("{}:{}", l.unwrap_or(""), c.unwrap_or(""))),
+            ) {
+                file_name = Some(f.to_string());
+                func_pos = Some(pos);
+            }
+        }
+    }
+    let Some(file_name) = file_name else {
+        return d;
+    };
+    let Some((file, sf)) = sources.files().find(|(_, f)| f.name == file_name) else {
+        return d;
+    };
+    let (message, pos) = match (op_pos, func_pos) {
+        (Some(p), _) => ("this operation".to_string(), p),
+        (None, Some(p)) => (format!("in function `{func_name}`"), p),
+        (None, None) => return d,
+    };
+    let Some(span) = span_at(sf, file, pos) else {
+        return d;
+    };
+    d.notes
+        .retain(|n| !n.starts_with("at source line ") && !n.contains("` is at "));
+    d.with_label(span, message)
+}
+
+/// `L:C` with both numbers positive.
+fn parse_line_col(s: &str) -> Option<(u32, u32)> {
+    let (l, c) = s.trim().split_once(':')?;
+    let (l, c) = (l.parse().ok()?, c.parse().ok()?);
+    (l > 0 && c > 0).then_some((l, c))
+}
+
+/// The span of the token (identifier or number, else one character) at 1-based `line:col`
+/// of `sf`, if that position exists.
+fn span_at(sf: &diag::SourceFile, file: FileId, (line, col): (u32, u32)) -> Option<diag::Span> {
+    if line as usize > sf.line_count() {
+        return None;
+    }
+    let text = sf.line_text(line);
+    let line_start = (text.as_ptr() as usize).checked_sub(sf.text.as_ptr() as usize)?;
+    let col_off = (col - 1) as usize;
+    let rest = text.get(col_off..)?;
+    let first = rest.chars().next()?;
+    let len = if first.is_ascii_alphanumeric() || first == '_' {
+        rest.find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+            .unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    };
+    Some(diag::Span::new(
+        file,
+        line_start + col_off,
+        line_start + col_off + len,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The notes codegen writes (codegen/src/isel.rs `error`, lib.rs `locate`) become a
+    /// caret on the operation; without the operation's note, on the function.
+    #[test]
+    fn codegen_notes_become_carets() {
+        let mut sources = SourceMap::new();
+        let file = sources.add("dir:x/p.c", "int f(int a, int b)\n{\n\treturn a / b;\n}\n");
+        let d = Diagnostic::error(codes::E_CPU_FEATURE, "in function `f`: needs v4")
+            .with_note("at source line 3:9")
+            .with_note("function `f` is at dir:x/p.c:3:2");
+        let ds = locate_codegen(Diagnostics::from(d), &sources);
+        let d = &ds.items[0];
+        assert_eq!(d.primary_span(), Some(diag::Span::new(file, 30, 31)));
+        assert!(d.notes.is_empty(), "{:?}", d.notes);
+        let d = Diagnostic::error(codes::E_FRAME_TOO_LARGE, "frame")
+            .with_note("600 bytes of locals")
+            .with_note("function `f` is at dir:x/p.c:3:2");
+        let ds = locate_codegen(Diagnostics::from(d), &sources);
+        let d = &ds.items[0];
+        assert_eq!(d.primary_span(), Some(diag::Span::new(file, 23, 29)));
+        assert_eq!(d.notes, vec!["600 bytes of locals".to_string()]);
+        // Unknown file or position: left alone.
+        let d = Diagnostic::error(codes::E_FRAME_TOO_LARGE, "frame")
+            .with_note("function `f` is at other.c:3:2");
+        assert!(
+            locate_codegen(Diagnostics::from(d), &sources).items[0]
+                .labels
+                .is_empty()
+        );
+        let d = Diagnostic::error(codes::E_FRAME_TOO_LARGE, "frame")
+            .with_note("function `f` is at dir:x/p.c:99:2");
+        assert!(
+            locate_codegen(Diagnostics::from(d), &sources).items[0]
+                .labels
+                .is_empty()
+        );
+    }
 }

@@ -185,6 +185,10 @@ error_tests! {
     bpf_indirect_call => "bpf_indirect_call.c",
     bpf_variadic => "bpf_variadic.c",
     bpf_inline_asm => "bpf_inline_asm.c",
+    bpf_stack_too_large => "bpf_stack_too_large.c",
+    // codegen
+    cg_sdiv_cpu => "cg_sdiv_cpu.c",
+    cg_atomic_cpu => "cg_atomic_cpu.c",
 }
 
 /// Errors in the command line itself: exit 1, an E0002 message, no output.
