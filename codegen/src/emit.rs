@@ -83,6 +83,9 @@ pub fn section_switch(name: &str, code: bool, zero: bool) -> SectionSwitch {
         ("aw", "nobits", None)
     } else if let Some(n) = name.strip_prefix(".rodata.str1.") {
         ("aMS", "progbits", n.parse::<u64>().ok())
+    } else if let Some(n) = name.strip_prefix(".rodata.cst") {
+        // Mergeable constants of n bytes each.
+        ("aM", "progbits", n.parse::<u64>().ok())
     } else if name.starts_with(".rodata") {
         ("a", "progbits", None)
     } else {

@@ -209,7 +209,7 @@ pub fn compile_module(
     }
     for g in &m.globals {
         let sec = data_section(g);
-        if !matches!(sec.as_str(), ".data" | ".bss" | ".rodata") {
+        if !matches!(sec.as_str(), ".data" | ".bss") && !sec.starts_with(".rodata") {
             sig.push(g.name.clone());
         }
     }

@@ -7,8 +7,9 @@
 //! local, weak, global) and section (`SEC("xdp")` marks a program), declared-only
 //! functions and variables become extern symbols (`.ksyms` ones are kfuncs/ksyms), and
 //! every function and global gets its debug type (for BTF). Like clang -O2, unused
-//! `static` functions and data are not emitted (`used` keeps them), and a static
-//! constant string whose address never escapes goes to `.rodata.str1.1`.
+//! `static` functions and data are not emitted (`used` keeps them), a static
+//! constant string whose address never escapes goes to `.rodata.str1.1`, and other such
+//! constants of 4, 8, 16 or 32 bytes to `.rodata.cstN` (clang's mergeable sections).
 //!
 //! Invariants: output order follows declaration order (deterministic); helper
 //! constants (`GlobalKind::Helper`) produce no data — calls through them are
@@ -97,10 +98,19 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
             && relocs.is_empty()
             && bytes.last() == Some(&0)
             && !bytes[..bytes.len() - 1].contains(&0);
+        // Other static constants of 4, 8, 16 or 32 bytes without relocations whose
+        // address never escapes are mergeable constants for clang: `.rodata.cstN`.
+        let mergeable_const = constant
+            && !volatile
+            && g.linkage == Linkage::Internal
+            && !escaping.contains(&GlobalId(u32::try_from(gi).unwrap_or(u32::MAX)))
+            && relocs.is_empty()
+            && matches!(size, 4 | 8 | 16 | 32);
         let section = match (&g.section, &g.kind) {
             (Some(s), _) => s.clone(),
             (None, GlobalKind::Str) => ".rodata.str1.1".to_string(),
             (None, _) if is_cstring => ".rodata.str1.1".to_string(),
+            (None, _) if mergeable_const => format!(".rodata.cst{size}"),
             (None, _) if constant => ".rodata".to_string(),
             (None, _) if all_zero => ".bss".to_string(),
             (None, _) => ".data".to_string(),
