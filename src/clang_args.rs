@@ -1,7 +1,7 @@
 //! Parses `ebpfc compile`'s command line the way clang does, so a Makefile can swap one
 //! compiler for the other: `-c/-S/-E`, `-o`, `-O0..3/-Os/-Oz`, `-g`, `-I dir`/`-Idir`,
 //! `-isystem`, `-D`/`-U`, `-target bpf|bpfel|bpfeb` and `--target=`, `-mcpu=`,
-//! `-W…` (accepted), plus ebpfc's own `--emit=ir|asm|obj|tokens|ast`.
+//! `-x c`, `-W…`/`-f…` (accepted), plus ebpfc's own `--emit=ir|asm|obj|pp`.
 
 use std::path::PathBuf;
 
@@ -98,6 +98,15 @@ pub fn parse(args: &[String]) -> Result<CompileArgs, String> {
             "-mlittle-endian" => out.big_endian = false,
             "-mbig-endian" => out.big_endian = true,
             "-" => input = Some(PathBuf::from("-")),
+            // `-x c`: the input language; only C is compiled (clang needs it for stdin).
+            _ if a.starts_with("-x") => {
+                let lang = value("-x", a, &mut it)?;
+                if lang != "c" {
+                    return Err(format!(
+                        "unsupported input language '{lang}': ebpfc compiles C only (-x c)"
+                    ));
+                }
+            }
             _ if a.starts_with("-o") => out.output = Some(PathBuf::from(value("-o", a, &mut it)?)),
             _ if a.starts_with("-isystem") => out
                 .system_dirs
@@ -248,5 +257,8 @@ mod tests {
         assert!(parse(&["-mcpu=v9".into(), "x.c".into()]).is_err());
         assert!(parse(&["-o".into()]).is_err());
         assert!(parse(&["--bogus".into(), "x.c".into()]).is_err());
+        assert_eq!(p("-x c -c -").input, PathBuf::from("-"));
+        assert_eq!(p("-xc -c -").input, PathBuf::from("-"));
+        assert!(parse(&["-x".into(), "c++".into(), "x.c".into()]).is_err());
     }
 }

@@ -18,20 +18,42 @@ pub struct CompileArgs {
     args: Vec<String>,
 }
 
-/// Where clang writes the output when there is no `-o`.
+/// Where clang writes the output when there is no `-o`: in the working directory, the
+/// input's file name with its last extension replaced (`src/prog.bpf.c` → `prog.bpf.o`;
+/// standard input `-` → `-.o`).
 fn default_output(input: &Path, emit: Emit) -> PathBuf {
-    let stem = || {
-        let s = input.file_stem().unwrap_or_default();
-        PathBuf::from(if input.as_os_str() == "-" {
-            "-".as_ref()
+    let named = |ext: &str| {
+        let mut name = if input.as_os_str() == "-" {
+            std::ffi::OsString::from("-")
         } else {
-            s
-        })
+            input.file_stem().unwrap_or_default().to_os_string()
+        };
+        name.push(ext);
+        PathBuf::from(name)
     };
     match emit {
         Emit::Preprocessed | Emit::Ir => PathBuf::from("-"),
-        Emit::Asm => stem().with_extension("s"),
-        Emit::Object => stem().with_extension("o"),
+        Emit::Asm => named(".s"),
+        Emit::Object => named(".o"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_outputs_keep_inner_dots() {
+        let o = |i: &str, e| default_output(Path::new(i), e);
+        assert_eq!(
+            o("src/prog.bpf.c", Emit::Object),
+            PathBuf::from("prog.bpf.o")
+        );
+        assert_eq!(o("x.c", Emit::Asm), PathBuf::from("x.s"));
+        assert_eq!(o("noext", Emit::Object), PathBuf::from("noext.o"));
+        assert_eq!(o("-", Emit::Object), PathBuf::from("-.o"));
+        assert_eq!(o("x.c", Emit::Preprocessed), PathBuf::from("-"));
+        assert_eq!(o("x.c", Emit::Ir), PathBuf::from("-"));
     }
 }
 
