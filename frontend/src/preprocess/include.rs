@@ -1,8 +1,9 @@
 //! Finding and opening `#include`d files (C17 6.10.2), in clang's order for
 //! `-target bpf`: `"..."` looks in the including file's directory first; then `-I`,
 //! `-isystem`, `/usr/local/include`, ebpfc's built-in headers (standing in for clang's
-//! resource directory), `/usr/include`. Like clang for BPF, the multiarch directory
-//! `/usr/include/x86_64-linux-gnu` is NOT searched unless given with `-I`.
+//! resource directory), `/usr/include`, and — where clang for BPF stops and needs `-I`
+//! — the host's multiarch directory (`/usr/include/x86_64-linux-gnu`) as a last resort,
+//! so `<linux/bpf.h>` works without the flag.
 //!
 //! Invariants: a file is read and lexed once per run (keyed by its path); `#pragma
 //! once` files and files whose include guard macro is defined are not reopened.

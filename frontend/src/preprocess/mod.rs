@@ -286,6 +286,13 @@ impl<'a> Pp<'a> {
         search.push(SearchDir::Path(PathBuf::from("/usr/local/include")));
         search.push(SearchDir::Builtin);
         search.push(SearchDir::Path(PathBuf::from("/usr/include")));
+        // Last, the host's multiarch directory (`asm/types.h` of `<linux/bpf.h>`), which
+        // clang only searches when given `-I`: programs that clang needs that flag for
+        // compile here without it; with it, nothing changes (it is found earlier).
+        search.push(SearchDir::Path(PathBuf::from(format!(
+            "/usr/include/{}-linux-gnu",
+            std::env::consts::ARCH
+        ))));
         Pp {
             opts,
             sources,
