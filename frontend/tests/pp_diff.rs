@@ -578,7 +578,9 @@ fn multiarch_dir_is_searched_last() {
     if !Path::new("/usr/include/linux/types.h").is_file()
         || !Path::new(&multiarch).join("asm/types.h").is_file()
     {
-        println!("SKIP multiarch_dir_is_searched_last: no linux/types.h or {multiarch}/asm/types.h");
+        println!(
+            "SKIP multiarch_dir_is_searched_last: no linux/types.h or {multiarch}/asm/types.h"
+        );
         return;
     }
     let tmp = std::env::temp_dir().join(format!("ebpfc-pp-multiarch-{}", std::process::id()));
