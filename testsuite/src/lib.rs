@@ -3,4 +3,5 @@
 
 pub mod kernel;
 pub mod kload;
+pub mod link_cases;
 pub mod tools;

@@ -14,87 +14,8 @@ use linker::elf_write::write_object;
 use linker::link::{LinkOptions, Linked, link_files};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use testsuite::link_cases::{CFLAGS, Compiler, build, cases, inputs, sources};
 use testsuite::{kload, tools};
-
-const CFLAGS: &[&str] = &[
-    "-O2",
-    "-g",
-    "-target",
-    "bpf",
-    "-mcpu=v3",
-    "-I/usr/include/x86_64-linux-gnu",
-    "-c",
-];
-
-fn cases() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/link");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    v.sort();
-    v
-}
-
-fn sources(case: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(case)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.to_string_lossy().ends_with(".bpf.c"))
-        .collect();
-    v.sort();
-    v
-}
-
-/// Builds each source of `case` into `dir`; returns (short name, object path).
-fn build(clang: &Path, case: &Path, dir: &Path) -> Vec<(String, PathBuf)> {
-    sources(case)
-        .iter()
-        .map(|src| {
-            let stem = src
-                .file_name()
-                .unwrap()
-                .to_string_lossy()
-                .replace(".bpf.c", "");
-            let obj = dir.join(format!(
-                "{}-{stem}.o",
-                case.file_name().unwrap().to_string_lossy()
-            ));
-            let out = Command::new(clang)
-                .args(CFLAGS)
-                .arg(src)
-                .arg("-o")
-                .arg(&obj)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "clang failed on {}: {}",
-                src.display(),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            (format!("{stem}.o"), obj)
-        })
-        .collect()
-}
-
-fn inputs(case: &Path) -> Vec<Vec<u8>> {
-    let first = &sources(case)[0];
-    std::fs::read_to_string(first)
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.strip_prefix("// @input:"))
-        .map(|h| {
-            let h = h.trim();
-            (0..h.len() / 2)
-                .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).unwrap())
-                .collect()
-        })
-        .collect()
-}
 
 fn link(objs: &[(String, PathBuf)], verbose: bool) -> Linked {
     let files: Vec<(String, Vec<u8>)> = objs
@@ -197,7 +118,7 @@ fn linked_programs_run_like_bpftool_links() {
     assert!(cases.len() >= 3);
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
-        let objs = build(&clang, case, dir.path());
+        let objs = build(case, dir.path(), |_| Compiler::Clang(&clang));
         let reference = dir.path().join(format!("{name}-ref.o"));
         let st = Command::new(&bpftool)
             .args(["gen", "object"])
@@ -295,7 +216,7 @@ fn archive_links_like_its_members_and_verbose_log() {
         .into_iter()
         .find(|c| c.ends_with("weak_strong"))
         .unwrap();
-    let objs = build(&clang, &case, dir.path());
+    let objs = build(&case, dir.path(), |_| Compiler::Clang(&clang));
     let linked = link(&objs, true);
     insta::assert_snapshot!("weak_strong_verbose", linked.log.join("\n"));
     let read = |i: usize| std::fs::read(&objs[i].1).unwrap();
@@ -345,7 +266,10 @@ fn big_endian_objects_link() {
     }
     let be = link(&objs, false);
     assert_eq!(be.object.endian, linker::object::Endian::Big);
-    let le = link(&build(&clang, &case, dir.path()), false);
+    let le = link(
+        &build(&case, dir.path(), |_| Compiler::Clang(&clang)),
+        false,
+    );
     // Same program, other byte order: same BTF after dedup.
     assert_eq!(
         linker::btf::dump::dump(&our_btf(&be.object)),

@@ -1,0 +1,120 @@
+//! The multi-file link cases of `programs/link/<case>/*.bpf.c`: listing them, reading
+//! the first file's `// @input:` packets, and building each file with clang-19 or with
+//! ebpfc (the library, same flags), so the link tests can mix compilers.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The flags both compilers get (clang also needs the multiarch `-I` for `<linux/bpf.h>`).
+pub const CFLAGS: &[&str] = &[
+    "-O2",
+    "-g",
+    "-target",
+    "bpf",
+    "-mcpu=v3",
+    "-I/usr/include/x86_64-linux-gnu",
+    "-c",
+];
+
+/// Which compiler builds an object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compiler<'a> {
+    Clang(&'a Path),
+    Ebpfc,
+}
+
+/// Every case folder, sorted.
+pub fn cases() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/link");
+    sorted(&root, |p| p.is_dir())
+}
+
+/// A case's `*.bpf.c` files, sorted (the first one carries the `@input` lines).
+pub fn sources(case: &Path) -> Vec<PathBuf> {
+    sorted(case, |p| p.to_string_lossy().ends_with(".bpf.c"))
+}
+
+fn sorted(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| keep(p))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The packets of the first file's `// @input: HEX` lines.
+pub fn inputs(case: &Path) -> Vec<Vec<u8>> {
+    let first = &sources(case)[0];
+    let text = std::fs::read_to_string(first).unwrap_or_default();
+    crate::kload::inputs_from_source(&text)
+}
+
+/// The name of a case folder.
+pub fn case_name(case: &Path) -> String {
+    case.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Builds `src` with `cc` into `dir`; returns (short name `x.o`, object path).
+pub fn build_one(cc: Compiler, case: &Path, src: &Path, dir: &Path) -> (String, PathBuf) {
+    let stem = src
+        .file_name()
+        .map(|n| n.to_string_lossy().replace(".bpf.c", ""))
+        .unwrap_or_default();
+    let tag = match cc {
+        Compiler::Clang(_) => "clang",
+        Compiler::Ebpfc => "ebpfc",
+    };
+    let obj = dir.join(format!("{}-{stem}-{tag}.o", case_name(case)));
+    match cc {
+        Compiler::Clang(clang) => {
+            let out = Command::new(clang)
+                .args(CFLAGS)
+                .arg(src)
+                .arg("-o")
+                .arg(&obj)
+                .output()
+                .unwrap_or_else(|e| panic!("{}: {e}", clang.display()));
+            assert!(
+                out.status.success(),
+                "clang failed on {}: {}",
+                src.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Compiler::Ebpfc => {
+            let mut args: Vec<String> = CFLAGS.iter().map(|s| s.to_string()).collect();
+            args.push(src.display().to_string());
+            let parsed = ebpfc::clang_args::parse(&args).unwrap_or_else(|e| panic!("{e}"));
+            let opts = ebpfc::CompileOptions::from_args(&parsed);
+            let mut sources = diag::SourceMap::new();
+            match ebpfc::compile(&mut sources, src, parsed.emit, &opts) {
+                Ok(done) => std::fs::write(&obj, done.output.bytes())
+                    .unwrap_or_else(|e| panic!("{}: {e}", obj.display())),
+                Err(d) => panic!(
+                    "ebpfc failed on {}:\n{}",
+                    src.display(),
+                    diag::render_all(&sources, &d.items)
+                ),
+            }
+        }
+    }
+    (format!("{stem}.o"), obj)
+}
+
+/// Builds every source of `case`: `pick(i)` chooses the compiler of the i-th file.
+pub fn build<'a>(
+    case: &Path,
+    dir: &Path,
+    pick: impl Fn(usize) -> Compiler<'a>,
+) -> Vec<(String, PathBuf)> {
+    sources(case)
+        .iter()
+        .enumerate()
+        .map(|(i, src)| build_one(pick(i), case, src, dir))
+        .collect()
+}
