@@ -15,6 +15,7 @@ use frontend::preprocess::PpOptions;
 use ir::passes::OptLevel;
 use linker::object::Endian;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 /// What to compile for: the subset of clang's flags that changes the output.
 #[derive(Clone, Debug)]
@@ -167,6 +168,38 @@ pub fn compile_file(
     emit: Emit,
     opts: &CompileOptions,
 ) -> Result<Compiled, Diagnostics> {
+    compile_file_timed(sources, file, emit, opts, &mut StageTimes::default())
+}
+
+/// Wall time spent in each stage of one compile (`bench-compile` prints them); a stage
+/// that did not run stays zero.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StageTimes {
+    /// Preprocess, parse, check and lower to IR (or, for `-E`, preprocess and print).
+    pub frontend: Duration,
+    pub optimize: Duration,
+    /// Instruction selection, register allocation, BTF: IR → asm module.
+    pub codegen: Duration,
+    /// asm module → object model (or, for `-S`, printing the asm text).
+    pub assemble: Duration,
+    /// Object model → ELF bytes.
+    pub write: Duration,
+}
+
+/// [`compile_file`], recording how long each stage took into `times`.
+pub fn compile_file_timed(
+    sources: &mut SourceMap,
+    file: FileId,
+    emit: Emit,
+    opts: &CompileOptions,
+    times: &mut StageTimes,
+) -> Result<Compiled, Diagnostics> {
+    let mut clock = Instant::now();
+    let mut lap = |slot: &mut Duration| {
+        let now = Instant::now();
+        *slot = now - clock;
+        clock = now;
+    };
     let fe = frontend::driver::FrontendOptions {
         pp: opts.pp(),
         ..Default::default()
@@ -177,13 +210,16 @@ pub fn compile_file(
             return Err(pre.diags);
         }
         let text = frontend::preprocess::print_preprocessed_full(&pre, sources);
+        lap(&mut times.frontend);
         return Ok(Compiled {
             output: Output::Preprocessed(text),
             warnings: pre.diags,
         });
     }
     let (mut module, warnings) = frontend::driver::compile_file(file, &fe, sources)?;
+    lap(&mut times.frontend);
     ir::passes::optimize(&mut module, opts.opt_level)?;
+    lap(&mut times.optimize);
     if emit == Emit::Ir {
         return Ok(Compiled {
             output: Output::Ir(ir::module_to_string(&module)),
@@ -197,9 +233,12 @@ pub fn compile_file(
     };
     let asm_module =
         codegen::compile_module(&module, &cg).map_err(|ds| locate_codegen(ds, sources))?;
+    lap(&mut times.codegen);
     if emit == Emit::Asm {
+        let text = asm::print::print_module(&asm_module);
+        lap(&mut times.assemble);
         return Ok(Compiled {
-            output: Output::Asm(asm::print::print_module(&asm_module)),
+            output: Output::Asm(text),
             warnings,
         });
     }
@@ -219,8 +258,11 @@ pub fn compile_file(
         }
         all
     })?;
+    lap(&mut times.assemble);
+    let bytes = linker::elf_write::write_object(&object);
+    lap(&mut times.write);
     Ok(Compiled {
-        output: Output::Object(linker::elf_write::write_object(&object)),
+        output: Output::Object(bytes),
         warnings,
     })
 }
