@@ -23,7 +23,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        // No fsync: the rename alone makes readers see the old file or the whole new
+        // one, which is all a compiler owes (clang and llvm-mc do the same); an fsync
+        // costs milliseconds per output on a busy disk, more than compiling a program.
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
