@@ -191,8 +191,8 @@ impl Emitter {
                         last_loc = Some(*loc);
                     }
                     first = false;
-                    if let crate::vcode::MInst::CoreConst { reloc, .. } = i
-                        && let Some(rel) = f.core.get(*reloc as usize)
+                    if let Some(reloc) = i.core_reloc()
+                        && let Some(rel) = f.core.get(reloc as usize)
                     {
                         // CO-RE record: the instruction libbpf patches.
                         let l = format!(".Ltmp{}", self.tmp);

@@ -162,6 +162,7 @@ pub fn encode(i: &MInst, label: &dyn Fn(u32) -> String) -> Vec<(Insn, Option<Sym
             dst,
             base,
             off,
+            ..
         } => {
             let mode = if *signed { MODE_MEMSX } else { MODE_MEM };
             one(ins(
@@ -177,6 +178,7 @@ pub fn encode(i: &MInst, label: &dyn Fn(u32) -> String) -> Vec<(Insn, Option<Sym
             base,
             off,
             src,
+            ..
         } => match src {
             Src::Reg(r) => one(ins(
                 CLASS_STX | MODE_MEM | size_code(*size),
@@ -400,6 +402,7 @@ mod tests {
                     dst: r(0),
                     base: Base::Fp,
                     off: -4,
+                    core: None,
                 },
                 "w0 = *(u32 *)(r10 - 0x4)",
             ),
@@ -410,6 +413,7 @@ mod tests {
                     dst: r(0),
                     base: Base::Reg(r(1)),
                     off: 2,
+                    core: None,
                 },
                 "r0 = *(s8 *)(r1 + 0x2)",
             ),
@@ -419,6 +423,7 @@ mod tests {
                     base: Base::Fp,
                     off: -8,
                     src: Src::Imm(0),
+                    core: None,
                 },
                 "*(u64 *)(r10 - 0x8) = 0x0",
             ),
@@ -428,6 +433,7 @@ mod tests {
                     base: Base::Reg(r(1)),
                     off: 0,
                     src: Src::Reg(r(2)),
+                    core: None,
                 },
                 "*(u16 *)(r1 + 0x0) = w2",
             ),

@@ -39,6 +39,7 @@ fn move_inst(m: Move, frame: &Frame) -> Result<MInst, String> {
             base: Base::Fp,
             off: slot_off(s)?,
             src: Src::Reg(Reg::Phys(a)),
+            core: None,
         },
         (Loc::Slot(s), Loc::Reg(b)) => MInst::Load {
             size: MemSize::DW,
@@ -46,6 +47,7 @@ fn move_inst(m: Move, frame: &Frame) -> Result<MInst, String> {
             dst: Reg::Phys(b),
             base: Base::Fp,
             off: slot_off(s)?,
+            core: None,
         },
         (Loc::Slot(_), Loc::Slot(_)) => return Err("stack-to-stack move".into()),
     })

@@ -88,8 +88,12 @@ struct Isel<'a> {
     /// icmps used only as brif/select conditions: selected as the jump itself.
     fused: std::collections::HashSet<Value>,
     errors: Vec<Diagnostic>,
-    /// CO-RE relocations of this function, indexed by `MInst::CoreConst::reloc`.
+    /// CO-RE relocations of this function, indexed by `MInst::CoreConst::reloc` and
+    /// the `core` field of loads and stores.
     core: Vec<ir::CoreReloc>,
+    /// `iadd base, <CO-RE field offset>` values used only as load/store addresses:
+    /// the relocated offset goes into each access's `off` (see [`Isel::core_field`]).
+    core_addrs: std::collections::HashSet<Value>,
 }
 
 /// Selects instructions for `f`. Errors are located by the function and source line.
@@ -121,6 +125,7 @@ pub fn select(
         fused: Default::default(),
         errors: Vec::new(),
         core: Vec::new(),
+        core_addrs: Default::default(),
     };
     s.run();
     if s.errors.is_empty() {
@@ -576,6 +581,7 @@ impl<'a> Isel<'a> {
     fn count_uses(&mut self) {
         let f = self.f;
         let mut addr_uses: HashMap<Value, u32> = HashMap::new();
+        let mut core_uses: HashMap<Value, u32> = HashMap::new();
         let mut conds: Vec<Value> = Vec::new();
         for &b in f.layout.blocks() {
             for &i in f.layout.block_insts(b) {
@@ -610,6 +616,18 @@ impl<'a> Isel<'a> {
                     && args[0] == args[1]
                 {
                     addr_uses.remove(&args[0]);
+                }
+                // `load/store (base + core_offset), 0`: the relocated offset can become
+                // the access's `off` field.
+                if let Some((a, 0)) = addr
+                    && self.core_field(a).is_some()
+                {
+                    *core_uses.entry(a).or_default() += 1;
+                }
+                if let InstData::Store { args, .. } = d
+                    && args[0] == args[1]
+                {
+                    core_uses.remove(&args[0]);
                 }
             }
         }
@@ -652,6 +670,73 @@ impl<'a> Isel<'a> {
                 self.absorbed.insert(v);
             }
         }
+        // VERIFIER: a context pointer must not be moved by an ALU op ("dereference of
+        // modified ctx ptr"), so a CO-RE field access is `*(base + off)` with the
+        // relocated offset in `off`, the instruction libbpf patches (clang's shape).
+        // Only when every use of the address is such an access; the relocated constant
+        // is then not materialized at all if nothing else uses it.
+        let mut const_uses: HashMap<Value, u32> = HashMap::new();
+        for (v, n) in core_uses {
+            if self.uses.get(&v).copied() == Some(n)
+                && let Some((_, k)) = self.core_field(v)
+            {
+                self.core_addrs.insert(v);
+                self.absorbed.insert(v);
+                *const_uses.entry(k).or_default() += 1;
+            }
+        }
+        for (k, n) in const_uses {
+            if self.uses.get(&k).copied() == Some(n) {
+                self.absorbed.insert(k);
+            }
+        }
+    }
+
+    /// `v = iadd base, k` where `k` is a CO-RE field byte offset that fits the 16-bit
+    /// `off` field: `(base, k)`.
+    fn core_field(&self, v: Value) -> Option<(Value, Value)> {
+        let Some(InstData::Binary {
+            op: Opcode::Iadd,
+            args,
+        }) = self.def_inst(v)
+        else {
+            return None;
+        };
+        if self.ty(v) != Type::I64 {
+            return None;
+        }
+        for (base, k) in [(args[0], args[1]), (args[1], args[0])] {
+            if let ValueDef::Result(i) = self.f.dfg.value_def(k)
+                && let Some(rel) = self.f.core_relocs.get(&i)
+                && rel.kind == ir::CoreRelocKind::FieldByteOffset
+                && let Some(InstData::Iconst { imm }) = self.f.dfg.insts.get(i)
+                && fits_i16(self.ty(k).sext(*imm)).is_some_and(|o| o >= 0)
+            {
+                return Some((base, k));
+            }
+        }
+        None
+    }
+
+    /// For a load/store at `v + off` whose address is a folded CO-RE field access:
+    /// the base register, the relocated offset, and the new relocation's index.
+    fn core_access(&mut self, v: Value, off: i16) -> Option<(Base, i16, u32)> {
+        if off != 0 || !self.core_addrs.contains(&v) {
+            return None;
+        }
+        let (base, k) = self.core_field(v)?;
+        let ValueDef::Result(i) = self.f.dfg.value_def(k) else {
+            return None;
+        };
+        let rel = self.f.core_relocs.get(&i)?.clone();
+        let Some(InstData::Iconst { imm }) = self.f.dfg.insts.get(i) else {
+            return None;
+        };
+        let o = fits_i16(self.ty(k).sext(*imm))?;
+        let b = self.get(base);
+        let idx = self.core.len() as u32;
+        self.core.push(rel);
+        Some((Base::Reg(b), o, idx))
     }
 
     /// Follows absorbed `iadd x, const` values down to a value that is computed, summing
@@ -1306,7 +1391,13 @@ impl<'a> Isel<'a> {
     fn load(&mut self, mem: Type, ext: Ext, addr: Value, off: i16, v: Value) {
         let ty = self.ty(v);
         let size = MemSize::from_bytes(mem.bytes()).unwrap_or(MemSize::DW);
-        let (base, off) = self.addr(addr, off);
+        let (base, off, core) = match self.core_access(addr, off) {
+            Some((b, o, c)) => (b, o, Some(c)),
+            None => {
+                let (b, o) = self.addr(addr, off);
+                (b, o, None)
+            }
+        };
         let dst = self.tmp();
         let sign = ext == Ext::Sign && mem.bits() < ty.bits();
         if sign && self.t.cpu >= CpuVersion::V4 {
@@ -1317,6 +1408,7 @@ impl<'a> Isel<'a> {
                 dst,
                 base,
                 off,
+                core,
             });
             let r = if ty == Type::I64 {
                 dst
@@ -1333,6 +1425,7 @@ impl<'a> Isel<'a> {
             dst,
             base,
             off,
+            core,
         });
         let r = if sign {
             self.sext(dst, mem.bits(), ty, true)
@@ -1345,7 +1438,13 @@ impl<'a> Isel<'a> {
     fn store(&mut self, val: Value, addr: Value, off: i16) {
         let ty = self.ty(val);
         let size = MemSize::from_bytes(ty.bytes()).unwrap_or(MemSize::DW);
-        let (base, off) = self.addr(addr, off);
+        let (base, off, core) = match self.core_access(addr, off) {
+            Some((b, o, c)) => (b, o, Some(c)),
+            None => {
+                let (b, o) = self.addr(addr, off);
+                (b, o, None)
+            }
+        };
         // VERIFIER: immediate stores (BPF_ST) are only used on the stack; the verifier
         // refuses BPF_ST into the context ("BPF_ST stores into R1 ctx is not allowed").
         let imm = match (base, self.iconst(val)) {
@@ -1364,6 +1463,7 @@ impl<'a> Isel<'a> {
             base,
             off,
             src,
+            core,
         });
     }
 
@@ -1517,12 +1617,14 @@ impl<'a> Isel<'a> {
                 dst: t,
                 base: sb,
                 off: so,
+                core: None,
             });
             self.push(MInst::Store {
                 size: sz,
                 base: db,
                 off: doff,
                 src: Src::Reg(t),
+                core: None,
             });
         }
     }
@@ -1565,6 +1667,7 @@ impl<'a> Isel<'a> {
                 base: db,
                 off: doff,
                 src,
+                core: None,
             });
         }
     }

@@ -249,20 +249,25 @@ pub enum MInst {
         dst: Reg,
         src: Reg,
     },
-    /// `dst = *(uN *)(base + off)`; `signed` uses MEMSX (cpu v4).
+    /// `dst = *(uN *)(base + off)`; `signed` uses MEMSX (cpu v4). With `core`, `off`
+    /// is a CO-RE relocated field offset (index into the function's relocation list):
+    /// libbpf patches this instruction's `off` field at load time.
     Load {
         size: MemSize,
         signed: bool,
         dst: Reg,
         base: Base,
         off: i16,
+        core: Option<u32>,
     },
-    /// `*(uN *)(base + off) = src` (STX for a register, ST for an immediate).
+    /// `*(uN *)(base + off) = src` (STX for a register, ST for an immediate); `core` as
+    /// for [`MInst::Load`].
     Store {
         size: MemSize,
         base: Base,
         off: i16,
         src: Src,
+        core: Option<u32>,
     },
     /// `dst = &frame[off]`: `dst = r10; dst += off`.
     FrameAddr { dst: Reg, off: i32 },
@@ -470,6 +475,16 @@ impl MInst {
             }
         }
         set
+    }
+
+    /// The CO-RE relocation (index into the function's list) whose value this
+    /// instruction carries: a relocated constant, or a load/store whose `off` is one.
+    pub fn core_reloc(&self) -> Option<u32> {
+        match self {
+            MInst::CoreConst { reloc, .. } => Some(*reloc),
+            MInst::Load { core, .. } | MInst::Store { core, .. } => *core,
+            _ => None,
+        }
     }
 
     pub fn is_term(&self) -> bool {
