@@ -14,15 +14,24 @@ use crate::{lower, parse, sema};
 use diag::{Diagnostic, Diagnostics, FileId, SourceMap, codes};
 
 /// Options of the C frontend (the preprocessor's, for now: include paths, -D/-U, cpu).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct FrontendOptions {
     pub pp: PpOptions,
     /// Honour `#pragma clang attribute push(__attribute__((preserve_access_index)))`
     /// (bpftool's `vmlinux.h`): every member access to those structs becomes a CO-RE
-    /// relocation, as with clang. Off by default until codegen folds relocated
-    /// offsets into the `off` field of loads and stores — the verifier rejects a
-    /// context pointer moved by an `add` ("dereference of modified ctx ptr").
+    /// relocation, as with clang. On by default: codegen puts a relocated field
+    /// offset in the `off` field of the load/store (the verifier rejects a context
+    /// pointer moved by an `add`: "dereference of modified ctx ptr").
     pub core_pragmas: bool,
+}
+
+impl Default for FrontendOptions {
+    fn default() -> Self {
+        FrontendOptions {
+            pp: PpOptions::default(),
+            core_pragmas: true,
+        }
+    }
 }
 
 /// Compiles the C file at `path` to an IR module.

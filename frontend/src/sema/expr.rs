@@ -563,7 +563,18 @@ impl Checker {
                     pt,
                     span,
                 );
-                mk(ExprKind::Deref(add.boxed()), pointee, span)
+                // `p->arr[2]` where `p->arr` is already CO-RE relocated: relocate the
+                // element itself (access `0:N:2`, as clang), so the load's `off` is the
+                // relocated offset libbpf patches.
+                let relocated = matches!(&add.kind, ExprKind::PtrAdd { ptr, .. }
+                    if matches!(&ptr.kind, ExprKind::Decay(arr)
+                        if matches!(&arr.kind, ExprKind::Deref(q)
+                            if matches!(q.kind, ExprKind::CoreFieldAddr { .. }))));
+                let elem = mk(ExprKind::Deref(add.boxed()), pointee, span);
+                if relocated {
+                    return self.core_member(elem);
+                }
+                elem
             }
             A::Call { callee, args } => self.call(callee, args, span),
             A::StmtExpr(block) => {

@@ -28,3 +28,7 @@ long enum_info(void) {
     return __builtin_preserve_enum_value(*(enum kstate *)K_RUN, 0)
          + __builtin_preserve_enum_value(*(enum kstate *)K_DEAD, 1);
 }
+
+/* An element of a relocated array member is relocated itself (access `0:1:1`). */
+struct __attribute__((preserve_access_index)) kargs { long id; unsigned long args[6]; };
+unsigned long arr_elem(struct kargs *k) { return k->args[1]; }
