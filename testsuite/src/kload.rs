@@ -157,6 +157,11 @@ fn dump_map(pinned: &Path) -> Result<Vec<(Vec<u8>, Vec<u8>)>, String> {
     let text = String::from_utf8_lossy(&out.stdout);
     let mut entries = Vec::new();
     for chunk in text.split("{\"key\":").skip(1) {
+        // With map BTF, bpftool adds a `"formatted":{"key":0,...}` object per entry;
+        // only the raw `"key":["0x00",...]` arrays count.
+        if !chunk.trim_start().starts_with('[') {
+            continue;
+        }
         let key = hex_array(chunk);
         let value = chunk
             .split_once("\"value\":")

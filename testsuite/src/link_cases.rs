@@ -1,6 +1,6 @@
 //! The multi-file link cases of `programs/link/<case>/*.bpf.c`: listing them, reading
-//! the first file's `// @input:` packets, and building each file with clang-19 or with
-//! ebpfc (the library, same flags), so the link tests can mix compilers.
+//! the first file's `// @input:` packets, and building each file with clang-19, bpf-gcc
+//! or ebpfc (the library, clang's flags), so the link tests can mix compilers.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,8 +20,19 @@ pub const CFLAGS: &[&str] = &[
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Compiler<'a> {
     Clang(&'a Path),
+    /// `bpf-gcc` (GCC's BPF backend, BTF via `-gbtf`).
+    Gcc(&'a Path),
     Ebpfc,
 }
+
+/// The flags `bpf-gcc` gets: it does not search `/usr/include` for BPF by itself.
+pub const GCC_FLAGS: &[&str] = &[
+    "-O2",
+    "-gbtf",
+    "-I/usr/include",
+    "-I/usr/include/x86_64-linux-gnu",
+    "-c",
+];
 
 /// Every case folder, sorted.
 pub fn cases() -> Vec<PathBuf> {
@@ -67,21 +78,29 @@ pub fn build_one(cc: Compiler, case: &Path, src: &Path, dir: &Path) -> (String, 
         .unwrap_or_default();
     let tag = match cc {
         Compiler::Clang(_) => "clang",
+        Compiler::Gcc(_) => "gcc",
         Compiler::Ebpfc => "ebpfc",
     };
     let obj = dir.join(format!("{}-{stem}-{tag}.o", case_name(case)));
+    let cc_kind = cc;
     match cc {
-        Compiler::Clang(clang) => {
-            let out = Command::new(clang)
-                .args(CFLAGS)
+        Compiler::Clang(cc) | Compiler::Gcc(cc) => {
+            let flags = if matches!(cc_kind, Compiler::Gcc(_)) {
+                GCC_FLAGS
+            } else {
+                CFLAGS
+            };
+            let out = Command::new(cc)
+                .args(flags)
                 .arg(src)
                 .arg("-o")
                 .arg(&obj)
                 .output()
-                .unwrap_or_else(|e| panic!("{}: {e}", clang.display()));
+                .unwrap_or_else(|e| panic!("{}: {e}", cc.display()));
             assert!(
                 out.status.success(),
-                "clang failed on {}: {}",
+                "{} failed on {}: {}",
+                cc.display(),
                 src.display(),
                 String::from_utf8_lossy(&out.stderr)
             );
