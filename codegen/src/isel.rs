@@ -183,6 +183,70 @@ impl<'a> Isel<'a> {
         }
     }
 
+    /// Known leading zeros: `Some(k)` when `v`, computed from canonical operands, is
+    /// exactly its unwrapped result and that result is below `2^k` (`k` ≤ its type's
+    /// width). Then the register holding `v` is canonical even where the operation's
+    /// result would otherwise be dirty, a truncation to ≥ `k` bits costs nothing, and
+    /// a sign extension from more than `k` bits is a zero extension. `None`: nothing
+    /// known beyond the type.
+    fn zbits(&self, v: Value, depth: u32) -> Option<u32> {
+        let ty = self.ty(v);
+        let tb = ty.bits();
+        if depth > 8 {
+            return None;
+        }
+        let z = |x: Value| self.zbits(x, depth + 1).unwrap_or(self.ty(x).bits());
+        let fit = |k: u32| (k <= tb).then_some(k);
+        let nn = |x: Value| z(x) < self.ty(x).bits();
+        let len = |c: u64| 64 - c.leading_zeros();
+        if let Some(c) = self.iconst(v) {
+            return fit(len(ty.zext(c)));
+        }
+        match self.def_inst(v)? {
+            InstData::Load { mem, ext, .. } => {
+                (*ext == Ext::Zero || mem.bits() >= tb).then(|| mem.bits().min(tb))
+            }
+            InstData::Convert { op, arg } => match op {
+                Opcode::Uextend => Some(z(*arg)),
+                Opcode::Ireduce => fit(z(*arg)),
+                _ => None,
+            },
+            InstData::Binary { op, args } => {
+                let (a, b) = (args[0], args[1]);
+                match op {
+                    Opcode::Band => Some(z(a).min(z(b))),
+                    Opcode::Bor | Opcode::Bxor => Some(z(a).max(z(b))),
+                    Opcode::Iadd => fit(z(a).max(z(b)) + 1),
+                    Opcode::Imul => fit(z(a) + z(b)),
+                    Opcode::Ishl => {
+                        let k = u32::try_from(self.iconst(b)?).ok()?;
+                        fit(z(a).checked_add(k)?)
+                    }
+                    Opcode::Ushr => {
+                        let k = u32::try_from(self.iconst(b)?).ok().filter(|&k| k < tb)?;
+                        Some(z(a).saturating_sub(k))
+                    }
+                    Opcode::Udiv => Some(z(a)),
+                    Opcode::Urem => Some(z(a).min(z(b))),
+                    // Selected as the unsigned operations when both are non-negative.
+                    Opcode::Sdiv | Opcode::Srem if nn(a) && nn(b) => Some(if *op == Opcode::Sdiv {
+                        z(a)
+                    } else {
+                        z(a).min(z(b))
+                    }),
+                    _ => None,
+                }
+            }
+            InstData::Select { args } => Some(z(args[1]).max(z(args[2]))),
+            _ => None,
+        }
+    }
+
+    /// True if `v`'s value never has the sign bit of its type set.
+    fn known_nonneg(&self, v: Value) -> bool {
+        self.zbits(v, 0).is_some_and(|k| k < self.ty(v).bits())
+    }
+
     fn error(&mut self, code: diag::Code, msg: String) {
         let mut d = Diagnostic::error(code, format!("in function `{}`: {msg}", self.f.name));
         if !self.loc.is_unknown() {
@@ -1045,6 +1109,11 @@ impl<'a> Isel<'a> {
                 self.bind(v, a);
             }
             // Sign extension reads only the low bits: dirty inputs are fine.
+            // A value whose sign bit is known clear: sign extension is zero extension.
+            Opcode::Sextend if self.known_nonneg(arg) => {
+                let a = self.get_canon(arg);
+                self.bind(v, a);
+            }
             Opcode::Sextend => {
                 let a = self.get(arg);
                 let r = self.sext(a, from.bits(), to, true);
@@ -1053,7 +1122,8 @@ impl<'a> Isel<'a> {
             // Truncation is free: the result is dirty until someone needs it canonical.
             _ => {
                 let a = self.get(arg);
-                let dirty = to.bits() < from.bits() || self.dirty.contains(&arg);
+                let fits = self.zbits(arg, 0).is_some_and(|k| k <= to.bits());
+                let dirty = (to.bits() < from.bits() && !fits) || self.dirty.contains(&arg);
                 self.bind_dirty(v, a, dirty);
             }
         }
@@ -1092,6 +1162,21 @@ impl<'a> Isel<'a> {
             self.bind(v, r);
             return;
         }
+        // Signed division, remainder and shift of operands whose sign bits are known
+        // clear are the unsigned ones (no sign extension; and no cpu v4 needed for
+        // division, as with clang).
+        let op = match op {
+            Opcode::Sdiv | Opcode::Srem | Opcode::Sshr
+                if self.known_nonneg(x) && (op == Opcode::Sshr || self.known_nonneg(y)) =>
+            {
+                match op {
+                    Opcode::Sdiv => Opcode::Udiv,
+                    Opcode::Srem => Opcode::Urem,
+                    _ => Opcode::Ushr,
+                }
+            }
+            _ => op,
+        };
         let signed = matches!(op, Opcode::Sdiv | Opcode::Srem | Opcode::Sshr);
         if matches!(op, Opcode::Sdiv | Opcode::Srem) && self.t.cpu < CpuVersion::V4 {
             self.error(
@@ -1171,7 +1256,9 @@ impl<'a> Isel<'a> {
         let dy = matches!(rhs, Src::Reg(_)) && self.dirty.contains(&y);
         // 32-bit ALU results are zero-extended: an i32 computed there is canonical.
         let clean32 = w == Width::W32 && ty == Type::I32;
+        let exact = !dx && !dy && self.zbits(v, 0).is_some();
         let dirty = !clean32
+            && !exact
             && match aop {
                 AluOp::And => dx && dy,
                 AluOp::Or | AluOp::Xor => dx || dy,
@@ -1204,23 +1291,26 @@ impl<'a> Isel<'a> {
         let ext_to = if op_bits == 32 { Type::I32 } else { Type::I64 };
         // Narrower than the compare: sign-extend (signed) or zero the upper bits.
         let narrow = ty.bits() < op_bits;
-        let mut a = if narrow && !signed {
+        // A narrow operand whose sign bit is known clear compares signed as it is.
+        let x_nn = self.known_nonneg(x);
+        let mut a = if narrow && (!signed || x_nn) {
             self.get_canon(x)
         } else {
             self.get(x)
         };
-        if signed && narrow {
+        if signed && narrow && !x_nn {
             a = self.sext(a, ty.bits(), ext_to, false);
         }
         let rhs = match self.iconst(y).and_then(|c| self.imm_for(ty, w, c, signed)) {
             Some(i) => Src::Imm(i),
             None => {
-                let mut b = if narrow && !signed {
+                let y_nn = self.known_nonneg(y);
+                let mut b = if narrow && (!signed || y_nn) {
                     self.get_canon(y)
                 } else {
                     self.get(y)
                 };
-                if signed && narrow {
+                if signed && narrow && !y_nn {
                     b = self.sext(b, ty.bits(), ext_to, false);
                 }
                 Src::Reg(b)
