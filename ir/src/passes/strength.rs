@@ -8,8 +8,15 @@
 //! signed int must not need them on older CPUs; clang turns these into shifts too.
 //! The shift sequence rounds toward zero, as C and BPF's SDIV do.
 //!
+//! Signed division or remainder whose operands are both known non-negative (a zero
+//! extension from a narrower type, a mask by a non-negative constant, a logical right
+//! shift, a non-negative constant) is unsigned division: `u8 / 5` after the integer
+//! promotions to `int` needs no SDIV on cpu < v4 (clang does the same), and `u8 % 8`
+//! becomes a mask, whose bounds the verifier can follow when it indexes an array.
+//!
 //! Invariants: only constant (non-CO-RE) divisors; the result keeps its value and type.
 
+use crate::dfg::ValueDef;
 use crate::entities::{Inst, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
@@ -51,15 +58,32 @@ fn reduce(f: &mut Function, inst: Inst) -> bool {
         return false;
     };
     let ty = f.dfg.value_type(r);
+    let mut changed = false;
+    let op = match op {
+        Opcode::Sdiv | Opcode::Srem if known_non_negative(f, x) && known_non_negative(f, y) => {
+            let unsigned = if op == Opcode::Sdiv {
+                Opcode::Udiv
+            } else {
+                Opcode::Urem
+            };
+            f.dfg.insts[inst] = InstData::Binary {
+                op: unsigned,
+                args: [x, y],
+            };
+            changed = true;
+            unsigned
+        }
+        _ => op,
+    };
     let Some(c) = const_value(f, y) else {
-        return false;
+        return changed;
     };
     let n = ty.bits();
     match op {
         Opcode::Udiv | Opcode::Urem => {
             let u = ty.zext(c);
             if !u.is_power_of_two() || u == 1 {
-                return false;
+                return changed;
             }
             let k = u.trailing_zeros();
             f.dfg.insts[inst] = if op == Opcode::Udiv {
@@ -115,6 +139,35 @@ fn reduce(f: &mut Function, inst: Inst) -> bool {
             }
             true
         }
+        _ => changed,
+    }
+}
+
+/// True when `v`, read as a signed number of its type, can never be negative.
+fn known_non_negative(f: &Function, v: Value) -> bool {
+    let v = f.dfg.resolve_alias(v);
+    let ty = f.dfg.value_type(v);
+    if let Some(c) = const_value(f, v) {
+        return ty.sext(c) >= 0;
+    }
+    let ValueDef::Result(inst) = f.dfg.value_def(v) else {
+        return false;
+    };
+    match f.dfg.insts[inst] {
+        InstData::Convert {
+            op: Opcode::Uextend,
+            arg,
+        } => f.dfg.value_type(arg).bits() < ty.bits(),
+        InstData::Binary {
+            op: Opcode::Band,
+            args: [a, b],
+        } => [a, b]
+            .iter()
+            .any(|&m| const_value(f, m).is_some_and(|c| ty.sext(c) >= 0)),
+        InstData::Binary {
+            op: Opcode::Ushr,
+            args: [_, s],
+        } => const_value(f, s).is_some_and(|c| c > 0 && c < i64::from(ty.bits())),
         _ => false,
     }
 }
@@ -155,5 +208,62 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `int` division of promoted `unsigned char` operands becomes unsigned (no SDIV),
+    /// and keeps C's result for every dividend and divisor.
+    #[test]
+    fn promoted_unsigned_operands_divide_unsigned() {
+        for op in [Opcode::Sdiv, Opcode::Srem] {
+            let mut f = Function::new(
+                "d",
+                Signature::new(vec![Type::I8, Type::I8], Some(Type::I32)),
+            );
+            let mut b = FunctionBuilder::new(&mut f);
+            let e = b.create_block();
+            b.switch_to_block(e);
+            let p = b.append_block_params_for_function_params(e);
+            let x = b.uextend(Type::I32, p[0]);
+            let y = b.uextend(Type::I32, p[1]);
+            let r = b.binary(op, x, y);
+            b.ret(Some(r));
+            b.finalize();
+            assert!(run(&mut f));
+            assert!(crate::verifier::verify_function(&f).is_ok());
+            let ops: Vec<Opcode> = all_insts(&f)
+                .into_iter()
+                .filter_map(|i| match f.dfg.insts[i] {
+                    InstData::Binary { op, .. } => Some(op),
+                    _ => None,
+                })
+                .collect();
+            assert!(!ops.contains(&op) && !ops.is_empty(), "{ops:?}");
+            let mut m = Module::new();
+            m.functions.push(f);
+            for x in 0i64..256 {
+                for y in [1i64, 3, 5, 8, 200, 255] {
+                    let want = crate::eval::binary(op, Type::I32, x, y);
+                    let mut mem = Memory::default();
+                    let mut fuel = 100;
+                    let got = interp(&m, "d", &[x, y], &mut mem, &mut fuel);
+                    assert_eq!(got.ok().flatten(), want, "{} {x}, {y}", op.name());
+                }
+            }
+        }
+    }
+
+    /// A plain `int` dividend may be negative: its division stays signed.
+    #[test]
+    fn signed_dividend_stays_signed() {
+        let mut f = Function::new("d", Signature::new(vec![Type::I32], Some(Type::I32)));
+        let mut b = FunctionBuilder::new(&mut f);
+        let e = b.create_block();
+        b.switch_to_block(e);
+        let x = b.append_block_params_for_function_params(e)[0];
+        let k = b.iconst(Type::I32, 5);
+        let r = b.binary(Opcode::Sdiv, x, k);
+        b.ret(Some(r));
+        b.finalize();
+        assert!(!run(&mut f));
     }
 }
