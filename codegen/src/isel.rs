@@ -87,6 +87,9 @@ struct Isel<'a> {
     preds: HashMap<Block, u32>,
     /// icmps used only as brif/select conditions: selected as the jump itself.
     fused: std::collections::HashSet<Value>,
+    /// Loads some `sextend` to i64 uses: selected as one sign-extending load (cpu v4
+    /// MEMSX), which the `sextend` takes as it is; other uses see a dirty value.
+    sext_loads: std::collections::HashSet<Value>,
     errors: Vec<Diagnostic>,
     /// CO-RE relocations of this function, indexed by `MInst::CoreConst::reloc` and
     /// the `core` field of loads and stores.
@@ -123,6 +126,7 @@ pub fn select(
         absorbed: Default::default(),
         preds: HashMap::new(),
         fused: Default::default(),
+        sext_loads: Default::default(),
         errors: Vec::new(),
         core: Vec::new(),
         core_addrs: Default::default(),
@@ -238,6 +242,7 @@ impl<'a> Isel<'a> {
                 }
             }
             InstData::Select { args } => Some(z(args[1]).max(z(args[2]))),
+            InstData::Icmp { .. } => Some(1),
             _ => None,
         }
     }
@@ -708,6 +713,25 @@ impl<'a> Isel<'a> {
                 self.fused.insert(c);
             }
         }
+        if self.t.cpu >= CpuVersion::V4 {
+            for &b in f.layout.blocks() {
+                for &i in f.layout.block_insts(b) {
+                    if let Some(InstData::Convert {
+                        op: Opcode::Sextend,
+                        arg,
+                    }) = f.dfg.insts.get(i)
+                        && f.dfg
+                            .inst_result(i)
+                            .is_some_and(|r| self.ty(r) == Type::I64)
+                        && let Some(InstData::Load { mem, ext, .. }) = self.def_inst(*arg)
+                        && *ext == Ext::Zero
+                        && mem.bits() == self.ty(*arg).bits()
+                    {
+                        self.sext_loads.insert(*arg);
+                    }
+                }
+            }
+        }
         // `(y + c1) + c2` with the inner sum used once: one add of `c1 + c2`
         // (VERIFIER: stays `ptr + const`, the shape packet bounds checks need).
         for &b in f.layout.blocks() {
@@ -1109,6 +1133,11 @@ impl<'a> Isel<'a> {
                 self.bind(v, a);
             }
             // Sign extension reads only the low bits: dirty inputs are fine.
+            // Loaded with MEMSX already (see `sext_loads`).
+            Opcode::Sextend if self.sext_loads.contains(&arg) => {
+                let a = self.get(arg);
+                self.bind(v, a);
+            }
             // A value whose sign bit is known clear: sign extension is zero extension.
             Opcode::Sextend if self.known_nonneg(arg) => {
                 let a = self.get_canon(arg);
@@ -1489,6 +1518,20 @@ impl<'a> Isel<'a> {
             }
         };
         let dst = self.tmp();
+        if self.sext_loads.contains(&v) {
+            // Sign-extended to 64 bits for the `sextend`s that use it: dirty as a value
+            // of its own type (uses that need it canonical zero-extend a copy).
+            self.push(MInst::Load {
+                size,
+                signed: true,
+                dst,
+                base,
+                off,
+                core,
+            });
+            self.bind_dirty(v, dst, true);
+            return;
+        }
         let sign = ext == Ext::Sign && mem.bits() < ty.bits();
         if sign && self.t.cpu >= CpuVersion::V4 {
             // MEMSX sign-extends to 64 bits; re-canonicalize narrower results.
