@@ -1,4 +1,4 @@
-//! `bench-compile [-n RUNS] [-I DIR]... [FILE.c...]`: ebpfc's compile time next to
+//! `bench-compile [-n RUNS] [--lib-only] [-I DIR]... [FILE.c...]`: ebpfc's compile time next to
 //! clang-19's on the same C files, and the instruction counts of both objects.
 //!
 //! Per file: ebpfc as a library in-process (best of RUNS and mean, plus the best time of
@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 
 struct Args {
     runs: usize,
+    /// `--lib-only`: time only the in-process library (for profiling with perf).
+    lib_only: bool,
     include_dirs: Vec<PathBuf>,
     files: Vec<PathBuf>,
 }
@@ -28,6 +30,7 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut a = Args {
         runs: 10,
+        lib_only: false,
         include_dirs: Vec::new(),
         files: Vec::new(),
     };
@@ -44,8 +47,11 @@ fn parse_args() -> Result<Args, String> {
             "-I" => a
                 .include_dirs
                 .push(it.next().ok_or("-I needs a folder")?.into()),
+            "--lib-only" => a.lib_only = true,
             "-h" | "--help" => {
-                return Err("usage: bench-compile [-n RUNS] [-I DIR]... [FILE.c...]".into());
+                return Err(
+                    "usage: bench-compile [-n RUNS] [--lib-only] [-I DIR]... [FILE.c...]".into(),
+                );
             }
             _ if arg.starts_with("-I") => a.include_dirs.push(arg[2..].into()),
             _ => a.files.push(arg.into()),
@@ -145,8 +151,8 @@ fn main() {
     let cli = std::env::current_exe()
         .ok()
         .and_then(|p| Some(p.parent()?.join("ebpfc")))
-        .filter(|p| p.is_file());
-    let clang = testsuite::tools::find("clang-19");
+        .filter(|p| p.is_file() && !args.lib_only);
+    let clang = testsuite::tools::find("clang-19").filter(|_| !args.lib_only);
     if cli.is_none() {
         println!("(no ebpfc binary next to bench-compile: `cargo build --release -p ebpfc`)");
     }
