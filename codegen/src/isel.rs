@@ -90,6 +90,11 @@ struct Isel<'a> {
     /// Loads some `sextend` to i64 uses: selected as one sign-extending load (cpu v4
     /// MEMSX), which the `sextend` takes as it is; other uses see a dirty value.
     sext_loads: std::collections::HashSet<Value>,
+    /// Globals whose address is used in several blocks, with the nearest block that
+    /// dominates every use: their `sym ll` is materialized once, there (by index).
+    global_homes: Vec<(GlobalRef, Block)>,
+    /// Registers of those hoisted addresses, once materialized (never forgotten).
+    hoisted: HashMap<GlobalRef, Reg>,
     errors: Vec<Diagnostic>,
     /// CO-RE relocations of this function, indexed by `MInst::CoreConst::reloc` and
     /// the `core` field of loads and stores.
@@ -127,6 +132,8 @@ pub fn select(
         preds: HashMap::new(),
         fused: Default::default(),
         sext_loads: Default::default(),
+        global_homes: Vec::new(),
+        hoisted: HashMap::new(),
         errors: Vec::new(),
         core: Vec::new(),
         core_addrs: Default::default(),
@@ -410,9 +417,22 @@ impl<'a> Isel<'a> {
 
     /// `r = sym ll` for a data symbol (addend 0; offsets go in `off` or an add).
     fn global_reg(&mut self, g: GlobalRef) -> Reg {
-        if let Some(r) = self.globals.get(&g) {
+        if let Some(r) = self.globals.get(&g).or_else(|| self.hoisted.get(&g)) {
             return *r;
         }
+        if self.global_homes.iter().any(|(h, _)| *h == g) {
+            // First use, in the home block (RPO selects it before the blocks it
+            // dominates): one register for the whole function.
+            let r = self.ld_sym(g);
+            self.hoisted.insert(g, r);
+            return r;
+        }
+        let dst = self.ld_sym(g);
+        self.globals.insert(g, dst);
+        dst
+    }
+
+    fn ld_sym(&mut self, g: GlobalRef) -> Reg {
         let name = self.f.global_refs.get(g).cloned().unwrap_or_default();
         let dst = self.tmp();
         self.push(MInst::LdSym {
@@ -421,8 +441,70 @@ impl<'a> Isel<'a> {
             addend: 0,
             kind: SymKind::Data,
         });
-        self.globals.insert(g, dst);
         dst
+    }
+
+    /// Hoisted global addresses (see `global_homes`) whose home block `b` has not used
+    /// them yet: materialized before its terminator, so every later use has them.
+    fn materialize_homed(&mut self, b: Block) {
+        let pending: Vec<GlobalRef> = self
+            .global_homes
+            .iter()
+            .filter(|(g, h)| *h == b && !self.hoisted.contains_key(g))
+            .map(|(g, _)| *g)
+            .collect();
+        for g in pending {
+            let r = self.ld_sym(g);
+            self.hoisted.insert(g, r);
+        }
+    }
+
+    /// Finds the globals used in several blocks and the block dominating their uses.
+    /// Rematerializing `sym ll` costs two instruction slots per block; one register
+    /// (or spill slot) for the function is what clang does too.
+    fn plan_globals(&mut self) {
+        let f = self.f;
+        let cfg = ir::cfg::ControlFlowGraph::compute(f);
+        let dt = ir::cfg::DominatorTree::compute(f, &cfg);
+        let mut used: Vec<(GlobalRef, Vec<Block>)> = Vec::new();
+        for &b in f.layout.blocks() {
+            if !dt.is_reachable(b) {
+                continue;
+            }
+            for &i in f.layout.block_insts(b) {
+                let Some(d) = f.dfg.insts.get(i) else {
+                    continue;
+                };
+                for v in d.values() {
+                    if let Some(InstData::GlobalAddr { global, .. }) = self.def_inst(v) {
+                        match used.iter_mut().find(|(g, _)| g == global) {
+                            Some((_, bs)) => {
+                                if !bs.contains(&b) {
+                                    bs.push(b)
+                                }
+                            }
+                            None => used.push((*global, vec![b])),
+                        }
+                    }
+                }
+            }
+        }
+        for (g, bs) in used {
+            if bs.len() < 2 {
+                continue;
+            }
+            let mut home = bs[0];
+            for &b in &bs[1..] {
+                while !dt.dominates(home, b) {
+                    match dt.idom(home) {
+                        Some(up) => home = up,
+                        None => break,
+                    }
+                }
+            }
+            self.global_homes.push((g, home));
+        }
+        self.global_homes.sort_by_key(|(g, _)| g.index());
     }
 
     /// Materializes constant `c` of type `ty` in canonical form.
@@ -569,6 +651,7 @@ impl<'a> Isel<'a> {
             return;
         };
         self.count_uses();
+        self.plan_globals();
         // Reverse postorder: definitions are selected before their uses.
         let rpo = self.rpo(entry);
         let reachable: std::collections::HashSet<Block> = rpo.iter().copied().collect();
@@ -949,6 +1032,11 @@ impl<'a> Isel<'a> {
             return;
         }
         let res = f.dfg.inst_result(inst);
+        if matches!(d, InstData::Jump { .. } | InstData::Brif { .. })
+            && let Some(b) = self.cur_ir
+        {
+            self.materialize_homed(b);
+        }
         match d {
             // Rematerialized at each use (cheap, and keeps them out of registers
             // across calls).
