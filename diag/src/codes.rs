@@ -90,6 +90,7 @@ codes! {
     E_BAD_CAST = "E0325": "invalid cast",
     E_BAD_TYPE = "E0326": "invalid type specifiers or unknown type name",
     E_BAD_RETURN = "E0327": "return value does not match the function's return type",
+    E_TYPE_TOO_DEEP = "E0328": "type nests deeper than the compiler allows (256 pointer, array, function, typedef or member levels)",
     // E04xx: IR text and verifier
     E_IR_LEX = "E0401": "invalid character or literal in IR text",
     E_IR_SYNTAX = "E0402": "IR text does not follow the grammar",

@@ -18,8 +18,16 @@
 //!   `frontend/tests/sema_layout.rs`). No floating point types exist: BPF has none.
 //! - Integer promotions and the usual arithmetic conversions follow C17 6.3.1.1 and
 //!   6.3.1.8; compatibility follows C17 6.2.7.
+//! - Every type knows its nesting depth ([`TypeTable::depth`]): pointer, array,
+//!   function, typedef and struct-member levels. Later phases walk types recursively,
+//!   so sema refuses types deeper than [`MAX_TYPE_DEPTH`] (a 100 000-deep typedef chain
+//!   must be an error, not a stack overflow).
 
 use std::collections::HashMap;
+
+/// The deepest type nesting sema hands on (pointer/array/function/typedef/member
+/// levels). Real code stays far below: vmlinux.h reaches a few dozen.
+pub const MAX_TYPE_DEPTH: u32 = 256;
 
 /// Index of an interned type in a [`TypeTable`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -329,8 +337,12 @@ pub struct MemberPath {
 #[derive(Clone, Debug, Default)]
 pub struct TypeTable {
     types: Vec<Type>,
+    /// Nesting depth per type (see [`TypeTable::depth`]).
+    depths: Vec<u32>,
     map: HashMap<Type, TypeId>,
     records: Vec<RecordDef>,
+    /// Nesting depth per record: 1 + its deepest member, set when it is completed.
+    record_depths: Vec<u32>,
     enums: Vec<EnumDef>,
 }
 
@@ -345,6 +357,20 @@ impl TypeTable {
             return id;
         }
         let id = TypeId(u32::try_from(self.types.len()).unwrap_or(u32::MAX));
+        let inner = match &t {
+            Type::Ptr(q) | Type::Array { elem: q, .. } | Type::Typedef { target: q, .. } => {
+                self.depth(*q)
+            }
+            Type::Func(f) => f
+                .params
+                .iter()
+                .chain([&f.ret])
+                .map(|q| self.depth(*q))
+                .max()
+                .unwrap_or(0),
+            _ => 0,
+        };
+        self.depths.push(inner.saturating_add(1));
         self.types.push(t.clone());
         self.map.insert(t, id);
         id
@@ -353,6 +379,17 @@ impl TypeTable {
     pub fn get(&self, id: TypeId) -> &Type {
         // Ids only come from this table, so the index is always in range.
         &self.types[id.index()]
+    }
+
+    /// How deeply `qt` nests: 1 for scalars and incomplete records, 1 + the inner type
+    /// for pointers, arrays, typedefs and functions (deepest of return and parameters),
+    /// 1 + the deepest member for a completed struct/union. A pointer to a record made
+    /// while the record was incomplete keeps the depth it had then.
+    pub fn depth(&self, qt: QualType) -> u32 {
+        match self.types.get(qt.id.index()) {
+            Some(Type::Record(r)) => self.record_depths.get(r.index()).copied().unwrap_or(1),
+            _ => self.depths.get(qt.id.index()).copied().unwrap_or(1),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -400,6 +437,7 @@ impl TypeTable {
             size: 0,
             align: 1,
         });
+        self.record_depths.push(1);
         (rid, QualType::new(self.intern(Type::Record(rid))))
     }
 
@@ -553,6 +591,10 @@ impl TypeTable {
             align = align.max(a);
         }
         let size = round_up(size_bits.div_ceil(8), align);
+        let deepest = decls.iter().map(|d| self.depth(d.ty)).max().unwrap_or(0);
+        if let Some(slot) = self.record_depths.get_mut(r.index()) {
+            *slot = deepest.saturating_add(1);
+        }
         let def = &mut self.records[r.index()];
         def.fields = fields;
         def.size = size;

@@ -333,6 +333,11 @@ impl Checker {
         let mut params = None;
         let n = d.derived.len();
         for (i, dd) in d.derived.iter().enumerate() {
+            // Later phases (layout, debug types, BTF) walk types recursively: refuse
+            // types nested deeper than they can follow, before building more levels.
+            if self.prog.types.depth(ty) > crate::types::MAX_TYPE_DEPTH {
+                break;
+            }
             match dd {
                 ast::DerivedDecl::Pointer { quals, .. } => {
                     ty = self
@@ -414,6 +419,17 @@ impl Checker {
                     }
                 }
             }
+        }
+        if self.prog.types.depth(ty) > crate::types::MAX_TYPE_DEPTH {
+            self.err(
+                codes::E_TYPE_TOO_DEEP,
+                d.span,
+                format!(
+                    "type nests deeper than {} levels of pointers, arrays, functions, typedefs or members",
+                    crate::types::MAX_TYPE_DEPTH
+                ),
+            );
+            return (self.prog.types.int(crate::types::IntKind::Int), None);
         }
         (ty, params)
     }
