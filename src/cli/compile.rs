@@ -38,25 +38,6 @@ fn default_output(input: &Path, emit: Emit) -> PathBuf {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_outputs_keep_inner_dots() {
-        let o = |i: &str, e| default_output(Path::new(i), e);
-        assert_eq!(
-            o("src/prog.bpf.c", Emit::Object),
-            PathBuf::from("prog.bpf.o")
-        );
-        assert_eq!(o("x.c", Emit::Asm), PathBuf::from("x.s"));
-        assert_eq!(o("noext", Emit::Object), PathBuf::from("noext.o"));
-        assert_eq!(o("-", Emit::Object), PathBuf::from("-.o"));
-        assert_eq!(o("x.c", Emit::Preprocessed), PathBuf::from("-"));
-        assert_eq!(o("x.c", Emit::Ir), PathBuf::from("-"));
-    }
-}
-
 fn fail(sources: &diag::SourceMap, diags: &[diag::Diagnostic], output: Option<&Path>) -> ExitCode {
     if let Some(o) = output {
         ebpfc::output::remove_stale(o);
@@ -105,5 +86,24 @@ pub fn run(args: CompileArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diags) => fail(&sources, &diags.items, Some(&output)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_outputs_keep_inner_dots() {
+        let o = |i: &str, e| default_output(Path::new(i), e);
+        assert_eq!(
+            o("src/prog.bpf.c", Emit::Object),
+            PathBuf::from("prog.bpf.o")
+        );
+        assert_eq!(o("x.c", Emit::Asm), PathBuf::from("x.s"));
+        assert_eq!(o("noext", Emit::Object), PathBuf::from("noext.o"));
+        assert_eq!(o("-", Emit::Object), PathBuf::from("-.o"));
+        assert_eq!(o("x.c", Emit::Preprocessed), PathBuf::from("-"));
+        assert_eq!(o("x.c", Emit::Ir), PathBuf::from("-"));
     }
 }

@@ -126,8 +126,11 @@ fn preprocessed_output_matches_clang() {
     }
 }
 
+/// An executable section: name, bytes, relocations as (offset, type, symbol name).
+type Code = (String, Vec<u8>, Vec<(u64, String, String)>);
+
 /// Every executable section's bytes and relocations (by offset, type and symbol name).
-fn code_of(obj: &Path) -> Vec<(String, Vec<u8>, Vec<(u64, String, String)>)> {
+fn code_of(obj: &Path) -> Vec<Code> {
     let o = linker::elf_read::read_object(&std::fs::read(obj).unwrap(), "x.o").unwrap();
     o.sections
         .values()
