@@ -10,7 +10,7 @@
 
 use crate::frame::Frame;
 use crate::regalloc::{Allocated, Loc, Move};
-use crate::vcode::{Base, BlockIdx, Cond, MInst, MemSize, Reg, Src, VCode, Width};
+use crate::vcode::{Base, BlockIdx, Cond, MInst, MemSize, OpKind, Reg, Src, VCode, Width};
 use asm::isa::CpuVersion;
 use ir::types::SourceLoc;
 
@@ -148,6 +148,10 @@ pub fn finalize(
         bodies.push(body);
         terms.push(term.ok_or("block without terminator")?);
     }
+    // 1b. Both successors of a conditional branch start the same way (typically the
+    // allocator's copy for a join, as in `x < 0 ? -x : x`): do it once, before the
+    // branch, and an arm that is left empty disappears in jump threading.
+    hoist_common_prefix(&mut bodies, &terms);
     // 2. Thread jumps: a block with an empty body ending in `goto T` is an alias of T.
     let mut alias: Vec<BlockIdx> = (0..nblocks as BlockIdx).collect();
     for (b, slot) in alias.iter_mut().enumerate() {
@@ -316,6 +320,91 @@ pub fn finalize(
         res.extend(out);
     }
     Ok(res)
+}
+
+/// Moves the instructions both successors of a two-way branch begin with into the
+/// branching block, before the branch. Only when each successor has that block as its
+/// only predecessor, only register-only instructions (no memory access, no call: the
+/// verifier judges memory accesses by the path they are on), and only those that write
+/// no register the branch reads.
+fn hoist_common_prefix(bodies: &mut [Vec<(BodyItem, SourceLoc)>], terms: &[MInst]) {
+    let n = bodies.len();
+    let mut preds = vec![0u32; n];
+    for t in terms {
+        for s in t.succs() {
+            if let Some(p) = preds.get_mut(s as usize) {
+                *p += 1;
+            }
+        }
+    }
+    for (b, term) in terms.iter().enumerate() {
+        let MInst::Br {
+            lhs,
+            rhs,
+            taken,
+            not_taken,
+            ..
+        } = term
+        else {
+            continue;
+        };
+        let (t, f) = (*taken as usize, *not_taken as usize);
+        let single = |x: usize| x != 0 && x != b && preds.get(x) == Some(&1);
+        if t == f || !single(t) || !single(f) {
+            continue;
+        }
+        let read: Vec<u8> = std::iter::once(lhs.num())
+            .chain(match rhs {
+                Src::Reg(r) => Some(r.num()),
+                Src::Imm(_) => None,
+            })
+            .collect();
+        let mut k = 0;
+        while let (Some((BodyItem::Inst(x), _)), Some((BodyItem::Inst(y), _))) =
+            (bodies[t].get(k), bodies[f].get(k))
+        {
+            if x != y || !register_only(x) || writes(x).iter().any(|r| read.contains(r)) {
+                break;
+            }
+            k += 1;
+        }
+        if k > 0 {
+            let moved: Vec<(BodyItem, SourceLoc)> = bodies[t].drain(..k).collect();
+            bodies[f].drain(..k);
+            bodies[b].extend(moved);
+        }
+    }
+}
+
+/// Instructions that only read and write registers.
+fn register_only(i: &MInst) -> bool {
+    matches!(
+        i,
+        MInst::MovImm { .. }
+            | MInst::LdImm64 { .. }
+            | MInst::LdSym { .. }
+            | MInst::Mov { .. }
+            | MInst::MovSx { .. }
+            | MInst::Alu { .. }
+            | MInst::Neg { .. }
+            | MInst::Endian { .. }
+            | MInst::FrameAddr { .. }
+    )
+}
+
+/// The registers an instruction (with physical registers) writes.
+fn writes(i: &MInst) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut c = i.clone();
+    c.visit_regs(&mut |r, kind| {
+        if matches!(
+            kind,
+            OpKind::Def | OpKind::DefReuse(_) | OpKind::FixedDef(_)
+        ) {
+            out.push(r.num());
+        }
+    });
+    out
 }
 
 /// A body element: an instruction or a label local to the block.
