@@ -5,14 +5,17 @@
 //!   inline (always_inline only). No mem2reg: locals stay in stack
 //!   slots; the output is still valid IR that codegen must handle.
 //! - `-O1`: + constfold (folds `stack_addr + c` for sroa), sroa, mem2reg, constfold,
-//!   strength, copyprop, simplify_cfg, dce.
+//!   constglobal (loads of constant globals), strength, copyprop, simplify_cfg, dce;
+//!   at the end drop_unused_globals (constant data nothing reads any more).
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
-//!   40/80/12 instructions), then the -O1 cleanup with gvn added, twice.
+//!   40/80/12 instructions), then the -O1 cleanup with gvn added, three times with
+//!   full unrolling (`unroll`) of constant-trip loops before the second and third.
 //!
 //! Invariants: in debug builds (and so in every test) the module is verified after
 //! every pass; a failure is returned as the verifier's diagnostics, naming the pass.
 
 pub mod constfold;
+pub mod constglobal;
 pub mod copyprop;
 pub mod dce;
 pub mod expand_mem;
@@ -23,6 +26,7 @@ pub mod params;
 pub mod simplify_cfg;
 pub mod sroa;
 pub mod strength;
+pub mod unroll;
 pub mod util;
 
 use diag::{Diagnostic, Diagnostics};
@@ -63,6 +67,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "sroa",
         "mem2reg",
         "constfold",
+        "constglobal",
         "strength",
         "copyprop",
         "simplify_cfg",
@@ -73,6 +78,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "sroa",
         "mem2reg",
         "constfold",
+        "constglobal",
         "strength",
         "copyprop",
         "gvn",
@@ -85,6 +91,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         OptLevel::O1 => {
             p.push("inline_always");
             p.extend(cleanup);
+            p.push("drop_unused_globals");
         }
         OptLevel::O2 | OptLevel::O3 | OptLevel::Os => {
             p.push(match level {
@@ -93,7 +100,13 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
                 _ => "inline",
             });
             p.extend(cleanup_gvn);
+            // Unroll once constants are propagated (the trip count must be known), then
+            // clean up; a second round catches outer loops whose inner loops went away.
+            p.push("unroll");
             p.extend(cleanup_gvn);
+            p.push("unroll");
+            p.extend(cleanup_gvn);
+            p.push("drop_unused_globals");
         }
     }
     p
@@ -135,6 +148,13 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "sroa" => each(m, sroa::run),
         "strength" => each(m, strength::run),
         "gvn" => each(m, gvn::run),
+        "unroll" => each(m, unroll::run),
+        "constglobal" => {
+            constglobal::run(m);
+        }
+        "drop_unused_globals" => {
+            constglobal::drop_unused(m);
+        }
         "simplify_cfg" => each(m, simplify_cfg::run),
         "mem2reg" => each(m, mem2reg::run),
         "expand_mem" => each(m, expand_mem::run),

@@ -1,0 +1,451 @@
+//! Full unrolling of loops whose trip count is a small constant, as clang -O2 does:
+//! the body is copied once per iteration and the loop disappears. For BPF this matters
+//! twice: the induction variable folds into constant offsets (a load from a constant
+//! table becomes a constant, see `constglobal`), and the verifier walks straight-line
+//! code once instead of simulating every iteration (verifier.rst: a bounded loop is
+//! verified by following each iteration's state, which costs far more verified
+//! instructions than the unrolled code).
+//!
+//! Loops handled: natural loops with one latch whose terminator is a `brif` between
+//! the header and an exit block (the rotated shape the frontend emits: guard, body,
+//! test at the bottom), entered from exactly one block outside the loop. The trip
+//! count is found by evaluating, iteration by iteration, the header parameters that
+//! start as constants and evolve through pure arithmetic (`eval.rs` semantics), until
+//! the latch condition leaves the loop. Nothing is guessed: if the condition depends
+//! on anything else the loop stays.
+//!
+//! Size rule (clang's full-unroll threshold at -O2 is 150 LLVM instructions for the
+//! unrolled code): `trip count × body size <= UNROLL_BUDGET`, where the body size
+//! counts the instructions that are not free constants or addresses.
+//!
+//! Invariants: each copy's latch ends in a `jump` (to the next copy's header, or to
+//! the exit after the last iteration), so the unrolled code is loop-free apart from
+//! inner loops that were copied whole; values defined in the loop and used after it
+//! are renamed to the last copy (allowed only when the latch is the loop's only exit,
+//! so the last copy dominates every such use). Verifier note: the copies keep every
+//! check in front of the access it guards (code is copied, never moved).
+
+use std::collections::BTreeSet;
+
+use cranelift_entity::SecondaryMap;
+
+use crate::cfg::{ControlFlowGraph, DominatorTree};
+use crate::dfg::ValueDef;
+use crate::entities::{Block, Inst, Value};
+use crate::eval;
+use crate::function::Function;
+use crate::instructions::{BlockCall, InstData};
+
+/// Largest unrolled size (trip count × body size) accepted.
+pub const UNROLL_BUDGET: usize = 150;
+/// Most iterations simulated while looking for the trip count.
+const MAX_TRIP: usize = 128;
+/// Most loops unrolled in one function per run (each unroll may grow the function).
+const MAX_UNROLLS: usize = 16;
+
+/// Unrolls every eligible loop, innermost first; returns true if any was unrolled.
+pub fn run(f: &mut Function) -> bool {
+    let mut changed = false;
+    let mut tried: BTreeSet<Block> = BTreeSet::new();
+    for _ in 0..MAX_UNROLLS {
+        f.dfg.resolve_all_aliases();
+        let cfg = ControlFlowGraph::compute(f);
+        let dt = DominatorTree::compute(f, &cfg);
+        let mut loops = find_loops(f, &cfg, &dt);
+        // Innermost (smallest) first; ties in layout order of the header.
+        loops.sort_by_key(|l| l.blocks.len());
+        let mut done = false;
+        for l in loops {
+            if tried.contains(&l.header) {
+                continue;
+            }
+            tried.insert(l.header);
+            if let Some(plan) = plan(f, &cfg, &l) {
+                unroll(f, &l, &plan);
+                done = true;
+                break;
+            }
+        }
+        if !done {
+            break;
+        }
+        changed = true;
+    }
+    f.dfg.resolve_all_aliases();
+    changed
+}
+
+/// A natural loop with a single latch.
+#[derive(Debug)]
+struct Loop {
+    header: Block,
+    latch: Block,
+    /// Loop blocks in layout order (the header included).
+    blocks: Vec<Block>,
+}
+
+fn find_loops(f: &Function, cfg: &ControlFlowGraph, dt: &DominatorTree) -> Vec<Loop> {
+    let mut out = Vec::new();
+    for &h in f.layout.blocks() {
+        if !dt.is_reachable(h) {
+            continue;
+        }
+        let latches: Vec<Block> = cfg
+            .pred_blocks(h)
+            .into_iter()
+            .filter(|&p| dt.is_reachable(p) && dt.dominates(h, p))
+            .collect();
+        let [latch] = latches[..] else { continue };
+        // Body: blocks that reach the latch without passing through the header.
+        let mut inside: BTreeSet<Block> = BTreeSet::new();
+        inside.insert(h);
+        let mut work = vec![latch];
+        while let Some(b) = work.pop() {
+            if inside.insert(b) {
+                work.extend(
+                    cfg.pred_blocks(b)
+                        .into_iter()
+                        .filter(|&p| dt.is_reachable(p)),
+                );
+            }
+        }
+        let blocks = f
+            .layout
+            .blocks()
+            .iter()
+            .copied()
+            .filter(|b| inside.contains(b))
+            .collect();
+        out.push(Loop {
+            header: h,
+            latch,
+            blocks,
+        });
+    }
+    out
+}
+
+/// What `unroll` needs: the trip count and the latch's exit edge.
+struct Plan {
+    trips: usize,
+    /// Index (0 or 1) of the latch `brif` destination that leaves the loop.
+    exit_idx: usize,
+    /// The block outside the loop whose branch enters the header.
+    preheader: Block,
+}
+
+fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop) -> Option<Plan> {
+    let in_loop = |b: Block| l.blocks.contains(&b);
+    // One entry edge, from one block outside the loop.
+    let outside: Vec<&(Block, Inst, usize)> = cfg.preds[l.header]
+        .iter()
+        .filter(|(p, _, _)| !in_loop(*p))
+        .collect();
+    let [&(preheader, entry_branch, entry_idx)] = outside[..] else {
+        return None;
+    };
+    // The latch: `brif c, header(..), exit(..)` (either order).
+    let latch_term = f.layout.last_inst(l.latch)?;
+    let InstData::Brif {
+        cond,
+        then_dest,
+        else_dest,
+    } = &f.dfg.insts[latch_term]
+    else {
+        return None;
+    };
+    let exit_idx = match (then_dest.block == l.header, else_dest.block == l.header) {
+        (true, false) if !in_loop(else_dest.block) => 1,
+        (false, true) if !in_loop(then_dest.block) => 0,
+        _ => return None,
+    };
+    let back = if exit_idx == 1 { then_dest } else { else_dest };
+    // Other exits are fine only if nothing defined in the loop is used outside it.
+    let exits = l
+        .blocks
+        .iter()
+        .map(|&b| cfg.succs[b].iter().filter(|&&s| !in_loop(s)).count())
+        .sum::<usize>();
+    if exits != 1 && loop_values_used_outside(f, l) {
+        return None;
+    }
+    let size = body_size(f, l).max(1);
+    let entry_args = f.dfg.insts[entry_branch]
+        .branch_dests()
+        .get(entry_idx)
+        .map(|d| d.args.clone())?;
+    let params = f.dfg.block_params(l.header).to_vec();
+    let mut state: Vec<Option<i64>> = entry_args
+        .iter()
+        .map(|&a| crate::passes::util::const_value(f, a))
+        .collect();
+    if state.len() != params.len() || state.iter().all(Option::is_none) {
+        return None;
+    }
+    let max_trips = (UNROLL_BUDGET / size).min(MAX_TRIP);
+    for trip in 1..=max_trips {
+        let mut ev = Evaluator {
+            f,
+            in_loop: &l.blocks,
+            params: &params,
+            state: &state,
+            memo: SecondaryMap::new(),
+            depth: 0,
+        };
+        let c = ev.eval(*cond)?;
+        let taken = f.dfg.value_type(*cond).zext(c) != 0;
+        let leaves = if exit_idx == 0 { taken } else { !taken };
+        if leaves {
+            return Some(Plan {
+                trips: trip,
+                exit_idx,
+                preheader,
+            });
+        }
+        let next: Vec<Option<i64>> = back.args.iter().map(|&a| ev.eval(a)).collect();
+        state = next;
+    }
+    None
+}
+
+/// Instructions that cost something once unrolled (constants and addresses are free:
+/// they fold into immediates and offsets).
+fn body_size(f: &Function, l: &Loop) -> usize {
+    l.blocks
+        .iter()
+        .flat_map(|&b| f.layout.block_insts(b))
+        .filter(|&&i| {
+            !matches!(
+                f.dfg.insts[i],
+                InstData::Iconst { .. } | InstData::StackAddr { .. } | InstData::GlobalAddr { .. }
+            )
+        })
+        .count()
+}
+
+fn loop_values_used_outside(f: &Function, l: &Loop) -> bool {
+    let mut defined: BTreeSet<Value> = BTreeSet::new();
+    for &b in &l.blocks {
+        defined.extend(f.dfg.block_params(b).iter().copied());
+        for &i in f.layout.block_insts(b) {
+            defined.extend(f.dfg.inst_result(i));
+        }
+    }
+    f.layout
+        .blocks()
+        .iter()
+        .filter(|b| !l.blocks.contains(b))
+        .flat_map(|&b| f.layout.block_insts(b))
+        .any(|&i| {
+            f.dfg.insts[i]
+                .values()
+                .into_iter()
+                .any(|v| defined.contains(&f.dfg.resolve_alias(v)))
+        })
+}
+
+/// Evaluates pure values of one iteration from the header parameters' constants.
+struct Evaluator<'a> {
+    f: &'a Function,
+    in_loop: &'a [Block],
+    params: &'a [Value],
+    state: &'a [Option<i64>],
+    memo: SecondaryMap<Value, Option<Option<i64>>>,
+    depth: u32,
+}
+
+impl Evaluator<'_> {
+    fn eval(&mut self, v: Value) -> Option<i64> {
+        let v = self.f.dfg.resolve_alias(v);
+        if let Some(known) = self.memo[v] {
+            return known;
+        }
+        if self.depth > 64 {
+            return None;
+        }
+        self.depth += 1;
+        let r = self.compute(v);
+        self.depth -= 1;
+        self.memo[v] = Some(r);
+        r
+    }
+
+    fn compute(&mut self, v: Value) -> Option<i64> {
+        let f = self.f;
+        match f.dfg.value_def(v) {
+            ValueDef::Param(..) => {
+                let i = self.params.iter().position(|&p| p == v)?;
+                self.state.get(i).copied().flatten()
+            }
+            ValueDef::Alias(_) => None,
+            ValueDef::Result(inst) => {
+                if f.core_relocs.contains_key(&inst) {
+                    return None;
+                }
+                // Outside the loop only constants are known (and they are iconsts).
+                let inside = f
+                    .layout
+                    .inst_block(inst)
+                    .is_some_and(|b| self.in_loop.contains(&b));
+                let ty = f.dfg.value_type(v);
+                match f.dfg.insts[inst].clone() {
+                    InstData::Iconst { imm } => Some(imm),
+                    _ if !inside => None,
+                    InstData::Unary { op, arg } => eval::unary(op, ty, self.eval(arg)?),
+                    InstData::Convert { op, arg } => {
+                        let from = f.dfg.value_type(arg);
+                        eval::convert(op, from, ty, self.eval(arg)?)
+                    }
+                    InstData::Binary { op, args: [x, y] } => {
+                        let (a, b) = (self.eval(x)?, self.eval(y)?);
+                        eval::binary(op, ty, a, b)
+                    }
+                    InstData::Icmp { cond, args: [x, y] } => {
+                        let xt = f.dfg.value_type(x);
+                        let (a, b) = (self.eval(x)?, self.eval(y)?);
+                        Some(i64::from(eval::icmp(cond, xt, a, b)))
+                    }
+                    InstData::Select { args: [c, x, y] } => {
+                        let ct = f.dfg.value_type(c);
+                        if ct.zext(self.eval(c)?) != 0 {
+                            self.eval(x)
+                        } else {
+                            self.eval(y)
+                        }
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// Replaces the loop by `plan.trips` copies of its blocks.
+fn unroll(f: &mut Function, l: &Loop, plan: &Plan) {
+    let n = plan.trips;
+    // Fresh blocks and parameters for every copy.
+    let mut block_maps: Vec<SecondaryMap<Block, Option<Block>>> = Vec::with_capacity(n);
+    let mut value_maps: Vec<SecondaryMap<Value, Option<Value>>> = Vec::with_capacity(n);
+    let mut layout_order: Vec<Block> = Vec::new();
+    for _ in 0..n {
+        let mut bm: SecondaryMap<Block, Option<Block>> = SecondaryMap::new();
+        let mut vm: SecondaryMap<Value, Option<Value>> = SecondaryMap::new();
+        for &b in &l.blocks {
+            let nb = f.dfg.make_block();
+            bm[b] = Some(nb);
+            layout_order.push(nb);
+            for p in f.dfg.block_params(b).to_vec() {
+                let ty = f.dfg.value_type(p);
+                vm[p] = Some(f.dfg.append_block_param(nb, ty));
+            }
+        }
+        block_maps.push(bm);
+        value_maps.push(vm);
+    }
+    // Instructions: results first, operands after (uses may precede definitions in
+    // layout order).
+    let mut copies: Vec<(usize, Inst, Inst)> = Vec::new();
+    for (k, bm) in block_maps.iter().enumerate() {
+        for &b in &l.blocks {
+            let Some(nb) = bm[b] else { continue };
+            for &i in f.layout.block_insts(b).to_vec().iter() {
+                let ni = f.dfg.push_inst(InstData::Unreachable);
+                if let Some(r) = f.dfg.inst_result(i) {
+                    let ty = f.dfg.value_type(r);
+                    value_maps[k][r] = Some(f.dfg.make_inst_result(ni, ty));
+                }
+                f.layout.append_inst(ni, nb);
+                f.srclocs[ni] = f.srclocs[i];
+                if let Some(r) = f.core_relocs.get(&i).cloned() {
+                    f.core_relocs.insert(ni, r);
+                }
+                copies.push((k, i, ni));
+            }
+        }
+    }
+    let latch_term = f.layout.last_inst(l.latch);
+    for &(k, i, ni) in &copies {
+        let vm = &value_maps[k];
+        let bm = &block_maps[k];
+        let mut data = f.dfg.insts[i].clone();
+        data.map_values(|v| {
+            let v = f.dfg.resolve_alias(v);
+            vm[v].unwrap_or(v)
+        });
+        if Some(i) == latch_term {
+            // The latch's condition is known for every iteration: go on or leave.
+            if let InstData::Brif {
+                then_dest,
+                else_dest,
+                ..
+            } = data
+            {
+                let (back, exit) = if plan.exit_idx == 1 {
+                    (then_dest, else_dest)
+                } else {
+                    (else_dest, then_dest)
+                };
+                let dest = match block_maps.get(k + 1).and_then(|m| m[l.header]) {
+                    Some(next_header) => BlockCall::new(next_header, back.args),
+                    None => exit,
+                };
+                data = InstData::Jump { dest };
+            }
+        } else {
+            for d in data.branch_dests_mut() {
+                if let Some(nb) = bm[d.block] {
+                    d.block = nb;
+                }
+            }
+        }
+        f.dfg.insts[ni] = data;
+    }
+    // The preheader enters the first copy.
+    if let (Some(term), Some(first)) = (f.layout.last_inst(plan.preheader), block_maps[0][l.header])
+    {
+        for d in f.dfg.insts[term].branch_dests_mut() {
+            if d.block == l.header {
+                d.block = first;
+            }
+        }
+    }
+    // Uses after the loop see the last iteration's values.
+    if let Some(last) = value_maps.last() {
+        let outside: Vec<Inst> = f
+            .layout
+            .blocks()
+            .iter()
+            .filter(|b| !l.blocks.contains(b))
+            .flat_map(|&b| f.layout.block_insts(b).to_vec())
+            .collect();
+        for i in outside {
+            let mut data = f.dfg.insts[i].clone();
+            data.map_values(|v| {
+                let v = f.dfg.resolve_alias(v);
+                last[v].unwrap_or(v)
+            });
+            f.dfg.insts[i] = data;
+        }
+    }
+    // Layout: the copies take the loop's place.
+    let first_pos = f
+        .layout
+        .blocks()
+        .iter()
+        .position(|b| l.blocks.contains(b))
+        .unwrap_or(f.layout.blocks().len());
+    let mut order: Vec<Block> = f
+        .layout
+        .blocks()
+        .iter()
+        .copied()
+        .filter(|b| !l.blocks.contains(b))
+        .collect();
+    let at = first_pos.min(order.len());
+    order.splice(at..at, layout_order);
+    for &b in &l.blocks {
+        f.layout.remove_block(b);
+    }
+    f.layout.set_block_order(order);
+    crate::passes::util::prune_core_relocs(f);
+}
