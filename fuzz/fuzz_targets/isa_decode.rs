@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
             let back = isa::parse_insn(&gnu, Some(Dialect::Gnu)).expect("printed GNU text parses");
             assert_eq!(back.insn.code, insn.code);
             let llvm = isa::print_llvm(&insn, None);
-            assert!(isa::parse_insn(&llvm, Some(Dialect::Llvm)).is_ok(), "{llvm}");
+            assert!(
+                isa::parse_insn(&llvm, Some(Dialect::Llvm)).is_ok(),
+                "{llvm}"
+            );
         }
         let _ = asm::disasm::disassemble(data, 0, endian);
     }
@@ -28,6 +31,11 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = isa::parse_insn(&text, None) {
         assert!(e.span.end <= text.len());
     }
-    let opts = asm::objdump::Options { disassemble: true, relocs: true, contents: true, ..Default::default() };
+    let opts = asm::objdump::Options {
+        disassemble: true,
+        relocs: true,
+        contents: true,
+        ..Default::default()
+    };
     let _ = asm::objdump::dump(data, "fuzz.o", &opts);
 });
