@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug)]
 pub struct CompileOptions {
     pub opt_level: OptLevel,
-    /// `-g`: line_info in `.BTF.ext` and DWARF line tables.
+    /// `-g`: line_info in `.BTF.ext` (no DWARF sections).
     pub debug_info: bool,
     /// `-mcpu=vN`, 1..=4 (clang's default for BPF is v3).
     pub cpu: u8,

@@ -7,8 +7,9 @@
 //!   instruction has a line, and each program names several distinct lines.
 //! - `bpftool btf dump file OBJ` reads our `.BTF` and lists the FUNCs, the map and global
 //!   VARs and their DATASECs, the ones clang-19 -g emits for the same file.
+//! - `llvm-objdump-19 -d -l` finds the line_info too, and each line it names holds code.
 //!
-//! Skips (printing `SKIP`) without bpftool, bpf() permission or clang-19 where needed.
+//! Skips (printing `SKIP`) without bpftool, bpf() permission, clang-19 or llvm-objdump-19.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -310,6 +311,61 @@ fn bpftool_reads_our_btf() {
             assert!(
                 ours.contains(&n),
                 "{name}: clang's BTF has `{n}`, ours lacks it: {ours:#?}"
+            );
+        }
+    }
+}
+
+/// llvm-objdump-19 reads the BTF line_info of BPF objects (`-l` prints `; FILE:LINE`
+/// before the instructions of each line): every line it names holds code.
+#[test]
+fn llvm_objdump_reads_our_line_info() {
+    let Some(bin) = ebpfc_bin() else { return };
+    let Some(objdump) = tools::require("llvm_objdump_reads_our_line_info", "llvm-objdump-19")
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    for name in EXAMPLES {
+        let obj = tmp.path().join(format!("{name}.o"));
+        compile(&bin, name, "-O2", &obj);
+        let out = Command::new(&objdump)
+            .args(["-d", "-l", "--no-show-raw-insn"])
+            .arg(&obj)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let dump = String::from_utf8_lossy(&out.stdout);
+        let src_path = examples().join(format!("{name}.bpf.c"));
+        let src = std::fs::read_to_string(&src_path).unwrap();
+        let file_name = format!("{name}.bpf.c");
+        let mut lines: Vec<usize> = dump
+            .lines()
+            .filter_map(|l| l.strip_prefix("; "))
+            .filter_map(|l| {
+                let (file, line) = l.rsplit_once(':')?;
+                (file.ends_with(&file_name)).then(|| line.trim().parse().ok())?
+            })
+            .collect();
+        lines.sort();
+        lines.dedup();
+        assert!(lines.len() >= 5, "{name}: lines {lines:?} in\n{dump}");
+        for l in lines {
+            let text = src
+                .lines()
+                .nth(l - 1)
+                .unwrap_or_else(|| panic!("{name}: line {l}"));
+            let t = text.trim();
+            assert!(
+                !t.is_empty()
+                    && !t.starts_with("//")
+                    && !t.starts_with("/*")
+                    && !t.starts_with('#'),
+                "{name}: line {l} holds no code: `{text}`"
             );
         }
     }
