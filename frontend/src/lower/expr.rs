@@ -590,6 +590,22 @@ impl FnLower<'_, '_> {
                 let v = self.resize(v, t, s);
                 Some(self.b.atomic_rmw(atomic_op(*op), true, p, 0, v))
             }
+            Builtin::AtomicOpFetch(op) => {
+                // The fetching instruction returns the old value; the new one is
+                // recomputed from it, as clang does.
+                let (p, v) = (arg(0)?, arg(1)?);
+                let t = self.ty(e.ty);
+                let s = is_signed(self.tt(), args[1].ty);
+                let v = self.resize(v, t, s);
+                let old = self.b.atomic_rmw(atomic_op(*op), true, p, 0, v);
+                let combine = match op {
+                    AtomicOp::Add => Opcode::Iadd,
+                    AtomicOp::Or => Opcode::Bor,
+                    AtomicOp::And => Opcode::Band,
+                    AtomicOp::Xor | AtomicOp::Xchg => Opcode::Bxor,
+                };
+                Some(self.b.binary(combine, old, v))
+            }
             Builtin::AtomicCas => {
                 let (p, old, new) = (arg(0)?, arg(1)?, arg(2)?);
                 let t = self.ty(e.ty);

@@ -220,7 +220,8 @@ impl FnLower<'_, '_> {
         }
     }
 
-    /// An expression statement. A `__sync_fetch_and_<op>` whose result is unused
+    /// An expression statement. A `__sync_fetch_and_<op>` (or `__sync_<op>_and_fetch`)
+    /// whose result is unused
     /// becomes a non-fetching atomic (BPF's original `lock` add/or/and/xor, which
     /// every cpu version has; the fetch forms need -mcpu=v3), as clang emits it.
     fn expr_stmt(&mut self, e: &crate::sema::tast::Expr) {
@@ -229,7 +230,8 @@ impl FnLower<'_, '_> {
             ExprKind::Cast(CastKind::ToVoid, x) => x.as_ref(),
             _ => e,
         };
-        if let ExprKind::Builtin(Builtin::AtomicFetch(op), args) = &inner.kind
+        if let ExprKind::Builtin(Builtin::AtomicFetch(op) | Builtin::AtomicOpFetch(op), args) =
+            &inner.kind
             && *op != crate::sema::tast::AtomicOp::Xchg
         {
             self.atomic_no_fetch(inner, *op, args);

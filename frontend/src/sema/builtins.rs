@@ -1,6 +1,6 @@
 //! The compiler builtins BPF programs use (clang's names): `__builtin_expect`,
 //! `__builtin_constant_p`, `__builtin_memcpy/memmove/memset/memcmp` with constant
-//! sizes, `__builtin_bswap16/32/64`, the `__sync_*` and `__atomic_fetch_*` /
+//! sizes, `__builtin_bswap16/32/64`, the `__sync_*`, `__atomic_fetch_*`, `__atomic_<op>_fetch` /
 //! `__atomic_exchange_n` atomics on 32/64-bit integers,
 //! and `__builtin_preserve_access_index` (passed through: no CO-RE relocations).
 //!
@@ -212,7 +212,17 @@ impl Checker {
             | "__atomic_fetch_or"
             | "__atomic_fetch_and"
             | "__atomic_fetch_xor"
-            | "__atomic_exchange_n" => {
+            | "__atomic_exchange_n"
+            | "__sync_add_and_fetch"
+            | "__sync_sub_and_fetch"
+            | "__sync_or_and_fetch"
+            | "__sync_and_and_fetch"
+            | "__sync_xor_and_fetch"
+            | "__atomic_add_fetch"
+            | "__atomic_sub_fetch"
+            | "__atomic_or_fetch"
+            | "__atomic_and_fetch"
+            | "__atomic_xor_fetch" => {
                 // The `__atomic_*` forms take a memory order last: every BPF atomic
                 // instruction is fully ordered, so any order is honoured.
                 let n = match name {
@@ -251,7 +261,7 @@ impl Checker {
                 };
                 let t = t.unqual();
                 let mut rest: Vec<Expr> = it.map(|x| self.cast_to(x, t)).collect();
-                if name.ends_with("_sub")
+                if (name.ends_with("_sub") || name.contains("_sub_"))
                     && let Some(x) = rest.pop()
                 {
                     // fetch_sub(p, v) is fetch_add(p, -v).
@@ -280,6 +290,19 @@ impl Checker {
                     }
                     "__sync_lock_test_and_set" | "__atomic_exchange_n" => {
                         Builtin::AtomicFetch(AtomicOp::Xchg)
+                    }
+                    "__sync_add_and_fetch"
+                    | "__sync_sub_and_fetch"
+                    | "__atomic_add_fetch"
+                    | "__atomic_sub_fetch" => Builtin::AtomicOpFetch(AtomicOp::Add),
+                    "__sync_or_and_fetch" | "__atomic_or_fetch" => {
+                        Builtin::AtomicOpFetch(AtomicOp::Or)
+                    }
+                    "__sync_and_and_fetch" | "__atomic_and_fetch" => {
+                        Builtin::AtomicOpFetch(AtomicOp::And)
+                    }
+                    "__sync_xor_and_fetch" | "__atomic_xor_fetch" => {
+                        Builtin::AtomicOpFetch(AtomicOp::Xor)
                     }
                     _ => Builtin::AtomicCas,
                 };

@@ -235,6 +235,9 @@ pub enum Builtin {
     Bswap(u32),
     /// `__sync_fetch_and_<op>(p, v)` (returns the old value).
     AtomicFetch(AtomicOp),
+    /// `__sync_<op>_and_fetch(p, v)` (returns the new value: the old one combined
+    /// with `v`; never `Xchg`).
+    AtomicOpFetch(AtomicOp),
     /// `__sync_val_compare_and_swap(p, old, new)`.
     AtomicCas,
     /// `__builtin_trap()` / `__builtin_unreachable()`: control never gets here.
