@@ -8,7 +8,8 @@
 //!   constglobal (loads of constant globals), strength, copyprop, simplify_cfg, dce;
 //!   at the end drop_unused_globals (constant data nothing reads any more).
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
-//!   40/80/12 instructions), then the -O1 cleanup with gvn added, three times with
+//!   40/80/12 instructions), then the -O1 cleanup with gvn and loadelim (redundant
+//!   loads, store-to-load forwarding) added, three times with
 //!   full unrolling (`unroll`) of constant-trip loops before the second and third.
 //!
 //! Invariants: in debug builds (and so in every test) the module is verified after
@@ -21,6 +22,7 @@ pub mod dce;
 pub mod expand_mem;
 pub mod gvn;
 pub mod inline;
+pub mod loadelim;
 pub mod mem2reg;
 pub mod params;
 pub mod simplify_cfg;
@@ -82,6 +84,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "strength",
         "copyprop",
         "gvn",
+        "loadelim",
         "simplify_cfg",
         "dce",
     ];
@@ -149,6 +152,7 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "strength" => each(m, strength::run),
         "gvn" => each(m, gvn::run),
         "unroll" => each(m, unroll::run),
+        "loadelim" => each(m, loadelim::run),
         "constglobal" => {
             constglobal::run(m);
         }

@@ -1,0 +1,116 @@
+//! Redundant load elimination and store-to-load forwarding over extended basic
+//! blocks: a non-volatile load that reads what an earlier load (or store) in the same
+//! block, or in the chain of single-predecessor blocks above it, already read (or
+//! wrote) at the same address, offset and width, with no memory write in between, is
+//! replaced by that value.
+//!
+//! Memory is modelled conservatively: any store, call, atomic or memory copy forgets
+//! every known location (the IR has no alias information: a packet pointer, a map
+//! value and a global may be anything), except that a store then records its own
+//! location. A block with several predecessors starts knowing nothing.
+//!
+//! Verifier note: the reused value is the very value the load would produce, and it is
+//! defined earlier on every path (same block or a dominating single-predecessor
+//! chain), so no access moves above the check that guards it; a null or bounds check
+//! simply applies to the reused register.
+//!
+//! Invariants: volatile loads are never removed or reused; results keep their types.
+
+use cranelift_entity::SecondaryMap;
+
+use crate::cfg::{ControlFlowGraph, DominatorTree};
+use crate::entities::{Block, Value};
+use crate::function::Function;
+use crate::instructions::InstData;
+use crate::types::{Ext, Type};
+
+/// A memory location as a load sees it: address value, offset, width, extension and
+/// result type.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Key {
+    addr: Value,
+    offset: i16,
+    mem: Type,
+    ext: Ext,
+    ty: Type,
+}
+
+/// Returns true if any load was replaced.
+pub fn run(f: &mut Function) -> bool {
+    f.dfg.resolve_all_aliases();
+    let cfg = ControlFlowGraph::compute(f);
+    let dt = DominatorTree::compute(f, &cfg);
+    let mut end_state: SecondaryMap<Block, Option<Vec<(Key, Value)>>> = SecondaryMap::new();
+    let mut changed = false;
+    for &b in dt.rpo() {
+        let preds = cfg.pred_blocks(b);
+        let mut known: Vec<(Key, Value)> = match preds[..] {
+            [p] if p != b => end_state[p].clone().unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let insts = f.layout.block_insts(b).to_vec();
+        let mut kept = Vec::with_capacity(insts.len());
+        for inst in insts {
+            match f.dfg.insts[inst].clone() {
+                InstData::Load {
+                    mem,
+                    ext,
+                    flags,
+                    addr,
+                    offset,
+                } if !flags.volatile => {
+                    let Some(r) = f.dfg.inst_result(inst) else {
+                        kept.push(inst);
+                        continue;
+                    };
+                    let key = Key {
+                        addr: f.dfg.resolve_alias(addr),
+                        offset,
+                        mem,
+                        ext,
+                        ty: f.dfg.value_type(r),
+                    };
+                    match known.iter().find(|(k, _)| *k == key) {
+                        Some(&(_, v)) => {
+                            f.dfg.change_to_alias(r, v);
+                            changed = true;
+                        }
+                        None => {
+                            known.push((key, r));
+                            kept.push(inst);
+                        }
+                    }
+                }
+                InstData::Store {
+                    flags,
+                    args: [v, addr],
+                    offset,
+                } => {
+                    known.clear();
+                    let ty = f.dfg.value_type(v);
+                    if !flags.volatile {
+                        let key = Key {
+                            addr: f.dfg.resolve_alias(addr),
+                            offset,
+                            mem: ty,
+                            ext: Ext::Zero,
+                            ty,
+                        };
+                        known.push((key, f.dfg.resolve_alias(v)));
+                    }
+                    kept.push(inst);
+                }
+                data => {
+                    if data.has_side_effects() && !data.is_terminator() {
+                        known.clear();
+                    }
+                    kept.push(inst);
+                }
+            }
+        }
+        f.layout.set_block_insts(b, kept);
+        end_state[b] = Some(known);
+    }
+    f.dfg.resolve_all_aliases();
+    changed
+}
