@@ -116,7 +116,15 @@ pub fn report(st: &ParseState, err: ParseError<usize, Term, ()>) {
                 Some(e) => format!("expected {e}"),
                 None => "unexpected token".to_string(),
             };
-            Diagnostic::error(codes::E_PARSE_UNEXPECTED, msg).with_label(st.token_span(l), label)
+            match missing_semi_at(st, l, &expected) {
+                // The `;` belongs at the end of the previous line (clang: "expected ';'
+                // at end of declaration"); the token that revealed it is context.
+                Some(end) => Diagnostic::error(codes::E_PARSE_UNEXPECTED, msg)
+                    .with_label(end, "expected `;` here")
+                    .with_secondary(st.token_span(l), "unexpected token"),
+                None => Diagnostic::error(codes::E_PARSE_UNEXPECTED, msg)
+                    .with_label(st.token_span(l), label),
+            }
         }
         ParseError::ExtraToken { token: (l, t, _) } => Diagnostic::error(
             codes::E_PARSE_UNEXPECTED,
@@ -129,6 +137,30 @@ pub fn report(st: &ParseState, err: ParseError<usize, Term, ()>) {
         }
     };
     st.report(diag);
+}
+
+/// Where a forgotten `;` goes: right after the token before `l`, when `;` could have
+/// come next and the token at `l` starts a later line (in the same file, outside macro
+/// expansions).
+fn missing_semi_at(st: &ParseState, l: usize, expected: &[String]) -> Option<diag::Span> {
+    if !expected.iter().any(|e| e == "\";\"") {
+        return None;
+    }
+    let prev = st.tokens.get(l.checked_sub(1)?)?;
+    let cur = st.tokens.get(l)?;
+    if prev.expansion.is_some() || cur.expansion.is_some() || prev.span.file != cur.span.file {
+        return None;
+    }
+    let between = st
+        .sources?
+        .get(cur.span.file)?
+        .text
+        .get(prev.span.end as usize..cur.span.start as usize)?;
+    between.contains('\n').then_some(diag::Span {
+        start: prev.span.end,
+        end: prev.span.end,
+        ..prev.span
+    })
 }
 
 /// The index of an identifier that was evidently meant as a type name (clang's

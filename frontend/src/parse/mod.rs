@@ -38,8 +38,7 @@ lalrpop_util::lalrpop_mod!(
 /// Parses a preprocessed token stream. `sources` is where the tokens' spans point (used
 /// for nothing but keeping the API symmetric with the other phases today).
 pub fn parse(tokens: &[Token], sources: &SourceMap) -> (ast::TranslationUnit, Diagnostics) {
-    let _ = sources;
-    let st = state::ParseState::new(tokens);
+    let st = state::ParseState::new(tokens).with_sources(sources);
     let parser = grammar::TranslationUnitParser::new();
     let result = parser.parse(&st, adapter::Adapter::new(&st));
     let tu = match result {

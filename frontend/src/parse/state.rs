@@ -65,9 +65,18 @@ pub struct ParseState<'t> {
     /// Set when the adapter cut the input short (nesting limit): later syntax errors
     /// are consequences of the cut and are not reported.
     pub(crate) stopped: Cell<bool>,
+    /// The source text, when known: syntax errors look at line breaks between tokens
+    /// (a missing `;` is reported at the end of its line, as clang does).
+    pub(crate) sources: Option<&'t diag::SourceMap>,
 }
 
 impl<'t> ParseState<'t> {
+    /// Lets syntax errors see the source text of the tokens' files.
+    pub fn with_sources(mut self, sources: &'t diag::SourceMap) -> Self {
+        self.sources = Some(sources);
+        self
+    }
+
     pub fn new(tokens: &'t [Token]) -> Self {
         ParseState {
             tokens,
@@ -84,6 +93,7 @@ impl<'t> ParseState<'t> {
             scanned_to: Cell::new(0),
             boundary_seen: Cell::new(false),
             stopped: Cell::new(false),
+            sources: None,
         }
     }
 
