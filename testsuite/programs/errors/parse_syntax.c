@@ -1,4 +1,4 @@
-// EXPECT: E0201 at 6:2
+// EXPECT: E0201 at 5:15
 // A missing semicolon after a statement.
 int f(int x)
 {
