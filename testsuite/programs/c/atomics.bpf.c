@@ -1,6 +1,7 @@
 // __sync atomics on map values and globals: fetch_and_add (result used and unused),
-// fetch_and_sub, fetch_and_or/and/xor, val_compare_and_swap, lock_test_and_set
-// (exchange). Needs cpu v3 for the fetching forms.
+// fetch_and_sub, fetch_and_or/and/xor, the <op>_and_fetch forms (new value; used and
+// unused), __atomic_add_fetch, val_compare_and_swap, lock_test_and_set (exchange).
+// Needs cpu v3 for the fetching forms.
 // @input: 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 // @input: a54dca182530bb1d6d132cded6237b2ed91e3f721fcb1971174494d6493c9d5c3460be31201e69fedaa0eee8b9997f5c7c2999fdafe593253cd654af4dfad714
 // @input: 27a0aeb3fee9232f8af2211f9ee491c5b10becb5563bfc1e6f93427ecbc8fe2955e5cd8e46dc8ed4b7c2764d2a5a4d767706f85d8690024ad6bda3401be9c8cb
@@ -45,6 +46,12 @@ int atomics(struct xdp_md *ctx)
 	*(__u32 *)(p + 52) = __sync_val_compare_and_swap(&c->cas, p[5] & 1, p[6]);
 	*(__u64 *)(p + 56) = __sync_lock_test_and_set(&c->swapped, *(__u64 *)(p + 16));
 	__sync_fetch_and_add(&global_adds, 1);
+	*(__u32 *)(p + 20) = __sync_add_and_fetch(&c->xchg, p[7]);
+	*(__u32 *)(p + 24) = __sync_sub_and_fetch(&c->xchg, 3);
+	p[28] = (__u8)__sync_or_and_fetch(&global_flags, p[8]);
+	p[29] = (__u8)__sync_and_and_fetch(&c->bits, ~0x10u);
+	*(__u64 *)(p + 0) = __atomic_add_fetch(&c->swapped, 5, __ATOMIC_SEQ_CST);
+	__sync_xor_and_fetch(&global_flags, 0x3c);
 	return XDP_PASS;
 }
 
