@@ -357,9 +357,15 @@ impl Pp<'_> {
                 Diagnostic::error(
                     codes::E_PP_MACRO_ARGS,
                     format!(
-                        "macro `{}` takes {expected} argument(s), but {} were given",
+                        "macro `{}` takes {expected} argument{}, but {} {} given",
                         m.name,
-                        args.len()
+                        if expected.ends_with(" 1") || expected == "1" {
+                            ""
+                        } else {
+                            "s"
+                        },
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" }
                     ),
                 )
                 .with_label(span, "in this invocation")

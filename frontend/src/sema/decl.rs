@@ -16,7 +16,7 @@ use super::tast::{
 use super::{Checker, FnState, OrdName, TagName};
 use crate::ast;
 use crate::types::{FieldDecl, FuncType, IntKind, LayoutError, QualType, Quals, RecordAttrs, Type};
-use diag::{Span, codes};
+use diag::{Diagnostic, Span, codes};
 
 /// Attributes that matter on a declaration.
 #[derive(Clone, Debug, Default)]
@@ -1202,10 +1202,14 @@ impl Checker {
             .any(|s| matches!(s, ast::DeclSpec::Func(ast::FuncSpec::Inline, _)));
         self.prog.funcs[fid.0 as usize].attrs.inline_hint |= inline;
         if self.prog.funcs[fid.0 as usize].body.is_some() {
-            self.err(
-                codes::E_REDEFINITION,
-                name.span,
-                format!("redefinition of '{}'", name.name),
+            let first = self.prog.funcs[fid.0 as usize].span;
+            self.diags.push(
+                Diagnostic::error(
+                    codes::E_REDEFINITION,
+                    format!("redefinition of '{}'", name.name),
+                )
+                .with_label(name.span, "")
+                .with_secondary(first, "first declared here"),
             );
             return;
         }
