@@ -241,6 +241,12 @@ struct FileCtx {
 /// threads have 2 MiB of stack).
 const MAX_EXPAND_DEPTH: usize = 200;
 
+/// Most tokens held at once by the argument lists being pre-expanded (summed over the
+/// nesting): each level keeps its own copy of its argument, so `A(A(A(...)))` with
+/// 100 000 levels would need levels × tokens of memory (clang-19 itself runs out of
+/// memory there). Real code stays orders of magnitude below.
+const MAX_EXPANDING_TOKENS: usize = 1 << 21;
+
 pub(crate) struct Pp<'a> {
     opts: &'a PpOptions,
     sources: &'a mut SourceMap,
@@ -254,6 +260,8 @@ pub(crate) struct Pp<'a> {
     in_va_opt: bool,
     /// Nesting of `expand_list` (argument pre-expansion), bounded by MAX_EXPAND_DEPTH.
     expand_depth: usize,
+    /// Tokens of the argument lists now being pre-expanded, bounded by MAX_EXPANDING_TOKENS.
+    expanding_tokens: usize,
     depth_reported: bool,
     /// Evaluating an `#if`: `defined` and `__has_*` are operators.
     in_if: bool,
@@ -302,6 +310,7 @@ impl<'a> Pp<'a> {
             isolated: false,
             in_va_opt: false,
             expand_depth: 0,
+            expanding_tokens: 0,
             depth_reported: false,
             in_if: false,
             macros: FastMap::default(),
@@ -500,20 +509,27 @@ impl<'a> Pp<'a> {
     fn expand_list(&mut self, mut toks: Vec<PTok>) -> Vec<PTok> {
         // Each nested argument expansion recurses; bound it so that hostile input
         // cannot overflow the stack (the rest stays unexpanded, with one error).
-        if self.expand_depth >= MAX_EXPAND_DEPTH {
+        let too_big = self.expanding_tokens.saturating_add(toks.len()) > MAX_EXPANDING_TOKENS;
+        if self.expand_depth >= MAX_EXPAND_DEPTH || too_big {
             if !self.depth_reported {
                 self.depth_reported = true;
                 let span = toks.first().map(PTok::report_span).unwrap_or_default();
-                self.diags.push(
-                    Diagnostic::error(
-                        diag::codes::E_PP_EXPANSION_DEPTH,
-                        format!("macro arguments nested more than {MAX_EXPAND_DEPTH} deep"),
+                let msg = if too_big {
+                    format!(
+                        "nested macro arguments hold more than {MAX_EXPANDING_TOKENS} tokens at once"
                     )
-                    .with_label(span, "expansion stopped here"),
+                } else {
+                    format!("macro arguments nested more than {MAX_EXPAND_DEPTH} deep")
+                };
+                self.diags.push(
+                    Diagnostic::error(diag::codes::E_PP_EXPANSION_DEPTH, msg)
+                        .with_label(span, "expansion stopped here"),
                 );
             }
             return toks;
         }
+        let held = toks.len();
+        self.expanding_tokens += held;
         self.expand_depth += 1;
         toks.reverse();
         let saved_pending = std::mem::replace(&mut self.pending, toks);
@@ -528,6 +544,7 @@ impl<'a> Pp<'a> {
         self.isolated = saved_isolated;
         self.in_va_opt = saved_va_opt;
         self.expand_depth -= 1;
+        self.expanding_tokens -= held;
         out
     }
 
