@@ -152,6 +152,9 @@ pub fn finalize(
     // allocator's copy for a join, as in `x < 0 ? -x : x`): do it once, before the
     // branch, and an arm that is left empty disappears in jump threading.
     hoist_common_prefix(&mut bodies, &terms);
+    // 1c. Every predecessor of a join ends with the same instructions (a switch whose
+    // arms store their value the same way): do them once, at the join.
+    sink_common_suffix(&mut bodies, &terms);
     // 2. Thread jumps: a block with an empty body ending in `goto T` is an alias of T.
     let mut alias: Vec<BlockIdx> = (0..nblocks as BlockIdx).collect();
     for (b, slot) in alias.iter_mut().enumerate() {
@@ -372,6 +375,50 @@ fn hoist_common_prefix(bodies: &mut [Vec<(BodyItem, SourceLoc)>], terms: &[MInst
             let moved: Vec<(BodyItem, SourceLoc)> = bodies[t].drain(..k).collect();
             bodies[f].drain(..k);
             bodies[b].extend(moved);
+        }
+    }
+}
+
+/// Moves the instructions every predecessor of a block ends with (before its `goto`)
+/// to the start of that block. Only when all predecessors end in an unconditional jump
+/// to it, there are at least two, and the block is not one of them nor the entry.
+fn sink_common_suffix(bodies: &mut [Vec<(BodyItem, SourceLoc)>], terms: &[MInst]) {
+    let n = bodies.len();
+    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut all_jumps = vec![true; n];
+    for (b, t) in terms.iter().enumerate() {
+        for s in t.succs() {
+            let s = s as usize;
+            if s >= n {
+                continue;
+            }
+            if matches!(t, MInst::Jump { .. }) {
+                preds[s].push(b);
+            } else {
+                all_jumps[s] = false;
+            }
+        }
+    }
+    for j in 1..n {
+        let ps = std::mem::take(&mut preds[j]);
+        if !all_jumps[j] || ps.len() < 2 || ps.contains(&j) {
+            continue;
+        }
+        loop {
+            let Some((BodyItem::Inst(last), loc)) = bodies[ps[0]].last() else {
+                break;
+            };
+            let (last, loc) = (last.clone(), *loc);
+            let same = ps
+                .iter()
+                .all(|&p| matches!(bodies[p].last(), Some((BodyItem::Inst(i), _)) if *i == last));
+            if !same || matches!(last, MInst::Args { .. }) {
+                break;
+            }
+            for &p in &ps {
+                bodies[p].pop();
+            }
+            bodies[j].insert(0, (BodyItem::Inst(last), loc));
         }
     }
 }

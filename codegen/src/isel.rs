@@ -95,6 +95,8 @@ struct Isel<'a> {
     global_homes: Vec<(GlobalRef, Block)>,
     /// Registers of those hoisted addresses, once materialized (never forgotten).
     hoisted: HashMap<GlobalRef, Reg>,
+    /// The branch instructions that jump to each block (for block parameters' sources).
+    incoming: HashMap<Block, Vec<Inst>>,
     errors: Vec<Diagnostic>,
     /// CO-RE relocations of this function, indexed by `MInst::CoreConst::reloc` and
     /// the `core` field of loads and stores.
@@ -134,6 +136,7 @@ pub fn select(
         sext_loads: Default::default(),
         global_homes: Vec::new(),
         hoisted: HashMap::new(),
+        incoming: HashMap::new(),
         errors: Vec::new(),
         core: Vec::new(),
         core_addrs: Default::default(),
@@ -212,6 +215,18 @@ impl<'a> Isel<'a> {
         let len = |c: u64| 64 - c.leading_zeros();
         if let Some(c) = self.iconst(v) {
             return fit(len(ty.zext(c)));
+        }
+        if let ValueDef::Param(b, idx) = self.f.dfg.value_def(v) {
+            // Block arguments are passed canonical: the widest incoming value.
+            let mut k = 0;
+            for &br in self.incoming.get(&b)? {
+                for dest in self.f.dfg.insts.get(br)?.branch_dests() {
+                    if dest.block == b {
+                        k = k.max(self.zbits(*dest.args.get(idx)?, depth + 1)?);
+                    }
+                }
+            }
+            return Some(k);
         }
         match self.def_inst(v)? {
             InstData::Load { mem, ext, .. } => {
@@ -750,6 +765,10 @@ impl<'a> Isel<'a> {
                 }
                 for s in d.branch_dests() {
                     *self.preds.entry(s.block).or_default() += 1;
+                    let list = self.incoming.entry(s.block).or_default();
+                    if !list.contains(&i) {
+                        list.push(i);
+                    }
                 }
                 // Address operands that fold completely into `base + off`.
                 let addr = match d {
