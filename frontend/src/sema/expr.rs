@@ -1345,19 +1345,34 @@ impl Checker {
         }
         if ft.has_proto {
             let (n, m) = (ft.params.len(), args.len());
-            if m < n {
-                self.err(
-                    codes::E_ARG_COUNT,
+            // Where the called function was declared (as clang's "'f' declared here").
+            let declared = match &target {
+                Some(Callee::Direct(f)) => {
+                    let func = &self.prog.funcs[f.0 as usize];
+                    Some((func.span, format!("'{}' declared here", func.name)))
+                }
+                _ => None,
+            };
+            let problem = if m < n {
+                Some((
                     span,
                     format!("too few arguments to function call, expected {n}, have {m}"),
-                );
+                ))
             } else if m > n && !ft.variadic {
                 let at = args.get(n).map(|a| a.span).unwrap_or(span);
-                self.err(
-                    codes::E_ARG_COUNT,
+                Some((
                     at,
                     format!("too many arguments to function call, expected {n}, have {m}"),
-                );
+                ))
+            } else {
+                None
+            };
+            if let Some((at, msg)) = problem {
+                let mut d = diag::Diagnostic::error(codes::E_ARG_COUNT, msg).with_label(at, "");
+                if let Some((decl_span, what)) = declared {
+                    d = d.with_secondary(decl_span, what);
+                }
+                self.diags.push(d);
             }
         }
         let Some(target) = target else {
