@@ -505,6 +505,37 @@ impl FnLower<'_, '_> {
         u32::try_from(a.unwrap_or(1).clamp(1, 8)).unwrap_or(1)
     }
 
+    /// `memset(d, byte, size)` with a fill byte known only at run time: the byte times
+    /// 0x0101010101010101 gives the word pattern, stored in the widest chunks that
+    /// `align` allows (the verifier rejects misaligned stack and map stores).
+    fn memset_variable(&mut self, d: Value, byte: Value, size: u32, align: u32) {
+        let b8 = self.resize(byte, Type::I8, false);
+        let b64 = self.b.uextend(Type::I64, b8);
+        let ones = self.b.iconst(Type::I64, 0x0101_0101_0101_0101);
+        let pattern = self.b.imul(b64, ones);
+        let max = align.clamp(1, 8);
+        let mut off = 0u32;
+        while off < size {
+            let mut w = max;
+            while w > size - off || !off.is_multiple_of(w) {
+                w /= 2;
+            }
+            let ty = Type::from_bytes(u64::from(w)).unwrap_or(Type::I8);
+            let val = self.resize(pattern, ty, false);
+            match i16::try_from(off) {
+                Ok(o) => {
+                    self.b.store(MemFlags::default(), val, d, o);
+                }
+                Err(_) => {
+                    let k = self.b.iconst(Type::I64, i64::from(off));
+                    let a = self.b.iadd(d, k);
+                    self.b.store(MemFlags::default(), val, a, 0);
+                }
+            }
+            off += w.max(1);
+        }
+    }
+
     fn builtin(&mut self, e: &Expr, bi: &Builtin, args: &[Expr]) -> Option<Value> {
         let mut vals = Vec::with_capacity(args.len());
         for a in args {
@@ -524,17 +555,20 @@ impl FnLower<'_, '_> {
             }
             Builtin::Memset(n) => {
                 let d = arg(0)?;
-                let byte = match args
+                let align = self.known_align(&args[0]);
+                let size = u32::try_from(*n).unwrap_or(u32::MAX);
+                match args
                     .get(1)
                     .map(|a| crate::sema::consteval::eval_int(self.tt(), a))
                 {
-                    Some(Some(v)) => v as u8,
-                    _ => 0,
-                };
-                let align = self.known_align(&args[0]);
-                if *n > 0 {
-                    self.b
-                        .memset(d, byte, u32::try_from(*n).unwrap_or(u32::MAX), align);
+                    Some(Some(v)) if *n > 0 => {
+                        self.b.memset(d, v as u8, size, align);
+                    }
+                    Some(None) if *n > 0 => {
+                        let byte = arg(1)?;
+                        self.memset_variable(d, byte, size, align);
+                    }
+                    _ => {}
                 }
                 Some(d)
             }

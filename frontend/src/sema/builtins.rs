@@ -139,13 +139,8 @@ impl Checker {
                 let vp = self.void_ptr();
                 match name {
                     "__builtin_memset" => {
-                        if super::consteval::eval_int(&self.prog.types, &b).is_none() {
-                            self.err(
-                                codes::E_BUILTIN_ARG,
-                                b.span,
-                                "'__builtin_memset' needs a constant fill byte on BPF",
-                            );
-                        }
+                        // A variable fill byte is accepted as clang does: lowering
+                        // replicates it into each stored word.
                         let it = self.int_ty();
                         let b = self.cast_to(b, it);
                         e(
