@@ -1,6 +1,6 @@
 // Compiler builtins: __builtin_memcpy / memset / memcmp with constant sizes (expanded
-// inline, BPF has no libc), __builtin_bswap16/32/64, __builtin_expect and
-// __builtin_constant_p.
+// inline, BPF has no libc; memset also with a run-time fill byte),
+// __builtin_bswap16/32/64, __builtin_expect and __builtin_constant_p.
 // @input: 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 // @input: 000102030405060708090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627282900000000
 // @input: a54dca182530bb1d6d132cded6237b2ed91e3f721fcb1971174494d6493c9d5c3460be31201e69fedaa0eee8b9997f5c7c2999fdafe593253cd654af4dfad714
@@ -36,6 +36,7 @@ int builtins(struct xdp_md *ctx)
 		p[49] = 0xee;
 	__builtin_memcpy(p + 50, &s.c[0], 4);
 	p[54] = buf[12] + buf[3] + r.c[9];
+	__builtin_memset(p + 56, p[3] ^ 0x5a, 7);  /* run-time fill byte, odd size */
 	return XDP_PASS;
 }
 
