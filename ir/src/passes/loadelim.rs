@@ -19,20 +19,50 @@
 use cranelift_entity::SecondaryMap;
 
 use crate::cfg::{ControlFlowGraph, DominatorTree};
-use crate::entities::{Block, Value};
+use crate::dfg::ValueDef;
+use crate::entities::{Block, GlobalRef, StackSlot, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::types::{Ext, Type};
 
-/// A memory location as a load sees it: address value, offset, width, extension and
+/// A memory location as a load sees it: address, offset, width, extension and
 /// result type.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 struct Key {
-    addr: Value,
-    offset: i16,
+    addr: Base,
+    offset: i64,
     mem: Type,
     ext: Ext,
     ty: Type,
+}
+
+/// The base of an address: a stack slot or global (every `stack_addr`/`global_addr`
+/// of the same symbol is the same base, its offset moves into the key's), or any other
+/// value.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Base {
+    Value(Value),
+    Stack(StackSlot),
+    Global(GlobalRef),
+}
+
+fn key(f: &Function, addr: Value, offset: i16, mem: Type, ext: Ext, ty: Type) -> Key {
+    let addr = f.dfg.resolve_alias(addr);
+    let (base, off) = match f.dfg.value_def(addr) {
+        ValueDef::Result(i) => match f.dfg.insts[i] {
+            InstData::StackAddr { slot, offset } => (Base::Stack(slot), i64::from(offset)),
+            InstData::GlobalAddr { global, offset } => (Base::Global(global), i64::from(offset)),
+            _ => (Base::Value(addr), 0),
+        },
+        _ => (Base::Value(addr), 0),
+    };
+    Key {
+        addr: base,
+        offset: off + i64::from(offset),
+        mem,
+        ext,
+        ty,
+    }
 }
 
 /// Returns true if any load was replaced.
@@ -63,13 +93,7 @@ pub fn run(f: &mut Function) -> bool {
                         kept.push(inst);
                         continue;
                     };
-                    let key = Key {
-                        addr: f.dfg.resolve_alias(addr),
-                        offset,
-                        mem,
-                        ext,
-                        ty: f.dfg.value_type(r),
-                    };
+                    let key = key(f, addr, offset, mem, ext, f.dfg.value_type(r));
                     match known.iter().find(|(k, _)| *k == key) {
                         Some(&(_, v)) => {
                             f.dfg.change_to_alias(r, v);
@@ -89,13 +113,7 @@ pub fn run(f: &mut Function) -> bool {
                     known.clear();
                     let ty = f.dfg.value_type(v);
                     if !flags.volatile {
-                        let key = Key {
-                            addr: f.dfg.resolve_alias(addr),
-                            offset,
-                            mem: ty,
-                            ext: Ext::Zero,
-                            ty,
-                        };
+                        let key = key(f, addr, offset, ty, Ext::Zero, ty);
                         known.push((key, f.dfg.resolve_alias(v)));
                     }
                     kept.push(inst);

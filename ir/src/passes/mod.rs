@@ -4,12 +4,14 @@
 //! - `-O0`: expand_mem, strength (signed division by powers of two needs no cpu v4),
 //!   inline (always_inline only). No mem2reg: locals stay in stack
 //!   slots; the output is still valid IR that codegen must handle.
-//! - `-O1`: + constfold (folds `stack_addr + c` for sroa), sroa, mem2reg, constfold,
+//! - `-O1`: + constfold (folds `stack_addr + c` for sroa), sroa, slotwiden (small
+//!   slots accessed piecewise become whole-slot accesses), mem2reg, constfold,
 //!   constglobal (loads of constant globals), strength, copyprop, simplify_cfg, dce;
 //!   at the end drop_unused_globals (constant data nothing reads any more).
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
 //!   40/80/12 instructions), then the -O1 cleanup with gvn and loadelim (redundant
-//!   loads, store-to-load forwarding) added, three times with
+//!   loads, store-to-load forwarding) and ifconv (conditional increments become
+//!   arithmetic) added, three times with
 //!   full unrolling (`unroll`) of constant-trip loops before the second and third.
 //!
 //! Invariants: in debug builds (and so in every test) the module is verified after
@@ -21,11 +23,13 @@ pub mod copyprop;
 pub mod dce;
 pub mod expand_mem;
 pub mod gvn;
+pub mod ifconv;
 pub mod inline;
 pub mod loadelim;
 pub mod mem2reg;
 pub mod params;
 pub mod simplify_cfg;
+pub mod slotwiden;
 pub mod sroa;
 pub mod strength;
 pub mod unroll;
@@ -67,6 +71,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
     let cleanup = [
         "constfold",
         "sroa",
+        "slotwiden",
         "mem2reg",
         "constfold",
         "constglobal",
@@ -78,6 +83,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
     let cleanup_gvn = [
         "constfold",
         "sroa",
+        "slotwiden",
         "mem2reg",
         "constfold",
         "constglobal",
@@ -85,6 +91,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "copyprop",
         "gvn",
         "loadelim",
+        "ifconv",
         "simplify_cfg",
         "dce",
     ];
@@ -105,9 +112,11 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
             p.extend(cleanup_gvn);
             // Unroll once constants are propagated (the trip count must be known), then
             // clean up; a second round catches outer loops whose inner loops went away.
-            p.push("unroll");
+            // simplify_cfg right after unrolling merges each copy's blocks, so the
+            // induction variable is a constant for constfold and ifconv.
+            p.extend(["unroll", "simplify_cfg"]);
             p.extend(cleanup_gvn);
-            p.push("unroll");
+            p.extend(["unroll", "simplify_cfg"]);
             p.extend(cleanup_gvn);
             p.push("drop_unused_globals");
         }
@@ -153,6 +162,8 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "gvn" => each(m, gvn::run),
         "unroll" => each(m, unroll::run),
         "loadelim" => each(m, loadelim::run),
+        "slotwiden" => each(m, slotwiden::run),
+        "ifconv" => each(m, ifconv::run),
         "constglobal" => {
             constglobal::run(m);
         }
