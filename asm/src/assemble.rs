@@ -104,6 +104,11 @@ pub fn assemble(
 
 pub(crate) type SymIdx = u32;
 
+/// The largest section with file contents the assembler builds (`@nobits` sections
+/// only record a size). A BPF program is at most 1M instructions (8 MiB) and a map
+/// value a few MiB, so 256 MiB is far beyond anything loadable.
+const MAX_SECTION_BYTES: u64 = 1 << 28;
+
 /// A relocation target before the symbol table exists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Target {
@@ -910,6 +915,20 @@ impl<'m> Asm<'m> {
                         _ => 0,
                     };
                     pos[sec] = p + size;
+                    // Section data is built in memory: refuse sizes that no kernel
+                    // loads before allocating them (`.zero 100000000000`).
+                    if pos[sec] > MAX_SECTION_BYTES && self.secs[sec].kind != SectionKind::Nobits {
+                        let name = self.secs[sec].name.clone();
+                        self.error(
+                            codes::E_ASM_RANGE,
+                            stmt.span,
+                            format!(
+                                "section `{name}` grows past {} MiB",
+                                MAX_SECTION_BYTES >> 20
+                            ),
+                        );
+                        return;
+                    }
                 }
             }
             for (s, p) in self.secs.iter_mut().zip(&pos) {

@@ -292,14 +292,19 @@ fn align(c: &mut Cursor, p2: bool) -> CResult<StmtKind> {
     c.ws();
     let start = c.pos;
     let v = c.uint()?;
+    // Alignments over 64 KiB are refused, as by the frontend and the linker's ELF
+    // reader: the ELF writer pads file offsets to them (llvm-mc allows up to 2^30).
     let bytes = if p2 {
-        if v >= 32 {
-            return c.err(start, "alignment is too large");
+        if v > 16 {
+            return c.err(start, "alignment is too large (over 64 KiB)");
         }
         1u64 << v
     } else {
         if v != 0 && !v.is_power_of_two() {
             return c.err(start, "alignment must be a power of two");
+        }
+        if v > 1 << 16 {
+            return c.err(start, "alignment is too large (over 64 KiB)");
         }
         v.max(1)
     };
