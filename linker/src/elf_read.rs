@@ -104,6 +104,9 @@ fn cstr(table: &[u8], off: u32) -> Option<&str> {
     std::str::from_utf8(rest.get(..end)?).ok()
 }
 
+/// The largest section alignment accepted (see [`read_object_with`]).
+pub const MAX_SECTION_ALIGN: u64 = 1 << 16;
+
 /// True if `bytes` starts like an ELF file.
 pub fn is_elf(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x7fELF")
@@ -343,6 +346,16 @@ pub fn read_object_with(
                     sec_desc(i),
                     s.align
                 ),
+            ));
+        }
+        // The writer pads file offsets to each section's alignment, so an absurd one
+        // (2^40) would make a terabyte of padding; the frontend and the assembler stop
+        // at 64 KiB too.
+        if s.align > MAX_SECTION_ALIGN {
+            return Err(err(
+                codes::E_ELF_BAD_SECTION,
+                f,
+                format!("{}: alignment {:#x} is over 64 KiB", sec_desc(i), s.align),
             ));
         }
         let kind = match s.sh_type {
