@@ -155,6 +155,9 @@ pub fn finalize(
     // 1c. Every predecessor of a join ends with the same instructions (a switch whose
     // arms store their value the same way): do them once, at the join.
     sink_common_suffix(&mut bodies, &terms);
+    // 1d. `c ? A : B` as two one-move arms (`r = A; goto J` / `r = B; goto J`): do the
+    // taken arm's move before the branch; the other arm overwrites it (select form).
+    speculate_diamonds(&mut bodies, &terms);
     // 2. Thread jumps: a block with an empty body ending in `goto T` is an alias of T.
     let mut alias: Vec<BlockIdx> = (0..nblocks as BlockIdx).collect();
     for (b, slot) in alias.iter_mut().enumerate() {
@@ -420,6 +423,81 @@ fn sink_common_suffix(bodies: &mut [Vec<(BodyItem, SourceLoc)>], terms: &[MInst]
             }
             bodies[j].insert(0, (BodyItem::Inst(last), loc));
         }
+    }
+}
+
+/// See step 1d of [`finalize`]. Both arms are single-predecessor blocks holding one
+/// instruction that defines the same register without reading it (a constant or a copy),
+/// then jump to the same block; the register is not one the branch reads.
+fn speculate_diamonds(bodies: &mut [Vec<(BodyItem, SourceLoc)>], terms: &[MInst]) {
+    let n = bodies.len();
+    let mut preds = vec![0u32; n];
+    for t in terms {
+        for s in t.succs() {
+            if let Some(p) = preds.get_mut(s as usize) {
+                *p += 1;
+            }
+        }
+    }
+    let pure_def = |i: &MInst| -> Option<u8> {
+        match i {
+            MInst::MovImm { dst, .. } | MInst::LdImm64 { dst, .. } => Some(dst.num()),
+            MInst::Mov { dst, src, .. } if dst != src => Some(dst.num()),
+            _ => None,
+        }
+    };
+    for (b, term) in terms.iter().enumerate() {
+        let MInst::Br {
+            lhs,
+            rhs,
+            taken,
+            not_taken,
+            ..
+        } = term
+        else {
+            continue;
+        };
+        let (t, f) = (*taken as usize, *not_taken as usize);
+        let single = |x: usize| x != 0 && x != b && preds.get(x) == Some(&1);
+        if t == f || !single(t) || !single(f) {
+            continue;
+        }
+        let (Some(MInst::Jump { target: jt }), Some(MInst::Jump { target: jf })) =
+            (terms.get(t), terms.get(f))
+        else {
+            continue;
+        };
+        if jt != jf || *jt as usize == t || *jt as usize == f {
+            continue;
+        }
+        let (Some((BodyItem::Inst(x), _)), Some((BodyItem::Inst(y), _))) =
+            (bodies[t].first(), bodies[f].first())
+        else {
+            continue;
+        };
+        if bodies[t].len() != 1 || bodies[f].len() != 1 {
+            continue;
+        }
+        // Speculate the arm that is not laid out right after the other one, so that the
+        // one left falls through from the branch (else a `goto` eats the gain).
+        let (spec, xs, ys) = if f == b + 1 || (t == b + 1 && f == b + 2) {
+            (t, x, y)
+        } else if t == b + 1 {
+            (f, y, x)
+        } else {
+            continue;
+        };
+        let (Some(rx), Some(ry)) = (pure_def(xs), pure_def(ys)) else {
+            continue;
+        };
+        let read_by_br = lhs.num() == rx || matches!(rhs, Src::Reg(r) if r.num() == rx);
+        // The other arm's instruction must not read the speculated register.
+        let y_reads = matches!(ys, MInst::Mov { src, .. } if src.num() == rx);
+        if rx != ry || read_by_br || y_reads {
+            continue;
+        }
+        let moved: Vec<(BodyItem, SourceLoc)> = bodies[spec].drain(..).collect();
+        bodies[b].extend(moved);
     }
 }
 
