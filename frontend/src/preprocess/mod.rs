@@ -316,7 +316,7 @@ impl<'a> Pp<'a> {
             macros: FastMap::default(),
             macro_ids: FastMap::default(),
             hidesets: HideSets::new(),
-            texts: FastSet::with_capacity_and_hasher(1 << 14, Default::default()),
+            texts: FastSet::with_capacity_and_hasher(1 << 10, Default::default()),
             lexed: HashMap::new(),
             file_ids: HashMap::new(),
             once: HashSet::new(),
