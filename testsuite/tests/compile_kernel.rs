@@ -111,6 +111,9 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A map's pin name and its sorted `(key, value)` entries, as `kload` dumps them.
+type MapDump = (String, Vec<(Vec<u8>, Vec<u8>)>);
+
 /// Every observable difference between the reference run and ours, one line each,
 /// naming the program, the input or the map.
 fn differences(label: &str, reference: &Report, ours: &Report) -> Vec<String> {
@@ -159,9 +162,7 @@ fn differences(label: &str, reference: &Report, ours: &Report) -> Vec<String> {
             .collect::<Vec<_>>()
     };
     let (want, got) = (writable(reference), writable(ours));
-    let map_names = |m: &[(String, Vec<(Vec<u8>, Vec<u8>)>)]| {
-        m.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()
-    };
+    let map_names = |m: &[MapDump]| m.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     if map_names(&want) != map_names(&got) {
         d.push(format!(
             "{label}: maps ours {:?} clang {:?}",
