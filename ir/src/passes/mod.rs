@@ -6,7 +6,7 @@
 //!   slots; the output is still valid IR that codegen must handle.
 //! - `-O1`: + constfold (folds `stack_addr + c` for sroa), sroa, slotwiden (small
 //!   slots accessed piecewise become whole-slot accesses), mem2reg, constfold,
-//!   constglobal (loads of constant globals), strength, copyprop, simplify_cfg, dce;
+//!   constglobal (loads of constant globals), bitsimp (known-zero bits), strength, copyprop, simplify_cfg, dce;
 //!   at the end drop_unused_globals (constant data nothing reads any more).
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
 //!   40/80/12 instructions), then the -O1 cleanup with gvn and loadelim (redundant
@@ -17,6 +17,7 @@
 //! Invariants: in debug builds (and so in every test) the module is verified after
 //! every pass; a failure is returned as the verifier's diagnostics, naming the pass.
 
+pub mod bitsimp;
 pub mod constfold;
 pub mod constglobal;
 pub mod copyprop;
@@ -75,6 +76,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "mem2reg",
         "constfold",
         "constglobal",
+        "bitsimp",
         "strength",
         "copyprop",
         "simplify_cfg",
@@ -87,6 +89,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "mem2reg",
         "constfold",
         "constglobal",
+        "bitsimp",
         "strength",
         "copyprop",
         "gvn",
@@ -162,6 +165,7 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "gvn" => each(m, gvn::run),
         "unroll" => each(m, unroll::run),
         "loadelim" => each(m, loadelim::run),
+        "bitsimp" => each(m, bitsimp::run),
         "slotwiden" => each(m, slotwiden::run),
         "ifconv" => each(m, ifconv::run),
         "constglobal" => {

@@ -1,0 +1,398 @@
+//! Bit-level simplification with known-zero bits (a small part of what LLVM's
+//! instcombine does): the masks, shifts and width changes that bit-field and
+//! piecewise-slot code produce (`slotwiden`, the frontend's bit-field lowering) fold
+//! away when the bits they clear are already known to be zero.
+//!
+//! Known-zero bits come from constants, zero-extensions and zero-extending loads,
+//! `band`/`bor`/`bxor`, constant shifts, `icmp` (0 or 1) and `select`. Rewrites:
+//! - a value whose bits are all known zero becomes `iconst 0`;
+//! - `band x, c` is `x` when every bit `x` may have set is in `c`;
+//!   `band (band x, c1), c2` is `band x, c1 & c2`;
+//! - `bor x, y` is `y` when `x` is known zero (and the other way round);
+//! - `ireduce.T (uextend|sextend x)` is `x`, or a single extension/reduction of it;
+//! - `uextend.T (ireduce.N x)` is `x` (or one width change of it) when `x`'s bits at
+//!   and above `N` are known zero;
+//! - `icmp ne (band x, 2^k), 0` that is not a branch or select condition becomes
+//!   `(band x, 2^k) >> k` (no compare to materialize with branches).
+//!
+//! Invariants: only pure instructions are rewritten, results keep their types, CO-RE
+//! constants are never folded. Verifier note: nothing moves, so checks stay in place.
+
+use cranelift_entity::SecondaryMap;
+
+use crate::dfg::ValueDef;
+use crate::entities::{Inst, Value};
+use crate::function::Function;
+use crate::instructions::InstData;
+use crate::opcodes::Opcode;
+use crate::passes::util::{all_insts, const_value, replace_with_const, replace_with_value};
+use crate::types::{Ext, Type};
+
+/// Returns true if anything changed.
+pub fn run(f: &mut Function) -> bool {
+    let mut changed = false;
+    for _ in 0..4 {
+        f.dfg.resolve_all_aliases();
+        let mut kz = KnownZero {
+            memo: SecondaryMap::new(),
+        };
+        let mut round = false;
+        let conds = condition_values(f);
+        for inst in all_insts(f) {
+            round |= simplify(f, &mut kz, inst);
+            if let Some(r) = f.dfg.inst_result(inst)
+                && !conds.contains(&r)
+            {
+                round |= bit_test_as_shift(f, inst);
+            }
+        }
+        if !round {
+            break;
+        }
+        changed = true;
+    }
+    f.dfg.resolve_all_aliases();
+    changed
+}
+
+/// Memoized known-zero masks (bit set = known zero), within the value's width.
+struct KnownZero {
+    memo: SecondaryMap<Value, Option<u64>>,
+}
+
+impl KnownZero {
+    fn get(&mut self, f: &Function, v: Value) -> u64 {
+        self.depth_get(f, v, 0)
+    }
+
+    fn depth_get(&mut self, f: &Function, v: Value, depth: u32) -> u64 {
+        let v = f.dfg.resolve_alias(v);
+        if let Some(m) = self.memo[v] {
+            return m;
+        }
+        let m = if depth > 32 {
+            0
+        } else {
+            self.compute(f, v, depth + 1)
+        };
+        let m = m & f.dfg.value_type(v).mask();
+        self.memo[v] = Some(m);
+        m
+    }
+
+    fn compute(&mut self, f: &Function, v: Value, depth: u32) -> u64 {
+        let ty = f.dfg.value_type(v);
+        let mask = ty.mask();
+        let ValueDef::Result(i) = f.dfg.value_def(v) else {
+            return 0;
+        };
+        if f.core_relocs.contains_key(&i) {
+            return 0;
+        }
+        match f.dfg.insts[i] {
+            InstData::Iconst { imm } => !(imm as u64) & mask,
+            InstData::Convert {
+                op: Opcode::Uextend,
+                arg,
+            } => {
+                let from = f.dfg.value_type(arg);
+                self.depth_get(f, arg, depth) | (mask & !from.mask())
+            }
+            InstData::Convert {
+                op: Opcode::Ireduce,
+                arg,
+            } => self.depth_get(f, arg, depth),
+            InstData::Convert {
+                op: Opcode::Sextend,
+                arg,
+            } => {
+                let from = f.dfg.value_type(arg);
+                let z = self.depth_get(f, arg, depth);
+                let sign = 1u64 << (from.bits() - 1);
+                if z & sign != 0 {
+                    z | (mask & !from.mask())
+                } else {
+                    z & from.mask()
+                }
+            }
+            InstData::Load {
+                mem,
+                ext: Ext::Zero,
+                ..
+            } if mem.bits() < ty.bits() => mask & !mem.mask(),
+            InstData::Binary {
+                op: Opcode::Band,
+                args: [x, y],
+            } => self.depth_get(f, x, depth) | self.depth_get(f, y, depth),
+            InstData::Binary {
+                op: Opcode::Bor | Opcode::Bxor,
+                args: [x, y],
+            }
+            | InstData::Select { args: [_, x, y] } => {
+                self.depth_get(f, x, depth) & self.depth_get(f, y, depth)
+            }
+            InstData::Binary {
+                op: op @ (Opcode::Ishl | Opcode::Ushr),
+                args: [x, k],
+            } => {
+                let Some(k) = const_value(f, k) else { return 0 };
+                let k = (k as u64 & u64::from(ty.bits() - 1)) as u32;
+                let z = self.depth_get(f, x, depth);
+                if op == Opcode::Ishl {
+                    (z << k) | ((1u64 << k) - 1)
+                } else {
+                    (z >> k) | !(mask >> k)
+                }
+            }
+            InstData::Icmp { .. } => mask & !1,
+            _ => 0,
+        }
+    }
+}
+
+fn def(f: &Function, v: Value) -> Option<(Inst, &InstData)> {
+    match f.dfg.value_def(f.dfg.resolve_alias(v)) {
+        ValueDef::Result(i) if !f.core_relocs.contains_key(&i) => Some((i, &f.dfg.insts[i])),
+        _ => None,
+    }
+}
+
+fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
+    if f.layout.inst_block(inst).is_none() {
+        return false;
+    }
+    let Some(r) = f.dfg.inst_result(inst) else {
+        return false;
+    };
+    let data = f.dfg.insts[inst].clone();
+    let pure = matches!(
+        data,
+        InstData::Unary { .. }
+            | InstData::Convert { .. }
+            | InstData::Binary { .. }
+            | InstData::Select { .. }
+    );
+    if !pure {
+        return false;
+    }
+    let ty = f.dfg.value_type(r);
+    let mask = ty.mask();
+    if kz.get(f, r) == mask {
+        replace_with_const(f, inst, 0);
+        return true;
+    }
+    match data {
+        InstData::Binary {
+            op: Opcode::Band,
+            args: [x, y],
+        } => {
+            let Some(c) = const_value(f, y) else {
+                return false;
+            };
+            let c = c as u64 & mask;
+            let maybe_set = !kz.get(f, x) & mask;
+            if maybe_set & !c == 0 {
+                replace_with_value(f, inst, x);
+                return true;
+            }
+            if let Some((
+                _,
+                &InstData::Binary {
+                    op: Opcode::Band,
+                    args: [inner, c1],
+                },
+            )) = def(f, x)
+                && let Some(c1) = const_value(f, c1)
+            {
+                let (k, kv) = f.dfg.make_inst(
+                    InstData::Iconst {
+                        imm: ty.sext((c1 as u64 & c) as i64),
+                    },
+                    Some(ty),
+                );
+                let Some(kv) = kv else { return false };
+                f.layout.insert_inst_before(k, inst);
+                f.srclocs[k] = f.srclocs[inst];
+                f.dfg.insts[inst] = InstData::Binary {
+                    op: Opcode::Band,
+                    args: [inner, kv],
+                };
+                return true;
+            }
+            false
+        }
+        InstData::Binary {
+            op: Opcode::Bor,
+            args: [x, y],
+        } => {
+            if kz.get(f, x) == mask {
+                replace_with_value(f, inst, y);
+                return true;
+            }
+            if kz.get(f, y) == mask {
+                replace_with_value(f, inst, x);
+                return true;
+            }
+            false
+        }
+        InstData::Convert {
+            op: Opcode::Ireduce,
+            arg,
+        } => {
+            let Some((
+                _,
+                &InstData::Convert {
+                    op: inner_op,
+                    arg: x,
+                },
+            )) = def(f, arg)
+            else {
+                return false;
+            };
+            if !matches!(inner_op, Opcode::Uextend | Opcode::Sextend) {
+                return false;
+            }
+            resize(f, inst, x, ty, inner_op)
+        }
+        InstData::Convert {
+            op: Opcode::Uextend,
+            arg,
+        } => {
+            let Some((
+                _,
+                &InstData::Convert {
+                    op: Opcode::Ireduce,
+                    arg: x,
+                },
+            )) = def(f, arg)
+            else {
+                return false;
+            };
+            let narrow = f.dfg.value_type(arg);
+            let wide = f.dfg.value_type(x);
+            let high = wide.mask() & !narrow.mask();
+            if kz.get(f, x) & high != high {
+                return false;
+            }
+            resize(f, inst, x, ty, Opcode::Uextend)
+        }
+        _ => false,
+    }
+}
+
+/// Values used as a `brif` or `select` condition (codegen fuses those compares into
+/// the jump, so they stay compares).
+fn condition_values(f: &Function) -> std::collections::BTreeSet<Value> {
+    let mut out = std::collections::BTreeSet::new();
+    for i in all_insts(f) {
+        match f.dfg.insts[i] {
+            InstData::Brif { cond, .. } => {
+                out.insert(f.dfg.resolve_alias(cond));
+            }
+            InstData::Select { args: [c, _, _] } => {
+                out.insert(f.dfg.resolve_alias(c));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `icmp ne (band x, 2^k), 0` used as a 0/1 value becomes `(band x, 2^k) >> k`: two
+/// ALU instructions where a materialized compare needs a branch (BPF has no setcc).
+fn bit_test_as_shift(f: &mut Function, inst: Inst) -> bool {
+    let InstData::Icmp {
+        cond: crate::types::IntCC::Ne,
+        args: [b, zero],
+    } = f.dfg.insts[inst]
+    else {
+        return false;
+    };
+    if const_value(f, zero) != Some(0) {
+        return false;
+    }
+    let Some((
+        _,
+        &InstData::Binary {
+            op: Opcode::Band,
+            args: [_, m],
+        },
+    )) = def(f, b)
+    else {
+        return false;
+    };
+    let bt = f.dfg.value_type(b);
+    let Some(m) = const_value(f, m).map(|m| bt.zext(m)) else {
+        return false;
+    };
+    if !m.is_power_of_two() {
+        return false;
+    }
+    let k = m.trailing_zeros();
+    let loc = f.srclocs[inst];
+    let mut shifted = b;
+    if k != 0 && bt != Type::I32 {
+        let (ki, kv) = f
+            .dfg
+            .make_inst(InstData::Iconst { imm: i64::from(k) }, Some(bt));
+        let (si, sv) = match kv {
+            Some(kv) => f.dfg.make_inst(
+                InstData::Binary {
+                    op: Opcode::Ushr,
+                    args: [b, kv],
+                },
+                Some(bt),
+            ),
+            None => return false,
+        };
+        let Some(sv) = sv else { return false };
+        for i in [ki, si] {
+            f.layout.insert_inst_before(i, inst);
+            f.srclocs[i] = loc;
+        }
+        shifted = sv;
+    }
+    f.dfg.insts[inst] = match bt {
+        Type::I32 if k == 0 => {
+            replace_with_value(f, inst, b);
+            return true;
+        }
+        Type::I32 => {
+            let (ki, kv) = f
+                .dfg
+                .make_inst(InstData::Iconst { imm: i64::from(k) }, Some(bt));
+            let Some(kv) = kv else { return false };
+            f.layout.insert_inst_before(ki, inst);
+            f.srclocs[ki] = loc;
+            InstData::Binary {
+                op: Opcode::Ushr,
+                args: [b, kv],
+            }
+        }
+        Type::I64 => InstData::Convert {
+            op: Opcode::Ireduce,
+            arg: shifted,
+        },
+        Type::I8 | Type::I16 => InstData::Convert {
+            op: Opcode::Uextend,
+            arg: shifted,
+        },
+    };
+    true
+}
+
+/// Makes `inst` compute `x` at width `ty`: `x` itself, `grow.ty x` or `ireduce.ty x`.
+fn resize(f: &mut Function, inst: Inst, x: Value, ty: Type, grow: Opcode) -> bool {
+    let xt = f.dfg.value_type(x);
+    if xt == ty {
+        replace_with_value(f, inst, x);
+    } else {
+        let op = if xt.bits() < ty.bits() {
+            grow
+        } else {
+            Opcode::Ireduce
+        };
+        f.dfg.insts[inst] = InstData::Convert { op, arg: x };
+    }
+    true
+}
