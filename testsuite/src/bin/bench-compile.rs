@@ -2,7 +2,7 @@
 //! clang-19's on the same C files, and the instruction counts of both objects.
 //!
 //! Per file: ebpfc as a library in-process (best of RUNS and mean, plus the best time of
-//! each stage: frontend, optimize, codegen, assemble, write), the `ebpfc compile` CLI
+//! each stage: frontend (and `-E` alone), optimize, codegen, assemble, write), the `ebpfc compile` CLI
 //! process (the release binary next to this one: `cargo build --release -p ebpfc`), and
 //! `clang-19 -O2 -g -target bpf -c` (best of RUNS). All use `-O2 -g`, `-mcpu=` from a
 //! `// @cpu: vN` line of the file (else v3), and `-I` the file's own folder. Instruction
@@ -129,6 +129,8 @@ struct Row {
     name: String,
     lib: Option<(Duration, Duration)>,
     stages: StageTimes,
+    /// Best time of `-E` (preprocess and print) in-process.
+    pp: Option<Duration>,
     cli: Option<Duration>,
     clang: Option<Duration>,
     ours_insns: Option<usize>,
@@ -230,6 +232,12 @@ fn main() {
                 }
             }
         });
+        // The preprocessor alone (`-E`: preprocess and print), to split the frontend.
+        let pp = time_runs(args.runs, || {
+            let mut sources = diag::SourceMap::new();
+            ebpfc::compile::compile(&mut sources, file, Emit::Preprocessed, &opts).is_ok()
+        })
+        .map(|(best, _)| best);
         let inc_flags: Vec<String> = incs.iter().map(|d| format!("-I{}", d.display())).collect();
         let mcpu = format!("-mcpu=v{cpu}");
         let flags = ["-O2", "-g", "-target", "bpf", &mcpu, "-c"];
@@ -269,6 +277,7 @@ fn main() {
             name,
             lib,
             stages,
+            pp,
             cli: cli_time,
             clang: clang_time,
             ours_insns: lib.and_then(|_| insn_count(&ours_obj)),
@@ -303,6 +312,7 @@ fn print_table(rows: &[Row], runs: usize) {
     let (mut t_lib, mut t_cli, mut t_clang) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let (mut n_ours, mut n_clang) = (0usize, 0usize);
     let mut st = StageTimes::default();
+    let mut t_pp = Duration::ZERO;
     for r in rows {
         let cx = r
             .clang
@@ -349,6 +359,7 @@ fn print_table(rows: &[Row], runs: usize) {
         st.codegen += r.stages.codegen;
         st.assemble += r.stages.assemble;
         st.write += r.stages.write;
+        t_pp += r.pp.unwrap_or_default();
     }
     println!(
         "{:<22} {:>8.2} {:>8} {:>8.2} {:>8.2} {:>7} {:>7} {:>6} {:>6} {:>6}",
@@ -388,5 +399,10 @@ fn print_table(rows: &[Row], runs: usize) {
         pct(st.assemble),
         ms(st.write),
         pct(st.write)
+    );
+    println!(
+        "  of which -E alone (preprocess and print): {:.2} ms ({:.0}%)",
+        ms(t_pp),
+        pct(t_pp)
     );
 }
