@@ -407,10 +407,7 @@ fn sink_common_suffix(bodies: &mut [Vec<(BodyItem, SourceLoc)>], terms: &[MInst]
         if !all_jumps[j] || ps.len() < 2 || ps.contains(&j) {
             continue;
         }
-        loop {
-            let Some((BodyItem::Inst(last), loc)) = bodies[ps[0]].last() else {
-                break;
-            };
+        while let Some((BodyItem::Inst(last), loc)) = bodies[ps[0]].last() {
             let (last, loc) = (last.clone(), *loc);
             let same = ps
                 .iter()

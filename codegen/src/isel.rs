@@ -1363,6 +1363,17 @@ impl<'a> Isel<'a> {
                 // ("invalid shift"); BPF masks register shift amounts the same way.
                 Some(Src::Imm((c & (i64::from(op_bits) - 1)) as i32))
             }
+            // Results whose upper bits are garbage anyway (narrow add/sub/mul in the
+            // 64-bit ALU) only need the constant's low bits: `x + 0xffffffff` on an i32
+            // is `x += -1`, not an `ld_imm64` of the constant. VERIFIER: the sign-extended
+            // form also keeps the verifier's range of `x - 1` exact (loop counters).
+            Some(c)
+                if matches!(aop, AluOp::Add | AluOp::Sub | AluOp::Mul)
+                    && ty.bits() < op_bits
+                    && self.imm_for(ty, w, c, signed).is_none() =>
+            {
+                self.imm_for(ty, w, c, true).map(Src::Imm)
+            }
             Some(c) => self.imm_for(ty, w, c, signed).map(Src::Imm),
             None => None,
         };
