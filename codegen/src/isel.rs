@@ -269,6 +269,40 @@ impl<'a> Isel<'a> {
         }
     }
 
+    /// For `v = ireduce x` with an i64 `x` whose register is the sign extension of its
+    /// low `v`-width bits (or fewer): `x`.
+    fn sext_source(&self, v: Value) -> Option<Value> {
+        let Some(InstData::Convert {
+            op: Opcode::Ireduce,
+            arg: x,
+        }) = self.def_inst(v)
+        else {
+            return None;
+        };
+        let bits = self.ty(v).bits();
+        if self.ty(*x) != Type::I64 {
+            return None;
+        }
+        let from = match self.def_inst(*x)? {
+            InstData::Binary {
+                op: Opcode::Sshr,
+                args,
+            } => {
+                // A shift by 64 or more is masked (not a sign extension): refuse it.
+                let k = u32::try_from(self.iconst(args[1])?)
+                    .ok()
+                    .filter(|k| *k < 64)?;
+                64 - k
+            }
+            InstData::Convert {
+                op: Opcode::Sextend,
+                arg,
+            } => self.ty(*arg).bits(),
+            _ => return None,
+        };
+        (from <= bits).then_some(*x)
+    }
+
     /// True if `v`'s value never has the sign bit of its type set.
     fn known_nonneg(&self, v: Value) -> bool {
         self.zbits(v, 0).is_some_and(|k| k < self.ty(v).bits())
@@ -1240,6 +1274,13 @@ impl<'a> Isel<'a> {
                 self.bind(v, a);
             }
             // Sign extension reads only the low bits: dirty inputs are fine.
+            // `sextend(ireduce(x))` where the i64 `x` is already sign-extended from no
+            // more bits than the narrow type has (a signed bit-field extraction): `x`.
+            Opcode::Sextend if to == Type::I64 && self.sext_source(arg).is_some() => {
+                let x = self.sext_source(arg).unwrap_or(arg);
+                let a = self.get(x);
+                self.bind(v, a);
+            }
             // Loaded with MEMSX already (see `sext_loads`).
             Opcode::Sextend if self.sext_loads.contains(&arg) => {
                 let a = self.get(arg);
