@@ -6,7 +6,8 @@
 //!
 //! Each program's header says what the first error must be:
 //! `// EXPECT: E0305 at 5:2` (code, line:column of the caret), and optionally
-//! `// ARGS: -mcpu=v1` (extra flags). The test checks the code and the ` --> file:line:col`
+//! `// ARGS: -mcpu=v1` (extra flags) and `// CLANG-ACCEPTS: why` (clang-19 compiles it:
+//! otherwise clang-19 must reject the program too, checked when it is installed). The test checks the code and the ` --> file:line:col`
 //! line independently of the snapshots, so a snapshot update cannot move an error to the
 //! wrong line unnoticed.
 //!
@@ -96,7 +97,10 @@ fn check(name: &str) {
         .expect("EXPECT: <code> at <line>:<col>");
     let (status, stderr, left) = compile_bad(&bin, name);
     assert_eq!(status, Some(1), "{name}: exit code\n{stderr}");
-    assert!(!left, "{name}: a failed compile must not leave an output file");
+    assert!(
+        !left,
+        "{name}: a failed compile must not leave an output file"
+    );
     let first_error = stderr
         .lines()
         .find(|l| l.starts_with("error["))
@@ -127,6 +131,38 @@ fn check(name: &str) {
     );
     let snap = name.trim_end_matches(".c");
     insta::assert_snapshot!(snap, stderr);
+    clang_agrees(name, &src);
+}
+
+/// clang-19 rejects the program as well, unless its header says why clang accepts it
+/// (`// CLANG-ACCEPTS: <why>`: limits ebpfc checks at compile time that clang leaves to
+/// the verifier, and known gaps); then clang must accept it, so the list stays true.
+fn clang_agrees(name: &str, src: &str) {
+    let Some(clang) = testsuite::tools::find("clang-19") else {
+        println!("SKIP {name} against clang: clang-19 is not installed");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let extra: Vec<&str> = header(src, "ARGS")
+        .map(|a| a.split_whitespace().collect())
+        .unwrap_or_default();
+    let ok = Command::new(clang)
+        .current_dir(errors_dir())
+        .args(["-O2", "-g", "-target", "bpf"])
+        .args(&extra)
+        .args(["-c", name, "-o"])
+        .arg(tmp.path().join("clang.o"))
+        .output()
+        .unwrap()
+        .status
+        .success();
+    match header(src, "CLANG-ACCEPTS") {
+        Some(why) => assert!(ok, "{name}: clang-19 no longer accepts it ({why})"),
+        None => assert!(
+            !ok,
+            "{name}: clang-19 accepts this program; ebpfc should too"
+        ),
+    }
 }
 
 macro_rules! error_tests {

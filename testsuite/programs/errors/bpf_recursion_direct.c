@@ -1,4 +1,5 @@
-// EXPECT: E0307 at 7:13
+// EXPECT: E0307 at 8:13
+// CLANG-ACCEPTS: the verifier rejects it at load time; ebpfc says so at compile time
 // A function that calls itself.
 static int fact(int n)
 {

@@ -1,4 +1,5 @@
-// EXPECT: E0307 at 6:22
+// EXPECT: E0307 at 7:22
+// CLANG-ACCEPTS: the verifier rejects it at load time; ebpfc says so at compile time
 // Two functions that call each other.
 static int is_odd(int n);
 static int is_even(int n)

@@ -1,4 +1,5 @@
-// EXPECT: E0320 at 3:12
+// EXPECT: E0320 at 4:12
+// CLANG-ACCEPTS: it inlines the static function; ebpfc rejects the definition itself
 // A variadic function: BPF passes a fixed number of arguments in registers.
 static int sum(int n, ...)
 {

@@ -1,4 +1,5 @@
-// EXPECT: E0306 at 5:11
+// EXPECT: E0306 at 6:11
+// CLANG-ACCEPTS: -O2 folds the array away; ebpfc rejects every VLA
 // A variable-length array: its size is only known at run time.
 int f(int n)
 {
