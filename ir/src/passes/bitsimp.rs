@@ -12,8 +12,10 @@
 //! - `ireduce.T (uextend|sextend x)` is `x`, or a single extension/reduction of it;
 //! - `uextend.T (ireduce.N x)` is `x` (or one width change of it) when `x`'s bits at
 //!   and above `N` are known zero;
-//! - `icmp ne (band x, 2^k), 0` that is not a branch or select condition becomes
-//!   `(band x, 2^k) >> k` (no compare to materialize with branches).
+//! - a compare that is one bit of a value and is not a branch or select condition
+//!   becomes a shift (no compare to materialize with branches): `(x & 2^k) != 0` is
+//!   `(x & 2^k) >> k`, `x < 0` is `x >> (bits - 1)`, `x > 2^k - 1` is `x >> k` when
+//!   `x < 2^(k+1)` is known.
 //!
 //! Invariants: only pure instructions are rewritten, results keep their types, CO-RE
 //! constants are never folded. Verifier note: nothing moves, so checks stay in place.
@@ -43,7 +45,7 @@ pub fn run(f: &mut Function) -> bool {
             if let Some(r) = f.dfg.inst_result(inst)
                 && !conds.contains(&r)
             {
-                round |= bit_test_as_shift(f, inst);
+                round |= bit_test_as_shift(f, &mut kz, inst);
             }
         }
         if !round {
@@ -300,35 +302,11 @@ fn condition_values(f: &Function) -> std::collections::BTreeSet<Value> {
 
 /// `icmp ne (band x, 2^k), 0` used as a 0/1 value becomes `(band x, 2^k) >> k`: two
 /// ALU instructions where a materialized compare needs a branch (BPF has no setcc).
-fn bit_test_as_shift(f: &mut Function, inst: Inst) -> bool {
-    let InstData::Icmp {
-        cond: crate::types::IntCC::Ne,
-        args: [b, zero],
-    } = f.dfg.insts[inst]
-    else {
-        return false;
-    };
-    if const_value(f, zero) != Some(0) {
-        return false;
-    }
-    let Some((
-        _,
-        &InstData::Binary {
-            op: Opcode::Band,
-            args: [_, m],
-        },
-    )) = def(f, b)
-    else {
+fn bit_test_as_shift(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
+    let Some((b, k)) = compare_as_bit(f, kz, inst) else {
         return false;
     };
     let bt = f.dfg.value_type(b);
-    let Some(m) = const_value(f, m).map(|m| bt.zext(m)) else {
-        return false;
-    };
-    if !m.is_power_of_two() {
-        return false;
-    }
-    let k = m.trailing_zeros();
     let loc = f.srclocs[inst];
     let mut shifted = b;
     if k != 0 && bt != Type::I32 {
@@ -379,6 +357,53 @@ fn bit_test_as_shift(f: &mut Function, inst: Inst) -> bool {
         },
     };
     true
+}
+
+/// `(b, k)` when comparison `inst` equals bit `k` of `b` (all other bits of `b >> k`
+/// being zero): `(b & 2^k) != 0`; `x < 0` (the sign bit); `x > 2^k - 1` or
+/// `x >= 2^k` when `x` is known to be below `2^(k+1)` (then also signed).
+fn compare_as_bit(f: &Function, kz: &mut KnownZero, inst: Inst) -> Option<(Value, u32)> {
+    use crate::types::IntCC;
+    let InstData::Icmp { cond, args: [x, y] } = f.dfg.insts[inst] else {
+        return None;
+    };
+    let xt = f.dfg.value_type(x);
+    let c = xt.zext(const_value(f, y)?);
+    match cond {
+        IntCC::Ne if c == 0 => {
+            let Some((
+                _,
+                &InstData::Binary {
+                    op: Opcode::Band,
+                    args: [_, m],
+                },
+            )) = def(f, x)
+            else {
+                return None;
+            };
+            let m = xt.zext(const_value(f, m)?);
+            m.is_power_of_two().then(|| (x, m.trailing_zeros()))
+        }
+        IntCC::Slt if c == 0 => Some((x, xt.bits() - 1)),
+        IntCC::Ugt | IntCC::Sgt | IntCC::Uge | IntCC::Sge => {
+            let bound = if matches!(cond, IntCC::Ugt | IntCC::Sgt) {
+                c.checked_add(1)?
+            } else {
+                c
+            };
+            if !bound.is_power_of_two() {
+                return None;
+            }
+            let k = bound.trailing_zeros();
+            // x < 2^(k+1): bits k+1 and up are zero (so x is also non-negative).
+            if k + 1 >= xt.bits() {
+                return None;
+            }
+            let high = xt.mask() & !((1u64 << (k + 1)) - 1);
+            (kz.get(f, x) & high == high).then_some((x, k))
+        }
+        _ => None,
+    }
 }
 
 /// Makes `inst` compute `x` at width `ty`: `x` itself, `grow.ty x` or `ireduce.ty x`.

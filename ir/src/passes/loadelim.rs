@@ -4,10 +4,14 @@
 //! wrote) at the same address, offset and width, with no memory write in between, is
 //! replaced by that value.
 //!
-//! Memory is modelled conservatively: any store, call, atomic or memory copy forgets
-//! every known location (the IR has no alias information: a packet pointer, a map
-//! value and a global may be anything), except that a store then records its own
-//! location. A block with several predecessors starts knowing nothing.
+//! Memory is modelled conservatively: any call, atomic or memory copy forgets every
+//! known location; a store forgets the locations it may overlap (the IR has no alias
+//! information for pointers held in values: a packet pointer, a map value or a
+//! pointer into a stack slot may be anything, so a store through one forgets all, and
+//! a store to a slot or global forgets everything read through such pointers; only
+//! distinct stack slots and globals, or disjoint byte ranges of one, are known apart)
+//! and then records its own location. A block with several predecessors starts
+//! knowing nothing.
 //!
 //! Verifier note: the reused value is the very value the load would produce, and it is
 //! defined earlier on every path (same block or a dominating single-predecessor
@@ -65,6 +69,23 @@ fn key(f: &Function, addr: Value, offset: i16, mem: Type, ext: Ext, ty: Type) ->
     }
 }
 
+/// True if a store to `w` may change what a load of `k` reads. Distinct stack slots
+/// and globals never overlap; within one symbol, byte ranges decide; an address that
+/// is some other value may point anywhere.
+fn may_overlap(k: &Key, w: &Key) -> bool {
+    match (k.addr, w.addr) {
+        (Base::Stack(a), Base::Stack(b)) if a != b => false,
+        (Base::Global(a), Base::Global(b)) if a != b => false,
+        (Base::Stack(_), Base::Global(_)) | (Base::Global(_), Base::Stack(_)) => false,
+        (a, b) if a == b => {
+            let (k0, k1) = (k.offset, k.offset + i64::from(k.mem.bytes()));
+            let (w0, w1) = (w.offset, w.offset + i64::from(w.mem.bytes()));
+            k0 < w1 && w0 < k1
+        }
+        _ => true,
+    }
+}
+
 /// Returns true if any load was replaced.
 pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
@@ -110,10 +131,12 @@ pub fn run(f: &mut Function) -> bool {
                     args: [v, addr],
                     offset,
                 } => {
-                    known.clear();
                     let ty = f.dfg.value_type(v);
-                    if !flags.volatile {
-                        let key = key(f, addr, offset, ty, Ext::Zero, ty);
+                    let key = key(f, addr, offset, ty, Ext::Zero, ty);
+                    if flags.volatile {
+                        known.clear();
+                    } else {
+                        known.retain(|(k, _)| !may_overlap(k, &key));
                         known.push((key, f.dfg.resolve_alias(v)));
                     }
                     kept.push(inst);
