@@ -1,7 +1,10 @@
 //! After register allocation: rewrite operands to physical registers, materialize the
 //! allocator's moves (register copies, spills and reloads through 8-byte `r10` slots),
 //! lay blocks out, drop jumps to the next block, invert branches that would jump over a
-//! single `goto`, and thread jumps through blocks that only jump.
+//! single `goto`, and thread jumps through blocks that only jump. Before layout, three
+//! clean-ups on physical code: the common register-only prefix of both arms of a
+//! branch moves above it, the common suffix of all predecessors of a join moves into
+//! it, and two one-move arms become select form (one move before the branch).
 //!
 //! Invariants of the output: a list of [`Item`]s where every jump target has a `Label`;
 //! only physical registers; the entry block comes first. Spills and reloads are always

@@ -20,6 +20,16 @@
 //! verifier carries a null check to every copy with the same id (spilled copies too,
 //! which is why spills are whole 8-byte slots). Packet bounds checks keep the
 //! `ptr + const` form (constant adds are folded into one add, never split).
+//!
+//! Known leading zeros (`Isel::zbits`: masks, narrow loads, shifts, small sums, block
+//! parameters from their incoming values) keep values canonical where the operation
+//! alone would make them dirty, turn sign extensions of non-negative values into
+//! nothing, and signed division of non-negative values into unsigned division.
+//! Addresses of globals used in several blocks are materialized once, in the block
+//! dominating their uses (the only hoisting: a global's address needs no check).
+//! A CO-RE field offset (`iadd base, <relocated const>`) used only as load/store
+//! addresses goes into each access's `off`, the instruction libbpf patches
+//! (llvm_reloc.rst, CO-RE; btf.rst 4.2.3).
 //! Spec: instruction-set.rst (operations, widths, cpu versions), abi.rst (calls).
 
 use std::collections::HashMap;
