@@ -209,6 +209,9 @@ pub enum TypeSpecKind {
     TypeofExpr(Box<Expr>),
     /// `typeof(type-name)`.
     TypeofType(Box<TypeName>),
+    /// GNU `__auto_type`: the type of the declarator's initializer (after array and
+    /// function decay, unqualified).
+    AutoType,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

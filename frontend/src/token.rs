@@ -124,6 +124,9 @@ pub enum Tok {
     #[token("__typeof__")]
     #[token("__typeof")]
     KwTypeof,
+    /// GNU `__auto_type`: the declared variable takes its initializer's type.
+    #[token("__auto_type")]
+    KwAutoType,
     #[token("__extension__")]
     KwExtension,
     #[token("__builtin_va_list")]

@@ -228,6 +228,7 @@ fn type_spec(t: &TypeSpec) -> String {
         TypeSpecKind::TypedefName(n) => format!("(typedef-name {})", n.name),
         TypeSpecKind::TypeofExpr(e) => format!("(typeof {})", expr(e)),
         TypeSpecKind::TypeofType(t) => format!("(typeof {})", type_name(t)),
+        TypeSpecKind::AutoType => "__auto_type".into(),
         TypeSpecKind::Record(r) => {
             let kw = match r.kind {
                 RecordKind::Struct => "struct",

@@ -199,6 +199,7 @@ fn type_spec(t: &TypeSpec) -> String {
         TypeSpecKind::TypedefName(n) => n.name.to_string(),
         TypeSpecKind::TypeofExpr(e) => format!("typeof({})", expr(e)),
         TypeSpecKind::TypeofType(t) => format!("typeof({})", type_name(t)),
+        TypeSpecKind::AutoType => "__auto_type".into(),
         TypeSpecKind::Record(r) => {
             let mut s = match r.kind {
                 RecordKind::Struct => "struct".to_string(),

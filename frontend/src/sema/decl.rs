@@ -209,6 +209,15 @@ impl Checker {
                     other = Some(te.ty);
                 }
                 K::TypeofType(tn) => other = Some(self.type_name(tn)),
+                // `declaration` handles the allowed form before calling this.
+                K::AutoType => {
+                    self.err(
+                        codes::E_BAD_TYPE,
+                        ts.span,
+                        "'__auto_type' is only allowed in a variable declaration with an initializer",
+                    );
+                    bad = true;
+                }
             }
         }
         let basics = void + char_ + short + int + long + signed + unsigned + bool_ + int128;
@@ -525,6 +534,8 @@ impl Checker {
             None => self.prog.types.new_record(None, is_union),
         };
         let mut decls: Vec<FieldDecl> = Vec::new();
+        // Member names seen so far: the duplicate check stays linear for wide records.
+        let mut member_names: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut spans: Vec<Span> = Vec::new();
         for m in members {
             match m {
@@ -624,7 +635,7 @@ impl Checker {
                             }
                         };
                         if let Some(n) = &fname
-                            && decls.iter().any(|d| d.name.as_deref() == Some(n))
+                            && !member_names.insert(n.clone())
                         {
                             self.err(
                                 codes::E_REDEFINITION,
@@ -776,8 +787,40 @@ impl Checker {
 
     /// A declaration at file scope (`local == false`) or in a block; returns the
     /// statements that initialize block-scope locals.
+    /// The type `__auto_type name = init;` declares: the initializer's type after array
+    /// and function decay, unqualified, plus the specifiers' qualifiers. As in clang, the
+    /// declarator must be a plain name and the initializer a single expression.
+    fn auto_type(&mut self, specs: &ast::DeclSpecs, idecl: &ast::InitDeclarator) -> QualType {
+        let quals = quals_of(specs.qualifiers().map(|(q, _)| q));
+        let others = specs
+            .type_specs()
+            .any(|t| !matches!(t.kind, ast::TypeSpecKind::AutoType));
+        match &idecl.init {
+            Some(ast::Initializer::Expr(e)) if idecl.declarator.derived.is_empty() && !others => {
+                let te = self.rv_expr(e);
+                te.ty.unqual().with_quals(quals)
+            }
+            _ => {
+                self.err(
+                    codes::E_BAD_TYPE,
+                    idecl.declarator.span,
+                    "'__auto_type' needs a plain variable name initialized by an expression",
+                );
+                self.prog.types.int(IntKind::Int)
+            }
+        }
+    }
+
     pub(crate) fn declaration(&mut self, d: &ast::Declaration, local: bool) -> Vec<Stmt> {
-        let base = self.base_type(&d.specs);
+        let auto = d
+            .specs
+            .type_specs()
+            .any(|t| matches!(t.kind, ast::TypeSpecKind::AutoType));
+        let base = if auto {
+            self.prog.types.int(IntKind::Int)
+        } else {
+            self.base_type(&d.specs)
+        };
         let spec_align = self.alignas(&d.specs);
         let storages: Vec<(ast::StorageClass, Span)> = d.specs.storage().collect();
         if storages.len() > 1 {
@@ -790,6 +833,11 @@ impl Checker {
         let storage = storages.first().map(|s| s.0);
         let mut out = Vec::new();
         for idecl in &d.declarators {
+            let base = if auto {
+                self.auto_type(&d.specs, idecl)
+            } else {
+                base
+            };
             let (ty, _) = self.apply_declarator(base, &idecl.declarator);
             let Some(name) = idecl.declarator.name.clone() else {
                 continue;
