@@ -1,4 +1,4 @@
-// GNU C and C11 forms real BPF programs use: case ranges, typeof,
+// GNU C and C11 forms real BPF programs use: case ranges, typeof / __auto_type,
 // anonymous struct and union members, offsetof, #pragma unroll, aligned locals,
 // _Generic, a void conditional expression, comma expressions in for, and bpf_printk
 // (libbpf's macro: a static const format string in .rodata passed to bpf_trace_printk,
@@ -52,7 +52,7 @@ int gnu_c(struct xdp_md *ctx)
 	struct msg *m = (struct msg *)(p + 8);
 	__u32 counts[5] __attribute__((aligned(8))) = {};
 	typeof(m->len) len = m->len;
-	typeof(p[0]) first = p[0];  /* __auto_type: not supported by ebpfc yet */
+	__auto_type first = p[0];
 	int i, j;
 	long n;
 
