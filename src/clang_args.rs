@@ -1,7 +1,8 @@
 //! Parses `ebpfc compile`'s command line the way clang does, so a Makefile can swap one
 //! compiler for the other: `-c/-S/-E`, `-o`, `-O0..3/-Os/-Oz`, `-g`, `-I dir`/`-Idir`,
-//! `-isystem`, `-D`/`-U`, `-target bpf|bpfel|bpfeb` and `--target=`, `-mcpu=`,
-//! `-x c`, `-W…`/`-f…` (accepted), plus ebpfc's own `--emit=ir|asm|obj|pp`.
+//! `-isystem`, `-idirafter`, `-iquote`, `-D`/`-U`, `-target bpf|bpfel|bpfeb` and
+//! `--target=`, `-mcpu=`, `-x c`, `-W…`/`-f…` (accepted), plus ebpfc's own
+//! `--emit=ir|asm|obj|pp`.
 
 use std::path::PathBuf;
 
@@ -30,6 +31,8 @@ pub struct CompileArgs {
     pub debug_info: bool,
     pub include_dirs: Vec<PathBuf>,
     pub system_dirs: Vec<PathBuf>,
+    /// `-idirafter DIR`, searched after `system_dirs`.
+    pub after_dirs: Vec<PathBuf>,
     /// `-D NAME[=VALUE]` and `-U NAME`, in command-line order.
     pub macros: Vec<MacroArg>,
     pub big_endian: bool,
@@ -58,6 +61,7 @@ pub fn parse(args: &[String]) -> Result<CompileArgs, String> {
         debug_info: false,
         include_dirs: Vec::new(),
         system_dirs: Vec::new(),
+        after_dirs: Vec::new(),
         macros: Vec::new(),
         big_endian: false,
         cpu: 3,
@@ -111,6 +115,17 @@ pub fn parse(args: &[String]) -> Result<CompileArgs, String> {
             _ if a.starts_with("-isystem") => out
                 .system_dirs
                 .push(PathBuf::from(value("-isystem", a, &mut it)?)),
+            // libbpf-bootstrap's Makefile passes clang's own system folders this way.
+            // Searched after the -isystem folders (clang: after the default ones too,
+            // which only matters if a header exists in both).
+            _ if a.starts_with("-idirafter") => {
+                out.after_dirs
+                    .push(PathBuf::from(value("-idirafter", a, &mut it)?))
+            }
+            // `-iquote DIR`: searched for "..." includes; as -I here (also for <...>).
+            _ if a.starts_with("-iquote") => out
+                .include_dirs
+                .push(PathBuf::from(value("-iquote", a, &mut it)?)),
             _ if a.starts_with("-I") => out
                 .include_dirs
                 .push(PathBuf::from(value("-I", a, &mut it)?)),
@@ -231,6 +246,12 @@ mod tests {
             vec![PathBuf::from("inc"), PathBuf::from("other")]
         );
         assert_eq!(a.system_dirs, vec![PathBuf::from("sys")]);
+        let b = p("-idirafter /usr/include -iquote q -idirafter/x -c x.c");
+        assert_eq!(
+            b.after_dirs,
+            vec![PathBuf::from("/usr/include"), PathBuf::from("/x")]
+        );
+        assert_eq!(b.include_dirs, vec![PathBuf::from("q")]);
         assert_eq!(
             a.macros,
             vec![

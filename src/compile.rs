@@ -74,7 +74,7 @@ impl CompileOptions {
             cpu: a.cpu.clamp(1, 4),
             big_endian: a.big_endian,
             include_dirs: a.include_dirs.clone(),
-            system_dirs: a.system_dirs.clone(),
+            system_dirs: a.system_dirs.iter().chain(&a.after_dirs).cloned().collect(),
             defines,
             undefs,
         }

@@ -375,7 +375,7 @@ fn macro_and_include_flags() {
         .unwrap();
     assert_eq!(res.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&res.stderr).contains("error[E0107]"));
-    // -I directories are searched for <...> too; -isystem ones are not for "...".
+    // -I folders serve <...> includes too, and "..." includes fall back to -isystem ones.
     std::fs::write(
         cwd.join("src/q.c"),
         "#include <local.h>\nint v = FROM_LOCAL;\n",
@@ -392,6 +392,27 @@ fn macro_and_include_flags() {
         cwd,
         &["-c", "-isystem", "sys", "src/r.c", "-o", "r.o"],
     );
+    // libbpf-bootstrap's line: system folders through -idirafter, -D__TARGET_ARCH_x86.
+    compile_ok(
+        &bin,
+        cwd,
+        &[
+            "-g",
+            "-O2",
+            "-target",
+            "bpf",
+            "-D__TARGET_ARCH_x86",
+            "-Iinc",
+            "-idirafter",
+            "sys",
+            "-Wall",
+            "-c",
+            "src/m.c",
+            "-o",
+            "m.tmp.bpf.o",
+        ],
+    );
+    assert!(cwd.join("m.tmp.bpf.o").is_file());
 }
 
 #[test]
