@@ -15,7 +15,10 @@
 //! - a compare that is one bit of a value and is not a branch or select condition
 //!   becomes a shift (no compare to materialize with branches): `(x & 2^k) != 0` is
 //!   `(x & 2^k) >> k`, `x < 0` is `x >> (bits - 1)`, `x > 2^k - 1` is `x >> k` when
-//!   `x < 2^(k+1)` is known.
+//!   `x < 2^(k+1)` is known;
+//! - `uextend.T (ireduce.N x)` with `x: T` is `x & mask(N)`; `((w >> k) & m) << k` is
+//!   `w & (m << k)`; masks of one value in a `bor` tree merge: `(w & a) | (w & b)` is
+//!   `w & (a | b)`.
 //!
 //! Invariants: only pure instructions are rewritten, results keep their types, CO-RE
 //! constants are never folded. Verifier note: nothing moves, so checks stay in place.
@@ -235,7 +238,59 @@ fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
                 replace_with_value(f, inst, x);
                 return true;
             }
-            false
+            merge_masks(f, inst, ty)
+        }
+        InstData::Binary {
+            op: Opcode::Ishl,
+            args: [x, k],
+        } => {
+            // (w >> k) << k is w with its low k bits cleared; with a mask in between,
+            // the mask moves up: ((w >> k) & m) << k = w & (m << k).
+            let Some(kc) = const_value(f, k) else {
+                return false;
+            };
+            let kc = (kc as u64 & u64::from(ty.bits() - 1)) as u32;
+            let (inner, m) = match def(f, x) {
+                Some((
+                    _,
+                    &InstData::Binary {
+                        op: Opcode::Band,
+                        args: [i, m],
+                    },
+                )) => match const_value(f, m) {
+                    Some(m) => (i, m as u64 & mask),
+                    None => return false,
+                },
+                _ => (x, mask),
+            };
+            let Some((
+                _,
+                &InstData::Binary {
+                    op: Opcode::Ushr,
+                    args: [w, k2],
+                },
+            )) = def(f, inner)
+            else {
+                return false;
+            };
+            let same_k = const_value(f, k2).map(|k2| (k2 as u64 & u64::from(ty.bits() - 1)) as u32);
+            if same_k != Some(kc) {
+                return false;
+            }
+            let m = ((m & (mask >> kc)) << kc) & mask;
+            let mk = emit_before(
+                f,
+                inst,
+                InstData::Iconst {
+                    imm: ty.sext(m as i64),
+                },
+                ty,
+            );
+            f.dfg.insts[inst] = InstData::Binary {
+                op: Opcode::Band,
+                args: [w, mk],
+            };
+            true
         }
         InstData::Convert {
             op: Opcode::Ireduce,
@@ -274,7 +329,23 @@ fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
             let wide = f.dfg.value_type(x);
             let high = wide.mask() & !narrow.mask();
             if kz.get(f, x) & high != high {
-                return false;
+                if wide != ty {
+                    return false;
+                }
+                // Zero-extending a truncation back to the same width is a mask.
+                let k = emit_before(
+                    f,
+                    inst,
+                    InstData::Iconst {
+                        imm: ty.sext(narrow.mask() as i64),
+                    },
+                    ty,
+                );
+                f.dfg.insts[inst] = InstData::Binary {
+                    op: Opcode::Band,
+                    args: [x, k],
+                };
+                return true;
             }
             resize(f, inst, x, ty, Opcode::Uextend)
         }
@@ -404,6 +475,124 @@ fn compare_as_bit(f: &Function, kz: &mut KnownZero, inst: Inst) -> Option<(Value
         }
         _ => None,
     }
+}
+
+fn emit_before(f: &mut Function, inst: Inst, data: InstData, ty: Type) -> Value {
+    let (i, r) = f.dfg.make_inst(data, Some(ty));
+    f.layout.insert_inst_before(i, inst);
+    f.srclocs[i] = f.srclocs[inst];
+    match r {
+        Some(r) => r,
+        None => f.dfg.make_inst_result(i, ty),
+    }
+}
+
+/// The leaves of the `bor` tree rooted at `v` (at most `depth` levels).
+fn bor_leaves(f: &Function, v: Value, depth: u32, out: &mut Vec<Value>) {
+    match def(f, v) {
+        Some((
+            _,
+            &InstData::Binary {
+                op: Opcode::Bor,
+                args: [x, y],
+            },
+        )) if depth > 0 => {
+            bor_leaves(f, x, depth - 1, out);
+            bor_leaves(f, y, depth - 1, out);
+        }
+        _ => out.push(f.dfg.resolve_alias(v)),
+    }
+}
+
+/// `(w & a) | ... | (w & b)` anywhere in a `bor` tree becomes one `w & (a | b)` (the
+/// byte-wise read-modify-writes of bit-field code put a value back together this
+/// way). Returns true if `inst` was rebuilt.
+fn merge_masks(f: &mut Function, inst: Inst, ty: Type) -> bool {
+    let Some(r) = f.dfg.inst_result(inst) else {
+        return false;
+    };
+    let mut leaves = Vec::new();
+    bor_leaves(f, r, 6, &mut leaves);
+    // (base, mask) for each leaf: `band w, c` is (w, c); any other leaf w is (w, all).
+    let masked: Vec<(Value, u64)> = leaves
+        .iter()
+        .map(|&l| match def(f, l) {
+            Some((
+                _,
+                &InstData::Binary {
+                    op: Opcode::Band,
+                    args: [w, c],
+                },
+            )) => match const_value(f, c) {
+                Some(c) => (f.dfg.resolve_alias(w), c as u64 & ty.mask()),
+                None => (l, ty.mask()),
+            },
+            _ => (l, ty.mask()),
+        })
+        .collect();
+    let mut groups: Vec<(Value, u64, usize)> = Vec::new();
+    for &(w, m) in &masked {
+        match groups.iter_mut().find(|g| g.0 == w) {
+            Some(g) => {
+                g.1 |= m;
+                g.2 += 1;
+            }
+            None => groups.push((w, m, 1)),
+        }
+    }
+    if groups.iter().all(|g| g.2 == 1) {
+        return false;
+    }
+    let mut parts: Vec<Value> = Vec::with_capacity(groups.len());
+    for (w, m, _) in groups {
+        if m == ty.mask() {
+            parts.push(w);
+        } else {
+            let k = emit_before(
+                f,
+                inst,
+                InstData::Iconst {
+                    imm: ty.sext(m as i64),
+                },
+                ty,
+            );
+            parts.push(emit_before(
+                f,
+                inst,
+                InstData::Binary {
+                    op: Opcode::Band,
+                    args: [w, k],
+                },
+                ty,
+            ));
+        }
+    }
+    let Some((&last, rest)) = parts.split_last() else {
+        return false;
+    };
+    let mut acc = match rest.first() {
+        Some(&first) => first,
+        None => {
+            replace_with_value(f, inst, last);
+            return true;
+        }
+    };
+    for &p in rest.iter().skip(1) {
+        acc = emit_before(
+            f,
+            inst,
+            InstData::Binary {
+                op: Opcode::Bor,
+                args: [acc, p],
+            },
+            ty,
+        );
+    }
+    f.dfg.insts[inst] = InstData::Binary {
+        op: Opcode::Bor,
+        args: [acc, last],
+    };
+    true
 }
 
 /// Makes `inst` compute `x` at width `ty`: `x` itself, `grow.ty x` or `ireduce.ty x`.

@@ -9,7 +9,9 @@
 //! across helper calls. Verifier note: only a dominating *earlier* value is reused, so
 //! no computation moves above the bounds or null check that guards its use.
 //!
-//! Invariants: the hash map is only looked up, never iterated (deterministic output).
+//! Constant operands are compared by value (two `iconst 8` are the same operand).
+//!
+//! Invariants: the hash maps are only looked up, never iterated (deterministic output).
 
 use std::collections::HashMap;
 
@@ -17,6 +19,7 @@ use crate::cfg::{ControlFlowGraph, DominatorTree};
 use crate::entities::{Block, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
+use crate::passes::util::const_value;
 use crate::types::Type;
 
 /// Returns true if any instruction was replaced.
@@ -25,6 +28,7 @@ pub fn run(f: &mut Function) -> bool {
     let cfg = ControlFlowGraph::compute(f);
     let dt = DominatorTree::compute(f, &cfg);
     let mut table: HashMap<(InstData, Type), Vec<(Block, Value)>> = HashMap::new();
+    let mut consts: HashMap<(i64, Type), Value> = HashMap::new();
     let mut changed = false;
     for &b in dt.rpo() {
         let insts = f.layout.block_insts(b).to_vec();
@@ -44,7 +48,15 @@ pub fn run(f: &mut Function) -> bool {
                 continue;
             };
             let mut key = data.clone();
-            key.map_values(|v| f.dfg.resolve_alias(v));
+            // Constant operands are keyed by their value: `band x, 255` twice with two
+            // separate `iconst 255`s is one computation.
+            key.map_values(|v| {
+                let v = f.dfg.resolve_alias(v);
+                match const_value(f, v) {
+                    Some(c) => *consts.entry((c, f.dfg.value_type(v))).or_insert(v),
+                    None => v,
+                }
+            });
             let key = (key, f.dfg.value_type(r));
             let entry = table.entry(key).or_default();
             match entry.iter().find(|&&(db, _)| dt.dominates(db, b)) {
