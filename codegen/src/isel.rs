@@ -1740,6 +1740,10 @@ impl<'a> Isel<'a> {
     fn store(&mut self, val: Value, addr: Value, off: i16) {
         let ty = self.ty(val);
         let size = MemSize::from_bytes(ty.bytes()).unwrap_or(MemSize::DW);
+        let global = matches!(
+            self.fold_addr(addr, i64::from(off), 0),
+            Some((AddrBase::Global(_), _))
+        );
         let (base, off, core) = match self.core_access(addr, off) {
             Some((b, o, c)) => (b, o, Some(c)),
             None => {
@@ -1747,13 +1751,16 @@ impl<'a> Isel<'a> {
                 (b, o, None)
             }
         };
-        // VERIFIER: immediate stores (BPF_ST) are only used on the stack; the verifier
-        // refuses BPF_ST into the context ("BPF_ST stores into R1 ctx is not allowed").
+        // VERIFIER: immediate stores (BPF_ST) are only used on the stack and in globals
+        // (map values); the verifier refuses BPF_ST into the context ("BPF_ST stores
+        // into R1 ctx is not allowed"), and any other pointer might be the context.
         let imm = match (base, self.iconst(val)) {
-            (Base::Fp, Some(c)) => match size {
-                MemSize::DW => fits_i32(c),
-                _ => Some(ty.zext(c) as u32 as i32),
-            },
+            (Base::Fp, Some(c)) | (Base::Reg(_), Some(c)) if global || base == Base::Fp => {
+                match size {
+                    MemSize::DW => fits_i32(c),
+                    _ => Some(ty.zext(c) as u32 as i32),
+                }
+            }
             _ => None,
         };
         let src = match imm {
