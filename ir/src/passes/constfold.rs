@@ -3,6 +3,8 @@
 //! Also folds address arithmetic into stack/global addresses and memory offsets (see
 //! `fold_address`).
 //!
+//! The difference of two addresses in one stack slot or global is a constant.
+//!
 //! Folds operations whose operands are constants with BPF's semantics (`eval.rs`:
 //! x/0 = 0, x%0 = x, masked shifts), simplifies identities (`x+0`, `x*1`, `x&0`,
 //! `x-x`, `select c, x, x`...), and turns a `brif` on a constant into a `jump`.
@@ -43,6 +45,12 @@ fn fold_inst(f: &mut Function, inst: Inst) -> bool {
                 && let Some(r) = eval::binary(op, ty, a, b)
             {
                 replace_with_const(f, inst, r);
+                return true;
+            }
+            if op == Opcode::Isub
+                && let Some(d) = address_difference(f, x, y)
+            {
+                replace_with_const(f, inst, d);
                 return true;
             }
             let same = f.dfg.resolve_alias(x) == f.dfg.resolve_alias(y);
@@ -154,6 +162,38 @@ fn fold_inst(f: &mut Function, inst: Inst) -> bool {
             true
         }
         _ => false,
+    }
+}
+
+/// `x - y` when both are addresses in the same stack slot or global (`&a[3] - &a[0]`
+/// in bytes): the symbol's address cancels out.
+fn address_difference(f: &Function, x: Value, y: Value) -> Option<i64> {
+    let def = |v: Value| match f.dfg.value_def(f.dfg.resolve_alias(v)) {
+        ValueDef::Result(i) => Some(f.dfg.insts[i].clone()),
+        _ => None,
+    };
+    match (def(x)?, def(y)?) {
+        (
+            InstData::StackAddr {
+                slot: a,
+                offset: o1,
+            },
+            InstData::StackAddr {
+                slot: b,
+                offset: o2,
+            },
+        ) if a == b => Some(i64::from(o1) - i64::from(o2)),
+        (
+            InstData::GlobalAddr {
+                global: a,
+                offset: o1,
+            },
+            InstData::GlobalAddr {
+                global: b,
+                offset: o2,
+            },
+        ) if a == b => Some(i64::from(o1) - i64::from(o2)),
+        _ => None,
     }
 }
 

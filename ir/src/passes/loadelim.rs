@@ -2,7 +2,8 @@
 //! blocks: a non-volatile load that reads what an earlier load (or store) in the same
 //! block, or in the chain of single-predecessor blocks above it, already read (or
 //! wrote) at the same address, offset and width, with no memory write in between, is
-//! replaced by that value.
+//! replaced by that value; a narrower load inside such a known value becomes a shift
+//! and truncation of it (little-endian bytes, abi.rst).
 //!
 //! Memory is modelled conservatively: any call, atomic or memory copy forgets every
 //! known location; a store forgets the locations it may overlap (the IR has no alias
@@ -24,9 +25,11 @@ use cranelift_entity::SecondaryMap;
 
 use crate::cfg::{ControlFlowGraph, DominatorTree};
 use crate::dfg::ValueDef;
+use crate::entities::Inst;
 use crate::entities::{Block, GlobalRef, StackSlot, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
+use crate::opcodes::Opcode;
 use crate::types::{Ext, Type};
 
 /// A memory location as a load sees it: address, offset, width, extension and
@@ -86,6 +89,66 @@ fn may_overlap(k: &Key, w: &Key) -> bool {
     }
 }
 
+/// Bytes `byte_off..byte_off + mem` of `v` (little-endian), widened to `ty` as a load
+/// with `ext` would; the new instructions (not yet in the layout, the caller places
+/// them where `at` was) are appended to `out`.
+fn extract(
+    f: &mut Function,
+    at: Inst,
+    out: &mut Vec<Inst>,
+    v: Value,
+    byte_off: u32,
+    mem: Type,
+    ext: Ext,
+    ty: Type,
+) -> Value {
+    let vt = f.dfg.value_type(v);
+    let loc = f.srclocs[at];
+    let mut emit = |f: &mut Function, data: InstData, t: Type| {
+        let (i, r) = f.dfg.make_inst(data, Some(t));
+        out.push(i);
+        f.srclocs[i] = loc;
+        match r {
+            Some(r) => r,
+            None => f.dfg.make_inst_result(i, t),
+        }
+    };
+    let mut x = v;
+    if byte_off != 0 {
+        let k = emit(
+            f,
+            InstData::Iconst {
+                imm: i64::from(byte_off * 8),
+            },
+            vt,
+        );
+        x = emit(
+            f,
+            InstData::Binary {
+                op: Opcode::Ushr,
+                args: [x, k],
+            },
+            vt,
+        );
+    }
+    x = emit(
+        f,
+        InstData::Convert {
+            op: Opcode::Ireduce,
+            arg: x,
+        },
+        mem,
+    );
+    if ty.bits() > mem.bits() {
+        let op = match ext {
+            Ext::Sign => Opcode::Sextend,
+            Ext::Zero => Opcode::Uextend,
+        };
+        x = emit(f, InstData::Convert { op, arg: x }, ty);
+    }
+    x
+}
+
 /// Returns true if any load was replaced.
 pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
@@ -115,9 +178,25 @@ pub fn run(f: &mut Function) -> bool {
                         continue;
                     };
                     let key = key(f, addr, offset, mem, ext, f.dfg.value_type(r));
-                    match known.iter().find(|(k, _)| *k == key) {
-                        Some(&(_, v)) => {
-                            f.dfg.change_to_alias(r, v);
+                    if let Some(&(_, v)) = known.iter().find(|(k, _)| *k == key) {
+                        f.dfg.change_to_alias(r, v);
+                        changed = true;
+                        continue;
+                    }
+                    // Part of a wider known value: its bytes, shifted down.
+                    let wider = known.iter().find_map(|&(k, v)| {
+                        let inside = k.addr == key.addr
+                            && k.mem == k.ty
+                            && k.offset <= key.offset
+                            && key.offset + i64::from(mem.bytes())
+                                <= k.offset + i64::from(k.mem.bytes());
+                        (inside && mem.bits() < k.mem.bits())
+                            .then(|| (v, u32::try_from(key.offset - k.offset).unwrap_or(0)))
+                    });
+                    match wider {
+                        Some((v, byte_off)) => {
+                            let part = extract(f, inst, &mut kept, v, byte_off, mem, ext, key.ty);
+                            f.dfg.change_to_alias(r, part);
                             changed = true;
                         }
                         None => {
