@@ -292,6 +292,33 @@ impl Emitter {
             });
             return;
         }
+        // Zero runs of 64 bytes or more inside the data become `.zero` too: a 64 MiB
+        // array with one non-zero element must not become 4M `.byte` rows (each byte
+        // costs ~40 bytes of memory as an expression).
+        const MIN_ZERO_RUN: usize = 64;
+        let mut start = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let run = bytes
+                .get(i..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|&&b| b == 0)
+                .count();
+            if run >= MIN_ZERO_RUN {
+                self.byte_rows(bytes.get(start..i).unwrap_or(&[]));
+                self.push(StmtKind::Zero {
+                    size: Expr::Num(run as i64),
+                    fill: 0,
+                });
+                start = i + run;
+            }
+            i += run.max(1);
+        }
+        self.byte_rows(bytes.get(start..).unwrap_or(&[]));
+    }
+
+    fn byte_rows(&mut self, bytes: &[u8]) {
         for row in bytes.chunks(16) {
             self.push(StmtKind::Data {
                 width: DataWidth::Byte,
