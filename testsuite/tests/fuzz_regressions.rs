@@ -385,6 +385,29 @@ fn huge_numbers_arrays_and_strings() {
     }
 }
 
+/// Initialized data past 256 MiB is refused before it is built (it took 4 GiB and
+/// more); a large array with one non-zero element compiles to `.byte` + `.zero`.
+#[test]
+fn huge_initialized_data() {
+    for text in ["int a[1 << 28] = {1};", "char b[0x7fffffff] = \"x\";"] {
+        let r = compile_c("bigdata.c", text);
+        assert!(r.contains("error[E0318]"), "{text}: {r}");
+    }
+    let mut sources = SourceMap::new();
+    let opts = CompileOptions::default();
+    let asm = match ebpfc::compile_source(
+        &mut sources,
+        "sparse.c",
+        "int a[1 << 16] = {1};",
+        Emit::Asm,
+        &opts,
+    ) {
+        Ok(c) => String::from_utf8_lossy(c.output.bytes()).into_owned(),
+        Err(d) => panic!("{}", diag::render_all(&sources, &d.items)),
+    };
+    assert!(asm.contains(".zero\t262143"), "{asm}");
+}
+
 /// A file that includes itself stops at the include depth limit with an error.
 #[test]
 fn self_include_is_an_error() {

@@ -1013,6 +1013,22 @@ impl Checker {
             }
             None => (None, ty),
         };
+        // Initialized data is built byte by byte in memory (lowering, codegen, the
+        // assembler): refuse what no kernel loads before allocating it (the assembler
+        // has the same 256 MiB bound). Objects without an initializer only record a size.
+        const MAX_INIT_BYTES: u64 = 1 << 28;
+        if let Some(size) = init.as_ref().and(self.prog.types.size_of(ty))
+            && size > MAX_INIT_BYTES
+        {
+            self.err(
+                codes::E_BAD_INIT,
+                span,
+                format!(
+                    "initialized object of {size} bytes: ebpfc builds initialized data up to 256 MiB"
+                ),
+            );
+            return None;
+        }
         let linkage = if attrs.weak {
             Linkage::Weak
         } else if is_static {
