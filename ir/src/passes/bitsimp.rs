@@ -263,6 +263,17 @@ fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
                 },
                 _ => (x, mask),
             };
+            // Also through a truncation: ireduce.T (w >> k) << k = (ireduce.T w) & ...
+            let (inner, narrowed) = match def(f, inner) {
+                Some((
+                    _,
+                    &InstData::Convert {
+                        op: Opcode::Ireduce,
+                        arg,
+                    },
+                )) => (arg, true),
+                _ => (inner, false),
+            };
             let Some((
                 _,
                 &InstData::Binary {
@@ -273,10 +284,24 @@ fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
             else {
                 return false;
             };
-            let same_k = const_value(f, k2).map(|k2| (k2 as u64 & u64::from(ty.bits() - 1)) as u32);
+            let wt = f.dfg.value_type(w);
+            let same_k = const_value(f, k2).map(|k2| (k2 as u64 & u64::from(wt.bits() - 1)) as u32);
             if same_k != Some(kc) {
                 return false;
             }
+            let w = if narrowed {
+                emit_before(
+                    f,
+                    inst,
+                    InstData::Convert {
+                        op: Opcode::Ireduce,
+                        arg: w,
+                    },
+                    ty,
+                )
+            } else {
+                w
+            };
             let m = ((m & (mask >> kc)) << kc) & mask;
             let mk = emit_before(
                 f,
@@ -329,10 +354,24 @@ fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
             let wide = f.dfg.value_type(x);
             let high = wide.mask() & !narrow.mask();
             if kz.get(f, x) & high != high {
-                if wide != ty {
+                if wide.bits() < ty.bits() {
                     return false;
                 }
-                // Zero-extending a truncation back to the same width is a mask.
+                // Zero-extending a truncation back to the same width is a mask (from a
+                // wider value: of its truncation to the result width).
+                let x = if wide == ty {
+                    x
+                } else {
+                    emit_before(
+                        f,
+                        inst,
+                        InstData::Convert {
+                            op: Opcode::Ireduce,
+                            arg: x,
+                        },
+                        ty,
+                    )
+                };
                 let k = emit_before(
                     f,
                     inst,

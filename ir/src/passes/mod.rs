@@ -10,7 +10,7 @@
 //!   at the end drop_unused_globals (constant data nothing reads any more).
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
 //!   40/80/12 instructions), then the -O1 cleanup with gvn and loadelim (redundant
-//!   loads, store-to-load forwarding) and ifconv (conditional increments become
+//!   loads, store-to-load forwarding), dse (dead stack stores) and ifconv (conditional increments become
 //!   arithmetic) added, three times with
 //!   full unrolling (`unroll`) of constant-trip loops before the second and third.
 //!
@@ -22,6 +22,7 @@ pub mod constfold;
 pub mod constglobal;
 pub mod copyprop;
 pub mod dce;
+pub mod dse;
 pub mod expand_mem;
 pub mod gvn;
 pub mod ifconv;
@@ -94,6 +95,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "copyprop",
         "gvn",
         "loadelim",
+        "dse",
         "ifconv",
         "simplify_cfg",
         "dce",
@@ -165,6 +167,7 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "gvn" => each(m, gvn::run),
         "unroll" => each(m, unroll::run),
         "loadelim" => each(m, loadelim::run),
+        "dse" => each(m, dse::run),
         "bitsimp" => each(m, bitsimp::run),
         "slotwiden" => each(m, slotwiden::run),
         "ifconv" => each(m, ifconv::run),

@@ -1,0 +1,150 @@
+//! Dead store elimination for stack slots:
+//! - a slot whose address never escapes (every use of a `stack_addr` of it is the
+//!   address operand of a load or store) and that no load reads is write-only: its
+//!   stores go;
+//! - a store to a slot's bytes that a later store in the same block overwrites
+//!   completely, with nothing in between that may read them, goes.
+//!
+//! "May read" is conservative: a load from the same slot with overlapping bytes, a
+//! load through any address that is not a `stack_addr` (it may point into an escaped
+//! slot), and every call, atomic or memory copy.
+//!
+//! Invariants: volatile stores are never removed; stores to globals and through
+//! pointers are never removed (other programs and the kernel can see them). Verifier
+//! note: only stack writes nothing reads are removed, and the verifier rejects reads
+//! of uninitialized stack, so no accepted program reads what was removed.
+
+use cranelift_entity::SecondaryMap;
+
+use crate::dfg::ValueDef;
+use crate::entities::{StackSlot, Value};
+use crate::function::Function;
+use crate::instructions::InstData;
+use crate::passes::util::{all_insts, use_counts};
+
+/// `(slot, first byte, end byte)` of a stack access at `addr + offset` of `bytes`.
+fn stack_range(
+    f: &Function,
+    addr: Value,
+    offset: i16,
+    bytes: u32,
+) -> Option<(StackSlot, i64, i64)> {
+    let ValueDef::Result(i) = f.dfg.value_def(f.dfg.resolve_alias(addr)) else {
+        return None;
+    };
+    match f.dfg.insts[i] {
+        InstData::StackAddr { slot, offset: base } => {
+            let start = i64::from(base) + i64::from(offset);
+            Some((slot, start, start + i64::from(bytes)))
+        }
+        _ => None,
+    }
+}
+
+/// Returns true if any store was removed.
+pub fn run(f: &mut Function) -> bool {
+    f.dfg.resolve_all_aliases();
+    let insts = all_insts(f);
+    // Escape and read analysis per slot.
+    let uses = use_counts(f);
+    let mut addr_uses: SecondaryMap<Value, u32> = SecondaryMap::new();
+    let mut escaped: SecondaryMap<StackSlot, bool> = SecondaryMap::new();
+    let mut read: SecondaryMap<StackSlot, bool> = SecondaryMap::new();
+    let slot_of = |f: &Function, v: Value| stack_range(f, v, 0, 0).map(|r| r.0);
+    for &i in &insts {
+        match f.dfg.insts[i] {
+            InstData::Load { addr, .. } => {
+                addr_uses[f.dfg.resolve_alias(addr)] += 1;
+                if let Some(s) = slot_of(f, addr) {
+                    read[s] = true;
+                }
+            }
+            InstData::Store {
+                args: [v, addr], ..
+            } => {
+                addr_uses[f.dfg.resolve_alias(addr)] += 1;
+                if let Some(s) = slot_of(f, v) {
+                    escaped[s] = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    for &i in &insts {
+        if let InstData::StackAddr { slot, .. } = f.dfg.insts[i]
+            && let Some(r) = f.dfg.inst_result(i)
+            && uses[r] != addr_uses[r]
+        {
+            escaped[slot] = true;
+        }
+    }
+    let mut changed = false;
+    for b in f.layout.blocks().to_vec() {
+        let list = f.layout.block_insts(b).to_vec();
+        let mut dead = vec![false; list.len()];
+        for (n, &i) in list.iter().enumerate() {
+            let InstData::Store {
+                flags,
+                args: [v, addr],
+                offset,
+            } = f.dfg.insts[i]
+            else {
+                continue;
+            };
+            if flags.volatile {
+                continue;
+            }
+            let bytes = f.dfg.value_type(v).bytes();
+            let Some((slot, lo, hi)) = stack_range(f, addr, offset, bytes) else {
+                continue;
+            };
+            if !escaped[slot] && !read[slot] {
+                dead[n] = true;
+                continue;
+            }
+            // Overwritten later in the block before anything may read it?
+            for &j in list.iter().skip(n + 1) {
+                match f.dfg.insts[j] {
+                    InstData::Load {
+                        mem, addr, offset, ..
+                    } => match stack_range(f, addr, offset, mem.bytes()) {
+                        Some((s, a, e)) if s != slot || e <= lo || hi <= a => continue,
+                        _ => break,
+                    },
+                    InstData::Store {
+                        flags,
+                        args: [v2, addr2],
+                        offset: off2,
+                    } => {
+                        let b2 = f.dfg.value_type(v2).bytes();
+                        if let Some((s, a, e)) = stack_range(f, addr2, off2, b2)
+                            && s == slot
+                            && a <= lo
+                            && hi <= e
+                            && !flags.volatile
+                        {
+                            dead[n] = true;
+                            break;
+                        }
+                    }
+                    ref other => {
+                        if other.reads_memory() || other.has_side_effects() {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        if dead.iter().any(|&d| d) {
+            let kept: Vec<_> = list
+                .iter()
+                .zip(&dead)
+                .filter(|&(_, &d)| !d)
+                .map(|(&i, _)| i)
+                .collect();
+            f.layout.set_block_insts(b, kept);
+            changed = true;
+        }
+    }
+    changed
+}
