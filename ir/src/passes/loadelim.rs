@@ -89,8 +89,8 @@ fn may_overlap(k: &Key, w: &Key) -> bool {
     }
 }
 
-/// Bytes `byte_off..byte_off + mem` of `v` (little-endian), widened to `ty` as a load
-/// with `ext` would; the new instructions (not yet in the layout, the caller places
+/// Bytes `byte_off..byte_off + load.mem` of `v` (little-endian), widened to `load.ty`
+/// as a load with `load.ext` would; the new instructions (not yet in the layout, the caller places
 /// them where `at` was) are appended to `out`.
 fn extract(
     f: &mut Function,
@@ -98,10 +98,9 @@ fn extract(
     out: &mut Vec<Inst>,
     v: Value,
     byte_off: u32,
-    mem: Type,
-    ext: Ext,
-    ty: Type,
+    load: &Key,
 ) -> Value {
+    let (mem, ext, ty) = (load.mem, load.ext, load.ty);
     let vt = f.dfg.value_type(v);
     let loc = f.srclocs[at];
     let mut emit = |f: &mut Function, data: InstData, t: Type| {
@@ -195,7 +194,7 @@ pub fn run(f: &mut Function) -> bool {
                     });
                     match wider {
                         Some((v, byte_off)) => {
-                            let part = extract(f, inst, &mut kept, v, byte_off, mem, ext, key.ty);
+                            let part = extract(f, inst, &mut kept, v, byte_off, &key);
                             f.dfg.change_to_alias(r, part);
                             changed = true;
                         }
