@@ -591,3 +591,24 @@ fn cyclic_btf() {
     }
     assert_eq!(made, 6);
 }
+
+/// Assembler expressions 100 000 levels deep (parentheses, unary minus, a long `+`
+/// chain) are refused with E0601 instead of overflowing the stack.
+#[test]
+fn asm_deep_expressions_are_errors() {
+    const N: usize = 100_000;
+    for (name, expr) in [
+        ("parens", format!("{}1{}", "(".repeat(N), ")".repeat(N))),
+        ("minus", format!("{}1", "-".repeat(N))),
+        ("not", format!("{}1", "~".repeat(N))),
+        ("chain", format!("1{}", "+1".repeat(N))),
+    ] {
+        let text = format!("\t.data\n\t.long {expr}\n");
+        let mut sources = SourceMap::new();
+        let file = sources.add(name, text.as_str());
+        let (_, diags) = asm::text::parse(&text, file, None);
+        let r = diag::render_all(&sources, &diags);
+        assert!(r.contains("error[E0601]"), "{name}: {r}");
+    }
+    assemble_text("ok.s", "\t.data\n\t.long ((1 + 2) * -(3 - ~4)) << 2\n");
+}

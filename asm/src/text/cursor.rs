@@ -20,6 +20,10 @@ pub struct CursorError {
 
 pub type CResult<T> = Result<T, CursorError>;
 
+/// Most operators and parentheses in one expression (see [`Cursor::count_op`]); real
+/// assembly (`sym+8`, `.Ltmp1-.Lfunc_begin0`) uses a handful.
+const MAX_EXPR_OPS: u32 = 256;
+
 pub struct Cursor<'a> {
     pub text: &'a str,
     pub pos: usize,
@@ -246,7 +250,22 @@ impl<'a> Cursor<'a> {
 
     /// An expression.
     pub fn expr(&mut self) -> CResult<Expr> {
-        self.binary(0)
+        let mut ops = 0;
+        self.binary(0, &mut ops)
+    }
+
+    /// Counts one operator or parenthesis of the expression being parsed. Parsing,
+    /// evaluation and dropping all recurse over the tree, so hostile input such as
+    /// 100 000 nested `(` or `1+1+...` is refused here instead of overflowing the stack.
+    fn count_op(&self, ops: &mut u32, start: usize) -> CResult<()> {
+        *ops += 1;
+        if *ops > MAX_EXPR_OPS {
+            return self.err(
+                start,
+                format!("expression has more than {MAX_EXPR_OPS} operators and parentheses"),
+            );
+        }
+        Ok(())
     }
 
     fn binop(&mut self) -> Option<(BinOp, usize)> {
@@ -267,27 +286,31 @@ impl<'a> Cursor<'a> {
         Some(op)
     }
 
-    fn binary(&mut self, min_prec: u8) -> CResult<Expr> {
-        let mut lhs = self.unary()?;
+    fn binary(&mut self, min_prec: u8, ops: &mut u32) -> CResult<Expr> {
+        let mut lhs = self.unary(ops)?;
         while let Some((op, len)) = self.binop() {
             let prec = op.precedence();
             if prec < min_prec {
                 break;
             }
+            self.count_op(ops, self.pos)?;
             self.pos += len;
-            let rhs = self.binary(prec + 1)?;
+            let rhs = self.binary(prec + 1, ops)?;
             lhs = Expr::Bin(op, Box::new(lhs), Box::new(rhs));
         }
         Ok(lhs)
     }
 
-    fn unary(&mut self) -> CResult<Expr> {
+    fn unary(&mut self, ops: &mut u32) -> CResult<Expr> {
         self.ws();
         let start = self.pos;
+        if matches!(self.peek(), Some(b'-' | b'~' | b'+' | b'(')) {
+            self.count_op(ops, start)?;
+        }
         match self.peek() {
             Some(b'-') => {
                 self.pos += 1;
-                let e = self.unary()?;
+                let e = self.unary(ops)?;
                 Ok(match e {
                     Expr::Num(n) => Expr::Num(n.wrapping_neg()),
                     e => Expr::Neg(Box::new(e)),
@@ -295,15 +318,15 @@ impl<'a> Cursor<'a> {
             }
             Some(b'~') => {
                 self.pos += 1;
-                Ok(Expr::Not(Box::new(self.unary()?)))
+                Ok(Expr::Not(Box::new(self.unary(ops)?)))
             }
             Some(b'+') => {
                 self.pos += 1;
-                self.unary()
+                self.unary(ops)
             }
             Some(b'(') => {
                 self.pos += 1;
-                let e = self.expr()?;
+                let e = self.binary(0, ops)?;
                 self.expect(b')')?;
                 Ok(e)
             }
