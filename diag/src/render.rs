@@ -24,10 +24,28 @@ pub fn render(map: &SourceMap, diag: &Diagnostic) -> String {
             continue;
         };
         let len = file.text.len();
-        let mut snippet = Snippet::source(&*file.text).path(file.name.as_str());
-        for l in diag.labels.iter().filter(|l| l.span.file == file_id) {
-            let start = (l.span.start as usize).min(len);
-            let end = (l.span.end as usize).clamp(start, len);
+        // Only the lines the labels touch go to the renderer: handing it the whole
+        // file made each diagnostic cost the file's size (thousands of errors in a big
+        // file took minutes). Line numbers continue from the first line shown.
+        let labels = diag.labels.iter().filter(|l| l.span.file == file_id);
+        let lo = labels.clone().map(|l| l.span.start).min().unwrap_or(0);
+        let hi = labels
+            .clone()
+            .map(|l| l.span.end.max(l.span.start))
+            .max()
+            .unwrap_or(0);
+        let (first_line, _) = file.line_col(lo);
+        let (last_line, _) = file.line_col(hi);
+        let from = file.line_offset(first_line).min(len);
+        let to = file.line_offset(last_line + 1).clamp(from, len);
+        let text = file.text.get(from..to).unwrap_or("");
+        let mut snippet = Snippet::source(text)
+            .line_start(first_line as usize)
+            .path(file.name.as_str());
+        let len = text.len();
+        for l in labels {
+            let start = (l.span.start as usize).saturating_sub(from).min(len);
+            let end = (l.span.end as usize).saturating_sub(from).clamp(start, len);
             let kind = if l.primary {
                 AnnotationKind::Primary
             } else {

@@ -90,6 +90,14 @@ impl SourceFile {
             .trim_end_matches(['\n', '\r'])
     }
 
+    /// Byte offset where a 1-based line starts (the text's length past the last line).
+    pub fn line_offset(&self, line: u32) -> usize {
+        let idx = (line as usize).saturating_sub(1);
+        self.line_starts
+            .get(idx)
+            .map_or(self.text.len(), |&s| s as usize)
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }
