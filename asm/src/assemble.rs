@@ -140,6 +140,11 @@ pub(crate) struct Sym<'m> {
     pub vis: Visibility,
     pub ty: Option<SymbolKind>,
     pub size: Option<(&'m Expr, Span)>,
+    /// Where the `.size` directive stands: `.` in its value is that location
+    /// (`.size f, .-f` as llvm-mc evaluates it), set by `layout`.
+    pub size_here: (usize, u64),
+    /// Where the `.set` directive stands: `.` in its value is that location.
+    pub set_here: (usize, u64),
     pub used_in_reloc: bool,
     pub registered: bool,
     pub first_use: Span,
@@ -492,6 +497,8 @@ impl<'m> Asm<'m> {
             vis: Visibility::Default,
             ty: None,
             size: None,
+            size_here: (0, 0),
+            set_here: (0, 0),
             used_in_reloc: false,
             registered: false,
             first_use: span,
@@ -705,7 +712,7 @@ impl<'m> Asm<'m> {
             },
             Expr::Sym(name) => match self.names.get(name.as_str()) {
                 Some(&i) => match (self.syms[i as usize].set, self.syms[i as usize].alias_sec) {
-                    (Some(x), _) => self.eval(x, here, depth + 1)?,
+                    (Some(x), _) => self.eval(x, self.syms[i as usize].set_here, depth + 1)?,
                     (None, Some(sec)) => Val {
                         add: Some(Term::Here(sec, 0)),
                         sub: None,
@@ -909,6 +916,18 @@ impl<'m> Asm<'m> {
                                 self.syms[i as usize].def = Some((bss, at));
                                 pos[bss] = at + size;
                                 self.secs[bss].align = self.secs[bss].align.max(align);
+                            }
+                            0
+                        }
+                        StmtKind::Size { name, .. } => {
+                            if let Some(&i) = self.names.get(name.as_str()) {
+                                self.syms[i as usize].size_here = (sec, p);
+                            }
+                            0
+                        }
+                        StmtKind::Set { name, .. } => {
+                            if let Some(&i) = self.names.get(name.as_str()) {
+                                self.syms[i as usize].set_here = (sec, p);
                             }
                             0
                         }
@@ -1342,8 +1361,9 @@ impl<'m> Asm<'m> {
         pc: u64,
         span: Span,
     ) {
+        let set_here = self.syms[i as usize].set_here;
         let v = match self.syms[i as usize].set {
-            Some(e) => match self.eval(e, (sec, pc), 0) {
+            Some(e) => match self.eval(e, set_here, 0) {
                 Ok(v) => Val {
                     c: v.c.wrapping_add(op.addend),
                     ..v
@@ -1579,6 +1599,10 @@ impl<'m> Asm<'m> {
 
     /// The ELF symbol for `i`, if it belongs in the symbol table.
     fn output_symbol(&mut self, i: SymIdx, sec_ids: &[SectionId]) -> Option<Symbol> {
+        let (size_here, set_here) = (
+            self.syms[i as usize].size_here,
+            self.syms[i as usize].set_here,
+        );
         let (name, temp, used, def, set, binding, vis, ty, size) = {
             let s = &self.syms[i as usize];
             (
@@ -1611,7 +1635,7 @@ impl<'m> Asm<'m> {
         let (place, value) = match (def, set) {
             (None, None) if comm.is_some() => (SymbolPlace::Common, comm.map(|c| c.1).unwrap_or(1)),
             (Some((sec, off)), _) => (SymbolPlace::Section(sec_ids[sec]), off),
-            (None, Some(e)) => match self.eval(e, (0, 0), 0) {
+            (None, Some(e)) => match self.eval(e, set_here, 0) {
                 Ok(v) if v.is_const() => (SymbolPlace::Absolute, v.c as u64),
                 Ok(Val {
                     add: Some(t),
@@ -1635,7 +1659,7 @@ impl<'m> Asm<'m> {
         };
         let size = match size {
             None => comm.map(|c| c.0).unwrap_or(0),
-            Some((e, span)) => match self.eval_const(e, (0, 0)) {
+            Some((e, span)) => match self.eval_const(e, size_here) {
                 Ok(v) => v as u64,
                 Err(m) => {
                     self.error(
