@@ -3,7 +3,9 @@
 //! clang-19 (each object carries 1,000+ BTF types), then links them with ebpfc (reading
 //! the files, linking, writing the output, in process) and with bpftool, best of a few
 //! runs each, and prints best wall and mean CPU times, the ratios and the BTF type
-//! counts (CPU time is the fairer number on a loaded machine).
+//! counts (CPU time is the fairer number on a loaded machine). When the release
+//! `ebpfc` binary sits next to this one (`cargo build --release -p ebpfc`), it also
+//! times `ebpfc link` as a process against `bpftool gen object`, as a user sees them.
 //! Run: `cargo run --release -p testsuite --bin bench-link [-- RUNS]`.
 
 use linker::elf_write::write_object;
@@ -162,10 +164,47 @@ fn main() {
             .expect("run bpftool");
         assert!(st.success(), "bpftool gen object failed");
     });
+    let cli = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(|d| d.join("ebpfc")))
+        .filter(|p| p.is_file());
+    let ours_cli = dir.path().join("ours_cli.o");
+    let t_cli = cli.as_ref().map(|exe| {
+        measure(runs, libc::RUSAGE_CHILDREN, || {
+            let st = Command::new(exe)
+                .arg("link")
+                .arg("-o")
+                .arg(&ours_cli)
+                .args(&objs)
+                .status()
+                .expect("run ebpfc link");
+            assert!(st.success(), "ebpfc link failed");
+        })
+    });
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!("                    best wall   mean CPU");
+    if let Some((t, cpu)) = t_cli {
+        println!(
+            "ebpfc link (CLI):    {:7.2} ms  {:7.2} ms  ({} BTF types out, {})",
+            ms(t),
+            ms(cpu),
+            btf_types_bpftool(&ours_cli),
+            if std::fs::read(&ours_cli).ok() == std::fs::read(&ours).ok() {
+                "same bytes as in-process"
+            } else {
+                "DIFFERS from in-process"
+            }
+        );
+        println!(
+            "ratio CLI (bpftool / ebpfc link): {:.2}x wall, {:.2}x CPU",
+            ms(t_ref) / ms(t).max(1e-9),
+            ms(cpu_ref) / ms(cpu).max(1e-9)
+        );
+    } else {
+        println!("ebpfc link (CLI): not timed (build it with `cargo build --release -p ebpfc`)");
+    }
     println!(
-        "ebpfc link:         {:7.2} ms  {:7.2} ms  ({} BTF types out)",
+        "ebpfc link (lib):   {:7.2} ms  {:7.2} ms  ({} BTF types out)",
         ms(t_ours),
         ms(cpu_ours),
         btf_types_bpftool(&ours)
