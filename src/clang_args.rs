@@ -1,7 +1,8 @@
 //! Parses `ebpfc compile`'s command line the way clang does, so a Makefile can swap one
 //! compiler for the other: `-c/-S/-E`, `-o`, `-O0..3/-Os/-Oz`, `-g`, `-I dir`/`-Idir`,
 //! `-isystem`, `-idirafter`, `-iquote`, `-D`/`-U`, `-target bpf|bpfel|bpfeb` and
-//! `--target=`, `-mcpu=`, `-x c`, `-W…`/`-f…` (accepted), plus ebpfc's own
+//! `--target=`, `-mcpu=`, `-x c`, `-fdebug-prefix-map=`/`-ffile-prefix-map=`/
+//! `-fdebug-compilation-dir=`, `-W…`/other `-f…` (accepted), plus ebpfc's own
 //! `--emit=ir|asm|obj|pp`.
 
 use std::path::PathBuf;
@@ -39,6 +40,10 @@ pub struct CompileArgs {
     /// 1 to 4; clang's default for `-target bpf` is v3 (`-mcpu=generic` is v1, `probe`
     /// is answered as v3 since we cannot ask the kernel at compile time).
     pub cpu: u8,
+    /// `-fdebug-prefix-map=OLD=NEW` and `-ffile-prefix-map=OLD=NEW`, in order.
+    pub debug_prefix_map: Vec<(String, String)>,
+    /// `-fdebug-compilation-dir=DIR` (or `-ffile-compilation-dir=DIR`).
+    pub debug_compilation_dir: Option<String>,
     /// Flags accepted for compatibility and ignored (`-W…`, `-f…`, `-m` tuning flags).
     pub ignored: Vec<String>,
 }
@@ -65,6 +70,8 @@ pub fn parse(args: &[String]) -> Result<CompileArgs, String> {
         macros: Vec::new(),
         big_endian: false,
         cpu: 3,
+        debug_prefix_map: Vec::new(),
+        debug_compilation_dir: None,
         ignored: Vec::new(),
     };
     let mut emit_flag: Option<Emit> = None;
@@ -160,6 +167,21 @@ pub fn parse(args: &[String]) -> Result<CompileArgs, String> {
                         ));
                     }
                 })
+            }
+            _ if a.starts_with("-fdebug-prefix-map=") || a.starts_with("-ffile-prefix-map=") => {
+                let (flag, v) = a.split_once('=').unwrap_or((a, ""));
+                out.debug_prefix_map
+                    .push(crate::debug_paths::parse_prefix_map(flag, v)?);
+            }
+            _ if a.starts_with("-fdebug-compilation-dir")
+                || a.starts_with("-ffile-compilation-dir") =>
+            {
+                let flag = if a.starts_with("-fdebug") {
+                    "-fdebug-compilation-dir"
+                } else {
+                    "-ffile-compilation-dir"
+                };
+                out.debug_compilation_dir = Some(value(flag, a, &mut it)?);
             }
             _ if a.starts_with("-W")
                 || a.starts_with("-f")

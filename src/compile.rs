@@ -9,6 +9,7 @@
 //! where in notes, and [`locate_codegen`] turns those into carets in the C source.
 
 use crate::clang_args::{CompileArgs, Emit, MacroArg};
+use crate::debug_paths::DebugPaths;
 use asm::isa::CpuVersion;
 use diag::{Diagnostic, Diagnostics, FileId, SourceMap, codes};
 use frontend::preprocess::PpOptions;
@@ -32,6 +33,9 @@ pub struct CompileOptions {
     pub defines: Vec<(String, Option<String>)>,
     /// `-U NAME`.
     pub undefs: Vec<String>,
+    /// The file names line_info records (`-fdebug-prefix-map=`, the compilation
+    /// directory). The default records names as given.
+    pub debug_paths: DebugPaths,
 }
 
 impl Default for CompileOptions {
@@ -46,6 +50,7 @@ impl Default for CompileOptions {
             system_dirs: Vec::new(),
             defines: Vec::new(),
             undefs: Vec::new(),
+            debug_paths: DebugPaths::default(),
         }
     }
 }
@@ -77,6 +82,15 @@ impl CompileOptions {
             system_dirs: a.system_dirs.iter().chain(&a.after_dirs).cloned().collect(),
             defines,
             undefs,
+            debug_paths: DebugPaths {
+                // As clang: relative names are recorded under the working directory.
+                compilation_dir: a.debug_compilation_dir.clone().or_else(|| {
+                    std::env::current_dir()
+                        .ok()
+                        .map(|d| d.to_string_lossy().into_owned())
+                }),
+                prefix_map: a.debug_prefix_map.clone(),
+            },
         }
     }
 
@@ -231,8 +245,9 @@ pub fn compile_file_timed(
         debug_info: opts.debug_info,
         big_endian: opts.big_endian,
     };
-    let asm_module =
-        codegen::compile_module(&module, &cg).map_err(|ds| locate_codegen(ds, sources))?;
+    let renamed = opts.debug_paths.apply(&mut module);
+    let asm_module = codegen::compile_module(&module, &cg)
+        .map_err(|ds| locate_codegen(ds, sources, &renamed))?;
     lap(&mut times.codegen);
     if emit == Emit::Asm {
         let text = asm::print::print_module(&asm_module);
@@ -273,15 +288,20 @@ pub fn compile_file_timed(
 /// function's first located instruction). The more precise one becomes the primary label
 /// and both notes go; a diagnostic that already has a label, or whose place cannot be
 /// found among `sources`, is left as it is.
-fn locate_codegen(diags: Diagnostics, sources: &SourceMap) -> Diagnostics {
+/// `renamed` holds `(recorded, original)` file names ([`DebugPaths::apply`]).
+fn locate_codegen(
+    diags: Diagnostics,
+    sources: &SourceMap,
+    renamed: &[(String, String)],
+) -> Diagnostics {
     let mut out = Diagnostics::new();
     for d in diags.items {
-        out.push(locate_one(d, sources));
+        out.push(locate_one(d, sources, renamed));
     }
     out
 }
 
-fn locate_one(mut d: Diagnostic, sources: &SourceMap) -> Diagnostic {
+fn locate_one(mut d: Diagnostic, sources: &SourceMap, renamed: &[(String, String)]) -> Diagnostic {
     if !d.labels.is_empty() {
         return d;
     }
@@ -306,9 +326,12 @@ fn locate_one(mut d: Diagnostic, sources: &SourceMap) -> Diagnostic {
             }
         }
     }
-    let Some(file_name) = file_name else {
+    let Some(mut file_name) = file_name else {
         return d;
     };
+    if let Some((_, original)) = renamed.iter().find(|(r, _)| *r == file_name) {
+        file_name = original.clone();
+    }
     let Some((file, sf)) = sources.files().find(|(_, f)| f.name == file_name) else {
         return d;
     };
@@ -362,6 +385,22 @@ mod tests {
 
     /// The notes codegen writes (codegen/src/isel.rs `error`, lib.rs `locate`) become a
     /// caret on the operation; without the operation's note, on the function.
+    /// Codegen names files as debug info records them; the caret still finds the source.
+    #[test]
+    fn carets_follow_renamed_files() {
+        let mut sources = SourceMap::new();
+        let file = sources.add("p.c", "int f(int a, int b)\n{\n\treturn a / b;\n}\n");
+        let d = Diagnostic::error(codes::E_CPU_FEATURE, "in function `f`: needs v4")
+            .with_note("at source line 3:9")
+            .with_note("function `f` is at /src/p.c:3:2");
+        let renamed = [("/src/p.c".to_string(), "p.c".to_string())];
+        let ds = locate_codegen(Diagnostics::from(d), &sources, &renamed);
+        assert_eq!(
+            ds.items[0].primary_span(),
+            Some(diag::Span::new(file, 30, 31))
+        );
+    }
+
     #[test]
     fn codegen_notes_become_carets() {
         let mut sources = SourceMap::new();
@@ -369,14 +408,14 @@ mod tests {
         let d = Diagnostic::error(codes::E_CPU_FEATURE, "in function `f`: needs v4")
             .with_note("at source line 3:9")
             .with_note("function `f` is at dir:x/p.c:3:2");
-        let ds = locate_codegen(Diagnostics::from(d), &sources);
+        let ds = locate_codegen(Diagnostics::from(d), &sources, &[]);
         let d = &ds.items[0];
         assert_eq!(d.primary_span(), Some(diag::Span::new(file, 30, 31)));
         assert!(d.notes.is_empty(), "{:?}", d.notes);
         let d = Diagnostic::error(codes::E_FRAME_TOO_LARGE, "frame")
             .with_note("600 bytes of locals")
             .with_note("function `f` is at dir:x/p.c:3:2");
-        let ds = locate_codegen(Diagnostics::from(d), &sources);
+        let ds = locate_codegen(Diagnostics::from(d), &sources, &[]);
         let d = &ds.items[0];
         assert_eq!(d.primary_span(), Some(diag::Span::new(file, 23, 29)));
         assert_eq!(d.notes, vec!["600 bytes of locals".to_string()]);
@@ -384,14 +423,14 @@ mod tests {
         let d = Diagnostic::error(codes::E_FRAME_TOO_LARGE, "frame")
             .with_note("function `f` is at other.c:3:2");
         assert!(
-            locate_codegen(Diagnostics::from(d), &sources).items[0]
+            locate_codegen(Diagnostics::from(d), &sources, &[]).items[0]
                 .labels
                 .is_empty()
         );
         let d = Diagnostic::error(codes::E_FRAME_TOO_LARGE, "frame")
             .with_note("function `f` is at dir:x/p.c:99:2");
         assert!(
-            locate_codegen(Diagnostics::from(d), &sources).items[0]
+            locate_codegen(Diagnostics::from(d), &sources, &[]).items[0]
                 .labels
                 .is_empty()
         );

@@ -2,12 +2,12 @@
 //!
 //! One opcode table (`../shared/spec/instruction-set.rst`) drives encoding, decoding,
 //! printing and parsing in both dialects: LLVM pseudo-C and the GNU/ubpf mnemonics.
+pub mod assemble;
+pub mod disasm;
+mod dwarf;
 pub mod isa;
 pub mod module;
-pub mod text;
-pub mod disasm;
 pub mod objdump;
-pub mod assemble;
-mod dwarf;
+pub mod text;
 pub use assemble::{AsmOptions, assemble, assemble_text};
 pub mod print;

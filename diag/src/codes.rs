@@ -161,7 +161,11 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for c in ALL {
             assert!(seen.insert(c.id), "duplicate code {}", c.id);
-            assert!(c.id.len() == 5 && c.id.starts_with('E'), "bad code {}", c.id);
+            assert!(
+                c.id.len() == 5 && c.id.starts_with('E'),
+                "bad code {}",
+                c.id
+            );
         }
     }
 }

@@ -83,7 +83,7 @@ pub fn render_all(map: &SourceMap, diags: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{codes, Span};
+    use crate::{Span, codes};
 
     #[test]
     fn renders_location_caret_and_code() {
@@ -92,7 +92,10 @@ mod tests {
         let d = Diagnostic::error(codes::E_USAGE, "unknown mnemonic `foo`")
             .with_label(Span::new(f, 7, 10), "not an instruction");
         let text = render(&map, &d);
-        assert!(text.contains("error[E0002]: unknown mnemonic `foo`"), "{text}");
+        assert!(
+            text.contains("error[E0002]: unknown mnemonic `foo`"),
+            "{text}"
+        );
         assert!(text.contains("prog.s:2:1"), "{text}");
         assert!(text.contains("foo r1"), "{text}");
         assert!(text.contains("^^^"), "{text}");

@@ -176,7 +176,9 @@ impl Object {
     pub fn section_symbol(&self, section: SectionId) -> Option<SymbolId> {
         self.symbols
             .iter()
-            .find(|(_, s)| s.kind == SymbolKind::Section && s.place == SymbolPlace::Section(section))
+            .find(|(_, s)| {
+                s.kind == SymbolKind::Section && s.place == SymbolPlace::Section(section)
+            })
             .map(|(id, _)| id)
     }
 

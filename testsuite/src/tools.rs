@@ -17,7 +17,9 @@ pub fn find(tool: &str) -> Option<PathBuf> {
 pub fn require(test: &str, tool: &str) -> Option<PathBuf> {
     let found = find(tool);
     if found.is_none() {
-        println!("SKIP {test}: `{tool}` is not installed (apt-get install clang-19 llvm-19 bpftool libbpf-dev)");
+        println!(
+            "SKIP {test}: `{tool}` is not installed (apt-get install clang-19 llvm-19 bpftool libbpf-dev)"
+        );
     }
     found
 }

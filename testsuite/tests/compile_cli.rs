@@ -605,11 +605,29 @@ fn output_is_deterministic_across_runs_and_directories() {
                 first == run(&b, abs),
                 "{src} {emit}: working directory changes output"
             );
-            // Same relative input in two directories.
+            // Same relative input in two directories: as clang, line_info records the
+            // working directory, which -fdebug-prefix-map takes out again.
+            let mapped = |cwd: &Path| {
+                let map = format!("-fdebug-prefix-map={}=/src", cwd.display());
+                compile_ok(&bin, cwd, &["-O2", "-g", &inc, &map, emit, &src, "-o", "-"]).stdout
+            };
             assert!(
-                run(&a, &src) == run(&b, &src),
-                "{src} {emit}: copies differ"
+                mapped(&a) == mapped(&b),
+                "{src} {emit}: mapped copies differ"
             );
+            if emit == "-c" {
+                let recorded =
+                    |obj: &[u8], name: &str| obj.windows(name.len()).any(|w| w == name.as_bytes());
+                let in_a = format!("{}/{src}\0", a.display());
+                assert!(
+                    recorded(&run(&a, &src), &in_a),
+                    "{src}: no {in_a:?} in line_info"
+                );
+                assert!(
+                    recorded(&mapped(&a), &format!("/src/{src}\0")),
+                    "{src}: not mapped"
+                );
+            }
         }
     }
 }

@@ -46,12 +46,18 @@ fn cpu_of(src: &str) -> u8 {
 }
 
 /// Compiles `path` at `-O2 -g` up to `emit` and returns the text, with the workspace
-/// path replaced by `<root>` so that snapshots do not depend on the checkout location.
+/// path replaced by `<root>` so that snapshots do not depend on the checkout location
+/// (in the text, and through `-fdebug-prefix-map` in line_info's file names, which the
+/// asm holds as `.byte` rows).
 fn compile_text(path: &Path, emit: Emit) -> String {
     let src = std::fs::read_to_string(path).expect("read program");
     let opts = CompileOptions {
         debug_info: true,
         cpu: cpu_of(&src),
+        debug_paths: ebpfc::debug_paths::DebugPaths {
+            compilation_dir: None,
+            prefix_map: vec![(repo_root().to_string_lossy().into_owned(), "<root>".into())],
+        },
         ..CompileOptions::default()
     };
     let mut sources = diag::SourceMap::new();
