@@ -9,10 +9,15 @@
 //! section; a branch target is annotated with the last symbol at or below it (the
 //! address wraps as a u64); inline relocations are sorted by offset. The object is
 //! read with `linker::elf_read`; `-s` reads the raw section table through `object`
-//! because it also dumps the symbol, string and relocation tables.
+//! because it also dumps the symbol, string and relocation tables. With `-d -r`, the
+//! CO-RE records of `.BTF.ext` print under their instructions before the ELF
+//! relocations ([`core_relo`]).
+
+mod core_relo;
 
 use crate::disasm::{self, Item};
 use crate::isa::{self, CpuVersion};
+use core_relo::CoreLines;
 use diag::{Diagnostic, codes};
 use linker::object::{Endian, Object, SectionId, SymbolKind, SymbolPlace};
 use std::fmt::Write as _;
@@ -42,11 +47,13 @@ impl Default for Options {
     }
 }
 
-/// One file's listing, plus every section name in it (for the "not found" warning).
+/// One file's listing, plus every section name in it (for the "not found" warning) and
+/// warnings about parts that could not be listed (a malformed `.BTF.ext`).
 #[derive(Clone, Debug)]
 pub struct Dump {
     pub text: String,
     pub section_names: Vec<String>,
+    pub warnings: Vec<String>,
 }
 
 fn wanted(opts: &Options, name: &str) -> bool {
@@ -64,10 +71,18 @@ pub fn dump(bytes: &[u8], file_name: &str, opts: &Options) -> Result<Dump, Diagn
     if opts.contents {
         contents(&raw, opts, &mut out);
     }
+    let mut warnings = Vec::new();
     if opts.disassemble {
+        let core = if opts.relocs {
+            let (lines, warning) = CoreLines::read(&obj, file_name);
+            warnings.extend(warning);
+            lines
+        } else {
+            CoreLines::default()
+        };
         for (id, sec) in obj.sections.iter() {
             if sec.is_exec() && !sec.data.is_empty() && wanted(opts, &sec.name) {
-                disassemble_section(&obj, id, opts, &mut out);
+                disassemble_section(&obj, id, opts, &core, &mut out);
             }
         }
     }
@@ -75,6 +90,7 @@ pub fn dump(bytes: &[u8], file_name: &str, opts: &Options) -> Result<Dump, Diagn
     Ok(Dump {
         text: out,
         section_names,
+        warnings,
     })
 }
 
@@ -257,7 +273,13 @@ fn target_annotation(labels: &[Label], target: u64) -> Option<String> {
     })
 }
 
-fn disassemble_section(obj: &Object, id: SectionId, opts: &Options, out: &mut String) {
+fn disassemble_section(
+    obj: &Object,
+    id: SectionId,
+    opts: &Options,
+    core: &CoreLines,
+    out: &mut String,
+) {
     let sec = &obj.sections[id];
     let endian: Endian = obj.endian;
     let _ = writeln!(out, "\nDisassembly of section {}:", sec.name);
@@ -327,6 +349,9 @@ fn disassemble_section(obj: &Object, id: SectionId, opts: &Options, out: &mut St
                 }
             };
             let _ = writeln!(out, "{:>8}:\t{}\t{}", at / 8, hex.join(" "), text);
+            if let Some(line) = core.at(id, at as u64) {
+                out.push_str(line);
+            }
             let item_end = (at + item.len()) as u64;
             while let Some(r) = relocs.get(next_reloc) {
                 if r.byte_off >= item_end {

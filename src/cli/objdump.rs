@@ -55,6 +55,7 @@ pub fn run(args: ObjdumpArgs) -> ExitCode {
     };
     let mut seen: Vec<String> = Vec::new();
     let mut text = String::new();
+    let mut warnings: Vec<String> = Vec::new();
     for file in &args.files {
         let name = file.display().to_string();
         let bytes = match std::fs::read(file) {
@@ -65,6 +66,7 @@ pub fn run(args: ObjdumpArgs) -> ExitCode {
             Ok(d) => {
                 text.push_str(&d.text);
                 seen.extend(d.section_names);
+                warnings.extend(d.warnings);
             }
             Err(d) => {
                 eprint!("{}", diag::render(&diag::SourceMap::new(), &d));
@@ -79,6 +81,9 @@ pub fn run(args: ObjdumpArgs) -> ExitCode {
         .is_err()
     {
         return ExitCode::from(1);
+    }
+    for w in &warnings {
+        eprintln!("ebpfc: warning: {w}");
     }
     for s in &args.sections {
         if !seen.contains(s) {

@@ -1,6 +1,6 @@
-//! Finding the reference tools (clang-19, llvm-mc-19, llvm-objdump-19, bpftool) and the
-//! kernel's BPF permission. Tests that need one call [`require`] and return early,
-//! printing why they skip, where it is missing.
+//! Finding the reference tools (clang-19, llvm-mc-19, llvm-objdump-19, bpftool), the
+//! system's multiarch include directory and the kernel's BPF permission. Tests that need
+//! a tool call [`require`] and return early, printing why they skip, where it is missing.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -22,6 +22,25 @@ pub fn require(test: &str, tool: &str) -> Option<PathBuf> {
         );
     }
     found
+}
+
+/// `-I/usr/include/<multiarch>` for each multiarch directory holding `asm/types.h` (where
+/// Debian keeps it; `<linux/bpf.h>` needs it when clang targets BPF).
+pub fn multiarch_includes() -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir("/usr/include") {
+        let mut dirs: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
+        dirs.sort();
+        for d in dirs {
+            if d.join("asm/types.h").is_file()
+                && d.file_name()
+                    .is_some_and(|n| n.to_string_lossy().contains("-linux-"))
+            {
+                out.push(format!("-I{}", d.display()));
+            }
+        }
+    }
+    out
 }
 
 /// True when this process may load BPF programs (root, or CAP_BPF); otherwise prints why

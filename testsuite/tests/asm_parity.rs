@@ -17,24 +17,6 @@ fn programs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/asm")
 }
 
-/// `/usr/include/<multiarch>` directories, where `asm/types.h` lives on Debian.
-fn multiarch_includes() -> Vec<String> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir("/usr/include") {
-        let mut dirs: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-        dirs.sort();
-        for d in dirs {
-            if d.join("asm/types.h").is_file()
-                && d.file_name()
-                    .is_some_and(|n| n.to_string_lossy().contains("-linux-"))
-            {
-                out.push(format!("-I{}", d.display()));
-            }
-        }
-    }
-    out
-}
-
 /// The `.s` inputs: clang output for each C program, then the hand-written files.
 fn sources(clang: &Path, tmp: &Path) -> Vec<(String, String)> {
     let mut cs: Vec<PathBuf> = std::fs::read_dir(programs_dir())
@@ -69,7 +51,7 @@ fn sources(clang: &Path, tmp: &Path) -> Vec<(String, String)> {
         let st = Command::new(clang)
             .args(["-O2", "-g", "-target", "bpf", "-S"])
             .args(&cflags)
-            .args(multiarch_includes())
+            .args(tools::multiarch_includes())
             .arg(c)
             .arg("-o")
             .arg(&s)

@@ -1,8 +1,9 @@
 //! `ebpfc objdump` against llvm-objdump-19, line for line: objects made by llvm-mc-19
-//! (probes written here, little- and big-endian) and by clang-19 (C written here and the
-//! repository's examples, every -mcpu), each listed with several flag sets. Plus insta
-//! snapshots of listings of objects built by our own assembler (no tools needed).
-//! Tests needing a reference tool print `SKIP <why>` without it.
+//! (probes written here and `programs/asm/core_relos.s`, little- and big-endian) and by
+//! clang-19 (C written here and the repository's examples, every -mcpu; the C programs of
+//! `programs/asm/`, CO-RE ones among them, for both byte orders), each listed with several
+//! flag sets. Plus insta snapshots of listings of objects built by our own assembler (no
+//! tools needed). Tests needing a reference tool print `SKIP <why>` without it.
 
 use asm::objdump::{Options, dump};
 use std::path::{Path, PathBuf};
@@ -192,10 +193,31 @@ fn run_ok(cmd: &mut Command) -> Option<String> {
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+fn programs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/asm")
+}
+
+/// Hand-written CO-RE records of every kind, well-formed and malformed.
+const CORE_RELOS: &str = include_str!("../programs/asm/core_relos.s");
+
+/// The C programs of `programs/asm/` (CO-RE field, type and enum relocations among
+/// them), sorted.
+fn asm_c_programs() -> Vec<PathBuf> {
+    let mut cs: Vec<PathBuf> = std::fs::read_dir(programs_dir())
+        .expect("programs/asm")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .collect();
+    cs.sort();
+    cs
+}
+
 /// Builds every reference object into `dir`; returns their paths.
 fn reference_objects(dir: &Path) -> Vec<PathBuf> {
     let mut objs = Vec::new();
-    for (name, text) in PROBES {
+    let probes = PROBES.iter().copied().chain([("core_relos", CORE_RELOS)]);
+    for (name, text) in probes {
         for triple in ["bpfel", "bpfeb"] {
             let s = dir.join(format!("{name}.s"));
             let o = dir.join(format!("{name}.{triple}.o"));
@@ -252,6 +274,21 @@ fn reference_objects(dir: &Path) -> Vec<PathBuf> {
             objs.push(o);
         }
     }
+    for c in asm_c_programs() {
+        let stem = c.file_stem().unwrap().to_string_lossy().into_owned();
+        for target in ["bpf", "bpfeb"] {
+            let o = dir.join(format!("asm_{stem}.{target}.o"));
+            let ok = run_ok(
+                Command::new("clang-19")
+                    .args(["-target", target, "-O2", "-g", "-mcpu=v4", "-c", "-o"])
+                    .arg(&o)
+                    .args(tools::multiarch_includes())
+                    .arg(&c),
+            );
+            assert!(ok.is_some(), "clang-19 failed on {}", c.display());
+            objs.push(o);
+        }
+    }
     objs
 }
 
@@ -267,6 +304,7 @@ fn matches_llvm_objdump() {
     let objs = reference_objects(dir.path());
     let (mut same, mut total) = (0, 0);
     let mut bad = Vec::new();
+    let mut core_lines = String::new();
     for o in &objs {
         let bytes = std::fs::read(o).unwrap();
         let name = o.display().to_string();
@@ -278,6 +316,13 @@ fn matches_llvm_objdump() {
                 Ok(d) => d.text,
                 Err(e) => format!("error: {}", e.message),
             };
+            if name.contains("asm_core_") {
+                core_lines.extend(
+                    got.lines()
+                        .filter(|l| l.contains("CO-RE"))
+                        .map(|l| l.to_string() + "\n"),
+                );
+            }
             if got == want {
                 same += 1;
             } else {
@@ -293,7 +338,34 @@ fn matches_llvm_objdump() {
     }
     println!("objdump parity: {same} of {total} listings identical to llvm-objdump-19");
     assert!(bad.is_empty(), "{} differ:\n{}", bad.len(), bad.join("\n"));
+    // clang's CO-RE objects gave a well-formed line of every kind (so the parity above
+    // covers them all); a malformed record would read `'<access string>' <why>`.
+    for kind in CORE_KINDS {
+        assert!(
+            core_lines
+                .lines()
+                .any(|l| l.contains(&format!("CO-RE <{kind}> [")) && !l.contains("' <")),
+            "no `{kind}` CO-RE line in the listings of programs/asm/core_*.c"
+        );
+    }
 }
+
+/// The CO-RE relocation kinds as llvm-objdump names them.
+const CORE_KINDS: [&str; 13] = [
+    "byte_off",
+    "byte_sz",
+    "field_exists",
+    "signed",
+    "lshift_u64",
+    "rshift_u64",
+    "local_type_id",
+    "target_type_id",
+    "type_exists",
+    "type_size",
+    "enumval_exists",
+    "enumval_value",
+    "type_matches",
+];
 
 /// Our assembler's object, listed by our objdump (snapshot) and, when present, by
 /// llvm-objdump-19 (must agree).
@@ -380,6 +452,26 @@ fn snapshot_gnu_dialect_program_v1_listing() {
     insta::assert_snapshot!(own_listing("gnu.o", text, &["-d", "-r"]));
 }
 
+/// CO-RE records of every kind, and malformed ones, from a committed `.s` (see its
+/// comments) listed under their instructions.
+#[test]
+fn snapshot_core_relocations() {
+    insta::assert_snapshot!(own_listing(
+        "core_relos.o",
+        CORE_RELOS,
+        &["-d", "-r", "--mcpu=v4"]
+    ));
+}
+
+/// `-d` alone and `-r` alone list no CO-RE records, as llvm-objdump.
+#[test]
+fn core_relocations_need_both_d_and_r() {
+    for flags in [&["-d"][..], &["-r"]] {
+        let listing = own_listing("core_relos.o", CORE_RELOS, flags);
+        assert!(!listing.contains("CO-RE"), "{flags:?}:\n{listing}");
+    }
+}
+
 #[test]
 fn bad_input_is_an_error_not_a_panic() {
     let o = options(&["-d", "-r", "-s"]);
@@ -440,5 +532,68 @@ fn mutated_objects_never_panic() {
     assert!(
         ok > 100 && rejected > 100,
         "{ok} listed, {rejected} rejected"
+    );
+}
+
+/// Damage inside `.BTF` and `.BTF.ext` (overwritten words, bytes) never panics or hangs:
+/// a listing either shows CO-RE lines or warns that it cannot.
+#[test]
+fn mutated_core_relocations_never_panic() {
+    let mut sources = diag::SourceMap::new();
+    let obj = asm::assemble_text(
+        &mut sources,
+        "c.s",
+        CORE_RELOS,
+        None,
+        &asm::AsmOptions::default(),
+    )
+    .expect("assembles");
+    let good = linker::elf_write::write_object(&obj);
+    // The byte range of .BTF and .BTF.ext in the file.
+    let span = |name: &str| {
+        let data = &obj.sections[obj.section_by_name(name).unwrap()].data;
+        let at = good
+            .windows(data.len())
+            .position(|w| w == &data[..])
+            .unwrap();
+        at..at + data.len()
+    };
+    let (btf, ext) = (span(".BTF"), span(".BTF.ext"));
+    let o = options(&["-d", "-r", "--mcpu=v4"]);
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut listed, mut warned) = (0, 0);
+    for round in 0..3000 {
+        let mut b = good.clone();
+        let range = if round % 2 == 0 { &btf } else { &ext };
+        for _ in 0..1 + next() % 3 {
+            let at = range.start + ((next() % range.len() as u64) as usize & !3);
+            let word: u32 = match next() % 4 {
+                0 => 0,
+                1 => u32::MAX,
+                2 => (next() % 64) as u32,
+                _ => next() as u32,
+            };
+            let at = at.min(range.end - 4);
+            b[at..at + 4].copy_from_slice(&word.to_le_bytes());
+        }
+        let d = dump(&b, "c.o", &o).expect("the ELF structure is intact");
+        if d.text.contains("CO-RE") {
+            listed += 1;
+        }
+        if !d.warnings.is_empty() {
+            assert!(!d.text.contains("CO-RE"), "{:?}", d.warnings);
+            warned += 1;
+        }
+    }
+    println!("mutated CO-RE records: {listed} listed, {warned} warned");
+    assert!(
+        listed > 100 && warned > 100,
+        "{listed} listed, {warned} warned"
     );
 }

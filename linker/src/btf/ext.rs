@@ -6,8 +6,9 @@
 //! not the instruction index the kernel takes); every string offset (section names on
 //! parse, `file_name_off`, `line_off`, `access_str_off`) points into the `.BTF` string
 //! table of the same object. Parsing checks record sizes, counts and string offsets and
-//! never panics; encoding writes the standard record sizes (8, 16, 16) behind the
-//! 32-byte header.
+//! never panics ([`BtfExt::parse_core_relos`] reads the CO-RE records alone and leaves
+//! their type ids and string offsets to the caller); encoding writes the standard record
+//! sizes (8, 16, 16) behind the 32-byte header.
 
 use super::{Btf, Reader, Writer, magic_endian};
 use crate::object::Endian;
@@ -141,36 +142,88 @@ fn parse_area<T>(
     Ok(out)
 }
 
+/// The header of a `.BTF.ext` section: a reader over the section and the header length.
+fn header<'a>(data: &'a [u8], what: &str) -> Result<(Reader<'a>, usize), Diagnostic> {
+    let big = magic_endian(data).ok_or_else(|| bad(what, "bad magic (expected 0xeb9f)"))?;
+    let r = Reader { data, big };
+    let hdr_len = r.u32(4).ok_or_else(|| bad(what, "truncated header"))? as usize;
+    if hdr_len < 24 || hdr_len > data.len() {
+        return Err(bad(what, format!("header length {hdr_len} is invalid")));
+    }
+    Ok((r, hdr_len))
+}
+
+/// The (start, length) of the area whose offset and length fields are at `off_at` in the
+/// header, checked to lie inside the section (empty when the header is too short for it).
+fn area(
+    r: &Reader<'_>,
+    hdr_len: usize,
+    off_at: usize,
+    what: &str,
+    name: &str,
+) -> Result<(usize, usize), Diagnostic> {
+    if off_at + 8 > hdr_len {
+        return Ok((hdr_len, 0));
+    }
+    let h = |off: usize| r.u32(off).ok_or_else(|| bad(what, "truncated header"));
+    let (off, len) = (h(off_at)? as usize, h(off_at + 4)? as usize);
+    let s = hdr_len
+        .checked_add(off)
+        .filter(|s| s.checked_add(len).is_some_and(|e| e <= r.data.len()));
+    s.map(|s| (s, len)).ok_or_else(|| {
+        bad(
+            what,
+            format!("{name} area (offset {off:#x}, length {len:#x}) lies outside the section"),
+        )
+    })
+}
+
+fn parse_core_area(
+    r: &Reader<'_>,
+    (start, len): (usize, usize),
+    btf: &Btf,
+    what: &str,
+) -> Result<Vec<ExtSection<CoreRelo>>, Diagnostic> {
+    parse_area(
+        r,
+        start,
+        len,
+        CORE_RELO_SIZE,
+        btf,
+        what,
+        "core_relo",
+        |r, p| {
+            Some(CoreRelo {
+                insn_off: r.u32(p)?,
+                type_id: r.u32(p + 4)?,
+                access_str_off: r.u32(p + 8)?,
+                kind: r.u32(p + 12)?,
+            })
+        },
+    )
+}
+
 impl BtfExt {
+    /// Only the CO-RE relocation records, checked for structure (header, record size,
+    /// counts, section names) but not record by record: a type id or access-string offset
+    /// may be out of range, and the func_info and line_info areas are not read. For
+    /// listings that show such records as errors (objdump).
+    pub fn parse_core_relos(
+        data: &[u8],
+        btf: &Btf,
+        what: &str,
+    ) -> Result<Vec<ExtSection<CoreRelo>>, Diagnostic> {
+        let (r, hdr_len) = header(data, what)?;
+        let core = area(&r, hdr_len, 24, what, "core_relo")?;
+        parse_core_area(&r, core, btf, what)
+    }
+
     /// Parses a `.BTF.ext` section whose strings live in `btf`. `what` names it in errors.
     pub fn parse(data: &[u8], btf: &Btf, what: &str) -> Result<BtfExt, Diagnostic> {
-        let big = magic_endian(data).ok_or_else(|| bad(what, "bad magic (expected 0xeb9f)"))?;
-        let r = Reader { data, big };
-        let h = |off: usize| r.u32(off).ok_or_else(|| bad(what, "truncated header"));
-        let hdr_len = h(4)? as usize;
-        if hdr_len < 24 || hdr_len > data.len() {
-            return Err(bad(what, format!("header length {hdr_len} is invalid")));
-        }
-        let area = |off_at: usize, name: &str| -> Result<(usize, usize), Diagnostic> {
-            if off_at + 8 > hdr_len {
-                return Ok((hdr_len, 0));
-            }
-            let (off, len) = (h(off_at)? as usize, h(off_at + 4)? as usize);
-            let s = hdr_len
-                .checked_add(off)
-                .filter(|s| s.checked_add(len).is_some_and(|e| e <= data.len()));
-            s.map(|s| (s, len)).ok_or_else(|| {
-                bad(
-                    what,
-                    format!(
-                        "{name} area (offset {off:#x}, length {len:#x}) lies outside the section"
-                    ),
-                )
-            })
-        };
-        let (fs, fl) = area(8, "func_info")?;
-        let (ls, ll) = area(16, "line_info")?;
-        let (cs, cl) = area(24, "core_relo")?;
+        let (r, hdr_len) = header(data, what)?;
+        let (fs, fl) = area(&r, hdr_len, 8, what, "func_info")?;
+        let (ls, ll) = area(&r, hdr_len, 16, what, "line_info")?;
+        let core = area(&r, hdr_len, 24, what, "core_relo")?;
         let ntypes = btf.len() as u32;
         let nstr = btf.strings().len() as u32;
         let func_info = parse_area(
@@ -205,23 +258,7 @@ impl BtfExt {
                 })
             },
         )?;
-        let core_relo = parse_area(
-            &r,
-            cs,
-            cl,
-            CORE_RELO_SIZE,
-            btf,
-            what,
-            "core_relo",
-            |r, p| {
-                Some(CoreRelo {
-                    insn_off: r.u32(p)?,
-                    type_id: r.u32(p + 4)?,
-                    access_str_off: r.u32(p + 8)?,
-                    kind: r.u32(p + 12)?,
-                })
-            },
-        )?;
+        let core_relo = parse_core_area(&r, core, btf, what)?;
         for s in &func_info {
             for f in &s.records {
                 if f.type_id == 0 || f.type_id > ntypes {
