@@ -44,7 +44,8 @@ pub struct CompileArgs {
     pub debug_prefix_map: Vec<(String, String)>,
     /// `-fdebug-compilation-dir=DIR` (or `-ffile-compilation-dir=DIR`).
     pub debug_compilation_dir: Option<String>,
-    /// Flags accepted for compatibility and ignored (`-W…`, `-f…`, `-m` tuning flags).
+    /// Flags accepted for compatibility (`-W…`, `-f…`, `-m` tuning flags); of these,
+    /// `-w` and `-Wno-FLAG` hide warnings (`CompileOptions::from_args`).
     pub ignored: Vec<String>,
 }
 
@@ -189,6 +190,7 @@ pub fn parse(args: &[String]) -> Result<CompileArgs, String> {
                 || a == "-pipe"
                 || a == "-nostdinc"
                 || a == "-v"
+                || a == "-w"
                 || a == "-Qunused-arguments"
                 || a.starts_with("-mattr=")
                 || a == "-mno-red-zone" =>

@@ -36,6 +36,10 @@ pub struct CompileOptions {
     /// The file names line_info records (`-fdebug-prefix-map=`, the compilation
     /// directory). The default records names as given.
     pub debug_paths: DebugPaths,
+    /// `-w`: no warnings at all.
+    pub no_warnings: bool,
+    /// `-Wno-FLAG`: warnings whose message ends with `[-WFLAG]` are not shown.
+    pub disabled_warnings: Vec<String>,
 }
 
 impl Default for CompileOptions {
@@ -51,6 +55,8 @@ impl Default for CompileOptions {
             defines: Vec::new(),
             undefs: Vec::new(),
             debug_paths: DebugPaths::default(),
+            no_warnings: false,
+            disabled_warnings: Vec::new(),
         }
     }
 }
@@ -91,6 +97,19 @@ impl CompileOptions {
                 }),
                 prefix_map: a.debug_prefix_map.clone(),
             },
+            no_warnings: a.ignored.iter().any(|f| f == "-w"),
+            // The last of -Wfoo / -Wno-foo wins, as in clang.
+            disabled_warnings: {
+                let mut off: Vec<String> = Vec::new();
+                for f in &a.ignored {
+                    if let Some(flag) = f.strip_prefix("-Wno-") {
+                        off.push(flag.to_string());
+                    } else if let Some(flag) = f.strip_prefix("-W") {
+                        off.retain(|o| o != flag);
+                    }
+                }
+                off
+            },
         }
     }
 
@@ -103,6 +122,21 @@ impl CompileOptions {
             cpu: self.cpu,
             big_endian: self.big_endian,
         }
+    }
+
+    /// The warnings `-w` and `-Wno-FLAG` leave.
+    fn shown_warnings(&self, warnings: Diagnostics) -> Diagnostics {
+        let mut out = Diagnostics::new();
+        for d in warnings.items {
+            let hidden = d.severity == diag::Severity::Warning
+                && (self.no_warnings
+                    || frontend::diag_pragmas::warning_flag(&d)
+                        .is_some_and(|f| self.disabled_warnings.iter().any(|o| o == f)));
+            if !hidden {
+                out.push(d);
+            }
+        }
+        out
     }
 
     fn cpu_version(&self) -> CpuVersion {
@@ -227,10 +261,11 @@ pub fn compile_file_timed(
         lap(&mut times.frontend);
         return Ok(Compiled {
             output: Output::Preprocessed(text),
-            warnings: pre.diags,
+            warnings: opts.shown_warnings(pre.diags),
         });
     }
     let (mut module, warnings) = frontend::driver::compile_file(file, &fe, sources)?;
+    let warnings = opts.shown_warnings(warnings);
     lap(&mut times.frontend);
     ir::passes::optimize(&mut module, opts.opt_level)?;
     lap(&mut times.optimize);

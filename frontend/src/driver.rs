@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::preprocess::{PpOptions, Pragma, preprocess_full};
 use crate::token::Token;
-use crate::{lower, parse, sema};
+use crate::{diag_pragmas, lower, parse, sema};
 use diag::{Diagnostic, Diagnostics, FileId, SourceMap, codes};
 
 /// Options of the C frontend (the preprocessor's, for now: include paths, -D/-U, cpu).
@@ -81,7 +81,8 @@ pub fn compile_file(
         },
     };
     let (prog, d) = sema::check_with(&tu, &sema_opts);
-    all.extend(d);
+    let ignored = diag_pragmas::ignored_regions(&pre.pragmas, tokens.len());
+    all.extend(diag_pragmas::filter(d, &ignored, &tokens));
     if all.has_errors() {
         return Err(all);
     }

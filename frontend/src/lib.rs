@@ -2,6 +2,7 @@
 //! checks and lowering to ebpfc IR.
 
 pub mod ast;
+pub mod diag_pragmas;
 pub mod driver;
 pub mod lexer;
 pub mod lower;

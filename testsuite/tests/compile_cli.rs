@@ -699,3 +699,35 @@ fn warnings_print_and_the_compile_succeeds() {
     assert!(!err.contains("error"), "{err}");
     assert!(cwd.join("w.o").is_file());
 }
+
+/// `-Wno-FLAG` hides the warnings that name `[-WFLAG]`, `-w` hides all, and a later
+/// `-WFLAG` turns one back on, as in clang.
+#[test]
+fn warning_flags_hide_warnings() {
+    let Some(bin) = ebpfc_bin() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path();
+    std::fs::write(
+        cwd.join("w.c"),
+        "#warning \"check this\"\nint g(int x) { return x; }\nint f(void *p) { return g(p); }\n",
+    )
+    .unwrap();
+    let stderr = |flags: &[&str]| {
+        let mut args = vec!["-O2", "-c", "w.c", "-o", "w.o"];
+        args.extend_from_slice(flags);
+        String::from_utf8_lossy(&compile_ok(&bin, cwd, &args).stderr).into_owned()
+    };
+    let all = stderr(&[]);
+    assert!(
+        all.contains("[-Wint-conversion]") && all.contains("E0116"),
+        "{all}"
+    );
+    let some = stderr(&["-Wno-int-conversion"]);
+    assert!(
+        !some.contains("[-Wint-conversion]") && some.contains("E0116"),
+        "{some}"
+    );
+    let back = stderr(&["-Wno-int-conversion", "-Wint-conversion"]);
+    assert!(back.contains("[-Wint-conversion]"), "{back}");
+    assert_eq!(stderr(&["-w"]), "");
+}

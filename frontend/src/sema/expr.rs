@@ -263,7 +263,11 @@ impl Checker {
                 _ => format!("{kind}{what} '{t}' from {incompat}type '{f}'"),
             };
             if int_conv {
-                self.warn(codes::E_INCOMPATIBLE, e.span, msg);
+                self.warn(
+                    codes::E_INCOMPATIBLE,
+                    e.span,
+                    format!("{msg} [-Wint-conversion]"),
+                );
                 return self.cast_to(e, to);
             }
             self.err(codes::E_INCOMPATIBLE, e.span, msg);

@@ -55,7 +55,7 @@ impl Checker {
                             self.warn(
                                 codes::E_BAD_INIT,
                                 items[1].span,
-                                "excess elements in scalar initializer",
+                                "excess elements in scalar initializer [-Wexcess-initializers]",
                             );
                         }
                         self.initializer_inner(ty, &first.init)
@@ -314,7 +314,7 @@ impl Checker {
                     self.warn(
                         codes::E_BAD_INIT,
                         it.span,
-                        "excess elements in union initializer",
+                        "excess elements in union initializer [-Wexcess-initializers]",
                     );
                     *idx += 1;
                     continue;
@@ -331,7 +331,7 @@ impl Checker {
                     self.warn(
                         codes::E_BAD_INIT,
                         it.span,
-                        format!("excess elements in {what} initializer"),
+                        format!("excess elements in {what} initializer [-Wexcess-initializers]"),
                     );
                     *idx += 1;
                     if let Some(p) = pre.take() {
