@@ -114,16 +114,15 @@ fn core_regions(pragmas: &[Pragma], tokens: &[Token]) -> Vec<(FileId, u32, u32)>
                 text.contains("preserve_access_index")
                     .then_some(p.before_token),
             );
-        } else if text.starts_with("clang attribute pop") {
-            if let Some(Some(start)) = stack.pop()
-                && let Some(s) = pos(start)
-            {
-                let end = pos(p.before_token)
-                    .filter(|e| e.file == s.file)
-                    .map(|e| e.start)
-                    .unwrap_or(u32::MAX);
-                out.push((s.file, s.start, end));
-            }
+        } else if text.starts_with("clang attribute pop")
+            && let Some(Some(start)) = stack.pop()
+            && let Some(s) = pos(start)
+        {
+            let end = pos(p.before_token)
+                .filter(|e| e.file == s.file)
+                .map(|e| e.start)
+                .unwrap_or(u32::MAX);
+            out.push((s.file, s.start, end));
         }
     }
     for start in stack.into_iter().flatten() {

@@ -17,12 +17,15 @@ pub struct Run {
 }
 
 /// Everything observable about one loaded object.
+/// A map's contents: sorted `(key, value)` byte pairs.
+pub type MapEntries = Vec<(Vec<u8>, Vec<u8>)>;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
     /// Program name → one run per input, in input order.
     pub programs: Vec<(String, Vec<Run>)>,
     /// Map pin name → sorted `(key, value)` byte pairs.
-    pub maps: Vec<(String, Vec<(Vec<u8>, Vec<u8>)>)>,
+    pub maps: Vec<(String, MapEntries)>,
 }
 
 struct PinDirs {
@@ -145,7 +148,7 @@ fn run_once(prog: &Path, input: &[u8], scratch: &Path) -> Run {
 }
 
 /// Dumps a pinned map as sorted `(key, value)` pairs, parsed from `bpftool -j map dump`.
-fn dump_map(pinned: &Path) -> Result<Vec<(Vec<u8>, Vec<u8>)>, String> {
+fn dump_map(pinned: &Path) -> Result<MapEntries, String> {
     let out = bpftool()
         .args(["-j", "map", "dump", "pinned"])
         .arg(pinned)

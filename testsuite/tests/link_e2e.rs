@@ -166,7 +166,7 @@ fn linked_programs_run_like_bpftool_links() {
             .unwrap_or_else(|e| panic!("{name}: reference does not load: {e}"));
         let got = kload::load_and_run(&ours, &packets)
             .unwrap_or_else(|e| panic!("{name}: our link does not load: {e}"));
-        assert!(want.programs.len() >= 1);
+        assert!(!want.programs.is_empty());
         assert_eq!(
             without_map_ids(got.clone()),
             without_map_ids(want),

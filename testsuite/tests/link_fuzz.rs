@@ -223,12 +223,12 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
 fn exercise(name: &str, bytes: &[u8], partner: &[u8]) -> bool {
     if let Ok(objs) = read_input(bytes, name) {
         for (n, o) in &objs {
-            if let Some(btf_sec) = o.section_by_name(".BTF") {
-                if let Ok(btf) = Btf::parse(&o.sections[btf_sec].data, n) {
-                    let _ = linker::btf::dump::dump(&btf);
-                    if let Some(e) = o.section_by_name(".BTF.ext") {
-                        let _ = BtfExt::parse(&o.sections[e].data, &btf, n);
-                    }
+            if let Some(btf_sec) = o.section_by_name(".BTF")
+                && let Ok(btf) = Btf::parse(&o.sections[btf_sec].data, n)
+            {
+                let _ = linker::btf::dump::dump(&btf);
+                if let Some(e) = o.section_by_name(".BTF.ext") {
+                    let _ = BtfExt::parse(&o.sections[e].data, &btf, n);
                 }
             }
         }
