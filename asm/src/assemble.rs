@@ -1684,7 +1684,8 @@ impl<'m> Asm<'m> {
 }
 
 /// Parses and assembles `.s` text in one call: the library entry point behind
-/// `ebpfc asm`. The text is added to `sources` (so diagnostics can be rendered) as `name`.
+/// `ebpfc asm`. Diagnostics point into the file `name`, which is added to `sources` (so
+/// they can be rendered) when there are any; a success copies nothing into `sources`.
 pub fn assemble_text(
     sources: &mut diag::SourceMap,
     name: &str,
@@ -1692,11 +1693,35 @@ pub fn assemble_text(
     dialect: Option<isa::Dialect>,
     opts: &AsmOptions,
 ) -> Result<Object, Vec<Diagnostic>> {
-    let file = sources.add(name, text);
+    assemble_text_impl(sources, name, text, dialect, opts, false)
+}
+
+/// As [`assemble_text`], but the parsed module is never freed: for a process that exits
+/// right after (freeing a million statements one by one costs more than the exit).
+pub fn assemble_text_then_exit(
+    sources: &mut diag::SourceMap,
+    name: &str,
+    text: &str,
+    dialect: Option<isa::Dialect>,
+    opts: &AsmOptions,
+) -> Result<Object, Vec<Diagnostic>> {
+    assemble_text_impl(sources, name, text, dialect, opts, true)
+}
+
+fn assemble_text_impl(
+    sources: &mut diag::SourceMap,
+    name: &str,
+    text: &str,
+    dialect: Option<isa::Dialect>,
+    opts: &AsmOptions,
+    leak_module: bool,
+) -> Result<Object, Vec<Diagnostic>> {
+    // The id `sources.add` will give the file if there is anything to report.
+    let file = FileId(u32::try_from(sources.files().count()).unwrap_or(u32::MAX));
     let (module, mut diags) = crate::text::parse(text, file, dialect);
     // Assemble even after parse errors, so one run reports undefined labels and range
     // errors too (statements that failed to parse are simply absent).
-    match assemble(&module, file, opts) {
+    let result = match assemble(&module, file, opts) {
         Ok(obj) if diags.is_empty() => Ok(obj),
         Ok(_) => Err(diags),
         Err(more) => {
@@ -1704,5 +1729,13 @@ pub fn assemble_text(
             crate::text::snap_spans(&mut diags, text);
             Err(diags)
         }
+    };
+    if leak_module {
+        std::mem::forget(module);
     }
+    if result.is_err() {
+        let added = sources.add(name, text);
+        debug_assert_eq!(added, file);
+    }
+    result
 }

@@ -9,5 +9,5 @@ pub mod isa;
 pub mod module;
 pub mod objdump;
 pub mod text;
-pub use assemble::{AsmOptions, assemble, assemble_text};
+pub use assemble::{AsmOptions, assemble, assemble_text, assemble_text_then_exit};
 pub mod print;

@@ -102,7 +102,7 @@ pub fn run(args: AsmArgs) -> ExitCode {
     };
     let mut sources = diag::SourceMap::new();
     let opts = AsmOptions { endian, cpu };
-    match ::asm::assemble_text(&mut sources, &name, &text, dialect, &opts) {
+    match ::asm::assemble_text_then_exit(&mut sources, &name, &text, dialect, &opts) {
         Ok(obj) => {
             let bytes = linker::elf_write::write_object(&obj);
             if let Err(e) = ebpfc::output::write_atomic(&args.output, &bytes) {
@@ -114,6 +114,9 @@ pub fn run(args: AsmArgs) -> ExitCode {
                 eprint!("{}", diag::render_all(&sources, &[d]));
                 return ExitCode::from(1);
             }
+            // The process ends now: leave the object, its bytes and the text to the exit
+            // rather than free them piece by piece.
+            std::mem::forget((obj, bytes, text));
             ExitCode::SUCCESS
         }
         Err(diags) => {

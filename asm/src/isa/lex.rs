@@ -24,12 +24,34 @@ pub(crate) struct Tok {
     pub span: Range<usize>,
 }
 
-/// Operators and punctuation, longest first where one is a prefix of another.
+/// Operators and punctuation, longest first where one is a prefix of another (the
+/// set [`punct_len`] recognises; kept as the list the lexer is specified by).
+#[cfg(test)]
 const PUNCTS: &[&str] = &[
     "s>>=", "<<=", ">>=", "s>=", "s<=", "s/=", "s%=", "s>", "s<", "+=", "-=", "*=", "/=", "|=",
     "&=", "%=", "^=", "==", "!=", ">=", "<=", "<", ">", "&", "=", "-", "+", "(", ")", "*", "[",
     "]", ",", "%",
 ];
+
+/// Length of the operator at the start of `b` (0: none), longest match first; the
+/// signed operators (`s>`, `s<=`, ...) before the identifier `s`.
+fn punct_len(b: &[u8]) -> usize {
+    let at = |k: usize| b.get(k).copied().unwrap_or(0);
+    let eq1 = usize::from(at(1) == b'=');
+    match at(0) {
+        b's' => match (at(1), at(2), at(3)) {
+            (b'>', b'>', b'=') => 4,
+            (b'>' | b'<' | b'/' | b'%', b'=', _) => 3,
+            (b'>' | b'<', _, _) => 2,
+            _ => 0,
+        },
+        b'<' | b'>' if at(1) == at(0) && at(2) == b'=' => 3,
+        b'<' | b'>' | b'+' | b'-' | b'*' | b'&' | b'%' | b'=' => 1 + eq1,
+        b'/' | b'|' | b'^' | b'!' => 2 * eq1,
+        b'(' | b')' | b'[' | b']' | b',' => 1,
+        _ => 0,
+    }
+}
 
 fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c == b'.' || c == b'$'
@@ -41,8 +63,15 @@ fn is_ident_cont(c: u8) -> bool {
 
 /// Tokens of `text`, or an error at the first character that starts no token.
 pub(crate) fn lex(text: &str) -> Result<Vec<Tok>, IsaError> {
-    let b = text.as_bytes();
     let mut toks = Vec::new();
+    lex_into(text, &mut toks)?;
+    Ok(toks)
+}
+
+/// As [`lex`], into `toks` (cleared first), so a caller can reuse one buffer.
+pub(crate) fn lex_into(text: &str, toks: &mut Vec<Tok>) -> Result<(), IsaError> {
+    toks.clear();
+    let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -51,16 +80,9 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Tok>, IsaError> {
             continue;
         }
         let start = i;
-        // Operators; the signed ones first, so that `s>` does not lex as the identifier
-        // `s`. Only operators starting with this byte are compared.
-        let may_be_punct = !c.is_ascii_alphanumeric()
-            || (c == b's' && b.get(i + 1).is_some_and(|n| b"<>/%".contains(n)));
-        if let Some(p) = PUNCTS
-            .iter()
-            .filter(|_| may_be_punct)
-            .find(|p| p.as_bytes().first() == Some(&c) && b[i..].starts_with(p.as_bytes()))
-        {
-            i += p.len();
+        let n = punct_len(&b[i..]);
+        if n > 0 {
+            i += n;
             toks.push(Tok {
                 kind: TokKind::Punct,
                 span: start..i,
@@ -92,7 +114,7 @@ pub(crate) fn lex(text: &str) -> Result<Vec<Tok>, IsaError> {
             ));
         }
     }
-    Ok(toks)
+    Ok(())
 }
 
 /// Why a number token is not a number.
@@ -157,6 +179,26 @@ mod tests {
         );
         assert_eq!(texts("r1 %= r2"), ["r1", "%=", "r2"]);
         assert_eq!(texts("smod r1, 2"), ["smod", "r1", ",", "2"]);
+    }
+
+    /// `punct_len` is the longest-first match over `PUNCTS`, for every short input.
+    #[test]
+    fn punct_len_matches_the_list() {
+        let alphabet = b"s<>=/%+-*|&^!()[],a1 ";
+        let mut buf = [0u8; 4];
+        let n = alphabet.len();
+        for k in 0..n * n * n * n {
+            let mut x = k;
+            for slot in &mut buf {
+                *slot = alphabet[x % n];
+                x /= n;
+            }
+            let want = PUNCTS
+                .iter()
+                .find(|p| buf.starts_with(p.as_bytes()))
+                .map_or(0, |p| p.len());
+            assert_eq!(punct_len(&buf), want, "{:?}", std::str::from_utf8(&buf));
+        }
     }
 
     #[test]

@@ -17,7 +17,9 @@ mod template;
 mod tests;
 
 pub use codec::{decode, decode_lenient, encode, insn_len, lookup, lookup_lenient};
-pub use template::{parse_insn, print_gnu, print_llvm, print_llvm_cpu};
+pub use template::{
+    InsnScratch, parse_insn, parse_insn_with, print_gnu, print_llvm, print_llvm_cpu,
+};
 
 use std::ops::Range;
 

@@ -9,7 +9,7 @@
 //! values, as llvm-mc allows; off: i16; ld_imm64: i64 or u64). Errors carry the byte
 //! span of the offending token within the instruction text.
 
-use super::lex::{NumError, Tok, TokKind, lex, number};
+use super::lex::{NumError, Tok, TokKind, lex, lex_into, number};
 use super::table::{Key, OP_LD_IMM64, OPCODES, OpRow, Width};
 use super::{
     CpuVersion, Dialect, Insn, IsaError, ParsedInsn, SymOperand, SymRole, lookup, lookup_lenient,
@@ -68,29 +68,13 @@ pub(crate) fn slots_of(row: &OpRow) -> Slots {
     s
 }
 
-/// FNV-1a: the literal map's keys are short, fixed strings (no untrusted-key DoS
-/// concern: the map is never grown from input), and SipHash dominated parsing time.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type LitMap = std::collections::HashMap<String, u16, std::hash::BuildHasherDefault<Fnv>>;
+/// The literal map hashes with the assembler's multiply-rotate name hasher: the keys are
+/// short fixed strings (the map is never grown from input), and SipHash dominated.
+type LitMap = std::collections::HashMap<
+    String,
+    u16,
+    std::hash::BuildHasherDefault<crate::assemble::NameHasher>,
+>;
 
 /// Id of a token text that no template contains.
 const NO_LIT: u16 = u16::MAX;
@@ -119,23 +103,22 @@ fn lit_id(text: &str) -> u16 {
     lit_ids().get(text).copied().unwrap_or(NO_LIT)
 }
 
-/// The literal id of each input token, as `dialect` compares them.
-fn token_ids(text: &str, toks: &[Tok], dialect: Dialect) -> Vec<u16> {
-    toks.iter()
-        .map(|t| {
-            let s = &text[t.span.clone()];
-            if t.kind == TokKind::Num {
-                return NO_LIT; // templates have no numeric literals
+/// The literal id of each input token, as `dialect` compares them, into `out`.
+fn token_ids(text: &str, toks: &[Tok], dialect: Dialect, out: &mut Vec<u16>) {
+    out.clear();
+    out.extend(toks.iter().map(|t| {
+        let s = &text[t.span.clone()];
+        if t.kind == TokKind::Num {
+            return NO_LIT; // templates have no numeric literals
+        }
+        match dialect {
+            Dialect::Llvm => lit_id(s),
+            Dialect::Gnu if s.bytes().any(|b| b.is_ascii_uppercase()) => {
+                lit_id(&s.to_ascii_lowercase())
             }
-            match dialect {
-                Dialect::Llvm => lit_id(s),
-                Dialect::Gnu if s.bytes().any(|b| b.is_ascii_uppercase()) => {
-                    lit_id(&s.to_ascii_lowercase())
-                }
-                Dialect::Gnu => lit_id(s),
-            }
-        })
-        .collect()
+            Dialect::Gnu => lit_id(s),
+        }
+    }));
 }
 
 fn compile(template: &str) -> Vec<Part> {
@@ -716,10 +699,27 @@ type TemplateRef = (u16, u8);
 
 /// Where to look first: templates keyed by the literal that any matching text must
 /// have at token 0 (a leading literal) or at token 1 (after a leading LLVM register,
-/// which is always one token). Templates of another shape are always tried.
+/// which is always one token). Templates of another shape are always tried. Each list
+/// is in table order, and every template is in exactly one list.
 struct Dispatch {
-    by_token: std::collections::HashMap<(Dialect, usize, u16), Vec<TemplateRef>>,
-    always: Vec<(Dialect, TemplateRef)>,
+    /// Indexed by [`Dispatch::slot`]: (dialect, token position, literal id).
+    by_token: Vec<Vec<TemplateRef>>,
+    /// Per dialect (LLVM, GNU).
+    always: [Vec<TemplateRef>; 2],
+    lits: usize,
+}
+
+impl Dispatch {
+    fn slot(&self, dialect: Dialect, pos: usize, lit: u16) -> Option<usize> {
+        let lit = lit as usize;
+        (pos < 2 && lit < self.lits).then(|| (dialect as usize * 2 + pos) * self.lits + lit)
+    }
+
+    fn list(&self, dialect: Dialect, pos: usize, lit: u16) -> &[TemplateRef] {
+        self.slot(dialect, pos, lit)
+            .and_then(|i| self.by_token.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
 }
 
 fn dispatch_key(dialect: Dialect, parts: &[Part]) -> Option<(usize, u16)> {
@@ -737,16 +737,19 @@ fn dispatch_key(dialect: Dialect, parts: &[Part]) -> Option<(usize, u16)> {
 fn dispatch() -> &'static Dispatch {
     static D: OnceLock<Dispatch> = OnceLock::new();
     D.get_or_init(|| {
+        let lits = lit_ids().len();
         let mut d = Dispatch {
-            by_token: Default::default(),
-            always: Vec::new(),
+            by_token: vec![Vec::new(); 4 * lits],
+            always: [Vec::new(), Vec::new()],
+            lits,
         };
         for (i, c) in compiled().iter().enumerate() {
             let mut add = |dialect: Dialect, alt: usize, parts: &[Part]| {
                 let r = (i as u16, alt as u8);
-                match dispatch_key(dialect, parts) {
-                    Some((pos, lit)) => d.by_token.entry((dialect, pos, lit)).or_default().push(r),
-                    None => d.always.push((dialect, r)),
+                let slot = dispatch_key(dialect, parts).and_then(|(p, l)| d.slot(dialect, p, l));
+                match slot {
+                    Some(k) => d.by_token[k].push(r),
+                    None => d.always[dialect as usize].push(r),
                 }
             };
             add(Dialect::Llvm, 0, &c.llvm);
@@ -755,6 +758,19 @@ fn dispatch() -> &'static Dispatch {
             }
         }
         d
+    })
+}
+
+/// The union of sorted, disjoint lists, in order (a merge, no allocation).
+fn merged<'l>(lists: [&'l [TemplateRef]; 3]) -> impl Iterator<Item = TemplateRef> + 'l {
+    let mut at = [0usize; 3];
+    std::iter::from_fn(move || {
+        let k = (0..3)
+            .filter_map(|k| lists[k].get(at[k]).map(|r| (*r, k)))
+            .min()?
+            .1;
+        at[k] += 1;
+        lists[k].get(at[k] - 1).copied()
     })
 }
 
@@ -775,19 +791,8 @@ fn parse_fast(text: &str, toks: &[Tok], dialect: Dialect, ids: &[u16]) -> Option
     // Fast path: only templates whose leading literal is in the text; they are tried
     // in table order, so the first match is the one the full scan below would find.
     let d = dispatch();
-    let mut cands: Vec<TemplateRef> = Vec::new();
-    for (pos, &id) in ids.iter().enumerate().take(2) {
-        if let Some(v) = d.by_token.get(&(dialect, pos, id)) {
-            cands.extend_from_slice(v);
-        }
-    }
-    cands.extend(
-        d.always
-            .iter()
-            .filter(|(dl, _)| *dl == dialect)
-            .map(|(_, r)| *r),
-    );
-    cands.sort_unstable();
+    let at = |pos: usize| ids.get(pos).map_or(&[][..], |&id| d.list(dialect, pos, id));
+    let cands = merged([at(0), at(1), d.always[dialect as usize].as_slice()]);
     for r in cands {
         let Some(c) = compiled().get(r.0 as usize) else {
             continue;
@@ -857,10 +862,28 @@ fn looks_llvm(text: &str, toks: &[Tok]) -> bool {
             .any(|t| t.kind == TokKind::Punct && text[t.span.clone()].contains('='))
 }
 
+/// Buffers [`parse_insn_with`] reuses from one instruction to the next.
+#[derive(Default)]
+pub struct InsnScratch {
+    toks: Vec<Tok>,
+    ids: [Vec<u16>; 2],
+}
+
 /// Parses one instruction (no label, no comment). `dialect` None = detect: the text is
 /// tried in the dialect it looks like first, then in the other one.
 pub fn parse_insn(text: &str, dialect: Option<Dialect>) -> Result<ParsedInsn, IsaError> {
-    let toks = lex(text)?;
+    parse_insn_with(&mut InsnScratch::default(), text, dialect)
+}
+
+/// As [`parse_insn`], with caller-owned buffers (no allocation on the usual path).
+pub fn parse_insn_with(
+    scratch: &mut InsnScratch,
+    text: &str,
+    dialect: Option<Dialect>,
+) -> Result<ParsedInsn, IsaError> {
+    let InsnScratch { toks, ids } = scratch;
+    lex_into(text, toks)?;
+    let toks = toks.as_slice();
     if toks.is_empty() {
         return Err(IsaError::new(
             0..text.len(),
@@ -868,20 +891,21 @@ pub fn parse_insn(text: &str, dialect: Option<Dialect>) -> Result<ParsedInsn, Is
             "expected an instruction",
         ));
     }
-    let order = match dialect {
-        Some(d) => vec![d],
-        None if looks_llvm(text, &toks) => vec![Dialect::Llvm, Dialect::Gnu],
-        None => vec![Dialect::Gnu, Dialect::Llvm],
+    let both = match dialect {
+        Some(d) => [d, d],
+        None if looks_llvm(text, toks) => [Dialect::Llvm, Dialect::Gnu],
+        None => [Dialect::Gnu, Dialect::Llvm],
     };
-    let ids: Vec<Vec<u16>> = order.iter().map(|&d| token_ids(text, &toks, d)).collect();
-    for (&d, ids) in order.iter().zip(&ids) {
-        if let Some(p) = parse_fast(text, &toks, d, ids) {
+    let order = &both[..if dialect.is_some() { 1 } else { 2 }];
+    for (k, &d) in order.iter().enumerate() {
+        token_ids(text, toks, d, &mut ids[k]);
+        if let Some(p) = parse_fast(text, toks, d, &ids[k]) {
             return Ok(p);
         }
     }
     let mut first_fail: Option<Fail> = None;
-    for (d, ids) in order.into_iter().zip(&ids) {
-        match parse_slow(text, &toks, d, ids) {
+    for (k, &d) in order.iter().enumerate() {
+        match parse_slow(text, toks, d, &ids[k]) {
             Ok(p) => return Ok(p),
             Err(f) => {
                 if first_fail.as_ref().is_none_or(|b| f.progress > b.progress) {

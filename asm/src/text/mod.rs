@@ -35,6 +35,7 @@ pub fn parse(src: &str, file: FileId, dialect: Option<Dialect>) -> (Module, Vec<
         previous: None,
         stack: Vec::new(),
         cache: HashMap::default(),
+        scratch: isa::InsnScratch::default(),
     };
     p.run();
     let mut diags = p.diags;
@@ -79,8 +80,10 @@ struct Parser<'a> {
     current: SectionSwitch,
     previous: Option<SectionSwitch>,
     stack: Vec<(SectionSwitch, Option<SectionSwitch>)>,
-    /// Parsed instructions by their exact text.
-    cache: HashMap<Box<str>, isa::ParsedInsn, BuildHasherDefault<NameHasher>>,
+    /// Parsed instructions by their exact text (a slice of `src`).
+    cache: HashMap<&'a str, isa::ParsedInsn, BuildHasherDefault<NameHasher>>,
+    /// The instruction parser's reused buffers.
+    scratch: isa::InsnScratch,
 }
 
 /// At most this many distinct instruction texts are remembered.
@@ -180,7 +183,7 @@ impl<'a> Parser<'a> {
             return;
         };
         if blanks.is_empty() {
-            self.statement_text(raw, start);
+            self.statement_text(raw, start, true);
         } else {
             let mut owned = raw.as_bytes().to_vec();
             for &(s, e) in blanks {
@@ -189,12 +192,13 @@ impl<'a> Parser<'a> {
                 }
             }
             let text = String::from_utf8_lossy(&owned).into_owned();
-            self.statement_text(&text, start);
+            self.statement_text(&text, start, false);
         }
     }
 
-    /// `text` is the statement; `base` its byte offset in the source.
-    fn statement_text(&mut self, text: &str, base: usize) {
+    /// `text` is the statement; `base` its byte offset in the source; `in_src`: `text`
+    /// is that stretch of the source itself (not a copy with comments blanked).
+    fn statement_text(&mut self, text: &str, base: usize, in_src: bool) {
         let b = text.as_bytes();
         let mut i = 0;
         loop {
@@ -292,7 +296,13 @@ impl<'a> Parser<'a> {
         // Instruction lines repeat a lot (`exit`, `r1 = r6`, `call 1`...): parse each
         // distinct text once. The result depends on the text alone (spans inside a
         // symbolic operand are relative to it), so a cached copy is exact.
-        if let Some(p) = self.cache.get(rest) {
+        // The key borrows the source (a copy with blanked comments is not cached).
+        let key = if in_src {
+            self.src.get(base..base + rest.len())
+        } else {
+            None
+        };
+        if let Some(p) = key.and_then(|k| self.cache.get(k)) {
             let kind = StmtKind::Insn {
                 insn: p.insn,
                 sym: p.sym.clone(),
@@ -300,11 +310,11 @@ impl<'a> Parser<'a> {
             self.module.push_stmt(Stmt { kind, span });
             return;
         }
-        let parsed = isa::parse_insn(rest, self.dialect);
-        if let Ok(p) = &parsed
+        let parsed = isa::parse_insn_with(&mut self.scratch, rest, self.dialect);
+        if let (Ok(p), Some(k)) = (&parsed, key)
             && self.cache.len() < CACHE_LIMIT
         {
-            self.cache.insert(rest.into(), p.clone());
+            self.cache.insert(k, p.clone());
         }
         match parsed {
             Ok(p) => self.module.push_stmt(Stmt {
@@ -354,6 +364,14 @@ fn label_at(text: &str, i: usize) -> Option<(String, usize)> {
         let mut j = i + 1;
         while b.get(j).is_some_and(|&c| is_name_char(c)) {
             j += 1;
+        }
+        // Most statements are not labels: look for the `:` before copying the name.
+        let mut k = j;
+        while b.get(k).is_some_and(|&c| c == b' ' || c == b'\t') {
+            k += 1;
+        }
+        if b.get(k) != Some(&b':') {
+            return None;
         }
         (text.get(i..j)?.to_string(), j)
     };

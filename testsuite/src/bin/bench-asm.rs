@@ -3,6 +3,7 @@
 //! and BTF-like `.long` tables), then times `ebpfc asm` (the release binary next to
 //! this one, if built: `cargo build --release`) and `llvm-mc-19 -filetype=obj` on it,
 //! and the assembler library in-process; prints the times and the ratio.
+//! `BENCH_ASM_KEEP=FILE` saves the generated text too.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -108,6 +109,10 @@ fn main() {
     let src = dir.path().join("bench.s");
     let text = generate(n);
     std::fs::write(&src, &text).expect("write");
+    // `BENCH_ASM_KEEP=FILE` also saves the generated text (for profiling the CLI).
+    if let Some(keep) = std::env::var_os("BENCH_ASM_KEEP") {
+        std::fs::write(keep, &text).expect("write BENCH_ASM_KEEP");
+    }
     println!(
         "bench-asm: {} instructions, {} bytes of assembly",
         n,
