@@ -385,6 +385,16 @@ impl<'m> Asm<'m> {
             cfi_debug_frame: false,
             cfi_eh_frame: true,
         };
+        // Most names are labels: size the symbol table for them up front.
+        let labels = module
+            .chunks
+            .iter()
+            .flat_map(|c| &c.stmts)
+            .filter(|s| matches!(s.kind, StmtKind::Label(_)))
+            .count();
+        a.syms.reserve(labels + 16);
+        a.names.reserve(labels + 16);
+        a.order.reserve(labels + 16);
         // `.text` exists from the start, 4-aligned, as in LLVM's ELF streamer.
         let text = a.new_section(".text", SectionKind::Progbits, SHF_ALLOC | SHF_EXECINSTR, 0);
         a.secs[text].align = 4;
@@ -660,8 +670,10 @@ impl<'m> Asm<'m> {
                     }
                     StmtKind::Addrsig => self.addrsig = true,
                     StmtKind::AddrsigSym(name) => self.addrsig_syms.push((name, span)),
-                    StmtKind::File(FileDirective::Name(n)) => self.file_syms.push(n),
-                    StmtKind::File(f @ FileDirective::Entry { .. }) => self.line_files.push(f),
+                    StmtKind::File(f) => match &**f {
+                        FileDirective::Name(n) => self.file_syms.push(n),
+                        entry @ FileDirective::Entry { .. } => self.line_files.push(entry),
+                    },
                     StmtKind::Cfi(CfiDirective::Sections(names)) => {
                         self.cfi_eh_frame = names.iter().any(|n| n == ".eh_frame");
                         self.cfi_debug_frame = names.iter().any(|n| n == ".debug_frame");

@@ -20,6 +20,7 @@
 
 use crate::isa::{Insn, SymOperand};
 use diag::Span;
+use std::sync::Arc;
 
 /// A whole assembly program.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -96,18 +97,23 @@ impl Stmt {
     }
 }
 
-/// What a statement does.
+/// What a statement does. Kept small (a million-instruction file is a million of
+/// these): the rare, large payloads are boxed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StmtKind {
     /// `name:` (global names, `.L` temporaries, `LBB0_3` block labels alike).
     Label(String),
     /// One instruction; `sym` is the symbolic operand (jump/call target, ld_imm64 symbol)
-    /// whose value the assembler fills in or relocates.
-    Insn { insn: Insn, sym: Option<SymOperand> },
+    /// whose value the assembler fills in or relocates (shared: the parser hands out one
+    /// operand for every repetition of an instruction text).
+    Insn {
+        insn: Insn,
+        sym: Option<Arc<SymOperand>>,
+    },
     /// `.byte/.short/.long/.quad` of expressions, each `width` bytes.
     Data { width: DataWidth, values: Vec<Expr> },
     /// `.uleb128 EXPR` / `.sleb128 EXPR`.
-    Leb128 { signed: bool, value: Expr },
+    Leb128 { signed: bool, value: Box<Expr> },
     /// `.ascii "..."` (`zero_terminated` false) or `.asciz "..."`; the bytes are the
     /// decoded string contents, one entry per comma-separated string.
     Ascii {
@@ -115,7 +121,7 @@ pub enum StmtKind {
         zero_terminated: bool,
     },
     /// `.zero N[, FILL]` (also `.space`).
-    Zero { size: Expr, fill: u8 },
+    Zero { size: Box<Expr>, fill: u8 },
     /// Alignment: `.p2align POW[, FILL[, MAX]]` (stored as a byte count) or `.balign`.
     Align(Align),
     /// `.globl`, `.local`, `.weak`, `.hidden`, `.protected`, `.internal` on one name.
@@ -123,18 +129,18 @@ pub enum StmtKind {
     /// `.type NAME,@function` / `@object` / `@notype`.
     Type { name: String, kind: SymType },
     /// `.size NAME, EXPR` (`.size f, .Lfunc_end0-f`).
-    Size { name: String, value: Expr },
+    Size { name: String, value: Box<Expr> },
     /// `.set NAME, EXPR` (also `.equ`, `NAME = EXPR`).
-    Set { name: String, value: Expr },
+    Set { name: String, value: Box<Expr> },
     /// `.addrsig`: emit a `.llvm_addrsig` section.
     Addrsig,
     /// `.addrsig_sym NAME`.
     AddrsigSym(String),
     /// `.file "name"` (the STT_FILE symbol) or `.file N "dir" "name" [md5 0x..]` (a line
     /// table entry).
-    File(FileDirective),
+    File(Box<FileDirective>),
     /// `.loc FILE LINE [COL] [flags...]`.
-    Loc(LocDirective),
+    Loc(Box<LocDirective>),
     /// `.cfi_*` directives.
     Cfi(CfiDirective),
     /// `.comm NAME, SIZE[, ALIGN]` (`local`: after `.local NAME`, or `.lcomm`): a

@@ -262,7 +262,7 @@ fn print_stmt(out: &mut String, s: &StmtKind) {
         }
         StmtKind::Insn { insn, sym } => {
             out.push('\t');
-            out.push_str(&insn_text(insn, sym.as_ref()));
+            out.push_str(&insn_text(insn, sym.as_deref()));
         }
         StmtKind::Data { width, values } => {
             out.push('\t');
@@ -333,26 +333,28 @@ fn print_stmt(out: &mut String, s: &StmtKind) {
             out.push_str("\t.addrsig_sym ");
             name_into(out, n);
         }
-        StmtKind::File(FileDirective::Name(n)) => {
-            out.push_str("\t.file\t");
-            quote_into(out, n.as_bytes());
-        }
-        StmtKind::File(FileDirective::Entry {
-            number,
-            dir,
-            name,
-            md5,
-        }) => {
-            let _ = write!(out, "\t.file\t{number} ");
-            if let Some(d) = dir {
-                quote_into(out, d.as_bytes());
-                out.push(' ');
+        StmtKind::File(f) => match &**f {
+            FileDirective::Name(n) => {
+                out.push_str("\t.file\t");
+                quote_into(out, n.as_bytes());
             }
-            quote_into(out, name.as_bytes());
-            if let Some(m) = md5 {
-                let _ = write!(out, " md5 0x{m:032x}");
+            FileDirective::Entry {
+                number,
+                dir,
+                name,
+                md5,
+            } => {
+                let _ = write!(out, "\t.file\t{number} ");
+                if let Some(d) = dir {
+                    quote_into(out, d.as_bytes());
+                    out.push(' ');
+                }
+                quote_into(out, name.as_bytes());
+                if let Some(m) = md5 {
+                    let _ = write!(out, " md5 0x{m:032x}");
+                }
             }
-        }
+        },
         StmtKind::Loc(l) => loc_into(out, l),
         StmtKind::Cfi(c) => match c {
             CfiDirective::Sections(names) => {

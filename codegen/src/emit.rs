@@ -115,7 +115,9 @@ impl Emitter {
 
     pub fn file(&mut self, name: &str) {
         self.m.switch_to(SectionSwitch::Short(ShortSection::Text));
-        self.push(StmtKind::File(FileDirective::Name(name.to_string())));
+        self.push(StmtKind::File(Box::new(FileDirective::Name(
+            name.to_string(),
+        ))));
     }
 
     /// Emits function number `idx`.
@@ -202,7 +204,10 @@ impl Emitter {
                         self.ext.core[cs].1.push((l, rel.clone()));
                     }
                     for (insn, sym) in code {
-                        self.push(StmtKind::Insn { insn, sym });
+                        self.push(StmtKind::Insn {
+                            insn,
+                            sym: sym.map(std::sync::Arc::new),
+                        });
                     }
                 }
             }
@@ -211,7 +216,7 @@ impl Emitter {
         self.push(StmtKind::Label(end.clone()));
         self.push(StmtKind::Size {
             name: f.name.clone(),
-            value: Expr::diff(end, f.name.clone()),
+            value: Box::new(Expr::diff(end, f.name.clone())),
         });
     }
 
@@ -245,14 +250,14 @@ impl Emitter {
         self.push(StmtKind::Label(g.name.clone()));
         match &g.init {
             ir::DataInit::Zero => self.push(StmtKind::Zero {
-                size: Expr::Num(g.size as i64),
+                size: Box::new(Expr::Num(g.size as i64)),
                 fill: 0,
             }),
             ir::DataInit::Bytes(bytes) => self.bytes_with_relocs(bytes, &g.relocs),
         }
         self.push(StmtKind::Size {
             name: g.name.clone(),
-            value: Expr::Num(g.size as i64),
+            value: Box::new(Expr::Num(g.size as i64)),
         });
     }
 
@@ -287,7 +292,7 @@ impl Emitter {
     pub fn raw_bytes(&mut self, bytes: &[u8]) {
         if !bytes.is_empty() && bytes.iter().all(|&b| b == 0) {
             self.push(StmtKind::Zero {
-                size: Expr::Num(bytes.len() as i64),
+                size: Box::new(Expr::Num(bytes.len() as i64)),
                 fill: 0,
             });
             return;
@@ -308,7 +313,7 @@ impl Emitter {
             if run >= MIN_ZERO_RUN {
                 self.byte_rows(bytes.get(start..i).unwrap_or(&[]));
                 self.push(StmtKind::Zero {
-                    size: Expr::Num(run as i64),
+                    size: Box::new(Expr::Num(run as i64)),
                     fill: 0,
                 });
                 start = i + run;

@@ -116,18 +116,24 @@ impl<'a> StrTab<'a> {
 
     fn finish(&mut self) {
         let names = &self.names;
-        let mut order: Vec<u32> = (0..names.len() as u32)
+        // Sorted on a key holding the last 8 bytes (the first 8 compared), the full
+        // reversed comparison only breaking ties: names are never empty and hold no NUL,
+        // so a shorter tail's zero padding orders before any byte, as the end does.
+        let mut order: Vec<(u64, u32)> = (0..names.len() as u32)
             .filter(|&i| !names[i as usize].is_empty())
+            .map(|i| (tail_key(names[i as usize].as_bytes()), i))
             .collect();
-        order.sort_unstable_by(|&a, &b| {
-            let (a, b) = (names[a as usize].as_bytes(), names[b as usize].as_bytes());
-            b.iter().rev().cmp(a.iter().rev())
+        order.sort_unstable_by(|&(ka, a), &(kb, b)| {
+            kb.cmp(&ka).then_with(|| {
+                let (a, b) = (names[a as usize].as_bytes(), names[b as usize].as_bytes());
+                b.iter().rev().cmp(a.iter().rev())
+            })
         });
         self.offsets = vec![0; names.len()];
         self.bytes.push(0);
         let mut previous: &[u8] = &[];
         let mut previous_off = 0usize;
-        for &i in &order {
+        for &(_, i) in &order {
             let name = names[i as usize].as_bytes();
             if previous.ends_with(name) {
                 // Equal to, or a tail of, the previous name.
@@ -145,6 +151,16 @@ impl<'a> StrTab<'a> {
     fn offset(&self, handle: usize) -> u32 {
         self.offsets.get(handle).copied().unwrap_or(0)
     }
+}
+
+/// The last (up to) 8 bytes of `name`, the last one most significant, zero-padded in
+/// the low bytes: comparing keys compares the reversed names' first 8 bytes.
+fn tail_key(name: &[u8]) -> u64 {
+    name.iter()
+        .rev()
+        .take(8)
+        .enumerate()
+        .fold(0, |k, (i, &b)| k | u64::from(b) << (56 - 8 * i))
 }
 
 fn uleb(mut v: u64, out: &mut Vec<u8>) {

@@ -21,19 +21,20 @@ pub fn insn_len(insn: &Insn) -> usize {
 }
 
 fn put_slot(code: u8, dst: u8, src: u8, off: i16, imm: i32, endian: Endian, out: &mut Vec<u8>) {
-    out.push(code);
-    match endian {
-        Endian::Little => {
-            out.push((src & 0xf) << 4 | (dst & 0xf));
-            out.extend_from_slice(&off.to_le_bytes());
-            out.extend_from_slice(&imm.to_le_bytes());
-        }
-        Endian::Big => {
-            out.push((dst & 0xf) << 4 | (src & 0xf));
-            out.extend_from_slice(&off.to_be_bytes());
-            out.extend_from_slice(&imm.to_be_bytes());
-        }
-    }
+    // One 8-byte append (four small pushes each checked the capacity).
+    let (regs, off, imm) = match endian {
+        Endian::Little => (
+            (src & 0xf) << 4 | (dst & 0xf),
+            off.to_le_bytes(),
+            imm.to_le_bytes(),
+        ),
+        Endian::Big => (
+            (dst & 0xf) << 4 | (src & 0xf),
+            off.to_be_bytes(),
+            imm.to_be_bytes(),
+        ),
+    };
+    out.extend_from_slice(&[code, regs, off[0], off[1], imm[0], imm[1], imm[2], imm[3]]);
 }
 
 /// Appends the 8 or 16 bytes of `insn`.

@@ -64,7 +64,7 @@ pub fn parse(name: &str, c: &mut Cursor, gnu: bool) -> CResult<Outcome> {
             c.expect(b',')?;
             StmtKind::Size {
                 name,
-                value: c.expr()?,
+                value: Box::new(c.expr()?),
             }
         }
         ".set" | ".equ" => {
@@ -72,7 +72,7 @@ pub fn parse(name: &str, c: &mut Cursor, gnu: bool) -> CResult<Outcome> {
             c.expect(b',')?;
             StmtKind::Set {
                 name,
-                value: c.expr()?,
+                value: Box::new(c.expr()?),
             }
         }
         ".byte" => data(c, DataWidth::Byte)?,
@@ -81,12 +81,12 @@ pub fn parse(name: &str, c: &mut Cursor, gnu: bool) -> CResult<Outcome> {
         ".quad" | ".8byte" => data(c, DataWidth::Quad)?,
         ".uleb128" | ".sleb128" => StmtKind::Leb128 {
             signed: name == ".sleb128",
-            value: c.expr()?,
+            value: Box::new(c.expr()?),
         },
         ".ascii" => strings(c, false)?,
         ".asciz" | ".string" => strings(c, true)?,
         ".zero" | ".space" | ".skip" => {
-            let size = c.expr()?;
+            let size = Box::new(c.expr()?);
             let fill = if c.eat(b',') { c.int()? as u8 } else { 0 };
             StmtKind::Zero { size, fill }
         }
@@ -331,7 +331,7 @@ fn file(c: &mut Cursor) -> CResult<StmtKind> {
     c.ws();
     if c.peek() == Some(b'"') {
         let name = String::from_utf8_lossy(&c.string()?).into_owned();
-        return Ok(StmtKind::File(FileDirective::Name(name)));
+        return Ok(StmtKind::File(Box::new(FileDirective::Name(name))));
     }
     let number = c.uint()?;
     let first = String::from_utf8_lossy(&c.string()?).into_owned();
@@ -361,12 +361,12 @@ fn file(c: &mut Cursor) -> CResult<StmtKind> {
             .unwrap_or(text);
         md5 = Some(u128::from_str_radix(digits, 16).or_else(|_| c.err(start, "bad md5 value"))?);
     }
-    Ok(StmtKind::File(FileDirective::Entry {
+    Ok(StmtKind::File(Box::new(FileDirective::Entry {
         number,
         dir,
         name,
         md5,
-    }))
+    })))
 }
 
 fn loc(c: &mut Cursor) -> CResult<StmtKind> {
@@ -401,7 +401,7 @@ fn loc(c: &mut Cursor) -> CResult<StmtKind> {
             _ => return c.err(start, "unknown .loc option"),
         }
     }
-    Ok(StmtKind::Loc(l))
+    Ok(StmtKind::Loc(Box::new(l)))
 }
 
 /// A DWARF register number, or `rN`/`%rN`.

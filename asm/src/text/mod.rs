@@ -22,6 +22,7 @@ use cursor::{Cursor, CursorError, is_name_char, is_name_start};
 use diag::{Diagnostic, FileId, Span, codes};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 /// Parses assembly text. `dialect` forces one instruction syntax (`None`: per statement).
 pub fn parse(src: &str, file: FileId, dialect: Option<Dialect>) -> (Module, Vec<Diagnostic>) {
@@ -81,10 +82,13 @@ struct Parser<'a> {
     previous: Option<SectionSwitch>,
     stack: Vec<(SectionSwitch, Option<SectionSwitch>)>,
     /// Parsed instructions by their exact text (a slice of `src`).
-    cache: HashMap<&'a str, isa::ParsedInsn, BuildHasherDefault<NameHasher>>,
+    cache: HashMap<&'a str, CachedInsn, BuildHasherDefault<NameHasher>>,
     /// The instruction parser's reused buffers.
     scratch: isa::InsnScratch,
 }
+
+/// A parsed instruction as statements hold it.
+type CachedInsn = (isa::Insn, Option<Arc<isa::SymOperand>>);
 
 /// At most this many distinct instruction texts are remembered.
 const CACHE_LIMIT: usize = 1 << 16;
@@ -171,7 +175,7 @@ impl<'a> Parser<'a> {
                         i += 1;
                     }
                 }
-                _ => i += 1,
+                _ => i = next_special(b, i + 1),
             }
         }
         self.statement(start, b.len(), &blanks);
@@ -304,26 +308,26 @@ impl<'a> Parser<'a> {
         };
         if let Some(p) = key.and_then(|k| self.cache.get(k)) {
             let kind = StmtKind::Insn {
-                insn: p.insn,
-                sym: p.sym.clone(),
+                insn: p.0,
+                sym: p.1.clone(),
             };
             self.module.push_stmt(Stmt { kind, span });
             return;
         }
         let parsed = isa::parse_insn_with(&mut self.scratch, rest, self.dialect);
-        if let (Ok(p), Some(k)) = (&parsed, key)
-            && self.cache.len() < CACHE_LIMIT
-        {
-            self.cache.insert(k, p.clone());
-        }
         match parsed {
-            Ok(p) => self.module.push_stmt(Stmt {
-                kind: StmtKind::Insn {
-                    insn: p.insn,
-                    sym: p.sym,
-                },
-                span,
-            }),
+            Ok(p) => {
+                let sym = p.sym.map(Arc::new);
+                if let Some(k) = key
+                    && self.cache.len() < CACHE_LIMIT
+                {
+                    self.cache.insert(k, (p.insn, sym.clone()));
+                }
+                self.module.push_stmt(Stmt {
+                    kind: StmtKind::Insn { insn: p.insn, sym },
+                    span,
+                })
+            }
             Err(e) => self.diags.push(e.to_diagnostic(self.file, base)),
         }
     }
@@ -337,6 +341,37 @@ impl Parser<'_> {
             c.span = span;
         }
     }
+}
+
+/// The bytes the statement splitter in [`Parser::run`] stops at.
+fn is_special(c: u8) -> bool {
+    matches!(c, b'\n' | b';' | b'#' | b'/' | b'"')
+}
+
+/// The index of the first byte at or after `i` that [`is_special`] accepts (`b.len()`
+/// if none), eight bytes at a time: a byte equal to `c` is a zero byte of `w ^ c*0x01..`,
+/// and `(y - 0x01..) & !y & 0x80..` marks zero bytes exactly up to the first one.
+fn next_special(b: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |w: u64, c: u8| {
+        let y = w ^ (LO * u64::from(c));
+        y.wrapping_sub(LO) & !y & HI
+    };
+    while let Some(chunk) = b.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        let m = zero(w, b'\n') | zero(w, b';') | zero(w, b'#') | zero(w, b'/') | zero(w, b'"');
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && !is_special(b[i]) {
+        i += 1;
+    }
+    i
 }
 
 fn memchr_nl(b: &[u8], from: usize) -> usize {
@@ -448,6 +483,20 @@ mod tests {
         assert!(d.is_empty());
         let names: Vec<&str> = m.chunks.iter().map(|c| c.section.name()).collect();
         assert_eq!(names, [".text", ".a", ".text", ".b", ".text"]);
+    }
+
+    #[test]
+    fn next_special_finds_the_first_stop_byte() {
+        let text = b"abcdefghij\"klmnop;qr#st/uvwxyz0123456789\nend";
+        for i in 0..=text.len() {
+            let want = (i..text.len())
+                .find(|&k| is_special(text[k]))
+                .unwrap_or(text.len());
+            assert_eq!(next_special(text, i), want, "from {i}");
+        }
+        // A stop byte right after bytes whose subtraction borrows (0x00, 0x80, 0xff).
+        let tricky = [0x00, 0x80, 0xff, 0x01, 0x0b, b';', 0x00, 0x09];
+        assert_eq!(next_special(&tricky, 0), 5);
     }
 
     #[test]
