@@ -20,6 +20,8 @@
 use super::fxhash::FxHashMap;
 use super::{Btf, BtfType, Kind, TypeData};
 
+mod hashcons;
+
 /// What `dedup` did, for `--verbose`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DedupStats {
@@ -28,46 +30,45 @@ pub struct DedupStats {
     pub fwds_resolved: usize,
 }
 
-/// Appends a type's local facts (everything but referenced ids) to `out` as words.
+/// Feeds a type's local facts (everything but referenced ids) to `out` as words.
 /// Names are canonical string offsets (`canon`), so equal strings give equal words; VAR
 /// and DATASEC get their own id so they never merge.
-fn label_words(id: u32, t: &BtfType, canon: &dyn Fn(u32) -> u32, out: &mut Vec<u64>) {
-    out.push(((t.kind() as u64) << 1) | u64::from(t.kind_flag));
-    out.push(u64::from(canon(t.name_off)));
+#[inline]
+fn label_words(id: u32, t: &BtfType, canon: &impl Fn(u32) -> u32, out: &mut impl FnMut(u64)) {
+    out(((t.kind() as u64) << 1) | u64::from(t.kind_flag));
+    out(u64::from(canon(t.name_off)));
     match &t.data {
-        TypeData::Var { .. } | TypeData::Datasec { .. } => out.push(u64::from(id)),
+        TypeData::Var { .. } | TypeData::Datasec { .. } => out(u64::from(id)),
         TypeData::Int {
             size,
             encoding,
             offset,
             bits,
-        } => out.push(
-            u64::from(*size)
-                | (u64::from(*encoding) << 32)
-                | (u64::from(*offset) << 40)
-                | (u64::from(*bits) << 48),
-        ),
-        TypeData::Array { nelems, .. } => out.push(u64::from(*nelems)),
+        } => out(u64::from(*size)
+            | (u64::from(*encoding) << 32)
+            | (u64::from(*offset) << 40)
+            | (u64::from(*bits) << 48)),
+        TypeData::Array { nelems, .. } => out(u64::from(*nelems)),
         TypeData::Struct { size, members } | TypeData::Union { size, members } => {
-            out.push(u64::from(*size));
+            out(u64::from(*size));
             for m in members {
-                out.push(u64::from(canon(m.name_off)) | (u64::from(m.bitfield_size) << 32));
-                out.push(u64::from(m.bit_offset));
+                out(u64::from(canon(m.name_off)) | (u64::from(m.bitfield_size) << 32));
+                out(u64::from(m.bit_offset));
             }
         }
         TypeData::Enum { size, values } | TypeData::Enum64 { size, values } => {
-            out.push(u64::from(*size));
+            out(u64::from(*size));
             for v in values {
-                out.push(u64::from(canon(v.name_off)));
-                out.push(v.val);
+                out(u64::from(canon(v.name_off)));
+                out(v.val);
             }
         }
-        TypeData::Func { linkage, .. } => out.push(*linkage as u64),
-        TypeData::FuncProto { params, .. } => {
-            out.extend(params.iter().map(|p| u64::from(canon(p.name_off))))
-        }
-        TypeData::Float { size } => out.push(u64::from(*size)),
-        TypeData::DeclTag { component_idx, .. } => out.push(u64::from(*component_idx as u32)),
+        TypeData::Func { linkage, .. } => out(*linkage as u64),
+        TypeData::FuncProto { params, .. } => params
+            .iter()
+            .for_each(|p| out(u64::from(canon(p.name_off)))),
+        TypeData::Float { size } => out(u64::from(*size)),
+        TypeData::DeclTag { component_idx, .. } => out(u64::from(*component_idx as u32)),
         TypeData::Ptr { .. }
         | TypeData::Fwd
         | TypeData::Typedef { .. }
@@ -75,6 +76,99 @@ fn label_words(id: u32, t: &BtfType, canon: &dyn Fn(u32) -> u32, out: &mut Vec<u
         | TypeData::Const { .. }
         | TypeData::Restrict { .. }
         | TypeData::TypeTag { .. } => {}
+    }
+}
+
+/// True when `a` and `b` have the same local facts: what [`label_words`] gives, compared
+/// field by field (VAR and DATASEC are equal only to themselves).
+fn same_label(ida: u32, a: &BtfType, idb: u32, b: &BtfType, canon: &impl Fn(u32) -> u32) -> bool {
+    use TypeData as D;
+    if a.kind_flag != b.kind_flag || canon(a.name_off) != canon(b.name_off) {
+        return false;
+    }
+    match (&a.data, &b.data) {
+        (D::Var { .. }, D::Var { .. }) | (D::Datasec { .. }, D::Datasec { .. }) => ida == idb,
+        (
+            D::Int {
+                size,
+                encoding,
+                offset,
+                bits,
+            },
+            D::Int {
+                size: s2,
+                encoding: e2,
+                offset: o2,
+                bits: b2,
+            },
+        ) => (size, encoding, offset, bits) == (s2, e2, o2, b2),
+        (D::Array { nelems, .. }, D::Array { nelems: n2, .. }) => nelems == n2,
+        (
+            D::Struct { size, members },
+            D::Struct {
+                size: s2,
+                members: m2,
+            },
+        )
+        | (
+            D::Union { size, members },
+            D::Union {
+                size: s2,
+                members: m2,
+            },
+        ) => {
+            size == s2
+                && members.len() == m2.len()
+                && members.iter().zip(m2).all(|(x, y)| {
+                    x.bit_offset == y.bit_offset
+                        && x.bitfield_size == y.bitfield_size
+                        && canon(x.name_off) == canon(y.name_off)
+                })
+        }
+        (
+            D::Enum { size, values },
+            D::Enum {
+                size: s2,
+                values: v2,
+            },
+        )
+        | (
+            D::Enum64 { size, values },
+            D::Enum64 {
+                size: s2,
+                values: v2,
+            },
+        ) => {
+            size == s2
+                && values.len() == v2.len()
+                && values
+                    .iter()
+                    .zip(v2)
+                    .all(|(x, y)| x.val == y.val && canon(x.name_off) == canon(y.name_off))
+        }
+        (D::Func { linkage, .. }, D::Func { linkage: l2, .. }) => linkage == l2,
+        (D::FuncProto { params, .. }, D::FuncProto { params: p2, .. }) => {
+            params.len() == p2.len()
+                && params
+                    .iter()
+                    .zip(p2)
+                    .all(|(x, y)| canon(x.name_off) == canon(y.name_off))
+        }
+        (D::Float { size }, D::Float { size: s2 }) => size == s2,
+        (
+            D::DeclTag { component_idx, .. },
+            D::DeclTag {
+                component_idx: c2, ..
+            },
+        ) => component_idx == c2,
+        (D::Ptr { .. }, D::Ptr { .. })
+        | (D::Fwd, D::Fwd)
+        | (D::Typedef { .. }, D::Typedef { .. })
+        | (D::Volatile { .. }, D::Volatile { .. })
+        | (D::Const { .. }, D::Const { .. })
+        | (D::Restrict { .. }, D::Restrict { .. })
+        | (D::TypeTag { .. }, D::TypeTag { .. }) => true,
+        _ => false,
     }
 }
 
@@ -162,19 +256,14 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
                 .or_insert_with(|| *first_off.entry(btf.str_bytes(off)).or_insert(off));
         });
     }
-    let canon = |off: u32| canon_off.get(&off).copied().unwrap_or(off);
-    // Initial classes from local facts; void (id 0) gets an empty label of its own.
-    let mut words: Vec<u64> =
-        Vec::with_capacity(4 + btf.types().map(|(_, t)| 3 + 2 * t.vlen()).sum::<usize>());
-    let mut starts = Vec::with_capacity(n + 2);
-    starts.push(0);
-    words.push(u64::MAX);
-    starts.push(words.len());
-    for (id, t) in btf.types() {
-        label_words(id, t, &canon, &mut words);
-        starts.push(words.len());
-    }
-    let base_class = intern(&words, &starts);
+    let interned = btf.strings_interned();
+    let canon = |off: u32| {
+        if interned {
+            off
+        } else {
+            canon_off.get(&off).copied().unwrap_or(off)
+        }
+    };
     // Edges in one arena: `edges[edge_starts[id]..edge_starts[id + 1]]`.
     let mut edges: Vec<u32> =
         Vec::with_capacity(btf.types().map(|(_, t)| 2 + t.vlen()).sum::<usize>());
@@ -185,6 +274,27 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
         t.for_each_ref(|r| edges.push(r));
         edge_starts.push(edges.len());
     }
+    // The coarsest partition of equal types, by hash-consing (see `hashcons`); void
+    // (id 0) gets a label of its own.
+    let targets: Vec<u32> = edges.iter().map(|&r| resolve(&redirect, r)).collect();
+    let label_hash: Vec<u64> = std::iter::once(u64::MAX)
+        .chain(btf.types().map(|(id, t)| {
+            let mut h = 0u64;
+            label_words(id, t, &canon, &mut |w| h = hashcons::mix(h, w));
+            h
+        }))
+        .collect();
+    let mut same_label = |x: u32, y: u32| match (btf.get(x), btf.get(y)) {
+        (Some(a), Some(b)) => same_label(x, a, y, b, &canon),
+        (a, b) => a.is_none() && b.is_none(),
+    };
+    let mut class = hashcons::classes(&mut hashcons::Graph {
+        label_hash,
+        targets: &targets,
+        starts: &edge_starts,
+        same_label: &mut same_label,
+    });
+    std::mem::drop(targets);
     // FWD resolution as libbpf 1.1's `btf__dedup` does it (bpftool's reference): a FWD
     // resolves only where two STRUCT/UNIONs of the same shape are equal when the FWD is
     // read as the full definition of its name. For each shape, the first struct is
@@ -193,14 +303,24 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
     // comparison needed are applied to their whole FWD class, and the partition is
     // refined again until nothing new resolves.
     let is_agg = |t: &BtfType| matches!(t.kind(), Kind::Struct | Kind::Union);
-    let mut class = refine(&base_class, &edges, &edge_starts, &redirect, &resolve);
-    let mut fwds_resolved = 0usize;
-    // Without FWDs (or without unresolved ones) there is nothing to try.
-    let rounds = if btf.types().any(|(_, t)| t.kind() == Kind::Fwd) {
-        8
+    // Without FWDs there is nothing to try (and no need for the label classes).
+    let has_fwd = btf.types().any(|(_, t)| t.kind() == Kind::Fwd);
+    let rounds = if has_fwd { 8 } else { 0 };
+    let base_class = if has_fwd {
+        let mut words: Vec<u64> = Vec::new();
+        let mut starts = Vec::with_capacity(n + 2);
+        starts.push(0);
+        words.push(u64::MAX);
+        starts.push(words.len());
+        for (id, t) in btf.types() {
+            label_words(id, t, &canon, &mut |w| words.push(w));
+            starts.push(words.len());
+        }
+        intern(&words, &starts)
     } else {
-        0
+        Vec::new()
     };
+    let mut fwds_resolved = 0usize;
     for _ in 0..rounds {
         let mut order: Vec<u32> = Vec::new();
         let mut groups: FxHashMap<u32, Vec<u32>> = FxHashMap::default();

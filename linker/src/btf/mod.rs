@@ -16,10 +16,11 @@ pub mod dedup;
 pub mod dump;
 pub mod ext;
 pub(crate) mod fxhash;
+mod parse;
+mod strindex;
 
 use crate::object::Endian;
 use diag::{Diagnostic, codes};
-use fxhash::FxHashMap;
 
 pub const BTF_MAGIC: u16 = 0xeb9f;
 pub const BTF_VERSION: u8 = 1;
@@ -443,7 +444,7 @@ pub struct Btf {
     types: Vec<BtfType>,
     /// Offsets of whole strings already in the table, for [`Btf::add_string`] dedup;
     /// built on first use (parsed input that is only read never needs it).
-    string_index: FxHashMap<Box<[u8]>, u32>,
+    string_index: strindex::StrIndex,
     indexed: bool,
     /// Every string offset a type uses names a distinct string (true for tables built
     /// only through `add_string`; parsed tables may repeat strings).
@@ -515,12 +516,10 @@ pub(crate) fn magic_endian(data: &[u8]) -> Option<bool> {
 impl Btf {
     /// An empty BTF: only the empty string.
     pub fn new() -> Self {
-        let mut string_index = FxHashMap::default();
-        string_index.insert(Box::from(&[][..]), 0);
         Btf {
             strings: vec![0],
             types: Vec::new(),
-            string_index,
+            string_index: strindex::StrIndex::build(&[0]),
             indexed: true,
             interned: true,
         }
@@ -585,14 +584,7 @@ impl Btf {
         if !self.indexed {
             self.reindex_strings();
         }
-        if let Some(&off) = self.string_index.get(s) {
-            return off;
-        }
-        let off = self.strings.len() as u32;
-        self.strings.extend_from_slice(s);
-        self.strings.push(0);
-        self.string_index.insert(Box::from(s), off);
-        off
+        self.string_index.intern(&mut self.strings, s)
     }
 
     /// Appends a type and returns its id.
@@ -704,218 +696,12 @@ impl Btf {
                 strings.to_vec()
             },
             types: Vec::new(),
-            string_index: FxHashMap::default(),
+            string_index: strindex::StrIndex::default(),
             indexed: false,
             interned: false,
         };
         let nstr = btf.strings.len() as u32;
-        // Every type takes at least 12 bytes: an upper bound that avoids regrowing.
-        btf.types.reserve((te - ts) / 12);
-        let mut pos = ts;
-        while pos < te {
-            let id = btf.types.len() + 1;
-            let at = |off: usize| {
-                r.u32(off)
-                    .filter(|_| off + 4 <= te)
-                    .ok_or_else(|| bad(what, format!("type [{id}] is truncated")))
-            };
-            let name_off = at(pos)?;
-            let info = at(pos + 4)?;
-            let size_or_type = at(pos + 8)?;
-            pos += 12;
-            let vlen = (info & 0xffff) as usize;
-            let kind_flag = info >> 31 != 0;
-            let kind = Kind::from_u32((info >> 24) & 0x1f).ok_or_else(|| {
-                bad(
-                    what,
-                    format!("type [{id}] has unknown kind {}", (info >> 24) & 0x1f),
-                )
-            })?;
-            let check_name = |off: u32| -> Result<u32, Diagnostic> {
-                if off >= nstr {
-                    Err(bad(
-                        what,
-                        format!(
-                            "type [{id}] ({}) has name offset {off:#x} beyond the string table ({nstr:#x} bytes)",
-                            kind.name()
-                        ),
-                    ))
-                } else {
-                    Ok(off)
-                }
-            };
-            check_name(name_off)?;
-            let mut next = |n: usize| -> Result<usize, Diagnostic> {
-                let p = pos;
-                let end = p.checked_add(n).filter(|&e| e <= te).ok_or_else(|| {
-                    bad(
-                        what,
-                        format!("type [{id}] ({}) runs past the type area", kind.name()),
-                    )
-                })?;
-                pos = end;
-                Ok(p)
-            };
-            let data = match kind {
-                Kind::Int => {
-                    let p = next(4)?;
-                    let v = at(p)?;
-                    TypeData::Int {
-                        size: size_or_type,
-                        encoding: ((v >> 24) & 0xf) as u8,
-                        offset: ((v >> 16) & 0xff) as u8,
-                        bits: (v & 0xff) as u8,
-                    }
-                }
-                Kind::Ptr => TypeData::Ptr {
-                    type_id: size_or_type,
-                },
-                Kind::Array => {
-                    let p = next(12)?;
-                    TypeData::Array {
-                        elem_type: at(p)?,
-                        index_type: at(p + 4)?,
-                        nelems: at(p + 8)?,
-                    }
-                }
-                Kind::Struct | Kind::Union => {
-                    let p = next(12 * vlen)?;
-                    let mut members = Vec::with_capacity(vlen);
-                    for i in 0..vlen {
-                        let q = p + 12 * i;
-                        let off = at(q + 8)?;
-                        let (bit_offset, bitfield_size) = if kind_flag {
-                            (off & 0xff_ffff, (off >> 24) as u8)
-                        } else {
-                            (off, 0)
-                        };
-                        members.push(Member {
-                            name_off: check_name(at(q)?)?,
-                            type_id: at(q + 4)?,
-                            bit_offset,
-                            bitfield_size,
-                        });
-                    }
-                    if kind == Kind::Struct {
-                        TypeData::Struct {
-                            size: size_or_type,
-                            members,
-                        }
-                    } else {
-                        TypeData::Union {
-                            size: size_or_type,
-                            members,
-                        }
-                    }
-                }
-                Kind::Enum => {
-                    let p = next(8 * vlen)?;
-                    let mut values = Vec::with_capacity(vlen);
-                    for i in 0..vlen {
-                        let q = p + 8 * i;
-                        values.push(EnumValue {
-                            name_off: check_name(at(q)?)?,
-                            val: u64::from(at(q + 4)?),
-                        });
-                    }
-                    TypeData::Enum {
-                        size: size_or_type,
-                        values,
-                    }
-                }
-                Kind::Enum64 => {
-                    let p = next(12 * vlen)?;
-                    let mut values = Vec::with_capacity(vlen);
-                    for i in 0..vlen {
-                        let q = p + 12 * i;
-                        values.push(EnumValue {
-                            name_off: check_name(at(q)?)?,
-                            val: u64::from(at(q + 4)?) | (u64::from(at(q + 8)?) << 32),
-                        });
-                    }
-                    TypeData::Enum64 {
-                        size: size_or_type,
-                        values,
-                    }
-                }
-                Kind::Fwd => TypeData::Fwd,
-                Kind::Typedef => TypeData::Typedef {
-                    type_id: size_or_type,
-                },
-                Kind::Volatile => TypeData::Volatile {
-                    type_id: size_or_type,
-                },
-                Kind::Const => TypeData::Const {
-                    type_id: size_or_type,
-                },
-                Kind::Restrict => TypeData::Restrict {
-                    type_id: size_or_type,
-                },
-                Kind::TypeTag => TypeData::TypeTag {
-                    type_id: size_or_type,
-                },
-                Kind::Func => TypeData::Func {
-                    type_id: size_or_type,
-                    linkage: Linkage::from_u32(vlen as u32).ok_or_else(|| {
-                        bad(what, format!("type [{id}] FUNC has unknown linkage {vlen}"))
-                    })?,
-                },
-                Kind::FuncProto => {
-                    let p = next(8 * vlen)?;
-                    let mut params = Vec::with_capacity(vlen);
-                    for i in 0..vlen {
-                        let q = p + 8 * i;
-                        params.push(Param {
-                            name_off: check_name(at(q)?)?,
-                            type_id: at(q + 4)?,
-                        });
-                    }
-                    TypeData::FuncProto {
-                        ret_type: size_or_type,
-                        params,
-                    }
-                }
-                Kind::Var => {
-                    let p = next(4)?;
-                    let l = at(p)?;
-                    TypeData::Var {
-                        type_id: size_or_type,
-                        linkage: Linkage::from_u32(l).ok_or_else(|| {
-                            bad(what, format!("type [{id}] VAR has unknown linkage {l}"))
-                        })?,
-                    }
-                }
-                Kind::Datasec => {
-                    let p = next(12 * vlen)?;
-                    let mut vars = Vec::with_capacity(vlen);
-                    for i in 0..vlen {
-                        let q = p + 12 * i;
-                        vars.push(VarSecInfo {
-                            type_id: at(q)?,
-                            offset: at(q + 4)?,
-                            size: at(q + 8)?,
-                        });
-                    }
-                    TypeData::Datasec {
-                        size: size_or_type,
-                        vars,
-                    }
-                }
-                Kind::Float => TypeData::Float { size: size_or_type },
-                Kind::DeclTag => {
-                    let p = next(4)?;
-                    TypeData::DeclTag {
-                        type_id: size_or_type,
-                        component_idx: at(p)? as i32,
-                    }
-                }
-            };
-            btf.types.push(BtfType {
-                name_off,
-                kind_flag,
-                data,
-            });
-        }
+        btf.types = parse::parse_types(&data[ts..te], big, nstr, what)?;
         // Every reference must name void or an existing type.
         let count = btf.types.len() as u32;
         for (id, t) in btf.types() {
@@ -940,15 +726,7 @@ impl Btf {
 
     /// Rebuilds the string-dedup index from the raw table (whole strings only).
     fn reindex_strings(&mut self) {
-        self.string_index.clear();
-        let mut start = 0usize;
-        for (i, &b) in self.strings.iter().enumerate() {
-            if b == 0 {
-                let s: Box<[u8]> = Box::from(&self.strings[start..i]);
-                self.string_index.entry(s).or_insert(start as u32);
-                start = i + 1;
-            }
-        }
+        self.string_index = strindex::StrIndex::build(&self.strings);
         self.indexed = true;
     }
 
@@ -1068,6 +846,11 @@ impl Btf {
     /// Replaces the type list (used by dedup and the linker after renumbering).
     pub fn set_types(&mut self, types: Vec<BtfType>) {
         self.types = types;
+    }
+
+    /// Makes room for `additional` more types (a merge knows its total up front).
+    pub fn reserve_types(&mut self, additional: usize) {
+        self.types.reserve_exact(additional);
     }
 
     /// Takes the type list out, leaving none.

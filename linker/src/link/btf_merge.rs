@@ -109,6 +109,13 @@ pub(super) fn parse_input_btf(
 }
 
 impl BtfMerge {
+    /// Makes room for `types` more input types (the sum over all inputs).
+    pub fn reserve(&mut self, types: usize) {
+        self.merged.reserve_types(types);
+        self.alias.reserve_exact(types + 1);
+        self.drop.reserve_exact(types + 1);
+    }
+
     /// Parses and appends one input's `.BTF` (and `.BTF.ext`); None if it has none.
     pub fn add_input(&mut self, parsed: Option<(Btf, Option<BtfExt>)>) -> Option<InputBtf> {
         let (mut btf, ext) = parsed?;
@@ -124,14 +131,16 @@ impl BtfMerge {
         for (id, t) in btf.types() {
             self.alias.push(None);
             self.drop.push(matches!(t.data, TypeData::Datasec { .. }));
-            let name = btf.str_at(t.name_off).unwrap_or("");
+            // (Only globals and DATASECs need their name: no UTF-8 check for the rest.)
+            let name = || btf.str_at(t.name_off).unwrap_or("");
             match &t.data {
                 TypeData::Func { linkage, .. } | TypeData::Var { linkage, .. }
                     if *linkage != Linkage::Static =>
                 {
-                    global_ids.entry(name.to_string()).or_insert(id);
+                    global_ids.entry(name().to_string()).or_insert(id);
                 }
                 TypeData::Datasec { vars, .. } => {
+                    let name = name();
                     if name == ".ksyms" || name == ".kconfig" {
                         for v in vars {
                             kernel_externs.insert(btf.name_of(v.type_id).to_string());

@@ -110,6 +110,8 @@ pub fn link(inputs: Vec<(String, Object)>, opts: &LinkOptions) -> Result<Linked,
         return Err(errors);
     }
     let mut l = Linker::new(endian, opts.verbose);
+    l.btf
+        .reserve(parsed.iter().flatten().map(|(b, _)| b.len()).sum());
     for ((name, obj), btf) in inputs.iter().zip(parsed) {
         l.add_input(name, obj, btf);
     }
