@@ -43,7 +43,7 @@ use ir::entities::{Block, GlobalRef, Inst, Value};
 use ir::function::Function;
 use ir::instructions::{BlockCall, InstData};
 use ir::opcodes::Opcode;
-use ir::types::{AtomicOp as IrAtomic, Ext, IntCC, SourceLoc, Type};
+use ir::types::{AtomicOp as IrAtomic, Ext, IntCC, Linkage, SourceLoc, Type};
 
 use crate::frame::Frame;
 use crate::vcode::{
@@ -752,6 +752,17 @@ impl<'a> Isel<'a> {
                 }
                 let args: Vec<Reg> = params.iter().map(|&p| self.result(p)).collect();
                 self.push(MInst::Args { args });
+                // abi.rst: a caller extends nothing. clang's callers pass narrow integers
+                // with undefined upper bits (clang's callees extend them), so a function
+                // that another object can call must not trust them; our own static
+                // functions get canonical arguments (`call` passes `get_canon`).
+                if f.linkage != Linkage::Local {
+                    for &p in &params {
+                        if self.ty(p) != Type::I64 {
+                            self.dirty.insert(p);
+                        }
+                    }
+                }
             }
             for &inst in f.layout.block_insts(b) {
                 self.loc = f.srclocs.get(inst).copied().unwrap_or_default();
