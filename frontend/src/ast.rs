@@ -201,8 +201,9 @@ pub enum TypeSpecKind {
     Complex,
     Int128,
     BuiltinVaList,
-    Record(RecordSpec),
-    Enum(EnumSpec),
+    /// (Boxed, like the other large nodes, to keep the parser's symbols small.)
+    Record(Box<RecordSpec>),
+    Enum(Box<EnumSpec>),
     /// A name the parser's scopes know as a typedef.
     TypedefName(Ident),
     /// `typeof(expr)` / `__typeof__(expr)`.

@@ -23,7 +23,7 @@
 //!   so sema refuses types deeper than [`MAX_TYPE_DEPTH`] (a 100 000-deep typedef chain
 //!   must be an error, not a stack overflow).
 
-use std::collections::HashMap;
+use crate::preprocess::fasthash::FastMap;
 
 /// The deepest type nesting sema hands on (pointer/array/function/typedef/member
 /// levels). Real code stays far below: vmlinux.h reaches a few dozen.
@@ -339,7 +339,7 @@ pub struct TypeTable {
     types: Vec<Type>,
     /// Nesting depth per type (see [`TypeTable::depth`]).
     depths: Vec<u32>,
-    map: HashMap<Type, TypeId>,
+    map: FastMap<Type, TypeId>,
     records: Vec<RecordDef>,
     /// Nesting depth per record: 1 + its deepest member, set when it is completed.
     record_depths: Vec<u32>,

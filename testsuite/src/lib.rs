@@ -1,7 +1,9 @@
 //! Helpers shared by the cross-crate tests: locating reference tools (and saying why a
-//! test skips without them), the kernel loader, and temporary files.
+//! test skips without them), the kernel loader, temporary files, and the vmlinux.h
+//! CO-RE program of the benchmarks.
 
 pub mod kernel;
 pub mod kload;
 pub mod link_cases;
 pub mod tools;
+pub mod vmlinux;

@@ -18,14 +18,14 @@
 //! - Interior mutability through `RefCell`, borrowed only inside one method call, so no
 //!   borrow is ever held across a call back into the parser.
 
+use crate::preprocess::fasthash::FastMap;
 use crate::token::{Tok, Token};
 use diag::{Diagnostic, Diagnostics, Span};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One scope: for each ordinary identifier declared in it, whether it is a typedef.
-pub(crate) type Scope = HashMap<Arc<str>, bool>;
+pub(crate) type Scope = FastMap<Arc<str>, bool>;
 
 /// The depths of the scope and declaration stacks at the start of a block, restored at
 /// its end: that also drops what error recovery left pushed inside the block.
@@ -80,7 +80,7 @@ impl<'t> ParseState<'t> {
     pub fn new(tokens: &'t [Token]) -> Self {
         ParseState {
             tokens,
-            scopes: RefCell::new(vec![Scope::new()]),
+            scopes: RefCell::new(vec![Scope::default()]),
             decls: RefCell::new(Vec::new()),
             last_params: RefCell::new(None),
             fn_params: RefCell::new(None),
@@ -123,7 +123,7 @@ impl<'t> ParseState<'t> {
     }
 
     pub fn push_scope(&self) {
-        self.scopes.borrow_mut().push(Scope::new());
+        self.scopes.borrow_mut().push(Scope::default());
     }
 
     /// Closes a parameter list's scope, keeping it in case it belongs to a function

@@ -1,5 +1,6 @@
-//! A small, fast, non-cryptographic hasher for the preprocessor's lookup tables
-//! (macro names, interned spellings, hide sets). Keys come from the program being
+//! A small, fast, non-cryptographic hasher for the frontend's lookup tables
+//! (preprocessor macro names, interned spellings, hide sets; the parser's typedef
+//! scopes; sema's scopes and member names; the type interner). Keys come from the program being
 //! compiled, not from an attacker, so SipHash's DoS resistance buys nothing here.
 //!
 //! Invariant: no table hashed with this is ever iterated to produce output (output

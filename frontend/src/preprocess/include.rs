@@ -240,7 +240,11 @@ fn read_header(found: &Found) -> Option<String> {
         }
         SearchDir::Path(_) => {
             let bytes = std::fs::read(&found.key).ok()?;
-            Some(String::from_utf8_lossy(&bytes).into_owned())
+            // Valid UTF-8 (nearly always) is taken as is, without a lossy copy.
+            Some(
+                String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            )
         }
     }
 }

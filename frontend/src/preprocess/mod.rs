@@ -26,7 +26,7 @@
 mod attr_pragma;
 mod directive;
 mod expr;
-mod fasthash;
+pub(crate) mod fasthash;
 mod include;
 mod macros;
 pub mod predefined;
@@ -702,7 +702,10 @@ fn make_tok(
         Ok(tok) => Ok(PTok {
             tok,
             // Phase 2 (C17 5.1.1.2): a backslash-newline inside a literal joins lines.
-            text: if spelling.contains("\\\n") || spelling.contains("\\\r\n") {
+            // (Only a backslash can start one: a short byte scan instead of two searches.)
+            text: if spelling.bytes().any(|b| b == b'\\')
+                && (spelling.contains("\\\n") || spelling.contains("\\\r\n"))
+            {
                 intern_in(texts, &spelling.replace("\\\r\n", "").replace("\\\n", ""))
             } else {
                 intern_in(texts, spelling)

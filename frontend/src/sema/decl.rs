@@ -535,7 +535,7 @@ impl Checker {
         };
         let mut decls: Vec<FieldDecl> = Vec::new();
         // Member names seen so far: the duplicate check stays linear for wide records.
-        let mut member_names: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut member_names: crate::preprocess::fasthash::FastSet<Arc<str>> = Default::default();
         let mut spans: Vec<Span> = Vec::new();
         for m in members {
             match m {
@@ -577,7 +577,7 @@ impl Checker {
                             (a, b) => a.or(b),
                         };
                         let fname = name.as_ref().map(|n| n.name.to_string());
-                        let shown = fname.clone().unwrap_or_else(|| "<anonymous>".into());
+                        let shown: &str = fname.as_deref().unwrap_or("<anonymous>");
                         if self.prog.types.is_func(ty) {
                             self.err(
                                 codes::E_BAD_TYPE,
@@ -634,13 +634,13 @@ impl Checker {
                                 }
                             }
                         };
-                        if let Some(n) = &fname
-                            && !member_names.insert(n.clone())
+                        if let Some(n) = &name
+                            && !member_names.insert(n.name.clone())
                         {
                             self.err(
                                 codes::E_REDEFINITION,
                                 dspan,
-                                format!("duplicate member '{n}'"),
+                                format!("duplicate member '{}'", n.name),
                             );
                             continue;
                         }

@@ -29,6 +29,7 @@ mod init;
 mod stmt;
 pub mod tast;
 
+use crate::preprocess::fasthash::FastMap;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -56,8 +57,8 @@ pub(crate) enum TagName {
 
 #[derive(Default, Debug)]
 pub(crate) struct Scope {
-    ords: HashMap<Arc<str>, OrdName>,
-    tags: HashMap<Arc<str>, TagName>,
+    ords: FastMap<Arc<str>, OrdName>,
+    tags: FastMap<Arc<str>, TagName>,
 }
 
 /// A `switch` being checked: its cases so far.

@@ -1,4 +1,4 @@
-//! `bench-compile [-n RUNS] [--lib-only] [-I DIR]... [FILE.c...]`: ebpfc's compile time next to
+//! `bench-compile [-n RUNS] [--lib-only] [--vmlinux] [-I DIR]... [FILE.c...]`: ebpfc's compile time next to
 //! clang-19's on the same C files, and the instruction counts of both objects.
 //!
 //! Per file: ebpfc as a library in-process (best of RUNS and mean, plus the best time of
@@ -11,6 +11,9 @@
 //! per-file ratios, and the total instruction ratio.
 //!
 //! Default files: `examples/*.bpf.c` and `testsuite/programs/c/*.bpf.c` of this tree.
+//! `--vmlinux` adds a row for a CO-RE program including a `vmlinux.h` that bpftool dumps
+//! from the running kernel into a temporary folder (134k lines: the big-header case), or
+//! prints why it cannot (no bpftool, kernel BTF or libbpf headers).
 //! Goals (issue 3): CLI ≥ 30× faster than clang; instructions ≤ 1.10× clang's.
 
 use ebpfc::clang_args::Emit;
@@ -23,6 +26,8 @@ struct Args {
     runs: usize,
     /// `--lib-only`: time only the in-process library (for profiling with perf).
     lib_only: bool,
+    /// `--vmlinux`: add the generated vmlinux.h CO-RE program.
+    vmlinux: bool,
     include_dirs: Vec<PathBuf>,
     files: Vec<PathBuf>,
 }
@@ -31,6 +36,7 @@ fn parse_args() -> Result<Args, String> {
     let mut a = Args {
         runs: 10,
         lib_only: false,
+        vmlinux: false,
         include_dirs: Vec::new(),
         files: Vec::new(),
     };
@@ -48,16 +54,18 @@ fn parse_args() -> Result<Args, String> {
                 .include_dirs
                 .push(it.next().ok_or("-I needs a folder")?.into()),
             "--lib-only" => a.lib_only = true,
+            "--vmlinux" => a.vmlinux = true,
             "-h" | "--help" => {
                 return Err(
-                    "usage: bench-compile [-n RUNS] [--lib-only] [-I DIR]... [FILE.c...]".into(),
+                    "usage: bench-compile [-n RUNS] [--lib-only] [--vmlinux] [-I DIR]... [FILE.c...]"
+                        .into(),
                 );
             }
             _ if arg.starts_with("-I") => a.include_dirs.push(arg[2..].into()),
             _ => a.files.push(arg.into()),
         }
     }
-    if a.files.is_empty() {
+    if a.files.is_empty() && !a.vmlinux {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         for dir in ["examples", "testsuite/programs/c"] {
             let Ok(rd) = std::fs::read_dir(root.join(dir)) else {
@@ -71,7 +79,7 @@ fn parse_args() -> Result<Args, String> {
             a.files.extend(found);
         }
     }
-    if a.files.is_empty() {
+    if a.files.is_empty() && !a.vmlinux {
         return Err("no input files".into());
     }
     Ok(a)
@@ -142,7 +150,7 @@ fn geomean(xs: &[f64]) -> Option<f64> {
 }
 
 fn main() {
-    let args = match parse_args() {
+    let mut args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
             eprintln!("bench-compile: {e}");
@@ -150,6 +158,15 @@ fn main() {
         }
     };
     let tmp = tempfile::tempdir().expect("a temporary folder");
+    if args.vmlinux {
+        match testsuite::vmlinux::write_core_program(tmp.path()) {
+            Ok(p) => args.files.push(p),
+            Err(why) => println!("SKIP vmlinux row: {why}"),
+        }
+        if args.files.is_empty() {
+            return;
+        }
+    }
     let cli = std::env::current_exe()
         .ok()
         .and_then(|p| Some(p.parent()?.join("ebpfc")))
