@@ -63,6 +63,25 @@ pub fn inputs(case: &Path) -> Vec<Vec<u8>> {
     crate::kload::inputs_from_source(&text)
 }
 
+/// clang's and ebpfc's flags for `case`: [`CFLAGS`], with the first file's
+/// `// @cpu: vN` line (if any) in place of `-mcpu=v3`.
+pub fn cflags(case: &Path) -> Vec<String> {
+    let first = &sources(case)[0];
+    let text = std::fs::read_to_string(first).unwrap_or_default();
+    let cpu = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("// @cpu:"))
+        .map(|v| v.trim().to_string())
+        .find(|v| matches!(v.as_str(), "v1" | "v2" | "v3" | "v4"));
+    CFLAGS
+        .iter()
+        .map(|f| match (&cpu, f.starts_with("-mcpu=")) {
+            (Some(c), true) => format!("-mcpu={c}"),
+            _ => f.to_string(),
+        })
+        .collect()
+}
+
 /// The name of a case folder.
 pub fn case_name(case: &Path) -> String {
     case.file_name()
@@ -85,13 +104,13 @@ pub fn build_one(cc: Compiler, case: &Path, src: &Path, dir: &Path) -> (String, 
     let cc_kind = cc;
     match cc {
         Compiler::Clang(cc) | Compiler::Gcc(cc) => {
-            let flags = if matches!(cc_kind, Compiler::Gcc(_)) {
-                GCC_FLAGS
+            let flags: Vec<String> = if matches!(cc_kind, Compiler::Gcc(_)) {
+                GCC_FLAGS.iter().map(|f| f.to_string()).collect()
             } else {
-                CFLAGS
+                cflags(case)
             };
             let out = Command::new(cc)
-                .args(flags)
+                .args(&flags)
                 .arg(src)
                 .arg("-o")
                 .arg(&obj)
@@ -106,7 +125,7 @@ pub fn build_one(cc: Compiler, case: &Path, src: &Path, dir: &Path) -> (String, 
             );
         }
         Compiler::Ebpfc => {
-            let mut args: Vec<String> = CFLAGS.iter().map(|s| s.to_string()).collect();
+            let mut args = cflags(case);
             args.push(src.display().to_string());
             let parsed = ebpfc::clang_args::parse(&args).unwrap_or_else(|e| panic!("{e}"));
             let opts = ebpfc::CompileOptions::from_args(&parsed);
