@@ -71,7 +71,7 @@ codes! {
     E_BPF_VLA = "E0306": "variable-length arrays are not supported by BPF",
     E_BPF_RECURSION = "E0307": "recursion is not supported by BPF",
     E_BPF_TOO_MANY_PARAMS = "E0308": "BPF functions take at most 5 arguments",
-    E_BPF_AGGREGATE_BY_VALUE = "E0309": "BPF functions cannot pass or return structs and unions by value",
+    E_BPF_AGGREGATE_BY_VALUE = "E0309": "struct or union passed or returned by value beyond BPF's calling convention (over 16 bytes, or returned without inlining)",
     E_REDEFINITION = "E0310": "redefinition or conflicting declaration",
     E_INVALID_OPERANDS = "E0311": "invalid operands to an operator",
     E_NOT_CONSTANT = "E0312": "expression is not an integer constant expression",

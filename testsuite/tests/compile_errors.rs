@@ -218,6 +218,7 @@ error_tests! {
     bpf_too_many_params => "bpf_too_many_params.c",
     bpf_struct_by_value => "bpf_struct_by_value.c",
     bpf_struct_return => "bpf_struct_return.c",
+    bpf_struct_arg_registers => "bpf_struct_arg_registers.c",
     bpf_indirect_call => "bpf_indirect_call.c",
     bpf_variadic => "bpf_variadic.c",
     bpf_inline_asm => "bpf_inline_asm.c",

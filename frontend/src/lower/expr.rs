@@ -369,12 +369,10 @@ impl FnLower<'_, '_> {
                 if *post { old } else { new }
             }
             ExprKind::Call { callee, args } => {
-                let mut vals = Vec::with_capacity(args.len());
-                for a in args {
-                    vals.push(self.value(a));
-                }
+                // Aggregate arguments and results: `byvalue.rs`.
+                let (vals, sret) = self.call_args(callee, args, e.ty);
                 self.at(e.span);
-                let ret = (!self.tt().is_void(e.ty)).then(|| self.ty(e.ty));
+                let ret = (!self.tt().is_void(e.ty) && sret.is_none()).then(|| self.ty(e.ty));
                 let r = match callee {
                     Callee::Helper(n) => {
                         self.b
@@ -390,7 +388,7 @@ impl FnLower<'_, '_> {
                         }
                     }
                 };
-                return r;
+                return sret.or(r);
             }
             ExprKind::Builtin(bi, args) => return self.builtin(e, bi, args),
             ExprKind::CoreConst(q) => {
@@ -753,6 +751,7 @@ impl FnLower<'_, '_> {
                     let a = self.b.stack_addr(s, 0);
                     mem(a, natural)
                 }
+                Some(Storage::Ptr(a)) => mem(a, natural),
                 Some(Storage::Global(g)) => {
                     let name = self.prog.global(g).name.clone();
                     let r = self.b.func.import_global(&name);

@@ -16,9 +16,7 @@ use std::collections::BTreeMap;
 use crate::sema::tast::{Func, FuncId, GlobalId, LabelId, LocalId, Program};
 use crate::types::{QualType, TypeTable};
 use diag::{SourceMap, Span};
-use ir::{
-    Block, DebugFile, Function, FunctionBuilder, Signature, SourceLoc, StackSlot, Type, Variable,
-};
+use ir::{Block, DebugFile, Function, FunctionBuilder, SourceLoc, StackSlot, Type, Variable};
 
 /// The module's source files, in first-use order, with the lines instructions use.
 #[derive(Debug, Default)]
@@ -62,6 +60,8 @@ pub(super) enum Storage {
     Var(Variable),
     Slot(StackSlot),
     Global(GlobalId),
+    /// An aggregate parameter passed by pointer (`byvalue.rs`): the object is there.
+    Ptr(ir::Value),
 }
 
 /// The IR type of a scalar C type (pointers and anything unexpected are `i64`).
@@ -94,6 +94,8 @@ pub(super) struct FnLower<'a, 'f> {
     pub labels: BTreeMap<LabelId, Block>,
     pub breaks: Vec<Block>,
     pub continues: Vec<Block>,
+    /// The caller's return slot, for a function returning an aggregate (`byvalue.rs`).
+    pub sret: Option<ir::Value>,
 }
 
 impl FnLower<'_, '_> {
@@ -137,17 +139,14 @@ pub(super) fn lower_function(
 ) -> Function {
     let f = prog.func(id);
     let tt = &prog.types;
-    let (params, ret) = match tt.func_type(f.ty) {
-        Some(ft) => (
-            ft.params.iter().map(|p| scalar_ty(tt, *p)).collect(),
-            (!tt.is_void(ft.ret)).then(|| scalar_ty(tt, ft.ret)),
-        ),
-        None => (Vec::new(), None),
-    };
-    let mut irf = Function::new(f.name.clone(), Signature::new(params, ret));
+    let abi = super::byvalue::func_abi(prog, id);
+    let sig = super::byvalue::signature(tt, f.ty, &abi);
+    let ret = sig.ret;
+    let mut irf = Function::new(f.name.clone(), sig);
     irf.linkage = super::linkage(f.linkage);
     irf.section = f.section.clone().unwrap_or_else(|| ".text".to_string());
-    irf.attrs.always_inline = f.attrs.always_inline;
+    // Aggregates through hidden pointers only work inlined (`byvalue.rs`).
+    irf.attrs.always_inline = f.attrs.always_inline || abi.inlined;
     irf.attrs.noinline = f.attrs.noinline;
     irf.attrs.inline_hint = f.attrs.inline_hint;
     // libbpf treats every function in a non-.text section as a program entry point.
@@ -170,10 +169,16 @@ pub(super) fn lower_function(
             labels: BTreeMap::new(),
             breaks: Vec::new(),
             continues: Vec::new(),
+            sret: None,
         };
         fl.at(f.span);
-        for l in &f.locals {
-            let st = if let Some(g) = l.static_global {
+        for (i, l) in f.locals.iter().enumerate() {
+            let param = f.params.iter().position(|p| p.0 as usize == i);
+            let st = if let Some(st) =
+                param.and_then(|pi| fl.param_storage(&abi, pi, l.ty, &param_vals))
+            {
+                st
+            } else if let Some(g) = l.static_global {
                 Storage::Global(g)
             } else if l.addr_taken || !tt.is_scalar(l.ty) {
                 let size = tt.size_of(l.ty).unwrap_or(8).max(1);
@@ -187,19 +192,7 @@ pub(super) fn lower_function(
             };
             fl.storage.push(st);
         }
-        for (i, p) in f.params.iter().enumerate() {
-            let Some(&v) = param_vals.get(i) else {
-                continue;
-            };
-            match fl.storage(*p) {
-                Some(Storage::Var(var)) => fl.b.def_var(var, v),
-                Some(Storage::Slot(slot)) => {
-                    let addr = fl.b.stack_addr(slot, 0);
-                    fl.b.store(ir::MemFlags::default(), v, addr, 0);
-                }
-                _ => {}
-            }
-        }
+        fl.sret = fl.bind_params(&abi, &param_vals);
         if let Some(body) = &f.body {
             fl.stmt(body);
         }

@@ -149,6 +149,10 @@ impl FnLower<'_, '_> {
                     }
                     None => None,
                 };
+                if let (Some(dst), Some(e), Some(src)) = (self.sret, e, v) {
+                    // An aggregate result goes to the caller's slot (`byvalue.rs`).
+                    self.copy_agg(dst, src, e.ty);
+                }
                 let want = self.b.func.sig.ret;
                 let v = match (v, want) {
                     (Some(v), Some(t)) => {

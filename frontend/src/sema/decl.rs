@@ -1301,32 +1301,7 @@ impl Checker {
                 "variadic functions are not supported by BPF",
             );
         }
-        if self.prog.types.is_aggregate(ft.ret) {
-            self.err_note(
-                codes::E_BPF_AGGREGATE_BY_VALUE,
-                fd.declarator.span,
-                format!(
-                    "function '{}' returns '{}' by value",
-                    name.name,
-                    self.prog.types.display(ft.ret)
-                ),
-                "BPF functions return a scalar in r0; return through a pointer argument instead",
-            );
-        }
-        for (pn, pt, psp) in &params {
-            if self.prog.types.is_aggregate(*pt) {
-                let n = pn.as_ref().map(|i| i.name.to_string()).unwrap_or_default();
-                self.err_note(
-                    codes::E_BPF_AGGREGATE_BY_VALUE,
-                    *psp,
-                    format!(
-                        "parameter '{n}' of type '{}' is passed by value",
-                        self.prog.types.display(*pt)
-                    ),
-                    "BPF passes arguments in registers; pass a pointer instead",
-                );
-            }
-        }
+        // Aggregates by value: `byvalue.rs`, once every declaration is known.
         let ret = ft.ret;
         self.fs = Some(FnState {
             id: fid,

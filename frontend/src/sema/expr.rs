@@ -101,7 +101,11 @@ impl Checker {
             let span = e.span;
             return mk(ExprKind::Decay(e.boxed()), p, span);
         }
-        if self.is_lvalue(&e) {
+        // A scalar member of a struct rvalue (a call's result, `?:`, an assignment) is
+        // read like an lvalue's: lowering gives every aggregate rvalue an address.
+        let rvalue_member =
+            matches!(e.kind, ExprKind::Member { .. }) && !self.prog.types.is_aggregate(e.ty);
+        if self.is_lvalue(&e) || rvalue_member {
             let t = e.ty.unqual();
             let span = e.span;
             return mk(ExprKind::Load(e.boxed()), t, span);
@@ -1399,30 +1403,7 @@ impl Checker {
                 "BPF passes arguments in registers r1-r5 only",
             );
         }
-        for v in &vals {
-            if self.prog.types.is_aggregate(v.ty) {
-                self.err_note(
-                    codes::E_BPF_AGGREGATE_BY_VALUE,
-                    v.span,
-                    format!(
-                        "passing '{}' by value is not supported by BPF",
-                        self.show(v.ty)
-                    ),
-                    "pass a pointer instead",
-                );
-            }
-        }
-        if self.prog.types.is_aggregate(ft.ret) {
-            self.err_note(
-                codes::E_BPF_AGGREGATE_BY_VALUE,
-                span,
-                format!(
-                    "calling a function that returns '{}' by value is not supported by BPF",
-                    self.show(ft.ret)
-                ),
-                "return through a pointer argument instead",
-            );
-        }
+        // Aggregates by value: `byvalue.rs`, once every declaration is known.
         let ret = ft.ret.unqual();
         mk(
             ExprKind::Call {

@@ -16,10 +16,12 @@
 //!   scopes (C17 6.2.1). Ordinary identifiers and tags live in separate namespaces;
 //!   labels are per function.
 //! - BPF's limits are errors here, never silent miscompiles: floating point, VLAs,
-//!   recursion, more than 5 parameters, aggregates passed or returned by value,
-//!   indirect calls, inline assembly.
+//!   recursion, more than 5 parameters, aggregates passed or returned by value where
+//!   clang's BPF calling convention cannot (`byvalue.rs`), indirect calls, inline
+//!   assembly.
 
 mod builtins;
+pub mod byvalue;
 pub mod callgraph;
 pub mod consteval;
 mod core;
@@ -135,6 +137,7 @@ pub fn check_with(tu: &ast::TranslationUnit, opts: &SemaOptions) -> (Program, Di
     }
     if !diags.has_errors() {
         callgraph::check_recursion(&c.prog, &mut diags);
+        byvalue::check(&c.prog, &mut diags);
     }
     (c.prog, diags)
 }

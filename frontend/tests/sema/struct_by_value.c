@@ -1,4 +1,3 @@
-struct pair { int a, b; };
-int sum(struct pair p) {
-    return p.a + p.b;
-}
+struct big { long a, b, c; };
+__attribute__((noinline)) long first(struct big b) { return b.a; }
+long f(struct big *p) { return first(*p); }
