@@ -18,7 +18,8 @@ mod tests;
 
 pub use codec::{decode, decode_lenient, encode, insn_len, lookup, lookup_lenient};
 pub use template::{
-    InsnScratch, parse_insn, parse_insn_with, print_gnu, print_llvm, print_llvm_cpu,
+    InsnScratch, is_plain_symbol, parse_insn, parse_insn_with, print_gnu, print_llvm,
+    print_llvm_cpu,
 };
 
 use std::ops::Range;

@@ -99,8 +99,50 @@ fn lit_ids() -> &'static LitMap {
     })
 }
 
+/// A token of at most 8 bytes as one number. Tokens are ASCII without NUL (the lexer
+/// accepts nothing else), so the zero padding makes this one-to-one.
+fn pack(s: &[u8]) -> Option<u64> {
+    let mut w = [0u8; 8];
+    w.get_mut(..s.len())?.copy_from_slice(s);
+    Some(u64::from_le_bytes(w))
+}
+
+/// [`lit_ids`] keyed by [`pack`]ed text, plus the longest literal's length.
+struct PackedLits {
+    short: std::collections::HashMap<
+        u64,
+        u16,
+        std::hash::BuildHasherDefault<crate::assemble::NameHasher>,
+    >,
+    max_len: usize,
+}
+
+fn packed_lits() -> &'static PackedLits {
+    static P: OnceLock<PackedLits> = OnceLock::new();
+    P.get_or_init(|| {
+        let mut p = PackedLits {
+            short: Default::default(),
+            max_len: 0,
+        };
+        for (text, &id) in lit_ids() {
+            p.max_len = p.max_len.max(text.len());
+            if let Some(k) = pack(text.as_bytes()) {
+                p.short.insert(k, id);
+            }
+        }
+        p
+    })
+}
+
 fn lit_id(text: &str) -> u16 {
-    lit_ids().get(text).copied().unwrap_or(NO_LIT)
+    let p = packed_lits();
+    if text.len() > p.max_len {
+        return NO_LIT;
+    }
+    match pack(text.as_bytes()) {
+        Some(k) => p.short.get(&k).copied().unwrap_or(NO_LIT),
+        None => lit_ids().get(text).copied().unwrap_or(NO_LIT),
+    }
 }
 
 /// The literal id of each input token, as `dialect` compares them, into `out`.
@@ -738,6 +780,7 @@ fn dispatch() -> &'static Dispatch {
     static D: OnceLock<Dispatch> = OnceLock::new();
     D.get_or_init(|| {
         let lits = lit_ids().len();
+        debug_assert!(lits < usize::from(NO_TOKEN));
         let mut d = Dispatch {
             by_token: vec![Vec::new(); 4 * lits],
             always: [Vec::new(), Vec::new()],
@@ -786,21 +829,57 @@ fn template_of(
     Some((OPCODES.get(row as usize)?, parts.as_slice()))
 }
 
-/// The first template of `dialect` that matches, trying only the dispatch candidates.
-fn parse_fast(text: &str, toks: &[Tok], dialect: Dialect, ids: &[u16]) -> Option<ParsedInsn> {
-    // Fast path: only templates whose leading literal is in the text; they are tried
-    // in table order, so the first match is the one the full scan below would find.
+/// Candidate lists by the literal ids of the first three tokens (see [`parse_fast`]).
+type CandCache = std::collections::HashMap<
+    u64,
+    Vec<TemplateRef>,
+    std::hash::BuildHasherDefault<crate::assemble::NameHasher>,
+>;
+
+/// Stands for a missing token in a [`CandCache`] key (no literal has this id).
+const NO_TOKEN: u16 = u16::MAX - 1;
+
+/// The dispatch candidates of `dialect` for a text with these literal ids, in table
+/// order, without those whose fixed prefix disagrees with the first three tokens.
+fn candidates(dialect: Dialect, ids: &[u16]) -> Vec<TemplateRef> {
     let d = dispatch();
     let at = |pos: usize| ids.get(pos).map_or(&[][..], |&id| d.list(dialect, pos, id));
-    let cands = merged([at(0), at(1), d.always[dialect as usize].as_slice()]);
-    for r in cands {
-        let Some(c) = compiled().get(r.0 as usize) else {
-            continue;
-        };
-        let prefix = match dialect {
-            Dialect::Llvm => Some(&c.llvm_prefix),
-            Dialect::Gnu => c.gnu_prefix.get(r.1 as usize),
-        };
+    merged([at(0), at(1), d.always[dialect as usize].as_slice()])
+        .filter(|r| {
+            fixed_prefix_of(dialect, *r).is_some_and(|p| {
+                p.iter()
+                    .filter(|(pos, _)| *pos < 3)
+                    .all(|(pos, id)| ids.get(*pos) == Some(id))
+            })
+        })
+        .collect()
+}
+
+fn fixed_prefix_of(dialect: Dialect, r: TemplateRef) -> Option<&'static [(usize, u16)]> {
+    let c = compiled().get(r.0 as usize)?;
+    match dialect {
+        Dialect::Llvm => Some(&c.llvm_prefix),
+        Dialect::Gnu => c.gnu_prefix.get(r.1 as usize).map(Vec::as_slice),
+    }
+}
+
+/// The first template of `dialect` that matches, trying only the dispatch candidates.
+fn parse_fast(
+    cache: &mut CandCache,
+    text: &str,
+    toks: &[Tok],
+    dialect: Dialect,
+    ids: &[u16],
+) -> Option<ParsedInsn> {
+    // Fast path: only templates whose leading literal is in the text, and whose fixed
+    // literals agree with it; they are tried in table order, so the first match is the
+    // one the full scan below would find. The candidates depend on the dialect and the
+    // first three ids alone, so they are computed once per such key.
+    let id = |pos: usize| u64::from(ids.get(pos).copied().unwrap_or(NO_TOKEN));
+    let key = dialect as u64 | id(0) << 16 | id(1) << 32 | id(2) << 48;
+    let cands = cache.entry(key).or_insert_with(|| candidates(dialect, ids));
+    for &r in cands.iter() {
+        let prefix = fixed_prefix_of(dialect, r);
         if !prefix.is_some_and(|p| p.iter().all(|(pos, id)| ids.get(*pos) == Some(id))) {
             continue;
         }
@@ -862,11 +941,39 @@ fn looks_llvm(text: &str, toks: &[Tok]) -> bool {
             .any(|t| t.kind == TokKind::Punct && text[t.span.clone()].contains('='))
 }
 
+/// True when `name`, as the last token of an instruction, is read as a symbol and in no
+/// other way: one identifier token that is neither a register nor any template literal
+/// (in either dialect). The matcher then treats every such name alike, so an
+/// instruction text parses to the same fields whichever such name ends it.
+pub fn is_plain_symbol(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.first().is_some_and(|&c| super::lex::is_ident_start(c))
+        && b.iter().all(|&c| super::lex::is_ident_cont(c))
+        && register(name).is_none()
+        && lit_id(name) == NO_LIT
+        && lower_lit_id(name) == NO_LIT
+}
+
+/// [`lit_id`] of `name` lower-cased (GNU input is compared that way), without
+/// allocating for short names.
+fn lower_lit_id(name: &str) -> u16 {
+    let mut buf = [0u8; 32];
+    match buf.get_mut(..name.len()) {
+        Some(low) => {
+            low.copy_from_slice(name.as_bytes());
+            low.make_ascii_lowercase();
+            std::str::from_utf8(low).map_or(NO_LIT, lit_id)
+        }
+        None => lit_id(&name.to_ascii_lowercase()),
+    }
+}
+
 /// Buffers [`parse_insn_with`] reuses from one instruction to the next.
 #[derive(Default)]
 pub struct InsnScratch {
     toks: Vec<Tok>,
     ids: [Vec<u16>; 2],
+    cands: CandCache,
 }
 
 /// Parses one instruction (no label, no comment). `dialect` None = detect: the text is
@@ -881,7 +988,7 @@ pub fn parse_insn_with(
     text: &str,
     dialect: Option<Dialect>,
 ) -> Result<ParsedInsn, IsaError> {
-    let InsnScratch { toks, ids } = scratch;
+    let InsnScratch { toks, ids, cands } = scratch;
     lex_into(text, toks)?;
     let toks = toks.as_slice();
     if toks.is_empty() {
@@ -899,7 +1006,7 @@ pub fn parse_insn_with(
     let order = &both[..if dialect.is_some() { 1 } else { 2 }];
     for (k, &d) in order.iter().enumerate() {
         token_ids(text, toks, d, &mut ids[k]);
-        if let Some(p) = parse_fast(text, toks, d, &ids[k]) {
+        if let Some(p) = parse_fast(cands, text, toks, d, &ids[k]) {
             return Ok(p);
         }
     }

@@ -36,6 +36,7 @@ pub fn parse(src: &str, file: FileId, dialect: Option<Dialect>) -> (Module, Vec<
         previous: None,
         stack: Vec::new(),
         cache: HashMap::default(),
+        tails: HashMap::default(),
         scratch: isa::InsnScratch::default(),
     };
     p.run();
@@ -83,6 +84,9 @@ struct Parser<'a> {
     stack: Vec<(SectionSwitch, Option<SectionSwitch>)>,
     /// Parsed instructions by their exact text (a slice of `src`).
     cache: HashMap<&'a str, CachedInsn, BuildHasherDefault<NameHasher>>,
+    /// Instructions ending in a plain symbol, by the text before it (see
+    /// [`split_symbol_tail`]): the fields and the symbol's role.
+    tails: HashMap<&'a str, (isa::Insn, isa::SymRole), BuildHasherDefault<NameHasher>>,
     /// The instruction parser's reused buffers.
     scratch: isa::InsnScratch,
 }
@@ -218,7 +222,7 @@ impl<'a> Parser<'a> {
                     kind: StmtKind::Label(name),
                     span: self.span(base + i, base + after - 1),
                 };
-                self.module.push_stmt(stmt);
+                self.push(stmt);
                 i = after;
                 continue;
             }
@@ -235,10 +239,10 @@ impl<'a> Parser<'a> {
             let name_start = c.pos;
             let name = c.bare_name().unwrap_or("");
             match directives::parse(name, &mut c, self.dialect == Some(Dialect::Gnu)) {
-                Ok(directives::Outcome::Stmt(kind)) => self.module.push_stmt(Stmt { kind, span }),
+                Ok(directives::Outcome::Stmt(kind)) => self.push(Stmt { kind, span }),
                 Ok(directives::Outcome::Many(kinds)) => {
                     for kind in kinds {
-                        self.module.push_stmt(Stmt { kind, span });
+                        self.push(Stmt { kind, span });
                     }
                 }
                 Ok(directives::Outcome::Section(sw)) => {
@@ -311,19 +315,48 @@ impl<'a> Parser<'a> {
                 insn: p.0,
                 sym: p.1.clone(),
             };
-            self.module.push_stmt(Stmt { kind, span });
+            self.push(Stmt { kind, span });
+            return;
+        }
+        // Texts that differ only in the symbol ending them (`goto LBB0_7`, `call f`)
+        // parse alike: the fields are known from the text before the symbol.
+        let tail = key.and_then(|k| split_symbol_tail(k));
+        if let Some((prefix, name, at)) = tail
+            && let Some(&(insn, role)) = self.tails.get(prefix)
+            && isa::is_plain_symbol(name)
+        {
+            let sym = isa::SymOperand {
+                role,
+                name: name.to_string(),
+                addend: 0,
+                span: at..at + name.len(),
+            };
+            let kind = StmtKind::Insn {
+                insn,
+                sym: Some(Arc::new(sym)),
+            };
+            self.push(Stmt { kind, span });
             return;
         }
         let parsed = isa::parse_insn_with(&mut self.scratch, rest, self.dialect);
         match parsed {
             Ok(p) => {
+                if let (Some((prefix, name, at)), Some(op)) = (tail, &p.sym)
+                    && op.addend == 0
+                    && op.span == (at..at + name.len())
+                    && op.name == name
+                    && self.tails.len() < CACHE_LIMIT
+                    && isa::is_plain_symbol(name)
+                {
+                    self.tails.insert(prefix, (p.insn, op.role));
+                }
                 let sym = p.sym.map(Arc::new);
                 if let Some(k) = key
                     && self.cache.len() < CACHE_LIMIT
                 {
                     self.cache.insert(k, (p.insn, sym.clone()));
                 }
-                self.module.push_stmt(Stmt {
+                self.push(Stmt {
                     kind: StmtKind::Insn { insn: p.insn, sym },
                     span,
                 })
@@ -337,8 +370,39 @@ impl Parser<'_> {
     /// Starts a chunk in `sw` (the section directive's span recorded for errors).
     fn switch(&mut self, sw: SectionSwitch, span: Span) {
         self.module.switch_to(sw);
+        self.size_chunks(span.end as usize);
         if let Some(c) = self.module.chunks.last_mut() {
             c.span = span;
+        }
+    }
+
+    /// Appends a statement to the current chunk (an implicit `.text` one at first).
+    fn push(&mut self, stmt: Stmt) {
+        if self.module.chunks.is_empty() {
+            self.module.switch_to(SectionSwitch::Implicit);
+            self.size_chunks(stmt.span.start as usize);
+        }
+        self.module.push_stmt(stmt);
+    }
+
+    /// After a chunk was opened at byte `at`: the chunk before it gives back the room it
+    /// did not use, and the new one gets room for the rest of a large file, so a million
+    /// statements are not copied each time the vector doubles (the estimate is generous:
+    /// a statement line is rarely under 12 bytes, and untouched room costs no memory).
+    fn size_chunks(&mut self, at: usize) {
+        const LARGE: usize = 1 << 20;
+        let n = self.module.chunks.len();
+        if n >= 2 {
+            let prev = &mut self.module.chunks[n - 2].stmts;
+            if prev.capacity() > 2 * prev.len() && prev.capacity() * size_of::<Stmt>() > LARGE {
+                prev.shrink_to_fit();
+            }
+        }
+        let rest = self.src.len().saturating_sub(at);
+        if rest > LARGE
+            && let Some(c) = self.module.chunks.last_mut()
+        {
+            c.stmts.reserve(rest / 12);
         }
     }
 }
@@ -372,6 +436,31 @@ fn next_special(b: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// An instruction text as (the text before its
+/// last token, that token, the token's offset in `text`) when the token is a name
+/// preceded by something: an identifier start after a byte that no identifier
+/// continues with, so the lexer splits the prefix the same whatever name follows.
+fn split_symbol_tail(text: &str) -> Option<(&str, &str, usize)> {
+    let b = text.as_bytes();
+    let mut at = b.len();
+    while at > 0 && is_ident_cont_byte(b[at - 1]) {
+        at -= 1;
+    }
+    let prefix = text.get(..at)?;
+    let name = text.get(at..)?;
+    let starts_name = name
+        .as_bytes()
+        .first()
+        .is_some_and(|&c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'.' | b'$'));
+    let has_prefix = prefix.bytes().any(|c| !c.is_ascii_whitespace());
+    (starts_name && has_prefix).then_some((prefix, name, at))
+}
+
+/// The bytes that continue an instruction-level identifier (the `isa` lexer's rule).
+fn is_ident_cont_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$')
 }
 
 fn memchr_nl(b: &[u8], from: usize) -> usize {
@@ -483,6 +572,60 @@ mod tests {
         assert!(d.is_empty());
         let names: Vec<&str> = m.chunks.iter().map(|c| c.section.name()).collect();
         assert_eq!(names, [".text", ".a", ".text", ".b", ".text"]);
+    }
+
+    /// Instructions that differ only in their final symbol reuse an earlier parse; each
+    /// must still come out as parsing it alone gives, whatever name ends it.
+    #[test]
+    fn symbol_tails_parse_as_alone() {
+        let names = [
+            "a", "LBB0_1", "exit", "EXIT", "r1", "w2", "R3", "ll", "goto", "call", "_x", ".Ltmp1",
+            "$d", "s", "lock", "le16", "r11", "b",
+        ];
+        let forms = [
+            "goto ",
+            "call ",
+            "if r1 > 2 goto ",
+            "if w1 s< w2 goto ",
+            "r1 = ",
+            "gotol ",
+            "ja ",
+            "jeq %r1, 2, ",
+            "call\t",
+            "r0 = *(u8 *)skb[",
+        ];
+        for dialect in [None, Some(Dialect::Llvm), Some(Dialect::Gnu)] {
+            let mut src = String::new();
+            let mut lines = Vec::new();
+            for f in forms {
+                for n in names {
+                    let line = format!("{f}{n}");
+                    src.push_str(&line);
+                    src.push('\n');
+                    lines.push(line);
+                }
+            }
+            let (m, _) = parse(&src, FileId(0), dialect);
+            let mut got = m.chunks.iter().flat_map(|c| &c.stmts).peekable();
+            let mut base = 0;
+            for line in &lines {
+                let alone = isa::parse_insn(line, dialect);
+                let here = got.peek().filter(|s| s.span.start as usize == base);
+                match (alone, here) {
+                    (Ok(p), Some(s)) => {
+                        let want = StmtKind::Insn {
+                            insn: p.insn,
+                            sym: p.sym.map(Arc::new),
+                        };
+                        assert_eq!(s.kind, want, "{line:?} ({dialect:?})");
+                        got.next();
+                    }
+                    (Err(_), None) => {}
+                    (a, b) => panic!("{line:?} ({dialect:?}): alone {a:?}, in a file {b:?}"),
+                }
+                base += line.len() + 1;
+            }
+        }
     }
 
     #[test]
