@@ -4,17 +4,50 @@
 //! unions compared by name (a FWD matches a full definition of the same name) and
 //! anonymous ones (map definitions) compared member by member.
 //!
-//! Invariant: both ids live in the same [`Btf`]; cycles are cut by a depth limit (types
-//! still equal that deep are taken as equal). The error string says where they differ.
+//! Invariant: both ids live in the same [`Types`] (a [`Btf`] or the linker's compact
+//! merged types); cycles are cut by a depth limit (types still equal that deep are taken
+//! as equal). The error string says where they differ.
 
-use super::{Btf, TypeData};
+use super::{Btf, BtfType, TypeData};
+
+/// Where the compared types live: a type by id (None for void) and a string by offset.
+pub trait Types {
+    fn get(&self, id: u32) -> Option<BtfType>;
+    fn str_at(&self, off: u32) -> Option<&str>;
+
+    /// Follows typedefs and CV/type-tag modifiers to the underlying type id.
+    fn skip_mods_and_typedefs(&self, mut id: u32) -> u32 {
+        for _ in 0..64 {
+            match self.get(id).map(|t| t.data) {
+                Some(
+                    TypeData::Typedef { type_id }
+                    | TypeData::Volatile { type_id }
+                    | TypeData::Const { type_id }
+                    | TypeData::Restrict { type_id }
+                    | TypeData::TypeTag { type_id },
+                ) => id = type_id,
+                _ => return id,
+            }
+        }
+        id
+    }
+}
+
+impl Types for Btf {
+    fn get(&self, id: u32) -> Option<BtfType> {
+        Btf::get(self, id).cloned()
+    }
+    fn str_at(&self, off: u32) -> Option<&str> {
+        Btf::str_at(self, off)
+    }
+}
 
 /// `Ok` if `a` and `b` are compatible, else a short reason (`member `key`: ...`).
-pub fn compatible(btf: &Btf, a: u32, b: u32) -> Result<(), String> {
+pub fn compatible(btf: &impl Types, a: u32, b: u32) -> Result<(), String> {
     check(btf, a, b, 0)
 }
 
-fn describe(btf: &Btf, id: u32) -> String {
+fn describe(btf: &impl Types, id: u32) -> String {
     match btf.get(id) {
         None => "void".to_string(),
         Some(t) => {
@@ -28,7 +61,7 @@ fn describe(btf: &Btf, id: u32) -> String {
     }
 }
 
-fn check(btf: &Btf, a: u32, b: u32, depth: u32) -> Result<(), String> {
+fn check(btf: &impl Types, a: u32, b: u32, depth: u32) -> Result<(), String> {
     if a == b || depth > 24 {
         return Ok(());
     }

@@ -17,6 +17,7 @@
 //! type id 0 (void) maps to 0. Input string offsets must be valid (as `Btf::parse` and
 //! the builder guarantee).
 
+use super::flat::{FlatTypes, Slot, layout};
 use super::fxhash::FxHashMap;
 use super::{Btf, BtfType, Kind, TypeData};
 
@@ -30,146 +31,54 @@ pub struct DedupStats {
     pub fwds_resolved: usize,
 }
 
-/// Feeds a type's local facts (everything but referenced ids) to `out` as words.
-/// Names are canonical string offsets (`canon`), so equal strings give equal words; VAR
-/// and DATASEC get their own id so they never merge.
+/// Feeds a type's local facts (everything but referenced ids) to `out` as words. Names
+/// must be interned (equal strings at equal offsets); VAR and DATASEC get their own id
+/// so they never merge.
 #[inline]
-fn label_words(id: u32, t: &BtfType, canon: &impl Fn(u32) -> u32, out: &mut impl FnMut(u64)) {
-    out(((t.kind() as u64) << 1) | u64::from(t.kind_flag));
-    out(u64::from(canon(t.name_off)));
-    match &t.data {
-        TypeData::Var { .. } | TypeData::Datasec { .. } => out(u64::from(id)),
-        TypeData::Int {
-            size,
-            encoding,
-            offset,
-            bits,
-        } => out(u64::from(*size)
-            | (u64::from(*encoding) << 32)
-            | (u64::from(*offset) << 40)
-            | (u64::from(*bits) << 48)),
-        TypeData::Array { nelems, .. } => out(u64::from(*nelems)),
-        TypeData::Struct { size, members } | TypeData::Union { size, members } => {
-            out(u64::from(*size));
-            for m in members {
-                out(u64::from(canon(m.name_off)) | (u64::from(m.bitfield_size) << 32));
-                out(u64::from(m.bit_offset));
+fn label_words(t: &FlatTypes, id: u32, out: &mut impl FnMut(u64)) {
+    let info = t.info(id);
+    out(u64::from(info));
+    out(u64::from(t.name(id)));
+    let kind = t.kind(id);
+    if matches!(kind, Kind::Var | Kind::Datasec) {
+        out(u64::from(id));
+        return;
+    }
+    let l = layout(kind);
+    if l.head == Slot::Val {
+        out(u64::from(t.head(id)));
+    }
+    let body = t.body(id);
+    if !l.has_refs() {
+        body.iter().for_each(|&w| out(u64::from(w)));
+    } else {
+        let st = l.rec.len();
+        for r in body.chunks_exact(st) {
+            for (&w, slot) in r.iter().zip(l.rec) {
+                if *slot != Slot::Ref {
+                    out(u64::from(w));
+                }
             }
         }
-        TypeData::Enum { size, values } | TypeData::Enum64 { size, values } => {
-            out(u64::from(*size));
-            for v in values {
-                out(u64::from(canon(v.name_off)));
-                out(v.val);
-            }
-        }
-        TypeData::Func { linkage, .. } => out(*linkage as u64),
-        TypeData::FuncProto { params, .. } => params
-            .iter()
-            .for_each(|p| out(u64::from(canon(p.name_off)))),
-        TypeData::Float { size } => out(u64::from(*size)),
-        TypeData::DeclTag { component_idx, .. } => out(u64::from(*component_idx as u32)),
-        TypeData::Ptr { .. }
-        | TypeData::Fwd
-        | TypeData::Typedef { .. }
-        | TypeData::Volatile { .. }
-        | TypeData::Const { .. }
-        | TypeData::Restrict { .. }
-        | TypeData::TypeTag { .. } => {}
     }
 }
 
 /// True when `a` and `b` have the same local facts: what [`label_words`] gives, compared
-/// field by field (VAR and DATASEC are equal only to themselves).
-fn same_label(ida: u32, a: &BtfType, idb: u32, b: &BtfType, canon: &impl Fn(u32) -> u32) -> bool {
-    use TypeData as D;
-    if a.kind_flag != b.kind_flag || canon(a.name_off) != canon(b.name_off) {
+/// word by word (VAR and DATASEC are equal only to themselves).
+fn same_label(t: &FlatTypes, a: u32, b: u32) -> bool {
+    let info = t.info(a);
+    if info != t.info(b) || t.name(a) != t.name(b) {
         return false;
     }
-    match (&a.data, &b.data) {
-        (D::Var { .. }, D::Var { .. }) | (D::Datasec { .. }, D::Datasec { .. }) => ida == idb,
-        (
-            D::Int {
-                size,
-                encoding,
-                offset,
-                bits,
-            },
-            D::Int {
-                size: s2,
-                encoding: e2,
-                offset: o2,
-                bits: b2,
-            },
-        ) => (size, encoding, offset, bits) == (s2, e2, o2, b2),
-        (D::Array { nelems, .. }, D::Array { nelems: n2, .. }) => nelems == n2,
-        (
-            D::Struct { size, members },
-            D::Struct {
-                size: s2,
-                members: m2,
-            },
-        )
-        | (
-            D::Union { size, members },
-            D::Union {
-                size: s2,
-                members: m2,
-            },
-        ) => {
-            size == s2
-                && members.len() == m2.len()
-                && members.iter().zip(m2).all(|(x, y)| {
-                    x.bit_offset == y.bit_offset
-                        && x.bitfield_size == y.bitfield_size
-                        && canon(x.name_off) == canon(y.name_off)
-                })
-        }
-        (
-            D::Enum { size, values },
-            D::Enum {
-                size: s2,
-                values: v2,
-            },
-        )
-        | (
-            D::Enum64 { size, values },
-            D::Enum64 {
-                size: s2,
-                values: v2,
-            },
-        ) => {
-            size == s2
-                && values.len() == v2.len()
-                && values
-                    .iter()
-                    .zip(v2)
-                    .all(|(x, y)| x.val == y.val && canon(x.name_off) == canon(y.name_off))
-        }
-        (D::Func { linkage, .. }, D::Func { linkage: l2, .. }) => linkage == l2,
-        (D::FuncProto { params, .. }, D::FuncProto { params: p2, .. }) => {
-            params.len() == p2.len()
-                && params
-                    .iter()
-                    .zip(p2)
-                    .all(|(x, y)| canon(x.name_off) == canon(y.name_off))
-        }
-        (D::Float { size }, D::Float { size: s2 }) => size == s2,
-        (
-            D::DeclTag { component_idx, .. },
-            D::DeclTag {
-                component_idx: c2, ..
-            },
-        ) => component_idx == c2,
-        (D::Ptr { .. }, D::Ptr { .. })
-        | (D::Fwd, D::Fwd)
-        | (D::Typedef { .. }, D::Typedef { .. })
-        | (D::Volatile { .. }, D::Volatile { .. })
-        | (D::Const { .. }, D::Const { .. })
-        | (D::Restrict { .. }, D::Restrict { .. })
-        | (D::TypeTag { .. }, D::TypeTag { .. }) => true,
-        _ => false,
+    let kind = t.kind(a);
+    if matches!(kind, Kind::Var | Kind::Datasec) {
+        return a == b;
     }
+    let l = layout(kind);
+    if l.head == Slot::Val && t.head(a) != t.head(b) {
+        return false;
+    }
+    l.same_vals(t.body(a), t.body(b))
 }
 
 /// Interns slices of an arena: gives equal slices equal dense numbers (in order of first
@@ -226,8 +135,52 @@ fn intern_into<T: std::hash::Hash + Eq>(
 /// refer to (e.g. DATASECs that the caller rebuilds). Returns the map from every old id
 /// (index) to its new id (0 for dropped types and void) and statistics.
 pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, DedupStats) {
+    // Names by their first offset, so that equal strings compare equal as offsets.
+    let mut first_off: FxHashMap<&[u8], u32> = FxHashMap::default();
+    let mut flat = FlatTypes::default();
+    for (_, t) in btf.types() {
+        flat.push_type(t);
+    }
+    let mut canon = FlatTypes::with_capacity(flat.len(), flat.words.len());
+    for id in 1..=flat.len() as u32 {
+        canon.push_mapped(
+            &flat,
+            id,
+            |o| *first_off.entry(btf.str_bytes(o)).or_insert(o),
+            |r| r,
+        );
+    }
+    let d = dedup_flat(&canon, alias, drop);
+    let mut old = btf.take_types();
+    let kept = d
+        .keep
+        .iter()
+        .map(|&id| {
+            let mut t =
+                std::mem::replace(&mut old[id as usize - 1], BtfType::new(0, TypeData::Fwd));
+            t.map_refs(|r| d.map.get(r as usize).copied().unwrap_or(0));
+            t
+        })
+        .collect();
+    btf.set_types(kept);
+    (d.map, d.stats)
+}
+
+/// The result of [`dedup_flat`].
+pub(crate) struct Dedup {
+    /// Old id (index) to new id (0 for dropped types and void).
+    pub map: Vec<u32>,
+    /// The surviving old ids, in order (new id `i + 1` is `keep[i]`).
+    pub keep: Vec<u32>,
+    pub stats: DedupStats,
+}
+
+/// [`dedup`] on compact types whose names are interned (equal strings have equal
+/// offsets): computes the map and the survivors, leaving the types as they are.
+pub(crate) fn dedup_flat(btf: &FlatTypes, alias: &[Option<u32>], drop: &[bool]) -> Dedup {
     let n = btf.len();
     let types_before = n;
+    let ids = || 1..=n as u32;
     // `redirect[id]`: where references to `id` go before comparing (aliases, then FWDs).
     let mut redirect: Vec<u32> = (0..=n as u32).collect();
     for (id, a) in alias.iter().enumerate().take(n + 1) {
@@ -245,54 +198,40 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
         }
         id
     };
-    // Canonical string offsets: the first offset holding each distinct string.
-    let mut first_off: FxHashMap<&[u8], u32> = FxHashMap::default();
-    let mut canon_off: FxHashMap<u32, u32> = FxHashMap::default();
-    // (Not needed when the table is interned: then offsets already compare as strings.)
-    for (_, t) in btf.types().filter(|_| !btf.strings_interned()) {
-        t.for_each_string(|off| {
-            canon_off
-                .entry(off)
-                .or_insert_with(|| *first_off.entry(btf.str_bytes(off)).or_insert(off));
-        });
-    }
-    let interned = btf.strings_interned();
-    let canon = |off: u32| {
-        if interned {
-            off
-        } else {
-            canon_off.get(&off).copied().unwrap_or(off)
-        }
-    };
-    // Edges in one arena: `edges[edge_starts[id]..edge_starts[id + 1]]`.
-    let mut edges: Vec<u32> =
-        Vec::with_capacity(btf.types().map(|(_, t)| 2 + t.vlen()).sum::<usize>());
+    // Edges in one arena: `edges[edge_starts[id]..edge_starts[id + 1]]`, already
+    // redirected (`targets`) and as written (`edges`, for the FWD rounds).
+    let mut edges: Vec<u32> = Vec::with_capacity(btf.words.len() / 2 + n);
     let mut edge_starts = Vec::with_capacity(n + 2);
     edge_starts.push(0);
     edge_starts.push(0);
-    for (_, t) in btf.types() {
-        t.for_each_ref(|r| edges.push(r));
+    for id in ids() {
+        btf.for_each_ref(id, |r| edges.push(r));
         edge_starts.push(edges.len());
     }
     // The coarsest partition of equal types, by hash-consing (see `hashcons`); void
     // (id 0) gets a label of its own.
-    let targets: Vec<u32> = edges.iter().map(|&r| resolve(&redirect, r)).collect();
+    let targets: Vec<u32> = if alias.iter().any(Option::is_some) {
+        edges.iter().map(|&r| resolve(&redirect, r)).collect()
+    } else {
+        edges.clone()
+    };
     let label_hash: Vec<u64> = std::iter::once(u64::MAX)
-        .chain(btf.types().map(|(id, t)| {
+        .chain(ids().map(|id| {
             let mut h = 0u64;
-            label_words(id, t, &canon, &mut |w| h = hashcons::mix(h, w));
+            label_words(btf, id, &mut |w| h = hashcons::mix(h, w));
             h
         }))
         .collect();
-    let mut same_label = |x: u32, y: u32| match (btf.get(x), btf.get(y)) {
-        (Some(a), Some(b)) => same_label(x, a, y, b, &canon),
-        (a, b) => a.is_none() && b.is_none(),
+    let mut same = |x: u32, y: u32| match (x, y) {
+        (0, 0) => true,
+        (0, _) | (_, 0) => false,
+        _ => same_label(btf, x, y),
     };
     let mut class = hashcons::classes(&mut hashcons::Graph {
         label_hash,
         targets: &targets,
         starts: &edge_starts,
-        same_label: &mut same_label,
+        same_label: &mut same,
     });
     std::mem::drop(targets);
     // FWD resolution as libbpf 1.1's `btf__dedup` does it (bpftool's reference): a FWD
@@ -302,9 +241,9 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
     // hypothetical pairing, as cycles need); the FWD/definition pairs a successful
     // comparison needed are applied to their whole FWD class, and the partition is
     // refined again until nothing new resolves.
-    let is_agg = |t: &BtfType| matches!(t.kind(), Kind::Struct | Kind::Union);
+    let is_agg = |id: u32| matches!(btf.kind(id), Kind::Struct | Kind::Union);
     // Without FWDs there is nothing to try (and no need for the label classes).
-    let has_fwd = btf.types().any(|(_, t)| t.kind() == Kind::Fwd);
+    let has_fwd = ids().any(|id| btf.kind(id) == Kind::Fwd);
     let rounds = if has_fwd { 8 } else { 0 };
     let base_class = if has_fwd {
         let mut words: Vec<u64> = Vec::new();
@@ -312,8 +251,8 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
         starts.push(0);
         words.push(u64::MAX);
         starts.push(words.len());
-        for (id, t) in btf.types() {
-            label_words(id, t, &canon, &mut |w| words.push(w));
+        for id in ids() {
+            label_words(btf, id, &mut |w| words.push(w));
             starts.push(words.len());
         }
         intern(&words, &starts)
@@ -324,8 +263,8 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
     for _ in 0..rounds {
         let mut order: Vec<u32> = Vec::new();
         let mut groups: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        for (id, t) in btf.types() {
-            if !is_agg(t) || resolve(&redirect, id) != id {
+        for id in ids() {
+            if !is_agg(id) || resolve(&redirect, id) != id {
                 continue;
             }
             let g = groups.entry(base_class[id as usize]).or_default();
@@ -370,8 +309,10 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
         }
         for (f, c) in found {
             let fc = class[f as usize];
-            for (id, t) in btf.types() {
-                if t.kind() == Kind::Fwd && class[id as usize] == fc && redirect[id as usize] == id
+            for id in ids() {
+                if btf.kind(id) == Kind::Fwd
+                    && class[id as usize] == fc
+                    && redirect[id as usize] == id
                 {
                     redirect[id as usize] = c;
                     fwds_resolved += 1;
@@ -383,7 +324,7 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
     // Canonical = lowest id of each class; survivors keep their order.
     // Classes are dense numbers below n + 1; u32::MAX marks "no survivor yet".
     let mut canon_of_class = vec![u32::MAX; n + 1];
-    for id in 1..=n as u32 {
+    for id in ids() {
         if drop.get(id as usize).copied().unwrap_or(false) || resolve(&redirect, id) != id {
             continue;
         }
@@ -400,16 +341,17 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
             .filter(|&x| x != u32::MAX)
     };
     let mut new_id = vec![0u32; n + 1];
-    let mut next = 0u32;
-    for id in 1..=n as u32 {
+    let mut keep = Vec::new();
+    for id in ids() {
         if canon_of(class[id as usize]) == Some(id) {
-            next += 1;
-            new_id[id as usize] = next;
+            keep.push(id);
+            new_id[id as usize] = keep.len() as u32;
         }
     }
-    let mut map = vec![0u32; n + 1];
-    for id in 1..=n as u32 {
+    let mut map = new_id.clone();
+    for id in ids() {
         if drop.get(id as usize).copied().unwrap_or(false) {
+            map[id as usize] = 0;
             continue;
         }
         let target = resolve(&redirect, id);
@@ -417,21 +359,12 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
             .map(|c| new_id[c as usize])
             .unwrap_or(0);
     }
-    let old = btf.take_types();
-    let mut kept = Vec::with_capacity(next as usize);
-    for (i, mut t) in old.into_iter().enumerate() {
-        if new_id[i + 1] != 0 {
-            t.map_refs(|r| map.get(r as usize).copied().unwrap_or(0));
-            kept.push(t);
-        }
-    }
-    btf.set_types(kept);
     let stats = DedupStats {
         types_before,
-        types_after: btf.len(),
+        types_after: keep.len(),
         fwds_resolved,
     };
-    (map, stats)
+    Dedup { map, keep, stats }
 }
 
 /// Compares types `a` and `b` as libbpf's struct equivalence does: equal classes are
@@ -440,7 +373,7 @@ pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, 
 /// recorded (FWD, definition) pairs if `a` and `b` are equal this way.
 #[allow(clippy::too_many_arguments)]
 fn equal_modulo_fwd(
-    btf: &Btf,
+    btf: &FlatTypes,
     a: u32,
     b: u32,
     class: &[u32],
@@ -465,19 +398,21 @@ fn equal_modulo_fwd(
             }
             return None;
         }
-        let (tx, ty) = (btf.get(x)?, btf.get(y)?);
-        let fwd_pair = |f: &BtfType, d: &BtfType| {
-            f.kind() == Kind::Fwd
-                && matches!(d.kind(), Kind::Struct | Kind::Union)
-                && f.kind_flag == (d.kind() == Kind::Union)
-                && btf.str_bytes(f.name_off) == btf.str_bytes(d.name_off)
+        if x == 0 || y == 0 || x as usize > btf.len() || y as usize > btf.len() {
+            return None;
+        }
+        let fwd_pair = |f: u32, d: u32| {
+            btf.kind(f) == Kind::Fwd
+                && matches!(btf.kind(d), Kind::Struct | Kind::Union)
+                && btf.kind_flag(f) == (btf.kind(d) == Kind::Union)
+                && btf.name(f) == btf.name(d)
         };
-        if fwd_pair(tx, ty) {
+        if fwd_pair(x, y) {
             pairs.push((x, y));
             hypot.insert(x, y);
             continue;
         }
-        if fwd_pair(ty, tx) {
+        if fwd_pair(y, x) {
             pairs.push((y, x));
             hypot.insert(x, y);
             continue;

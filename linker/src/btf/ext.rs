@@ -73,6 +73,13 @@ fn bad(what: &str, msg: impl AsRef<str>) -> Diagnostic {
     Diagnostic::error(codes::E_BTF_EXT_BAD, format!("{what}: {}", msg.as_ref()))
 }
 
+/// The string at `off` of a string table (as [`Btf::str_at`]).
+fn str_in(strs: &[u8], off: u32) -> Option<&str> {
+    let rest = strs.get(off as usize..)?;
+    let end = rest.iter().position(|&b| b == 0)?;
+    std::str::from_utf8(&rest[..end]).ok()
+}
+
 /// Parses one info area: `rec_size`, then per section `sec_name_off`, `num_info`, records.
 #[allow(clippy::too_many_arguments)]
 fn parse_area<T>(
@@ -80,7 +87,7 @@ fn parse_area<T>(
     start: usize,
     len: usize,
     min_rec: u32,
-    btf: &Btf,
+    strs: &[u8],
     what: &str,
     area: &str,
     mut rec: impl FnMut(&Reader<'_>, usize) -> Option<T>,
@@ -113,8 +120,7 @@ fn parse_area<T>(
         let name_off = hdr(pos)?;
         let num = hdr(pos + 4)? as usize;
         pos += 8;
-        let sec_name = btf
-            .str_at(name_off)
+        let sec_name = str_in(strs, name_off)
             .ok_or_else(|| {
                 bad(
                     what,
@@ -181,7 +187,7 @@ fn area(
 fn parse_core_area(
     r: &Reader<'_>,
     (start, len): (usize, usize),
-    btf: &Btf,
+    strs: &[u8],
     what: &str,
 ) -> Result<Vec<ExtSection<CoreRelo>>, Diagnostic> {
     parse_area(
@@ -189,7 +195,7 @@ fn parse_core_area(
         start,
         len,
         CORE_RELO_SIZE,
-        btf,
+        strs,
         what,
         "core_relo",
         |r, p| {
@@ -215,23 +221,32 @@ impl BtfExt {
     ) -> Result<Vec<ExtSection<CoreRelo>>, Diagnostic> {
         let (r, hdr_len) = header(data, what)?;
         let core = area(&r, hdr_len, 24, what, "core_relo")?;
-        parse_core_area(&r, core, btf, what)
+        parse_core_area(&r, core, btf.strings(), what)
     }
 
     /// Parses a `.BTF.ext` section whose strings live in `btf`. `what` names it in errors.
     pub fn parse(data: &[u8], btf: &Btf, what: &str) -> Result<BtfExt, Diagnostic> {
+        Self::parse_raw(data, btf.len() as u32, btf.strings(), what)
+    }
+
+    /// [`BtfExt::parse`] against a `.BTF` of `ntypes` types and string table `strs`.
+    pub fn parse_raw(
+        data: &[u8],
+        ntypes: u32,
+        strs: &[u8],
+        what: &str,
+    ) -> Result<BtfExt, Diagnostic> {
         let (r, hdr_len) = header(data, what)?;
         let (fs, fl) = area(&r, hdr_len, 8, what, "func_info")?;
         let (ls, ll) = area(&r, hdr_len, 16, what, "line_info")?;
         let core = area(&r, hdr_len, 24, what, "core_relo")?;
-        let ntypes = btf.len() as u32;
-        let nstr = btf.strings().len() as u32;
+        let nstr = strs.len() as u32;
         let func_info = parse_area(
             &r,
             fs,
             fl,
             FUNC_INFO_SIZE,
-            btf,
+            strs,
             what,
             "func_info",
             |r, p| {
@@ -246,7 +261,7 @@ impl BtfExt {
             ls,
             ll,
             LINE_INFO_SIZE,
-            btf,
+            strs,
             what,
             "line_info",
             |r, p| {
@@ -258,7 +273,7 @@ impl BtfExt {
                 })
             },
         )?;
-        let core_relo = parse_core_area(&r, core, btf, what)?;
+        let core_relo = parse_core_area(&r, core, strs, what)?;
         for s in &func_info {
             for f in &s.records {
                 if f.type_id == 0 || f.type_id > ntypes {

@@ -15,6 +15,7 @@ pub mod compat;
 pub mod dedup;
 pub mod dump;
 pub mod ext;
+pub mod flat;
 pub(crate) mod fxhash;
 mod parse;
 mod strindex;
@@ -504,6 +505,184 @@ impl Writer {
     }
 }
 
+/// Parses a `.BTF` section into compact types and its string table (borrowed; an empty
+/// table reads as the one empty string). `what` names it in errors (e.g. `a.o: .BTF`).
+pub fn parse_flat<'a>(
+    data: &'a [u8],
+    what: &str,
+) -> Result<(flat::FlatTypes, &'a [u8]), Diagnostic> {
+    let big = magic_endian(data).ok_or_else(|| bad(what, "bad magic (expected 0xeb9f)"))?;
+    let r = Reader { data, big };
+    let hdr = |off: usize| r.u32(off).ok_or_else(|| bad(what, "truncated header"));
+    let version = *data.get(2).ok_or_else(|| bad(what, "truncated header"))?;
+    if version != BTF_VERSION {
+        return Err(bad(what, format!("unsupported version {version}")));
+    }
+    let hdr_len = hdr(4)? as usize;
+    if hdr_len < BTF_HEADER_LEN as usize || hdr_len > data.len() {
+        return Err(bad(
+            what,
+            format!(
+                "header length {hdr_len} is invalid (section has {} bytes)",
+                data.len()
+            ),
+        ));
+    }
+    let (type_off, type_len, str_off, str_len) = (
+        hdr(8)? as usize,
+        hdr(12)? as usize,
+        hdr(16)? as usize,
+        hdr(20)? as usize,
+    );
+    let area = |off: usize, len: usize, name: &str| {
+        hdr_len
+            .checked_add(off)
+            .and_then(|s| Some((s, s.checked_add(len)?)))
+            .filter(|&(_, e)| e <= data.len())
+            .ok_or_else(|| {
+                bad(
+                    what,
+                    format!(
+                        "{name} area (offset {off:#x}, length {len:#x}) lies outside the section"
+                    ),
+                )
+            })
+    };
+    let (ts, te) = area(type_off, type_len, "type")?;
+    let (ss, se) = area(str_off, str_len, "string")?;
+    let strings = &data[ss..se];
+    if !strings.is_empty() && (strings[0] != 0 || strings[strings.len() - 1] != 0) {
+        return Err(bad(what, "string table must start and end with a NUL byte"));
+    }
+    let strings: &[u8] = if strings.is_empty() { &[0] } else { strings };
+    let flat = parse::parse_flat(&data[ts..te], big, strings.len() as u32, what)?;
+    Ok((flat, strings))
+}
+
+/// The bytes of the string at `off` of table `strings` (without NUL; empty if out of
+/// range).
+#[inline]
+pub(crate) fn str_bytes_in(strings: &[u8], off: u32) -> &[u8] {
+    let Some(rest) = strings.get(off as usize..) else {
+        return &[];
+    };
+    let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// Encodes compact types and a string table as a `.BTF` section, as [`Btf::encode`] does.
+pub(crate) fn encode_flat(types: &flat::FlatTypes, strings: &[u8], endian: Endian) -> Vec<u8> {
+    let type_len = types.encoded_len();
+    let mut w = Writer {
+        out: Vec::with_capacity(24 + type_len + strings.len()),
+        big: endian == Endian::Big,
+    };
+    w.u16(BTF_MAGIC);
+    w.u8(BTF_VERSION);
+    w.u8(0);
+    w.u32(BTF_HEADER_LEN);
+    w.u32(0);
+    w.u32(type_len as u32);
+    w.u32(type_len as u32);
+    w.u32(strings.len() as u32);
+    for id in 1..=types.len() as u32 {
+        types.encode_type(id, &mut w);
+    }
+    w.out.extend_from_slice(strings);
+    w.out
+}
+
+/// Appends one type's encoding (common part and trailer).
+pub(crate) fn encode_type(t: &BtfType, w: &mut Writer) {
+    let info =
+        (u32::from(t.kind_flag) << 31) | ((t.kind() as u32) << 24) | (t.vlen() as u32 & 0xffff);
+    w.u32(t.name_off);
+    w.u32(info);
+    match &t.data {
+        TypeData::Int {
+            size,
+            encoding,
+            offset,
+            bits,
+        } => {
+            w.u32(*size);
+            w.u32((u32::from(*encoding) << 24) | (u32::from(*offset) << 16) | u32::from(*bits));
+        }
+        TypeData::Ptr { type_id }
+        | TypeData::Typedef { type_id }
+        | TypeData::Volatile { type_id }
+        | TypeData::Const { type_id }
+        | TypeData::Restrict { type_id }
+        | TypeData::TypeTag { type_id }
+        | TypeData::Func { type_id, .. } => w.u32(*type_id),
+        TypeData::Fwd => w.u32(0),
+        TypeData::Array {
+            elem_type,
+            index_type,
+            nelems,
+        } => {
+            w.u32(0);
+            w.u32(*elem_type);
+            w.u32(*index_type);
+            w.u32(*nelems);
+        }
+        TypeData::Struct { size, members } | TypeData::Union { size, members } => {
+            w.u32(*size);
+            for m in members {
+                w.u32(m.name_off);
+                w.u32(m.type_id);
+                w.u32(if t.kind_flag {
+                    (u32::from(m.bitfield_size) << 24) | (m.bit_offset & 0xff_ffff)
+                } else {
+                    m.bit_offset
+                });
+            }
+        }
+        TypeData::Enum { size, values } => {
+            w.u32(*size);
+            for v in values {
+                w.u32(v.name_off);
+                w.u32(v.val as u32);
+            }
+        }
+        TypeData::Enum64 { size, values } => {
+            w.u32(*size);
+            for v in values {
+                w.u32(v.name_off);
+                w.u32(v.val as u32);
+                w.u32((v.val >> 32) as u32);
+            }
+        }
+        TypeData::FuncProto { ret_type, params } => {
+            w.u32(*ret_type);
+            for p in params {
+                w.u32(p.name_off);
+                w.u32(p.type_id);
+            }
+        }
+        TypeData::Var { type_id, linkage } => {
+            w.u32(*type_id);
+            w.u32(*linkage as u32);
+        }
+        TypeData::Datasec { size, vars } => {
+            w.u32(*size);
+            for v in vars {
+                w.u32(v.type_id);
+                w.u32(v.offset);
+                w.u32(v.size);
+            }
+        }
+        TypeData::Float { size } => w.u32(*size),
+        TypeData::DeclTag {
+            type_id,
+            component_idx,
+        } => {
+            w.u32(*type_id);
+            w.u32(*component_idx as u32);
+        }
+    }
+}
+
 /// Detects the byte order of a BTF or BTF.ext blob from its magic.
 pub(crate) fn magic_endian(data: &[u8]) -> Option<bool> {
     match data.get(..2)? {
@@ -653,75 +832,16 @@ impl Btf {
 
     /// Parses a `.BTF` section. `what` names it in errors (e.g. `a.o: .BTF`).
     pub fn parse(data: &[u8], what: &str) -> Result<Btf, Diagnostic> {
-        let big = magic_endian(data).ok_or_else(|| bad(what, "bad magic (expected 0xeb9f)"))?;
-        let r = Reader { data, big };
-        let hdr = |off: usize| r.u32(off).ok_or_else(|| bad(what, "truncated header"));
-        let version = *data.get(2).ok_or_else(|| bad(what, "truncated header"))?;
-        if version != BTF_VERSION {
-            return Err(bad(what, format!("unsupported version {version}")));
-        }
-        let hdr_len = hdr(4)? as usize;
-        if hdr_len < BTF_HEADER_LEN as usize || hdr_len > data.len() {
-            return Err(bad(
-                what,
-                format!(
-                    "header length {hdr_len} is invalid (section has {} bytes)",
-                    data.len()
-                ),
-            ));
-        }
-        let (type_off, type_len, str_off, str_len) = (
-            hdr(8)? as usize,
-            hdr(12)? as usize,
-            hdr(16)? as usize,
-            hdr(20)? as usize,
-        );
-        let area = |off: usize, len: usize, name: &str| {
-            hdr_len
-                .checked_add(off)
-                .and_then(|s| Some((s, s.checked_add(len)?)))
-                .filter(|&(_, e)| e <= data.len())
-                .ok_or_else(|| bad(what, format!("{name} area (offset {off:#x}, length {len:#x}) lies outside the section")))
-        };
-        let (ts, te) = area(type_off, type_len, "type")?;
-        let (ss, se) = area(str_off, str_len, "string")?;
-        let strings = &data[ss..se];
-        if !strings.is_empty() && (strings[0] != 0 || strings[strings.len() - 1] != 0) {
-            return Err(bad(what, "string table must start and end with a NUL byte"));
-        }
-        let mut btf = Btf {
-            strings: if strings.is_empty() {
-                vec![0]
-            } else {
-                strings.to_vec()
-            },
-            types: Vec::new(),
+        let (flat, strings) = parse_flat(data, what)?;
+        Ok(Btf {
+            strings: strings.to_vec(),
+            types: (1..=flat.len() as u32)
+                .filter_map(|id| flat.decode(id))
+                .collect(),
             string_index: strindex::StrIndex::default(),
             indexed: false,
             interned: false,
-        };
-        let nstr = btf.strings.len() as u32;
-        btf.types = parse::parse_types(&data[ts..te], big, nstr, what)?;
-        // Every reference must name void or an existing type.
-        let count = btf.types.len() as u32;
-        for (id, t) in btf.types() {
-            let mut bad_ref = None;
-            t.for_each_ref(|r| {
-                if r > count && bad_ref.is_none() {
-                    bad_ref = Some(r);
-                }
-            });
-            if let Some(r) = bad_ref {
-                return Err(bad(
-                    what,
-                    format!(
-                        "type [{id}] ({}) refers to type id {r}, but there are only {count} types",
-                        t.kind().name()
-                    ),
-                ));
-            }
-        }
-        Ok(btf)
+        })
     }
 
     /// Rebuilds the string-dedup index from the raw table (whole strings only).
@@ -746,98 +866,7 @@ impl Btf {
         w.u32(type_len as u32);
         w.u32(self.strings.len() as u32);
         for t in &self.types {
-            let info = (u32::from(t.kind_flag) << 31)
-                | ((t.kind() as u32) << 24)
-                | (t.vlen() as u32 & 0xffff);
-            w.u32(t.name_off);
-            w.u32(info);
-            match &t.data {
-                TypeData::Int {
-                    size,
-                    encoding,
-                    offset,
-                    bits,
-                } => {
-                    w.u32(*size);
-                    w.u32(
-                        (u32::from(*encoding) << 24)
-                            | (u32::from(*offset) << 16)
-                            | u32::from(*bits),
-                    );
-                }
-                TypeData::Ptr { type_id }
-                | TypeData::Typedef { type_id }
-                | TypeData::Volatile { type_id }
-                | TypeData::Const { type_id }
-                | TypeData::Restrict { type_id }
-                | TypeData::TypeTag { type_id }
-                | TypeData::Func { type_id, .. } => w.u32(*type_id),
-                TypeData::Fwd => w.u32(0),
-                TypeData::Array {
-                    elem_type,
-                    index_type,
-                    nelems,
-                } => {
-                    w.u32(0);
-                    w.u32(*elem_type);
-                    w.u32(*index_type);
-                    w.u32(*nelems);
-                }
-                TypeData::Struct { size, members } | TypeData::Union { size, members } => {
-                    w.u32(*size);
-                    for m in members {
-                        w.u32(m.name_off);
-                        w.u32(m.type_id);
-                        w.u32(if t.kind_flag {
-                            (u32::from(m.bitfield_size) << 24) | (m.bit_offset & 0xff_ffff)
-                        } else {
-                            m.bit_offset
-                        });
-                    }
-                }
-                TypeData::Enum { size, values } => {
-                    w.u32(*size);
-                    for v in values {
-                        w.u32(v.name_off);
-                        w.u32(v.val as u32);
-                    }
-                }
-                TypeData::Enum64 { size, values } => {
-                    w.u32(*size);
-                    for v in values {
-                        w.u32(v.name_off);
-                        w.u32(v.val as u32);
-                        w.u32((v.val >> 32) as u32);
-                    }
-                }
-                TypeData::FuncProto { ret_type, params } => {
-                    w.u32(*ret_type);
-                    for p in params {
-                        w.u32(p.name_off);
-                        w.u32(p.type_id);
-                    }
-                }
-                TypeData::Var { type_id, linkage } => {
-                    w.u32(*type_id);
-                    w.u32(*linkage as u32);
-                }
-                TypeData::Datasec { size, vars } => {
-                    w.u32(*size);
-                    for v in vars {
-                        w.u32(v.type_id);
-                        w.u32(v.offset);
-                        w.u32(v.size);
-                    }
-                }
-                TypeData::Float { size } => w.u32(*size),
-                TypeData::DeclTag {
-                    type_id,
-                    component_idx,
-                } => {
-                    w.u32(*type_id);
-                    w.u32(*component_idx as u32);
-                }
-            }
+            encode_type(t, &mut w);
         }
         w.out.extend_from_slice(&self.strings);
         w.out
@@ -856,28 +885,6 @@ impl Btf {
     /// Takes the type list out, leaving none.
     pub fn take_types(&mut self) -> Vec<BtfType> {
         std::mem::take(&mut self.types)
-    }
-
-    /// Like [`Btf::append`], but moves the types out of `other` (leaving its strings).
-    pub fn append_taking(&mut self, other: &mut Btf) -> u32 {
-        let base = self.types.len() as u32;
-        let mut str_map = vec![u32::MAX; other.strings.len()];
-        let types = std::mem::take(&mut other.types);
-        self.types.reserve(types.len());
-        for mut t in types {
-            t.map_strings(|off| match str_map.get(off as usize) {
-                Some(&n) if n != u32::MAX => n,
-                Some(_) => {
-                    let n = self.add_string_bytes(other.str_bytes(off));
-                    str_map[off as usize] = n;
-                    n
-                }
-                None => self.add_string_bytes(other.str_bytes(off)),
-            });
-            t.map_refs(|r| if r == 0 { 0 } else { r + base });
-            self.types.push(t);
-        }
-        base
     }
 
     /// Appends every type of `other` (ids shifted by `self.len()`), re-adding its
@@ -906,11 +913,7 @@ impl Btf {
 
     /// The bytes of the string at `off` (without NUL; empty if out of range).
     pub(crate) fn str_bytes(&self, off: u32) -> &[u8] {
-        let Some(rest) = self.strings.get(off as usize..) else {
-            return &[];
-        };
-        let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
-        &rest[..end]
+        str_bytes_in(&self.strings, off)
     }
 
     /// Rebuilds the string table keeping only strings that types reference, in order of

@@ -1,13 +1,16 @@
 //! Decoding of the `.BTF` type area (`../shared/spec/btf.rst` section 2 "BTF Type and
-//! String Encoding": the 12-byte common header, then each kind's trailer), for
-//! [`Btf::parse`](super::Btf::parse).
+//! String Encoding": the 12-byte common header, then each kind's trailer), checked and
+//! put into the compact [`FlatTypes`] form (which [`Btf::parse`](super::Btf::parse) decodes
+//! into the model and the linker uses as it is).
 //!
 //! Fast path: each type's whole encoding is bounds-checked once (the common part, then
 //! the kind's trailer), and the words inside are read from that checked slice; error
 //! messages and their order are those of a word-by-word check (truncated header, unknown
-//! kind, bad name offset, trailer past the area, bad member name, bad linkage).
+//! kind, bad name offset, trailer past the area, bad member name, bad linkage, then bad
+//! type references).
 
-use super::{BtfType, EnumValue, Kind, Linkage, Member, Param, TypeData, VarSecInfo, bad};
+use super::flat::{FlatTypes, layout, norm_info};
+use super::{Kind, Linkage, bad};
 use diag::Diagnostic;
 
 /// Word `i` (in 4-byte units) of `b`, which the caller has checked is long enough.
@@ -21,16 +24,17 @@ fn word(b: &[u8], i: usize, big: bool) -> u32 {
     }
 }
 
-/// Decodes the types in `area` (the type area of a section named `what`); `nstr` is
-/// the string table's length, which every name offset must stay below.
-pub(super) fn parse_types(
+/// Decodes the types in `area` (the type area of a section named `what`) into their
+/// normalized encoding; `nstr` is the string table's length, which every name offset
+/// must stay below. Then checks that every reference names void or an existing type.
+pub(super) fn parse_flat(
     area: &[u8],
     big: bool,
     nstr: u32,
     what: &str,
-) -> Result<Vec<BtfType>, Diagnostic> {
-    // Every type takes at least 12 bytes: an upper bound that avoids regrowing.
-    let mut types = Vec::with_capacity(area.len() / 12);
+) -> Result<FlatTypes, Diagnostic> {
+    // Every type takes at least 12 bytes: upper bounds that avoid regrowing.
+    let mut types = FlatTypes::with_capacity(area.len() / 12, area.len() / 4);
     let mut pos = 0usize;
     let end = area.len();
     while pos < end {
@@ -40,7 +44,7 @@ pub(super) fn parse_types(
         };
         let name_off = word(head, 0, big);
         let info = word(head, 1, big);
-        let size_or_type = word(head, 2, big);
+        let mut size_or_type = word(head, 2, big);
         pos += 12;
         let vlen = (info & 0xffff) as usize;
         let kind_flag = info >> 31 != 0;
@@ -62,177 +66,92 @@ pub(super) fn parse_types(
         if name_off >= nstr {
             return Err(bad_name(name_off));
         }
-        // The kind's trailer: `n` bytes after the common part.
-        let mut next = |n: usize| -> Result<&[u8], Diagnostic> {
-            let body = pos
-                .checked_add(n)
-                .filter(|&e| e <= end)
-                .map(|e| &area[pos..e])
-                .ok_or_else(|| {
-                    bad(
-                        what,
-                        format!("type [{id}] ({}) runs past the type area", kind.name()),
-                    )
-                })?;
-            pos += n;
-            Ok(body)
-        };
-        let name = |off: u32| {
-            if off >= nstr {
-                Err(bad_name(off))
-            } else {
-                Ok(off)
+        let l = layout(kind);
+        // The kind's trailer: checked once, then copied word by word.
+        let n = 4 * l.body_len(vlen);
+        let body = pos
+            .checked_add(n)
+            .filter(|&e| e <= end)
+            .map(|e| &area[pos..e])
+            .ok_or_else(|| {
+                bad(
+                    what,
+                    format!("type [{id}] ({}) runs past the type area", kind.name()),
+                )
+            })?;
+        pos += n;
+        let start = types.words.len();
+        types
+            .words
+            .extend(body.chunks_exact(4).map(|c| word(c, 0, big)));
+        let new = &types.words[start..];
+        let mut bad_off = None;
+        l.names_in(new.len(), |i| {
+            if new[i] >= nstr && bad_off.is_none() {
+                bad_off = Some(new[i]);
             }
-        };
-        let data = match kind {
-            Kind::Int => {
-                let v = word(next(4)?, 0, big);
-                TypeData::Int {
-                    size: size_or_type,
-                    encoding: ((v >> 24) & 0xf) as u8,
-                    offset: ((v >> 16) & 0xff) as u8,
-                    bits: (v & 0xff) as u8,
-                }
-            }
-            Kind::Ptr => TypeData::Ptr {
-                type_id: size_or_type,
-            },
-            Kind::Array => {
-                let b = next(12)?;
-                TypeData::Array {
-                    elem_type: word(b, 0, big),
-                    index_type: word(b, 1, big),
-                    nelems: word(b, 2, big),
-                }
-            }
-            Kind::Struct | Kind::Union => {
-                let b = next(12 * vlen)?;
-                let mut members = Vec::with_capacity(vlen);
-                for m in b.chunks_exact(12) {
-                    let off = word(m, 2, big);
-                    let (bit_offset, bitfield_size) = if kind_flag {
-                        (off & 0xff_ffff, (off >> 24) as u8)
-                    } else {
-                        (off, 0)
-                    };
-                    members.push(Member {
-                        name_off: name(word(m, 0, big))?,
-                        type_id: word(m, 1, big),
-                        bit_offset,
-                        bitfield_size,
-                    });
-                }
-                if kind == Kind::Struct {
-                    TypeData::Struct {
-                        size: size_or_type,
-                        members,
-                    }
-                } else {
-                    TypeData::Union {
-                        size: size_or_type,
-                        members,
-                    }
-                }
-            }
-            Kind::Enum => {
-                let b = next(8 * vlen)?;
-                let mut values = Vec::with_capacity(vlen);
-                for v in b.chunks_exact(8) {
-                    values.push(EnumValue {
-                        name_off: name(word(v, 0, big))?,
-                        val: u64::from(word(v, 1, big)),
-                    });
-                }
-                TypeData::Enum {
-                    size: size_or_type,
-                    values,
-                }
-            }
-            Kind::Enum64 => {
-                let b = next(12 * vlen)?;
-                let mut values = Vec::with_capacity(vlen);
-                for v in b.chunks_exact(12) {
-                    values.push(EnumValue {
-                        name_off: name(word(v, 0, big))?,
-                        val: u64::from(word(v, 1, big)) | (u64::from(word(v, 2, big)) << 32),
-                    });
-                }
-                TypeData::Enum64 {
-                    size: size_or_type,
-                    values,
-                }
-            }
-            Kind::Fwd => TypeData::Fwd,
-            Kind::Typedef => TypeData::Typedef {
-                type_id: size_or_type,
-            },
-            Kind::Volatile => TypeData::Volatile {
-                type_id: size_or_type,
-            },
-            Kind::Const => TypeData::Const {
-                type_id: size_or_type,
-            },
-            Kind::Restrict => TypeData::Restrict {
-                type_id: size_or_type,
-            },
-            Kind::TypeTag => TypeData::TypeTag {
-                type_id: size_or_type,
-            },
-            Kind::Func => TypeData::Func {
-                type_id: size_or_type,
-                linkage: Linkage::from_u32(vlen as u32).ok_or_else(|| {
-                    bad(what, format!("type [{id}] FUNC has unknown linkage {vlen}"))
-                })?,
-            },
-            Kind::FuncProto => {
-                let b = next(8 * vlen)?;
-                let mut params = Vec::with_capacity(vlen);
-                for p in b.chunks_exact(8) {
-                    params.push(Param {
-                        name_off: name(word(p, 0, big))?,
-                        type_id: word(p, 1, big),
-                    });
-                }
-                TypeData::FuncProto {
-                    ret_type: size_or_type,
-                    params,
-                }
-            }
-            Kind::Var => {
-                let l = word(next(4)?, 0, big);
-                TypeData::Var {
-                    type_id: size_or_type,
-                    linkage: Linkage::from_u32(l).ok_or_else(|| {
-                        bad(what, format!("type [{id}] VAR has unknown linkage {l}"))
-                    })?,
-                }
-            }
-            Kind::Datasec => {
-                let b = next(12 * vlen)?;
-                let vars = b
-                    .chunks_exact(12)
-                    .map(|v| VarSecInfo {
-                        type_id: word(v, 0, big),
-                        offset: word(v, 1, big),
-                        size: word(v, 2, big),
-                    })
-                    .collect();
-                TypeData::Datasec {
-                    size: size_or_type,
-                    vars,
-                }
-            }
-            Kind::Float => TypeData::Float { size: size_or_type },
-            Kind::DeclTag => TypeData::DeclTag {
-                type_id: size_or_type,
-                component_idx: word(next(4)?, 0, big) as i32,
-            },
-        };
-        types.push(BtfType {
-            name_off,
-            kind_flag,
-            data,
         });
+        if let Some(off) = bad_off {
+            return Err(bad_name(off));
+        }
+        // Normalize to what the model encodes.
+        let vlen = match kind {
+            Kind::Struct
+            | Kind::Union
+            | Kind::Enum
+            | Kind::Enum64
+            | Kind::FuncProto
+            | Kind::Datasec => vlen,
+            Kind::Func => {
+                if Linkage::from_u32(vlen as u32).is_none() {
+                    return Err(bad(
+                        what,
+                        format!("type [{id}] FUNC has unknown linkage {vlen}"),
+                    ));
+                }
+                vlen
+            }
+            _ => 0,
+        };
+        match kind {
+            Kind::Int => types.words[start] &= 0x0fff_00ff,
+            Kind::Var => {
+                let l = types.words[start];
+                if Linkage::from_u32(l).is_none() {
+                    return Err(bad(
+                        what,
+                        format!("type [{id}] VAR has unknown linkage {l}"),
+                    ));
+                }
+            }
+            Kind::Array | Kind::Fwd => size_or_type = 0,
+            _ => {}
+        }
+        types.hdr.push([
+            name_off,
+            norm_info(kind, kind_flag, vlen),
+            size_or_type,
+            start as u32,
+        ]);
+    }
+    // Every reference must name void or an existing type.
+    let count = types.len() as u32;
+    for id in 1..=count {
+        let mut bad_ref = None;
+        types.for_each_ref(id, |r| {
+            if r > count && bad_ref.is_none() {
+                bad_ref = Some(r);
+            }
+        });
+        if let Some(r) = bad_ref {
+            return Err(bad(
+                what,
+                format!(
+                    "type [{id}] ({}) refers to type id {r}, but there are only {count} types",
+                    types.kind(id).name()
+                ),
+            ));
+        }
     }
     Ok(types)
 }

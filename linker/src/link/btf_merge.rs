@@ -1,21 +1,26 @@
 //! BTF and `.BTF.ext` merging for the static linker (`../shared/spec/btf.rst`).
 //!
-//! Per input: its types are appended to one merged [`Btf`] (ids shifted by the number
-//! of types before it, strings re-interned); its DATASECs are dropped and their entries
+//! Per input: its types, parsed into the compact [`FlatTypes`] form (in parallel, strings
+//! left in the input's bytes), are appended to one merged list (ids shifted by the
+//! number of types before it, strings interned into one table, so equal strings have
+//! equal offsets); its DATASECs are dropped and their entries
 //! collected per output section, offsets taken from the input's symbols (clang leaves
 //! them 0) plus the offset the input's piece got; its `.BTF.ext` records are rebased to
 //! the output sections' byte offsets. Resolving a global merges its two VAR/FUNC types
 //! (the extern or weak one takes the winning definition's type and the other becomes an
 //! alias of it).
 //!
-//! At the end: [`dedup`](crate::btf::dedup::dedup) collapses equal types, one DATASEC
+//! At the end: [`dedup_flat`](crate::btf::dedup::dedup_flat) collapses equal types (only
+//! the survivors are copied out), one DATASEC
 //! per output section is appended (sorted by offset, as the kernel requires; sized like
 //! the section; externs kept only while unresolved), `.BTF.ext` type ids are mapped, and
 //! strings are rebuilt so that only used ones remain.
 
 use super::{DstSec, Linker, Placed};
+use crate::btf::compat::Types;
 use crate::btf::ext::{BtfExt, CoreRelo, ExtSection, FuncInfo, LineInfo};
-use crate::btf::{Btf, BtfType, Linkage, TypeData, VarSecInfo, magic_endian};
+use crate::btf::flat::{FlatTypes, norm_info};
+use crate::btf::{Btf, BtfType, Kind, Linkage, VarSecInfo, magic_endian, str_bytes_in};
 use crate::object::{Endian, Object, Section, SectionKind, SymbolKind, SymbolPlace};
 use cranelift_entity::EntityRef;
 use diag::{Diagnostic, codes};
@@ -34,9 +39,26 @@ pub(super) struct DsVar {
 /// A DATASEC entry of an input with its VAR (or FUNC) name and whether it is extern.
 type DsEntry = (VarSecInfo, String, bool);
 
+/// One input's parsed `.BTF` (strings still in the input's bytes) and `.BTF.ext`.
+pub(super) struct ParsedBtf<'a> {
+    types: FlatTypes,
+    strings: &'a [u8],
+    ext: Option<BtfExt>,
+}
+
+impl ParsedBtf<'_> {
+    pub fn len(&self) -> usize {
+        self.types.len()
+    }
+
+    pub fn words(&self) -> usize {
+        self.types.words.len()
+    }
+}
+
 /// What the linker needs to know about one input's BTF.
 #[derive(Debug)]
-pub(super) struct InputBtf {
+pub(super) struct InputBtf<'a> {
     /// Merged id = `base` + the input's id.
     pub base: u32,
     /// Non-static VAR/FUNC by name (the input's ids).
@@ -47,15 +69,22 @@ pub(super) struct InputBtf {
     pub datasec_names: Vec<String>,
     /// Each DATASEC's entries with their VAR (or FUNC) name and extern-ness.
     datasecs: Vec<(String, Vec<DsEntry>)>,
-    /// The input's string table (its types moved into the merged BTF).
-    btf: Btf,
+    /// The input's string table.
+    strings: &'a [u8],
     ext: Option<BtfExt>,
 }
 
 /// The merged BTF under construction.
 #[derive(Debug, Default)]
 pub(super) struct BtfMerge {
-    pub merged: Btf,
+    /// Every input's types; names are offsets into `strings`.
+    merged: FlatTypes,
+    /// The merged string table (interned: one offset per distinct string).
+    strings: Btf,
+    /// Per input string offset, its merged offset (u32::MAX: not yet interned); reset
+    /// after each input through `str_touched`.
+    str_map: Vec<u32>,
+    str_touched: Vec<u32>,
     alias: Vec<Option<u32>>,
     drop: Vec<bool>,
     any: bool,
@@ -87,14 +116,14 @@ fn sort_ext<T>(list: &mut [ExtSection<T>], order: &[&str]) {
 
 /// Parses an input's `.BTF` and `.BTF.ext` (None if it has no `.BTF`). Pure, so
 /// inputs can be parsed in parallel.
-pub(super) fn parse_input_btf(
+pub(super) fn parse_input_btf<'a>(
     file: &str,
-    obj: &Object,
-) -> Result<Option<(Btf, Option<BtfExt>)>, Diagnostic> {
+    obj: &'a Object,
+) -> Result<Option<ParsedBtf<'a>>, Diagnostic> {
     let Some(sec) = obj.sections.values().find(|s| s.name == ".BTF") else {
         return Ok(None);
     };
-    let btf = Btf::parse(&sec.data, &format!("{file}: .BTF"))?;
+    let (types, strings) = crate::btf::parse_flat(&sec.data, &format!("{file}: .BTF"))?;
     if magic_endian(&sec.data) != Some(obj.endian == Endian::Big) {
         return Err(Diagnostic::error(
             codes::E_BTF_BAD,
@@ -102,23 +131,65 @@ pub(super) fn parse_input_btf(
         ));
     }
     let ext = match obj.sections.values().find(|s| s.name == ".BTF.ext") {
-        Some(s) => Some(BtfExt::parse(&s.data, &btf, &format!("{file}: .BTF.ext"))?),
+        Some(s) => Some(BtfExt::parse_raw(
+            &s.data,
+            types.len() as u32,
+            strings,
+            &format!("{file}: .BTF.ext"),
+        )?),
         None => None,
     };
-    Ok(Some((btf, ext)))
+    Ok(Some(ParsedBtf {
+        types,
+        strings,
+        ext,
+    }))
+}
+
+/// The merged types as [`compat`](crate::btf::compat) reads them.
+struct MergedView<'a> {
+    types: &'a FlatTypes,
+    strings: &'a Btf,
+}
+
+impl Types for MergedView<'_> {
+    fn get(&self, id: u32) -> Option<BtfType> {
+        self.types.decode(id)
+    }
+    fn str_at(&self, off: u32) -> Option<&str> {
+        self.strings.str_at(off)
+    }
 }
 
 impl BtfMerge {
-    /// Makes room for `types` more input types (the sum over all inputs).
-    pub fn reserve(&mut self, types: usize) {
-        self.merged.reserve_types(types);
+    /// Makes room for `types` more input types (the sum over all inputs) and about
+    /// `words` trailer words.
+    pub fn reserve(&mut self, types: usize, words: usize) {
+        self.merged.hdr.reserve_exact(types);
+        self.merged.words.reserve_exact(words);
         self.alias.reserve_exact(types + 1);
         self.drop.reserve_exact(types + 1);
     }
 
-    /// Parses and appends one input's `.BTF` (and `.BTF.ext`); None if it has none.
-    pub fn add_input(&mut self, parsed: Option<(Btf, Option<BtfExt>)>) -> Option<InputBtf> {
-        let (mut btf, ext) = parsed?;
+    /// Whether `old` and `new` (merged ids) have compatible types (else why not).
+    pub fn compatible(&self, old: u32, new: u32) -> Result<(), String> {
+        crate::btf::compat::compatible(
+            &MergedView {
+                types: &self.merged,
+                strings: &self.strings,
+            },
+            old,
+            new,
+        )
+    }
+
+    /// Appends one input's `.BTF` (and keeps its `.BTF.ext`); None if it has none.
+    pub fn add_input<'a>(&mut self, parsed: Option<ParsedBtf<'a>>) -> Option<InputBtf<'a>> {
+        let ParsedBtf {
+            types: btf,
+            strings,
+            ext,
+        } = parsed?;
         self.any = true;
         if self.alias.is_empty() {
             self.alias.push(None);
@@ -128,54 +199,88 @@ impl BtfMerge {
         let mut kernel_externs = HashSet::new();
         let mut datasec_names = Vec::new();
         let mut datasecs = Vec::new();
-        for (id, t) in btf.types() {
+        // (Only globals and DATASECs need their name: no UTF-8 check for the rest.)
+        let str_at = |off: u32| std::str::from_utf8(str_bytes_in(strings, off)).unwrap_or("");
+        let valid = |id: u32| id != 0 && id as usize <= btf.len();
+        for id in 1..=btf.len() as u32 {
+            let kind = btf.kind(id);
             self.alias.push(None);
-            self.drop.push(matches!(t.data, TypeData::Datasec { .. }));
-            // (Only globals and DATASECs need their name: no UTF-8 check for the rest.)
-            let name = || btf.str_at(t.name_off).unwrap_or("");
-            match &t.data {
-                TypeData::Func { linkage, .. } | TypeData::Var { linkage, .. }
-                    if *linkage != Linkage::Static =>
-                {
-                    global_ids.entry(name().to_string()).or_insert(id);
-                }
-                TypeData::Datasec { vars, .. } => {
-                    let name = name();
-                    if name == ".ksyms" || name == ".kconfig" {
-                        for v in vars {
-                            kernel_externs.insert(btf.name_of(v.type_id).to_string());
-                        }
+            self.drop.push(kind == Kind::Datasec);
+            let linkage = match kind {
+                Kind::Func => btf.vlen(id) as u32,
+                Kind::Var => btf.body(id)[0],
+                _ => Linkage::Static as u32,
+            };
+            if linkage != Linkage::Static as u32 {
+                global_ids
+                    .entry(str_at(btf.name(id)).to_string())
+                    .or_insert(id);
+            }
+            if kind == Kind::Datasec {
+                let name = str_at(btf.name(id));
+                let vars = btf.body(id).chunks_exact(3).map(|v| VarSecInfo {
+                    type_id: v[0],
+                    offset: v[1],
+                    size: v[2],
+                });
+                if name == ".ksyms" || name == ".kconfig" {
+                    for v in vars.clone() {
+                        let vn = if valid(v.type_id) {
+                            str_at(btf.name(v.type_id))
+                        } else {
+                            ""
+                        };
+                        kernel_externs.insert(vn.to_string());
                     }
-                    datasec_names.push(name.to_string());
-                    let entries = vars
-                        .iter()
-                        .filter_map(|v| {
-                            let vt = btf.get(v.type_id)?;
-                            let is_extern = match &vt.data {
-                                TypeData::Var { linkage, .. } => *linkage == Linkage::Extern,
-                                TypeData::Func { .. } => true,
-                                _ => return None,
-                            };
-                            Some((
-                                *v,
-                                btf.str_at(vt.name_off).unwrap_or("").to_string(),
-                                is_extern,
-                            ))
-                        })
-                        .collect();
-                    datasecs.push((name.to_string(), entries));
                 }
-                _ => {}
+                datasec_names.push(name.to_string());
+                let entries = vars
+                    .filter_map(|v| {
+                        if !valid(v.type_id) {
+                            return None;
+                        }
+                        let is_extern = match btf.kind(v.type_id) {
+                            Kind::Var => btf.body(v.type_id)[0] == Linkage::Extern as u32,
+                            Kind::Func => true,
+                            _ => return None,
+                        };
+                        Some((v, str_at(btf.name(v.type_id)).to_string(), is_extern))
+                    })
+                    .collect();
+                datasecs.push((name.to_string(), entries));
             }
         }
-        let base = self.merged.append_taking(&mut btf);
+        // Append, strings interned once per distinct offset of this input.
+        let base = self.merged.len() as u32;
+        if self.str_map.len() < strings.len() {
+            self.str_map.resize(strings.len(), u32::MAX);
+        }
+        let (map, touched, merged_strings) =
+            (&mut self.str_map, &mut self.str_touched, &mut self.strings);
+        let mut name = |off: u32| match map.get(off as usize) {
+            Some(&n) if n != u32::MAX => n,
+            Some(_) => {
+                let n = merged_strings.add_string_bytes(str_bytes_in(strings, off));
+                map[off as usize] = n;
+                touched.push(off);
+                n
+            }
+            None => merged_strings.add_string_bytes(str_bytes_in(strings, off)),
+        };
+        for id in 1..=btf.len() as u32 {
+            self.merged
+                .push_mapped(&btf, id, &mut name, |r| if r == 0 { 0 } else { r + base });
+        }
+        for off in self.str_touched.drain(..) {
+            self.str_map[off as usize] = u32::MAX;
+        }
         Some(InputBtf {
             base,
             global_ids,
             kernel_externs,
             datasec_names,
             datasecs,
-            btf,
+            strings,
             ext,
         })
     }
@@ -186,41 +291,33 @@ impl BtfMerge {
         if old == new {
             return;
         }
+        let m = &mut self.merged;
+        let valid = |m: &FlatTypes, id: u32| id != 0 && id as usize <= m.len();
         // clang leaves parameter names out of an extern's FUNC_PROTO: complete the
         // earlier one's unnamed parameters from the definition, so the two can dedup
-        let proto = |b: &Btf, f: u32| match b.get(f).map(|t| &t.data) {
-            Some(TypeData::Func { type_id, .. }) => Some(*type_id),
-            _ => None,
-        };
-        if let (Some(po), Some(pn)) = (proto(&self.merged, old), proto(&self.merged, new)) {
-            let params = |b: &Btf, p: u32| match b.get(p).map(|t| &t.data) {
-                Some(TypeData::FuncProto { params, .. }) => {
-                    params.iter().map(|x| x.name_off).collect::<Vec<_>>()
+        let proto =
+            |m: &FlatTypes, f: u32| (valid(m, f) && m.kind(f) == Kind::Func).then(|| m.head(f));
+        if let (Some(po), Some(pn)) = (proto(m, old), proto(m, new)) {
+            let params = |m: &FlatTypes, p: u32| {
+                if valid(m, p) && m.kind(p) == Kind::FuncProto {
+                    m.param_names(p)
+                } else {
+                    Vec::new()
                 }
-                _ => Vec::new(),
             };
-            let (no, nn) = (params(&self.merged, po), params(&self.merged, pn));
+            let (no, nn) = (params(m, po), params(m, pn));
             // (libbpf does this only when a definition completes an earlier extern.)
-            if new_wins && no.len() == nn.len() && po != pn {
-                for (p, from) in [(po, &nn)] {
-                    if let Some(TypeData::FuncProto { params, .. }) =
-                        self.merged.get_mut(p).map(|t| &mut t.data)
-                    {
-                        for (x, &name) in params.iter_mut().zip(from.iter()) {
-                            if x.name_off == 0 {
-                                x.name_off = name;
-                            }
-                        }
-                    }
-                }
+            if new_wins
+                && no.len() == nn.len()
+                && po != pn
+                && valid(m, po)
+                && m.kind(po) == Kind::FuncProto
+            {
+                m.fill_param_names(po, &nn);
             }
         }
-        if new_wins
-            && let Some(t) = self.merged.get(new).cloned()
-            && let Some(o) = self.merged.get_mut(old)
-        {
-            o.data = t.data;
-            o.kind_flag = t.kind_flag;
+        if new_wins && valid(m, new) && valid(m, old) {
+            m.replace_data(old, new);
         }
         if let Some(a) = self.alias.get_mut(new as usize) {
             *a = Some(old);
@@ -338,8 +435,9 @@ impl BtfMerge {
                 .and_then(|(id, _)| placed.get(id.index()).copied().flatten())
                 .map(|p| p.off as u32)
         };
-        let merged = &mut self.merged;
-        let mut s = |off: u32| merged.add_string_bytes(inb.btf.str_bytes(off));
+        let merged = &mut self.strings;
+        let strings = inb.strings;
+        let mut s = |off: u32| merged.add_string_bytes(str_bytes_in(strings, off));
         for sec in &ext.func_info {
             let Some(off) = off_of(&sec.sec_name) else {
                 continue;
@@ -397,9 +495,16 @@ impl Linker {
             return;
         }
         let before = self.btf.merged.len();
-        let mut merged = std::mem::take(&mut self.btf.merged);
-        let (map, stats) = crate::btf::dedup::dedup(&mut merged, &self.btf.alias, &self.btf.drop);
+        let merged = std::mem::take(&mut self.btf.merged);
+        let d = crate::btf::dedup::dedup_flat(&merged, &self.btf.alias, &self.btf.drop);
+        let (map, stats) = (&d.map, &d.stats);
         let mapped = |id: u32| map.get(id as usize).copied().unwrap_or(0);
+        // The survivors, then the DATASECs (names still in the merged table).
+        let mut types =
+            FlatTypes::with_capacity(d.keep.len() + self.dst.len(), merged.words.len() / 8);
+        for &id in &d.keep {
+            types.push_mapped(&merged, id, |n| n, mapped);
+        }
         // One DATASEC per output section that some input described.
         let mut datasecs = 0;
         for d in &self.dst {
@@ -433,23 +538,31 @@ impl Linker {
             // An extern entry whose symbol got defined elsewhere is not this section's.
             vars.retain(|v| {
                 let only_extern = seen.get(&v.type_id).is_some_and(|&(_, e)| e);
-                let still_extern = matches!(
-                    merged.get(v.type_id).map(|t| &t.data),
-                    Some(
-                        TypeData::Var {
-                            linkage: Linkage::Extern,
-                            ..
-                        } | TypeData::Func { .. }
-                    )
-                );
+                let id = v.type_id;
+                let still_extern = id != 0
+                    && id as usize <= types.len()
+                    && match types.kind(id) {
+                        Kind::Var => types.body(id)[0] == Linkage::Extern as u32,
+                        Kind::Func => true,
+                        _ => false,
+                    };
                 !only_extern || still_extern
             });
             let size = d.elf.map(|s| self.out.sections[s].size as u32).unwrap_or(0);
             if d.elf.is_some() {
                 vars.sort_by_key(|v| v.offset);
             }
-            let name = merged.add_string(&d.name);
-            merged.add_type(BtfType::new(name, TypeData::Datasec { size, vars }));
+            let name = self.btf.strings.add_string(&d.name);
+            let words: Vec<u32> = vars
+                .iter()
+                .flat_map(|v| [v.type_id, v.offset, v.size])
+                .collect();
+            types.push(
+                name,
+                norm_info(Kind::Datasec, false, vars.len()),
+                size,
+                &words,
+            );
             datasecs += 1;
         }
         // .BTF.ext: output section order, type ids through the dedup map.
@@ -471,12 +584,24 @@ impl Linker {
         });
         // Strings: keep only those the types and records use, in order of first use.
         let mut out = Btf::new();
-        let mut types = merged.take_types();
-        for t in &mut types {
-            t.map_strings(|o| out.add_string_bytes(merged.str_bytes(o)));
+        let strs = &self.btf.strings;
+        // Merged offset -> output offset, so each string is looked up once.
+        let mut memo = vec![u32::MAX; strs.strings().len()];
+        let mut name = |o: u32| match memo.get(o as usize) {
+            Some(&m) if m != u32::MAX => m,
+            _ => {
+                let m = out.add_string_bytes(strs.str_bytes(o));
+                if let Some(x) = memo.get_mut(o as usize) {
+                    *x = m;
+                }
+                m
+            }
+        };
+        let mut fin = FlatTypes::with_capacity(types.len(), types.words.len());
+        for id in 1..=types.len() as u32 {
+            fin.push_mapped(&types, id, &mut name, |r| r);
         }
-        out.set_types(types);
-        ext.map_strings(|o| out.add_string_bytes(merged.str_bytes(o)));
+        ext.map_strings(&mut name);
         let endian = self.out.endian;
         let ext_bytes = (!ext.is_empty()).then(|| ext.encode(&mut out, endian));
         if self.verbose {
@@ -484,7 +609,7 @@ impl Linker {
                 "BTF: {before} types in, {} after dedup ({} forward declarations resolved), {datasecs} DATASECs rebuilt, {} types out",
                 stats.types_after,
                 stats.fwds_resolved,
-                out.len()
+                fin.len()
             ));
             self.log.push(format!(
                 ".BTF.ext: {} func_info, {} line_info, {} core_relo records",
@@ -494,7 +619,7 @@ impl Linker {
             ));
         }
         let mut sec = Section::new(".BTF", SectionKind::Progbits, 0, 4);
-        sec.data = out.encode(endian);
+        sec.data = crate::btf::encode_flat(&fin, out.strings(), endian);
         sec.size = sec.data.len() as u64;
         self.out.sections.push(sec);
         if let Some(bytes) = ext_bytes {

@@ -110,8 +110,10 @@ pub fn link(inputs: Vec<(String, Object)>, opts: &LinkOptions) -> Result<Linked,
         return Err(errors);
     }
     let mut l = Linker::new(endian, opts.verbose);
-    l.btf
-        .reserve(parsed.iter().flatten().map(|(b, _)| b.len()).sum());
+    l.btf.reserve(
+        parsed.iter().flatten().map(|p| p.len()).sum(),
+        parsed.iter().flatten().map(|p| p.words()).sum(),
+    );
     for ((name, obj), btf) in inputs.iter().zip(parsed) {
         l.add_input(name, obj, btf);
     }
@@ -131,7 +133,7 @@ pub fn link(inputs: Vec<(String, Object)>, opts: &LinkOptions) -> Result<Linked,
 
 /// Maps `f` over `items` on up to four threads, results in input order (reading and
 /// parsing inputs is independent per input; merging stays sequential).
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+fn par_map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4)
@@ -224,12 +226,7 @@ impl Linker {
         self.dst.len() - 1
     }
 
-    fn add_input(
-        &mut self,
-        name: &str,
-        obj: &Object,
-        btf: Option<(crate::btf::Btf, Option<crate::btf::ext::BtfExt>)>,
-    ) {
+    fn add_input(&mut self, name: &str, obj: &Object, btf: Option<btf_merge::ParsedBtf<'_>>) {
         self.note(|| {
             format!(
                 "input {name}: {} sections, {} symbols",

@@ -166,7 +166,7 @@ impl Linker {
             // BTF: check the types agree, then merge the two VAR/FUNC entries.
             if let (Some(old), Some(new)) = (g_btf, btf_id) {
                 let is_map = section_name == ".maps" || g_def_section == ".maps";
-                if let Err(why) = crate::btf::compat::compatible(&self.btf.merged, old, new) {
+                if let Err(why) = self.btf.compatible(old, new) {
                     let (code, what) = if is_map {
                         (codes::E_LINK_MAP_MISMATCH, "map")
                     } else {
