@@ -386,12 +386,15 @@ impl<'m> Asm<'m> {
             cfi_eh_frame: true,
         };
         // Most names are labels: size the symbol table for them up front.
-        let labels = module
-            .chunks
-            .iter()
-            .flat_map(|c| &c.stmts)
-            .filter(|s| matches!(s.kind, StmtKind::Label(_)))
-            .count();
+        let (mut labels, mut refs) = (0, 0);
+        for s in module.chunks.iter().flat_map(|c| &c.stmts) {
+            match s.kind {
+                StmtKind::Label(_) => labels += 1,
+                StmtKind::Insn { sym: Some(_), .. } => refs += 1,
+                _ => {}
+            }
+        }
+        a.sym_refs.reserve(labels + refs);
         a.syms.reserve(labels + 16);
         a.names.reserve(labels + 16);
         a.order.reserve(labels + 16);
@@ -1518,6 +1521,8 @@ impl<'m> Asm<'m> {
         }
 
         let mut obj = Object::new(self.opts.endian);
+        obj.symbols
+            .reserve(self.file_syms.len() + self.order.len() + 1);
         let mut sec_ids: Vec<SectionId> = Vec::with_capacity(self.secs.len());
         for s in &mut self.secs {
             let mut o = Section::new(s.name.clone(), s.kind, s.flags, s.align);

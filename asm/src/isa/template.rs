@@ -99,18 +99,18 @@ fn lit_ids() -> &'static LitMap {
     })
 }
 
-/// A token of at most 8 bytes as one number. Tokens are ASCII without NUL (the lexer
+/// A token of at most 16 bytes as one number. Tokens are ASCII without NUL (the lexer
 /// accepts nothing else), so the zero padding makes this one-to-one.
-fn pack(s: &[u8]) -> Option<u64> {
-    let mut w = [0u8; 8];
+fn pack(s: &[u8]) -> Option<u128> {
+    let mut w = [0u8; 16];
     w.get_mut(..s.len())?.copy_from_slice(s);
-    Some(u64::from_le_bytes(w))
+    Some(u128::from_le_bytes(w))
 }
 
 /// [`lit_ids`] keyed by [`pack`]ed text, plus the longest literal's length.
 struct PackedLits {
     short: std::collections::HashMap<
-        u64,
+        u128,
         u16,
         std::hash::BuildHasherDefault<crate::assemble::NameHasher>,
     >,
@@ -947,11 +947,26 @@ fn looks_llvm(text: &str, toks: &[Tok]) -> bool {
 /// instruction text parses to the same fields whichever such name ends it.
 pub fn is_plain_symbol(name: &str) -> bool {
     let b = name.as_bytes();
-    b.first().is_some_and(|&c| super::lex::is_ident_start(c))
-        && b.iter().all(|&c| super::lex::is_ident_cont(c))
-        && register(name).is_none()
-        && lit_id(name) == NO_LIT
-        && lower_lit_id(name) == NO_LIT
+    let word = b.first().is_some_and(|&c| super::lex::is_ident_start(c))
+        && b.iter().all(|&c| super::lex::is_ident_cont(c));
+    if !word || register(name).is_some() {
+        return false;
+    }
+    let p = packed_lits();
+    if b.len() > p.max_len {
+        return true;
+    }
+    match pack(b) {
+        // Lower-casing the packed bytes: ASCII letters only (`is_ident_cont` above).
+        Some(k) => {
+            // Per byte (all < 0x80, so no carries): bit 7 of c + 0x3f is c >= 'A', of
+            // c + 0x25 is c > 'Z'; an upper-case letter gains 0x20.
+            const ONES: u128 = u128::from_le_bytes([1; 16]);
+            let upper = (k + 0x3f * ONES) & !(k + 0x25 * ONES) & (0x80 * ONES);
+            !p.short.contains_key(&k) && !p.short.contains_key(&(k | upper >> 2))
+        }
+        None => lit_id(name) == NO_LIT && lower_lit_id(name) == NO_LIT,
+    }
 }
 
 /// [`lit_id`] of `name` lower-cased (GNU input is compared that way), without

@@ -228,7 +228,7 @@ impl<'a> Parser<'a> {
             }
             break;
         }
-        let rest = text.get(i..).unwrap_or("").trim_end();
+        let rest = trim_end(text.get(i..).unwrap_or(""));
         let base = base + i;
         if rest.is_empty() {
             return;
@@ -405,6 +405,20 @@ impl Parser<'_> {
             c.stmts.reserve(rest / 12);
         }
     }
+}
+
+/// `s.trim_end()`, with ASCII whitespace removed byte by byte first (the usual case);
+/// only a non-ASCII last character takes the Unicode-aware path.
+fn trim_end(s: &str) -> &str {
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 && b[end - 1].is_ascii() {
+        if !(b[end - 1] as char).is_whitespace() {
+            return &s[..end];
+        }
+        end -= 1;
+    }
+    s[..end].trim_end()
 }
 
 /// The bytes the statement splitter in [`Parser::run`] stops at.
@@ -625,6 +639,23 @@ mod tests {
                 }
                 base += line.len() + 1;
             }
+        }
+    }
+
+    #[test]
+    fn trim_end_is_str_trim_end() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "a \t",
+            "a\u{a0}",
+            "a\u{a0} ",
+            "é",
+            "\u{2003}\u{85}",
+            "x\x0b\x0c",
+        ] {
+            assert_eq!(trim_end(s), s.trim_end(), "{s:?}");
         }
     }
 
