@@ -14,6 +14,7 @@
 //! relocations ([`core_relo`]).
 
 mod core_relo;
+pub use core_relo::KIND_NAMES as CORE_KIND_NAMES;
 
 use crate::disasm::{self, Item};
 use crate::isa::{self, CpuVersion};

@@ -340,7 +340,7 @@ fn matches_llvm_objdump() {
     assert!(bad.is_empty(), "{} differ:\n{}", bad.len(), bad.join("\n"));
     // clang's CO-RE objects gave a well-formed line of every kind (so the parity above
     // covers them all); a malformed record would read `'<access string>' <why>`.
-    for kind in CORE_KINDS {
+    for kind in asm::objdump::CORE_KIND_NAMES {
         assert!(
             core_lines
                 .lines()
@@ -349,23 +349,6 @@ fn matches_llvm_objdump() {
         );
     }
 }
-
-/// The CO-RE relocation kinds as llvm-objdump names them.
-const CORE_KINDS: [&str; 13] = [
-    "byte_off",
-    "byte_sz",
-    "field_exists",
-    "signed",
-    "lshift_u64",
-    "rshift_u64",
-    "local_type_id",
-    "target_type_id",
-    "type_exists",
-    "type_size",
-    "enumval_exists",
-    "enumval_value",
-    "type_matches",
-];
 
 /// Our assembler's object, listed by our objdump (snapshot) and, when present, by
 /// llvm-objdump-19 (must agree).

@@ -32,8 +32,8 @@ use linker::object::{Object, SectionId};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// llvm-objdump's names for the kinds, by number.
-const KIND_NAMES: [&str; 13] = [
+/// llvm-objdump's names for the kinds, by number (btf.rst, `bpf_core_relo_kind`).
+pub const KIND_NAMES: [&str; 13] = [
     "byte_off",
     "byte_sz",
     "field_exists",

@@ -577,6 +577,16 @@ pub(crate) fn encode_flat(types: &flat::FlatTypes, strings: &[u8], endian: Endia
         out: Vec::with_capacity(24 + type_len + strings.len()),
         big: endian == Endian::Big,
     };
+    write_header(&mut w, type_len, strings.len());
+    for id in 1..=types.len() as u32 {
+        types.encode_type(id, &mut w);
+    }
+    w.out.extend_from_slice(strings);
+    w.out
+}
+
+/// The 24-byte `.BTF` header (btf.rst 2.1): types right after it, then the strings.
+fn write_header(w: &mut Writer, type_len: usize, str_len: usize) {
     w.u16(BTF_MAGIC);
     w.u8(BTF_VERSION);
     w.u8(0);
@@ -584,12 +594,7 @@ pub(crate) fn encode_flat(types: &flat::FlatTypes, strings: &[u8], endian: Endia
     w.u32(0);
     w.u32(type_len as u32);
     w.u32(type_len as u32);
-    w.u32(strings.len() as u32);
-    for id in 1..=types.len() as u32 {
-        types.encode_type(id, &mut w);
-    }
-    w.out.extend_from_slice(strings);
-    w.out
+    w.u32(str_len as u32);
 }
 
 /// Appends one type's encoding (common part and trailer).
@@ -857,14 +862,7 @@ impl Btf {
             out: Vec::with_capacity(24 + type_len + self.strings.len()),
             big: endian == Endian::Big,
         };
-        w.u16(BTF_MAGIC);
-        w.u8(BTF_VERSION);
-        w.u8(0);
-        w.u32(BTF_HEADER_LEN);
-        w.u32(0);
-        w.u32(type_len as u32);
-        w.u32(type_len as u32);
-        w.u32(self.strings.len() as u32);
+        write_header(&mut w, type_len, self.strings.len());
         for t in &self.types {
             encode_type(t, &mut w);
         }
