@@ -40,6 +40,9 @@ pub struct CompileOptions {
     pub no_warnings: bool,
     /// `-Wno-FLAG`: warnings whose message ends with `[-WFLAG]` are not shown.
     pub disabled_warnings: Vec<String>,
+    /// Leave the frontend's trees to the process exit instead of freeing them (clang's
+    /// `-disable-free`): set by the `ebpfc compile` CLI only, which exits right after.
+    pub disable_free: bool,
 }
 
 impl Default for CompileOptions {
@@ -57,6 +60,7 @@ impl Default for CompileOptions {
             debug_paths: DebugPaths::default(),
             no_warnings: false,
             disabled_warnings: Vec::new(),
+            disable_free: false,
         }
     }
 }
@@ -110,6 +114,8 @@ impl CompileOptions {
                 }
                 off
             },
+            // A library caller may compile again: only the CLI sets this.
+            disable_free: false,
         }
     }
 
@@ -250,6 +256,7 @@ pub fn compile_file_timed(
     };
     let fe = frontend::driver::FrontendOptions {
         pp: opts.pp(),
+        disable_free: opts.disable_free,
         ..Default::default()
     };
     if emit == Emit::Preprocessed {

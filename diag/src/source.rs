@@ -18,7 +18,10 @@ pub struct Span {
     pub end: u32,
 }
 
+// `#[inline]`: the lexer, preprocessor and parser call these once per token or node,
+// from other crates.
 impl Span {
+    #[inline]
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
         let clamp = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
         Span {
@@ -29,6 +32,7 @@ impl Span {
     }
 
     /// The smallest span covering both (they must be in the same file).
+    #[inline]
     pub fn to(self, other: Span) -> Span {
         Span {
             file: self.file,

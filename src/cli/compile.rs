@@ -59,7 +59,11 @@ pub fn run(args: CompileArgs) -> ExitCode {
         .output
         .clone()
         .unwrap_or_else(|| default_output(&parsed.input, parsed.emit));
-    let opts = CompileOptions::from_args(&parsed);
+    let opts = CompileOptions {
+        // This process exits after the compile: leave the trees to the exit (clang).
+        disable_free: true,
+        ..CompileOptions::from_args(&parsed)
+    };
     let mut sources = sources;
     let result = if parsed.input.as_os_str() == "-" {
         let mut text = String::new();

@@ -269,6 +269,9 @@ pub(crate) struct Pp<'a> {
     macro_ids: FastMap<Arc<str>, u32>,
     hidesets: HideSets,
     texts: FastSet<Arc<str>>,
+    /// The last spelling of each keyword and punctuator kind (indexed by `Tok as
+    /// usize`): most tokens are one of those, found here without hashing.
+    kind_texts: Vec<Option<Arc<str>>>,
     lexed: HashMap<FileId, Rc<Vec<RawTok>>>,
     /// Files by path (or built-in name), so a file is read and lexed once.
     file_ids: HashMap<PathBuf, FileId>,
@@ -317,6 +320,7 @@ impl<'a> Pp<'a> {
             macro_ids: FastMap::default(),
             hidesets: HideSets::new(),
             texts: FastSet::with_capacity_and_hasher(1 << 10, Default::default()),
+            kind_texts: Vec::new(),
             lexed: HashMap::new(),
             file_ids: HashMap::new(),
             once: HashSet::new(),
@@ -459,7 +463,7 @@ impl<'a> Pp<'a> {
             }
             f.pos += 1;
             let id = f.id;
-            match make_tok(&mut self.texts, &f.text, id, raw) {
+            match make_tok(&mut self.texts, &mut self.kind_texts, &f.text, id, raw) {
                 Ok(t) => return Some(t),
                 Err(d) => self.diags.push(d),
             }
@@ -497,7 +501,7 @@ impl<'a> Pp<'a> {
             }
             f.pos += 1;
             let id = f.id;
-            match make_tok(&mut self.texts, &f.text, id, raw) {
+            match make_tok(&mut self.texts, &mut self.kind_texts, &f.text, id, raw) {
                 Ok(t) => out.push(t),
                 Err(d) => bad.push(d),
             }
@@ -688,10 +692,48 @@ fn intern_in(texts: &mut FastSet<Arc<str>>, s: &str) -> Arc<str> {
     a
 }
 
+/// The shared spelling of a token of kind `tok`: from `kind_texts` when the kind has a
+/// fixed spelling that matches, else from `texts` (and then remembered by kind).
+fn intern_tok(
+    texts: &mut FastSet<Arc<str>>,
+    kind_texts: &mut Vec<Option<Arc<str>>>,
+    tok: Tok,
+    spelling: &str,
+) -> Arc<str> {
+    let fixed = !matches!(
+        tok,
+        Tok::Ident | Tok::IntLit | Tok::FloatLit | Tok::CharLit | Tok::StrLit
+    );
+    let k = tok as usize;
+    if fixed
+        && let Some(Some(a)) = kind_texts.get(k)
+        && **a == *spelling
+    {
+        return a.clone();
+    }
+    // Phase 2 (C17 5.1.1.2): a backslash-newline inside a token joins lines.
+    // (Only a backslash can start one: a short byte scan instead of two searches.)
+    let a = if spelling.bytes().any(|b| b == b'\\')
+        && (spelling.contains("\\\n") || spelling.contains("\\\r\n"))
+    {
+        intern_in(texts, &spelling.replace("\\\r\n", "").replace("\\\n", ""))
+    } else {
+        intern_in(texts, spelling)
+    };
+    if fixed {
+        if kind_texts.len() <= k {
+            kind_texts.resize(k + 1, None);
+        }
+        kind_texts[k] = Some(a.clone());
+    }
+    a
+}
+
 /// Turns a raw token of `file` (whose text is `text`) into a `PTok`, or the diagnostic
 /// for a bad token.
 fn make_tok(
     texts: &mut FastSet<Arc<str>>,
+    kind_texts: &mut Vec<Option<Arc<str>>>,
     text: &str,
     file: FileId,
     raw: RawTok,
@@ -701,15 +743,7 @@ fn make_tok(
     match raw.kind {
         Ok(tok) => Ok(PTok {
             tok,
-            // Phase 2 (C17 5.1.1.2): a backslash-newline inside a literal joins lines.
-            // (Only a backslash can start one: a short byte scan instead of two searches.)
-            text: if spelling.bytes().any(|b| b == b'\\')
-                && (spelling.contains("\\\n") || spelling.contains("\\\r\n"))
-            {
-                intern_in(texts, &spelling.replace("\\\r\n", "").replace("\\\n", ""))
-            } else {
-                intern_in(texts, spelling)
-            },
+            text: intern_tok(texts, kind_texts, tok, spelling),
             span,
             expansion: None,
             bol: raw.bol,
