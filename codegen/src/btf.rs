@@ -119,6 +119,12 @@ pub fn build(m: &ir::Module, vars: &[PlacedVar]) -> ModuleBtf {
     let mut secs: BTreeMap<&str, Vec<VarSecInfo>> = BTreeMap::new();
     let mut ext_secs: BTreeMap<String, Vec<VarSecInfo>> = BTreeMap::new();
     for v in vars {
+        // Like clang (BTFDebug::processGlobals), a private constant (`.L` name, no
+        // symbol) placed in `.rodata` itself, not in a mergeable `.rodata.*` section,
+        // gives `.rodata` a DATASEC, empty when no variable with a type lives there.
+        if v.debug_type.is_none() && v.name.starts_with(".L") && v.section == ".rodata" {
+            secs.entry(v.section.as_str()).or_default();
+        }
         let Some(t) = v.debug_type else { continue };
         let linkage = match v.linkage {
             ir::Linkage::Local => Linkage::Static,

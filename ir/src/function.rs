@@ -37,6 +37,11 @@ impl Signature {
 pub struct StackSlotData {
     pub size: u32,
     pub align: u32,
+    /// The constant global whose copy initializes the slot (`copy_of @g`), set by
+    /// `constlocal` when the copy stays: clang keeps such a global in the object as
+    /// long as the slot lives (its memcpy survives to instruction selection), so
+    /// `drop_unused_globals` keeps it too.
+    pub copy_of: Option<GlobalRef>,
 }
 
 #[derive(Clone, Debug)]
@@ -94,7 +99,11 @@ impl Function {
     }
 
     pub fn create_stack_slot(&mut self, size: u32, align: u32) -> StackSlot {
-        self.stack_slots.push(StackSlotData { size, align })
+        self.stack_slots.push(StackSlotData {
+            size,
+            align,
+            copy_of: None,
+        })
     }
 
     /// The reference to function symbol `name`, made on first use.

@@ -112,6 +112,12 @@ impl Verifier<'_> {
                     ),
                 );
             }
+            if data.copy_of.is_some_and(|g| !f.global_refs.is_valid(g)) {
+                self.err(
+                    codes::E_IR_SYMBOL,
+                    format!("{slot}: unknown global reference in `copy_of`"),
+                );
+            }
         }
         let Some(entry) = f.entry_block() else {
             self.err(codes::E_IR_CFG, "the function has no blocks".into());
@@ -605,6 +611,19 @@ fn check_module(m: &Module, errors: &mut Diagnostics) {
                     codes::E_IR_SYMBOL,
                     format!(
                         "in function @{}: CO-RE relocation on a non-constant",
+                        f.name
+                    ),
+                );
+            }
+        }
+        for (slot, data) in f.stack_slots.iter() {
+            if let Some(name) = data.copy_of.and_then(|g| f.global_refs.get(g))
+                && m.global(name).is_none()
+            {
+                err(
+                    codes::E_IR_SYMBOL,
+                    format!(
+                        "in function @{}: {slot} is a copy of unknown data symbol @{name}",
                         f.name
                     ),
                 );

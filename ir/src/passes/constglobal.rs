@@ -113,15 +113,31 @@ fn global_address(f: &Function, addr: Value) -> Option<(&str, i32)> {
 }
 
 /// Drops local, non-volatile constant globals in read-only data sections that no
-/// instruction in the layout and no data relocation refers to any more (run after
-/// `dce` has removed the dead `global_addr`s). Returns true if any was dropped.
+/// instruction in the layout, no data relocation and no live stack slot's `copy_of`
+/// refers to any more (run after `dce` has removed the dead `global_addr`s; see
+/// `constlocal` for `copy_of`). Returns true if any was dropped.
 pub fn drop_unused(m: &mut Module) -> bool {
     let before = m.globals.len();
     let mut used: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for f in &m.functions {
+        let mut live_slots = std::collections::BTreeSet::new();
         for inst in all_insts(f) {
-            if let InstData::GlobalAddr { global, .. } = f.dfg.insts[inst]
-                && let Some(n) = f.global_refs.get(global)
+            match f.dfg.insts[inst] {
+                InstData::GlobalAddr { global, .. } => {
+                    if let Some(n) = f.global_refs.get(global) {
+                        used.insert(n.clone());
+                    }
+                }
+                InstData::StackAddr { slot, .. } => {
+                    live_slots.insert(slot);
+                }
+                _ => {}
+            }
+        }
+        for slot in live_slots {
+            if let Some(n) = f.stack_slots[slot]
+                .copy_of
+                .and_then(|g| f.global_refs.get(g))
             {
                 used.insert(n.clone());
             }

@@ -5,10 +5,18 @@
 //! (there is no memcpy helper; the BPF verifier sees plain stack/map accesses).
 //! Offsets beyond BPF's 16-bit `off` field get an explicit `iadd` of the base.
 //!
+//! A fill of 0 or 0xff bytes that starts at a stack slot's base raises the slot's
+//! alignment to 8 first, as LLVM's `getMemsetStores` raises a frame object's
+//! alignment (`DstAlignCanChange`), so that it is done with 8-byte immediate stores
+//! (other 8-byte patterns need a 64-bit constant load, where two 4-byte immediate
+//! stores do not). Copies keep their alignment: widened copies between slots defeat
+//! store-to-load forwarding of the narrower fields written just before.
+//!
 //! Invariants: runs in every pipeline (-O0 included), so codegen never sees these two
 //! opcodes; the new instructions take the location of the instruction they replace.
 
-use crate::entities::{Inst, Value};
+use crate::dfg::ValueDef;
+use crate::entities::{Inst, StackSlot, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::passes::util::all_insts;
@@ -50,6 +58,15 @@ pub fn run(f: &mut Function) -> bool {
                 size,
                 align,
             } => {
+                // Only fills whose 8-byte pattern is an `imm32` (0, -1) gain: another
+                // needs a 64-bit constant load, two 4-byte immediate stores do not.
+                let wide_imm = byte == 0 || byte == 0xff;
+                let align = if size >= 8 && wide_imm && slot_base(f, dst).is_some() {
+                    raise_slot(f, dst);
+                    8
+                } else {
+                    align
+                };
                 for (off, ty) in chunks(size, align) {
                     let pattern = u64::from(byte) * (u64::MAX / 255);
                     let c = insert(
@@ -70,6 +87,26 @@ pub fn run(f: &mut Function) -> bool {
         }
     }
     changed
+}
+
+/// The slot when `v` is the address of a stack slot's first byte.
+fn slot_base(f: &Function, v: Value) -> Option<StackSlot> {
+    match f.dfg.value_def(f.dfg.resolve_alias(v)) {
+        ValueDef::Result(i) => match f.dfg.insts[i] {
+            InstData::StackAddr { slot, offset: 0 } => Some(slot),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Aligns the slot `v` is the base of to 8 bytes (BPF's stack alignment, the most a
+/// slot may have).
+fn raise_slot(f: &mut Function, v: Value) {
+    if let Some(s) = slot_base(f, v) {
+        let d = &mut f.stack_slots[s];
+        d.align = d.align.max(8);
+    }
 }
 
 /// (byte offset, access type) of each chunk.

@@ -17,7 +17,7 @@
 use cranelift_entity::SecondaryMap;
 
 use crate::entities::{Block, Inst, StackSlot, Value};
-use crate::function::Function;
+use crate::function::{Function, StackSlotData};
 use crate::instructions::{BlockCall, InstData};
 use crate::module::Module;
 use crate::opcodes::Opcode;
@@ -162,7 +162,11 @@ pub fn inline_call(f: &mut Function, call_inst: Inst, callee: &Function) {
     // Fresh stack slots and blocks.
     let mut slot_map: SecondaryMap<StackSlot, Option<StackSlot>> = SecondaryMap::new();
     for (s, d) in callee.stack_slots.iter() {
-        slot_map[s] = Some(f.stack_slots.push(*d));
+        let copy_of = d
+            .copy_of
+            .and_then(|g| callee.global_refs.get(g))
+            .map(|name| f.import_global(name));
+        slot_map[s] = Some(f.stack_slots.push(StackSlotData { copy_of, ..*d }));
     }
     let mut block_map: SecondaryMap<Block, Option<Block>> = SecondaryMap::new();
     let mut new_blocks = Vec::with_capacity(callee.layout.blocks().len() + 1);

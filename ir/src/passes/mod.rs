@@ -4,10 +4,13 @@
 //! - `-O0`: expand_mem, strength (signed division by powers of two needs no cpu v4),
 //!   inline (always_inline only). No mem2reg: locals stay in stack
 //!   slots; the output is still valid IR that codegen must handle.
-//! - `-O1`: + constfold (folds `stack_addr + c` for sroa), sroa, slotwiden (small
+//! - `-O1`: first constlocal (locals only copied from a constant global and then only
+//!   read become that global; it needs the `memcpy`, so it runs before expand_mem),
+//!   then as -O0 plus constfold (folds `stack_addr + c` for sroa), sroa, slotwiden (small
 //!   slots accessed piecewise become whole-slot accesses), mem2reg, constfold,
 //!   constglobal (loads of constant globals), bitsimp (known-zero bits), strength, copyprop, simplify_cfg, dce;
-//!   at the end drop_unused_globals (constant data nothing reads any more).
+//!   at the end drop_unused_globals (constant data nothing reads any more) and
+//!   constmerge (identical private constants become one).
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
 //!   40/80/12 instructions), then the -O1 cleanup with gvn and loadelim (redundant
 //!   loads, store-to-load forwarding), dse (dead stack stores) and ifconv (conditional increments become
@@ -20,6 +23,8 @@
 pub mod bitsimp;
 pub mod constfold;
 pub mod constglobal;
+pub mod constlocal;
+pub mod constmerge;
 pub mod copyprop;
 pub mod dce;
 pub mod dse;
@@ -30,6 +35,7 @@ pub mod inline;
 pub mod loadelim;
 pub mod mem2reg;
 pub mod params;
+pub mod ptrflow;
 pub mod simplify_cfg;
 pub mod slotwiden;
 pub mod sroa;
@@ -100,13 +106,17 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "simplify_cfg",
         "dce",
     ];
-    let mut p = vec!["expand_mem", "strength"];
+    let mut p = Vec::new();
+    if level != OptLevel::O0 {
+        p.push("constlocal");
+    }
+    p.extend(["expand_mem", "strength"]);
     match level {
         OptLevel::O0 => p.push("inline_always"),
         OptLevel::O1 => {
             p.push("inline_always");
             p.extend(cleanup);
-            p.push("drop_unused_globals");
+            p.extend(["drop_unused_globals", "constmerge"]);
         }
         OptLevel::O2 | OptLevel::O3 | OptLevel::Os => {
             p.push(match level {
@@ -123,7 +133,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
             p.extend(cleanup_gvn);
             p.extend(["unroll", "simplify_cfg"]);
             p.extend(cleanup_gvn);
-            p.push("drop_unused_globals");
+            p.extend(["drop_unused_globals", "constmerge"]);
         }
     }
     p
@@ -176,6 +186,12 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         }
         "drop_unused_globals" => {
             constglobal::drop_unused(m);
+        }
+        "constlocal" => {
+            constlocal::run(m);
+        }
+        "constmerge" => {
+            constmerge::run(m);
         }
         "simplify_cfg" => each(m, simplify_cfg::run),
         "mem2reg" => each(m, mem2reg::run),

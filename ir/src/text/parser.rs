@@ -18,7 +18,7 @@
 //! members  := [STR ':' tN @BITOFF ['bits' INT] {',' ...}]
 //! function := 'function' LINKAGE @name '(' [TYPE {',' TYPE}] ')' ['->' TYPE]
 //!             'section' STR ATTR* ['debug' tN] '{' slot* block* '}'
-//! slot     := ssN '=' 'stack_slot' INT ',' 'align' INT
+//! slot     := ssN '=' 'stack_slot' INT ',' 'align' INT [',' 'copy_of' @sym]
 //! block    := blockN ['(' vN ':' TYPE {',' ...} ')'] ':' inst*
 //! inst     := [vN '='] OPCODE[.suffixes] operands [LOC]        (see `inst`)
 //!             `iconst.T N` may be followed by `core KIND tN "ACCESS"` (CO-RE).
@@ -702,7 +702,12 @@ impl Parser {
             self.expect(&Tok::Comma)?;
             self.expect_word("align")?;
             let align = self.int_as("slot alignment")?;
-            f.create_stack_slot(size, align);
+            let slot = f.create_stack_slot(size, align);
+            if self.eat(&Tok::Comma) {
+                self.expect_word("copy_of")?;
+                let sym = self.sym()?;
+                f.stack_slots[slot].copy_of = Some(f.import_global(&sym));
+            }
         }
         let mut pending: Vec<PendingResult> = Vec::new();
         let mut defined: SecondaryMap<Value, bool> = SecondaryMap::new();

@@ -309,11 +309,16 @@ pub fn write_function(w: &mut impl Write, f: &Function) -> fmt::Result {
     }
     writeln!(w, " {{")?;
     for (slot, data) in f.stack_slots.iter() {
-        writeln!(
+        write!(
             w,
             "    {slot} = stack_slot {}, align {}",
             data.size, data.align
         )?;
+        if let Some(g) = data.copy_of {
+            let name = f.global_refs.get(g).map(String::as_str).unwrap_or("?");
+            write!(w, ", copy_of @{name}")?;
+        }
+        writeln!(w)?;
     }
     for &block in f.layout.blocks() {
         write_block_header(w, f, block)?;
