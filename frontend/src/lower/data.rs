@@ -1,4 +1,5 @@
-//! Initial bytes and relocations of a global from its flattened initializer.
+//! Initial bytes and relocations of a global (or of the private copy of a local's
+//! constant initializer, `constinit.rs`) from its flattened initializer.
 //!
 //! Invariants: the result is exactly `size` bytes, little-endian (BPF's `-target bpf`
 //! default); an address constant becomes a 64-bit slot of zeros plus a [`DataReloc`]
@@ -7,14 +8,26 @@
 
 use crate::sema::consteval::{AddrBase, ConstVal, eval};
 use crate::sema::tast::{Global, Init, InitItem, InitValue, Program};
+use crate::types::QualType;
 use ir::module::DataReloc;
 
 /// The bytes and relocations of `g` (zero-filled where nothing is written).
 pub fn global_bytes(prog: &Program, g: &Global, size: u64) -> (Vec<u8>, Vec<DataReloc>) {
+    init_bytes(prog, g.ty, g.init.as_ref(), size)
+}
+
+/// The bytes and relocations of an object of type `ty` and `size` bytes initialized
+/// by `init` (zero-filled where nothing is written).
+pub fn init_bytes(
+    prog: &Program,
+    ty: QualType,
+    init: Option<&Init>,
+    size: u64,
+) -> (Vec<u8>, Vec<DataReloc>) {
     // Initialized elements of a flexible array member (GNU: `.values = { [0] = &m }`
     // in a map-in-map definition) make the object larger than its type.
     let mut len = size;
-    if let Some(Init::List(items)) = &g.init {
+    if let Some(Init::List(items)) = init {
         for it in items {
             let n = match &it.value {
                 InitValue::Bytes(b) => b.len() as u64,
@@ -25,13 +38,13 @@ pub fn global_bytes(prog: &Program, g: &Global, size: u64) -> (Vec<u8>, Vec<Data
     }
     let mut bytes = vec![0u8; usize::try_from(len).unwrap_or(0)];
     let mut relocs = Vec::new();
-    match &g.init {
+    match init {
         None => {}
         Some(Init::Expr(e)) => {
             let item = InitItem {
                 byte_offset: 0,
                 bitfield: None,
-                ty: g.ty,
+                ty,
                 value: InitValue::Expr(e.clone()),
             };
             write_item(prog, &item, &mut bytes, &mut relocs);

@@ -13,6 +13,7 @@
 //!   one at a time instead, so no access leaves the object (the verifier checks bounds).
 
 use super::func::{FnLower, Storage, is_signed, scalar_ty};
+use super::order::Event;
 use crate::sema::tast::{
     AtomicOp, BinOp, Builtin, Callee, CastKind, CmpOp, Expr, ExprKind, Init, InitValue, LocalId,
     UnOp,
@@ -148,6 +149,7 @@ impl FnLower<'_, '_> {
                 self.b.iconst(t, *v as i64)
             }
             ExprKind::Func(f) => {
+                self.events.push(Event::Func(*f));
                 let name = self.prog.func(*f).name.clone();
                 let r = self.b.func.import_func(&name);
                 self.b.func_addr(r)
@@ -369,6 +371,10 @@ impl FnLower<'_, '_> {
                 if *post { old } else { new }
             }
             ExprKind::Call { callee, args } => {
+                // clang names the callee before it evaluates the arguments.
+                if let Callee::Direct(f) = callee {
+                    self.events.push(Event::Func(*f));
+                }
                 // Aggregate arguments and results: `byvalue.rs`.
                 let (vals, sret) = self.call_args(callee, args, e.ty);
                 self.at(e.span);
@@ -753,6 +759,7 @@ impl FnLower<'_, '_> {
                 }
                 Some(Storage::Ptr(a)) => mem(a, natural),
                 Some(Storage::Global(g)) => {
+                    self.events.push(Event::Global(g));
                     let name = self.prog.global(g).name.clone();
                     let r = self.b.func.import_global(&name);
                     let a = self.b.global_addr(r, 0);
@@ -764,6 +771,7 @@ impl FnLower<'_, '_> {
                 }
             },
             ExprKind::Global(g) => {
+                self.events.push(Event::Global(*g));
                 let name = self.prog.global(*g).name.clone();
                 let r = self.b.func.import_global(&name);
                 let a = self.b.global_addr(r, 0);
@@ -857,7 +865,7 @@ impl FnLower<'_, '_> {
     }
 
     /// Normalizes a memory offset into BPF's signed 16-bit `off` field.
-    fn mem_at(&mut self, addr: Value, off: i64) -> (Value, i16) {
+    pub(super) fn mem_at(&mut self, addr: Value, off: i64) -> (Value, i16) {
         match i16::try_from(off) {
             Ok(o) => (addr, o),
             Err(_) => (self.add_off(addr, off), 0),

@@ -90,6 +90,10 @@ pub(super) struct FnLower<'a, 'f> {
     pub dbg: &'a mut super::debugtypes::DebugTypeMap,
     pub dtypes: &'a mut ir::DebugTypes,
     pub b: FunctionBuilder<'f>,
+    /// The private constants of local initializers (`constinit.rs`), module-wide.
+    pub consts: &'a mut super::constinit::ConstPool,
+    /// What the code makes clang create, in order (`order.rs`).
+    pub events: Vec<super::order::Event>,
     pub storage: Vec<Storage>,
     pub labels: BTreeMap<LabelId, Block>,
     pub breaks: Vec<Block>,
@@ -128,7 +132,8 @@ pub(super) fn is_referenced(prog: &Program, f: FuncId) -> bool {
     prog.func(f).referenced
 }
 
-/// Lowers the body of a defined function.
+/// Lowers the body of a defined function; also returns what its code makes clang
+/// create, in order (`order.rs`).
 pub(super) fn lower_function(
     prog: &Program,
     id: FuncId,
@@ -136,13 +141,15 @@ pub(super) fn lower_function(
     files: &mut FileTable,
     dbg: &mut super::debugtypes::DebugTypeMap,
     dtypes: &mut ir::DebugTypes,
-) -> Function {
+    consts: &mut super::constinit::ConstPool,
+) -> (Function, Vec<super::order::Event>) {
     let f = prog.func(id);
     let tt = &prog.types;
     let abi = super::byvalue::func_abi(prog, id);
     let sig = super::byvalue::signature(tt, f.ty, &abi);
     let ret = sig.ret;
     let mut irf = Function::new(f.name.clone(), sig);
+    let events;
     irf.linkage = super::linkage(f.linkage);
     irf.section = f.section.clone().unwrap_or_else(|| ".text".to_string());
     // Aggregates through hidden pointers only work inlined (`byvalue.rs`).
@@ -165,6 +172,8 @@ pub(super) fn lower_function(
             dbg,
             dtypes,
             b,
+            consts,
+            events: Vec::new(),
             storage: Vec::with_capacity(f.locals.len()),
             labels: BTreeMap::new(),
             breaks: Vec::new(),
@@ -208,6 +217,7 @@ pub(super) fn lower_function(
             }
         }
         fl.b.finalize();
+        events = fl.events;
     }
-    irf
+    (irf, events)
 }

@@ -7,20 +7,27 @@
 //! local, weak, global) and section (`SEC("xdp")` marks a program), declared-only
 //! functions and variables become extern symbols (`.ksyms` ones are kfuncs/ksyms), and
 //! every function and global gets its debug type (for BTF). Like clang -O2, unused
-//! `static` functions and data are not emitted (`used` keeps them), a static
-//! constant string whose address never escapes goes to `.rodata.str1.1`, and other such
-//! constants of 4, 8, 16 or 32 bytes to `.rodata.cstN` (clang's mergeable sections).
+//! `static` functions and data are not emitted (`used` keeps them), and a static
+//! constant whose address never escapes goes to the mergeable section its contents
+//! call for (`rodata.rs`: `.rodata.str1.1` for a C string, `.rodata.cstN` for 4, 8,
+//! 16 or 32 bytes). Constant initializers of local aggregates may add private
+//! constants (`constinit.rs`).
 //!
-//! Invariants: output order follows declaration order (deterministic); helper
+//! Invariants: functions are output in declaration order, data in the order clang
+//! creates it (`order.rs`), so the layout of `.data`, `.bss` and `.rodata*` is
+//! clang's (deterministic); helper
 //! constants (`GlobalKind::Helper`) produce no data — calls through them are
 //! `call_helper N`; a global's initializer bytes are exactly its size (which grows
 //! past the type's size only for initialized flexible array members).
 
 mod byvalue;
+mod constinit;
 mod data;
 pub mod debugtypes;
 mod expr;
 mod func;
+mod order;
+mod rodata;
 mod stmt;
 
 use crate::sema::tast::{Expr, ExprKind, FuncId, GlobalId, GlobalKind, Linkage, Program};
@@ -35,6 +42,10 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
     let mut files = func::FileTable::default();
     let escaping = escaping_globals(prog);
     let live = live_globals(prog);
+    // The data, placed in clang's creation order once the functions are lowered.
+    let mut data: Vec<(GlobalId, GlobalData)> = Vec::new();
+    let mut consts = constinit::ConstPool::new(prog.globals.iter().map(|g| g.name.as_str()));
+    let mut events: Vec<Vec<order::Event>> = vec![Vec::new(); prog.funcs.len()];
 
     for (gi, g) in prog.globals.iter().enumerate() {
         if matches!(g.kind, GlobalKind::Helper(_)) {
@@ -74,7 +85,9 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
         let size = bytes.len() as u64;
         let canon = prog.types.canon(g.ty);
         // `const` arrays are const through their element type.
-        let mut constant = canon.quals.is_const;
+        // String literals are constants for clang (`private unnamed_addr constant`)
+        // even though their C type is not `const`.
+        let mut constant = canon.quals.is_const || g.kind == GlobalKind::Str;
         let mut volatile = canon.quals.is_volatile;
         let mut elem = g.ty;
         while let Some(e) = prog.types.array_elem(elem) {
@@ -84,59 +97,50 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
             elem = e;
         }
         let all_zero = relocs.is_empty() && bytes.iter().all(|&b| b == 0);
-        // A static constant char array holding one NUL-terminated string, whose
-        // address never escapes (only its characters are read), is a mergeable string
-        // constant for clang, like a string literal; passed to a helper (bpf_printk's
+        // A static constant whose address never escapes (only its elements are read)
+        // is `unnamed_addr` for LLVM, so it goes to the mergeable section its contents
+        // call for (`rodata.rs`): a C string to `.rodata.str1.1` like a string
+        // literal, 4/8/16/32 bytes to `.rodata.cstN`. Passed to a helper (bpf_printk's
         // `___fmt`) it stays in .rodata.
-        let is_cstring = constant
+        let mergeable = constant
             && g.linkage == Linkage::Internal
-            && !escaping.contains(&GlobalId(u32::try_from(gi).unwrap_or(u32::MAX)))
-            && prog
-                .types
-                .array_elem(g.ty)
-                .and_then(|e| prog.types.size_of(e))
-                == Some(1)
-            && relocs.is_empty()
-            && bytes.last() == Some(&0)
-            && !bytes[..bytes.len() - 1].contains(&0);
-        // Other static constants of 4, 8, 16 or 32 bytes without relocations whose
-        // address never escapes are mergeable constants for clang: `.rodata.cstN`.
-        let mergeable_const = constant
-            && !volatile
-            && g.linkage == Linkage::Internal
-            && !escaping.contains(&GlobalId(u32::try_from(gi).unwrap_or(u32::MAX)))
-            && relocs.is_empty()
-            && matches!(size, 4 | 8 | 16 | 32);
-        let section = match (&g.section, &g.kind) {
-            (Some(s), _) => s.clone(),
-            (None, GlobalKind::Str) => ".rodata.str1.1".to_string(),
-            (None, _) if is_cstring => ".rodata.str1.1".to_string(),
-            (None, _) if mergeable_const => format!(".rodata.cst{size}"),
-            (None, _) if constant => ".rodata".to_string(),
-            (None, _) if all_zero => ".bss".to_string(),
-            (None, _) => ".data".to_string(),
+            && !escaping.contains(&GlobalId(u32::try_from(gi).unwrap_or(u32::MAX)));
+        let merged_section = mergeable
+            .then(|| rodata::mergeable_section(prog, g.ty, &bytes, &relocs))
+            .filter(|sec| !volatile || sec == ".rodata.str1.1");
+        let section = match (&g.section, &g.kind, merged_section) {
+            (Some(s), _, _) => s.clone(),
+            (None, GlobalKind::Str, _) => ".rodata.str1.1".to_string(),
+            (None, _, Some(sec)) => sec,
+            (None, _, None) if constant => ".rodata".to_string(),
+            (None, _, None) if all_zero => ".bss".to_string(),
+            (None, _, None) => ".data".to_string(),
         };
         let init = if all_zero && section == ".bss" {
             DataInit::Zero
         } else {
             DataInit::Bytes(bytes)
         };
-        m.globals.push(GlobalData {
-            name: g.name.clone(),
-            section,
-            linkage: linkage(g.linkage),
-            size,
-            align: u32::try_from(align).unwrap_or(8),
-            init,
-            relocs,
-            constant,
-            volatile,
-            debug_type: if g.kind == GlobalKind::Str {
-                None
-            } else {
-                Some(dty)
+        let id = GlobalId(u32::try_from(gi).unwrap_or(u32::MAX));
+        data.push((
+            id,
+            GlobalData {
+                name: g.name.clone(),
+                section,
+                linkage: linkage(g.linkage),
+                size,
+                align: u32::try_from(align).unwrap_or(8),
+                init,
+                relocs,
+                constant,
+                volatile,
+                debug_type: if g.kind == GlobalKind::Str {
+                    None
+                } else {
+                    Some(dty)
+                },
             },
-        });
+        ));
     }
 
     for (i, f) in prog.funcs.iter().enumerate() {
@@ -170,11 +174,20 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
             .map(|p| f.locals[p.0 as usize].name.clone())
             .collect();
         let dty = dbg.func_proto(&prog.types, &mut m.debug_types, f.ty, &names);
-        let mut irf =
-            func::lower_function(prog, id, sources, &mut files, &mut dbg, &mut m.debug_types);
+        let (mut irf, evs) = func::lower_function(
+            prog,
+            id,
+            sources,
+            &mut files,
+            &mut dbg,
+            &mut m.debug_types,
+            &mut consts,
+        );
+        events[i] = evs;
         irf.debug_type = Some(dty);
         m.functions.push(irf);
     }
+    m.globals = order::place(prog, data, consts.globals, &events);
     dbg.finish(&mut m.debug_types);
     m.files = files.into_files();
     m

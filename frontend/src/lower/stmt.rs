@@ -16,7 +16,10 @@ impl FnLower<'_, '_> {
         match &s.kind {
             StmtKind::Expr(e) => self.expr_stmt(e),
             StmtKind::Decl(l, init) => {
-                if let Some(init) = init {
+                // A constant initializer of an aggregate: `constinit.rs`.
+                if let Some(init) = init
+                    && !self.init_decl_const(*l, init)
+                {
                     self.init_local(*l, init);
                 }
             }

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use super::tast::{
-    Func, FuncAttrs, FuncId, Global, GlobalId, GlobalKind, Init, Linkage, Stmt, StmtKind,
+    Func, FuncAttrs, FuncId, Global, GlobalId, GlobalKind, Init, Linkage, Stmt, StmtKind, TopDef,
 };
 use super::{Checker, FnState, OrdName, TagName};
 use crate::ast;
@@ -1006,6 +1006,7 @@ impl Checker {
                 _ => None,
             }
         };
+        let has_init = init.is_some();
         let (init, ty) = match init {
             Some(i) => {
                 let (init, t) = self.initializer(ty, i, true);
@@ -1079,6 +1080,9 @@ impl Checker {
             if let Some(a) = attrs.aligned {
                 gl.align = Some(gl.align.map_or(a, |b| b.max(a)));
             }
+            if !local && (!is_extern || has_init) {
+                self.prog.defs.push(TopDef::Var(g, has_init));
+            }
             return Some(g);
         }
         let mut ty = ty;
@@ -1134,6 +1138,9 @@ impl Checker {
             }
         } else {
             self.bind_file(&name.name, OrdName::Global(g));
+        }
+        if !local && !extern_decl {
+            self.prog.defs.push(TopDef::Var(g, has_init));
         }
         Some(g)
     }
@@ -1344,6 +1351,7 @@ impl Checker {
         f.body = Some(Stmt::new(StmtKind::Block(items), fd.body.span));
         f.deferred = fs.deferred;
         f.span = fd.declarator.span;
+        self.prog.defs.push(TopDef::Func(fid));
     }
 }
 

@@ -354,6 +354,11 @@ impl Checker {
         bytes.push(0);
         let c = self.prog.types.int(IntKind::Char);
         let ty = self.prog.types.array(c, Some(bytes.len() as u64));
+        // Equal literals are one object, as clang's code generator makes them (its
+        // constant string map): one `.rodata.str1.1` copy, created at the first.
+        if let Some(&g) = self.strings.get(&bytes) {
+            return mk(ExprKind::Global(g), ty, span);
+        }
         let name = if self.str_count == 0 {
             ".L.str".to_string()
         } else {
@@ -362,6 +367,7 @@ impl Checker {
         self.str_count += 1;
         let n = bytes.len() as u64;
         let g = GlobalId(u32::try_from(self.prog.globals.len()).unwrap_or(u32::MAX));
+        self.strings.insert(bytes.clone(), g);
         self.prog.globals.push(super::tast::Global {
             name,
             ty,

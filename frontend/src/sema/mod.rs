@@ -94,6 +94,8 @@ pub struct Checker {
     scopes: Vec<Scope>,
     fs: Option<FnState>,
     str_count: usize,
+    /// The string literal global of each contents (NUL included).
+    strings: HashMap<Vec<u8>, GlobalId>,
     /// Records declared with `__attribute__((preserve_access_index))`: every member
     /// access through a pointer to them is a CO-RE relocation.
     core_records: std::collections::BTreeSet<RecordId>,
@@ -122,6 +124,7 @@ pub fn check_with(tu: &ast::TranslationUnit, opts: &SemaOptions) -> (Program, Di
         scopes: vec![Scope::default()],
         fs: None,
         str_count: 0,
+        strings: HashMap::new(),
         core_records: Default::default(),
         core_regions: opts.core_regions.clone(),
     };

@@ -44,6 +44,19 @@ pub struct Program {
     pub types: TypeTable,
     pub globals: Vec<Global>,
     pub funcs: Vec<Func>,
+    /// File-scope definitions in source order (clang creates globals in the order its
+    /// code generator meets them; see `lower::order`).
+    pub defs: Vec<TopDef>,
+}
+
+/// A file-scope definition, as met in source order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopDef {
+    /// A declaration of a variable that is not a plain `extern` one; `true` when it
+    /// has an initializer (a definition; otherwise a tentative definition).
+    Var(GlobalId, bool),
+    /// A function definition.
+    Func(FuncId),
 }
 
 impl Program {
