@@ -43,6 +43,9 @@ pub struct DataFlowGraph {
     results: SecondaryMap<Inst, PackedOption<Value>>,
     pub values: PrimaryMap<Value, ValueData>,
     pub blocks: PrimaryMap<Block, BlockData>,
+    /// Some value became an alias since operands were last resolved: every pass
+    /// resolves at its start, and most find nothing to do.
+    aliases_pending: bool,
 }
 
 impl DataFlowGraph {
@@ -148,14 +151,7 @@ impl DataFlowGraph {
     /// Follows aliases to the defining value (cycles stop after as many steps as there
     /// are values).
     pub fn resolve_alias(&self, v: Value) -> Value {
-        let mut cur = v;
-        for _ in 0..=self.values.len() {
-            match self.values.get(cur).map(|d| d.def) {
-                Some(ValueDef::Alias(next)) => cur = next,
-                _ => return cur,
-            }
-        }
-        cur
+        resolve_in(&self.values, v)
     }
 
     /// Turns `v` into an alias of `dest` (all uses of `v` now mean `dest`).
@@ -163,23 +159,39 @@ impl DataFlowGraph {
         let dest = self.resolve_alias(dest);
         if dest != v {
             self.values[v].def = ValueDef::Alias(dest);
+            self.aliases_pending = true;
         }
     }
 
     /// Rewrites every operand of every instruction to its resolved value.
     pub fn resolve_all_aliases(&mut self) {
-        let keys: Vec<Inst> = self.insts.keys().collect();
-        for inst in keys {
-            let mut data = self.insts[inst].clone();
-            data.map_values(|v| self.resolve_alias(v));
-            self.insts[inst] = data;
+        if !self.aliases_pending {
+            return;
         }
+        let values = &self.values;
+        for data in self.insts.values_mut() {
+            data.map_values(|v| resolve_in(values, v));
+        }
+        self.aliases_pending = false;
     }
 
     /// A fresh copy of `inst`'s data with `f` applied to its value operands.
     pub fn map_inst_values(&mut self, inst: Inst, f: impl FnMut(Value) -> Value) {
         self.insts[inst].map_values(f);
     }
+}
+
+/// Follows aliases from `v` to the defining value (cycles stop after as many steps as
+/// there are values).
+fn resolve_in(values: &PrimaryMap<Value, ValueData>, v: Value) -> Value {
+    let mut cur = v;
+    for _ in 0..=values.len() {
+        match values.get(cur).map(|d| d.def) {
+            Some(ValueDef::Alias(next)) => cur = next,
+            _ => return cur,
+        }
+    }
+    cur
 }
 
 /// Entry points for the text parser, which keeps the value numbers it reads.
@@ -193,6 +205,7 @@ impl DataFlowGraph {
                 ty: Type::I64,
                 def: ValueDef::Alias(next),
             });
+            self.aliases_pending = true;
         }
     }
 
