@@ -67,20 +67,21 @@ impl Iterator for Adapter<'_, '_> {
             let i = self.pos;
             let tok = self.state.tokens.get(i)?;
             self.pos += 1;
-            let text = tok.text.clone();
+            // (The spelling is shared only by the terminals that carry it.)
+            let text = || tok.text.clone();
             let term = match tok.tok {
                 Tok::KwExtension | Tok::Newline | Tok::LineContinuation => continue,
-                Tok::Ident => match &*text {
+                Tok::Ident => match &*tok.text {
                     "__builtin_types_compatible_p" => Term::TypesCompatible,
                     "__builtin_choose_expr" => Term::ChooseExpr,
                     "__builtin_va_arg" => Term::VaArg,
-                    _ if self.state.is_typedef(&text) => Term::TypeName(text),
-                    _ => Term::Ident(text),
+                    t if self.state.is_typedef(t) => Term::TypeName(text()),
+                    _ => Term::Ident(text()),
                 },
-                Tok::IntLit => Term::Int(text),
-                Tok::FloatLit => Term::Float(text),
-                Tok::CharLit => Term::Char(text),
-                Tok::StrLit => Term::Str(text),
+                Tok::IntLit => Term::Int(text()),
+                Tok::FloatLit => Term::Float(text()),
+                Tok::CharLit => Term::Char(text()),
+                Tok::StrLit => Term::Str(text()),
                 Tok::LParen | Tok::LBracket | Tok::LBrace => {
                     self.depth += 1;
                     if self.depth > MAX_NESTING {
