@@ -120,7 +120,7 @@ impl Pp<'_> {
         joined.trim_end().to_string()
     }
 
-    fn do_define(&mut self, args: Vec<PTok>, dir_span: Span) {
+    pub(super) fn do_define(&mut self, args: Vec<PTok>, dir_span: Span) {
         let Some(name) = args.first().cloned() else {
             self.bad_define(dir_span, "macro name missing");
             return;
@@ -230,8 +230,14 @@ impl Pp<'_> {
             body,
             body_param,
             builtin: false,
+            lazy: None,
         };
-        if let Some(old) = self.macros.get(&name.text)
+        let old = self
+            .macros
+            .get(&name.text)
+            .cloned()
+            .map(|o| self.realize(o));
+        if let Some(old) = old
             && !old.same_as(&m)
         {
             let mut d = Diagnostic::warning(

@@ -58,6 +58,10 @@ pub struct Macro {
     pub body_param: Vec<Option<usize>>,
     /// A built-in computed by the expander.
     pub builtin: bool,
+    /// A predefined macro not read yet: `NAME VALUE` at these bytes of the
+    /// `<built-in>` file. Most of clang's ~350 predefined macros are never used, so
+    /// each is lexed on first use (`Pp::realize`), not at every start.
+    pub lazy: Option<std::ops::Range<u32>>,
 }
 
 impl Macro {
@@ -71,6 +75,7 @@ impl Macro {
             body: Vec::new(),
             body_param: Vec::new(),
             builtin: true,
+            lazy: None,
         }
     }
 
@@ -216,6 +221,7 @@ impl Pp<'_> {
         let Some(m) = self.macros.get(&t.text).cloned() else {
             return Some(t);
         };
+        let m = self.realize(m);
         let id = self.macro_id(&m.name);
         if self.hidesets.contains(t.hide, id) {
             return Some(t);

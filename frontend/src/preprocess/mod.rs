@@ -336,12 +336,37 @@ impl<'a> Pp<'a> {
     }
 
     /// Defines the predefined macros, then `-D`, then `-U`, by preprocessing a
-    /// `<built-in>` file of directives (so they have a location, as in clang).
+    /// `<built-in>` file of directives (so they have a location, as in clang). The
+    /// level-independent ones (`predefined::COMMON`) sit in a `<built-in>` file of their
+    /// own and are only registered here; each is read on first use ([`Pp::realize`]).
     fn load_predefined(&mut self) {
-        let mut text = String::new();
+        let mut lazy_text = String::with_capacity(predefined::COMMON.len() * 48);
+        let mut lazy = Vec::with_capacity(predefined::COMMON.len());
         for (name, value) in predefined::COMMON {
-            text.push_str(&format!("#define {name} {value}\n"));
+            lazy_text.push_str("#define ");
+            let start = lazy_text.len();
+            lazy_text.push_str(name);
+            lazy_text.push(' ');
+            lazy_text.push_str(value);
+            lazy.push((name, start, lazy_text.len()));
+            lazy_text.push('\n');
         }
+        let lazy_file = self.sources.add("<built-in>", lazy_text);
+        for (name, start, end) in lazy {
+            let m = Macro {
+                name: self.intern(name),
+                def_span: Span::new(lazy_file, start, start + name.len()),
+                function_like: false,
+                params: Vec::new(),
+                variadic: false,
+                body: Vec::new(),
+                body_param: Vec::new(),
+                builtin: false,
+                lazy: Some(start as u32..end as u32),
+            };
+            self.macros.insert(m.name.clone(), Rc::new(m));
+        }
+        let mut text = String::new();
         for (name, value) in predefined::cpu_and_endian(self.opts.cpu, self.opts.big_endian) {
             text.push_str(&format!("#define {name} {value}\n"));
         }
@@ -361,6 +386,37 @@ impl<'a> Pp<'a> {
         let id = self.sources.add("<built-in>", text);
         self.push_file(id, SearchDir::Builtin, None);
         while self.next_raw().is_some() {}
+    }
+
+    /// The definition of a lazily predefined macro (`Macro::lazy`), read now from its
+    /// `<built-in>` line and put in place of the placeholder; any other macro as it is.
+    fn realize(&mut self, m: Rc<Macro>) -> Rc<Macro> {
+        let Some(range) = m.lazy.clone() else {
+            return m;
+        };
+        let file = m.def_span.file;
+        let text: Arc<str> = match self.sources.get(file) {
+            Some(f) => f.text.clone(),
+            None => return m,
+        };
+        let Some(line) = text.get(range.start as usize..range.end as usize) else {
+            return m;
+        };
+        let mut toks = Vec::new();
+        for mut raw in lexer::lex(line) {
+            raw.start += range.start;
+            raw.end += range.start;
+            if let Ok(t) = make_tok(&mut self.texts, &mut self.kind_texts, &text, file, raw) {
+                toks.push(t);
+            }
+        }
+        // `do_define` compares with the current definition: take the placeholder out.
+        self.macros.remove(&m.name);
+        self.do_define(toks, m.def_span);
+        match self.macros.get(&m.name) {
+            Some(real) => real.clone(),
+            None => m,
+        }
     }
 
     /// Opens `id` for reading on top of the file stack.

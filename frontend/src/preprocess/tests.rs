@@ -321,3 +321,34 @@ fn nested_va_opt_does_not_recurse() {
         &text[..40.min(text.len())]
     );
 }
+
+/// Predefined macros are read on first use (`Macro::lazy`), which must not show: they
+/// expand, count as defined, can be undefined, and a different redefinition warns
+/// while an identical one does not, as with clang.
+#[test]
+fn lazily_read_predefined_macros_behave_like_defined_ones() {
+    assert_eq!(
+        ok("__clang_major__ __CHAR_BIT__ __INT_MAX__ __clang_version__"),
+        "19 8 2147483647 \"19.1.7 (3~deb12u1)\""
+    );
+    assert_eq!(
+        ok(
+            "#if defined(__bpf__) && __SIZEOF_LONG__ == 8\nyes\n#endif\n#ifdef __llvm__\nllvm\n#endif"
+        ),
+        "yes llvm"
+    );
+    assert_eq!(
+        ok("#undef __bpf__\n#ifndef __bpf__\ngone\n#endif\n__bpf__"),
+        "gone __bpf__"
+    );
+    assert_eq!(ok("#define __CHAR_BIT__ 8\n__CHAR_BIT__"), "8");
+    let (text, diags) = pp("#define __CHAR_BIT__ 9\n__CHAR_BIT__");
+    assert_eq!(text, "9");
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert!(
+        diags[0].contains("`__CHAR_BIT__` macro redefined"),
+        "{diags:?}"
+    );
+    // A macro defined by a predefined one's name before any use.
+    assert_eq!(ok("#define M __INT_MAX__\nM"), "2147483647");
+}
