@@ -43,6 +43,15 @@ pub struct GlobalData {
     pub constant: bool,
     /// C `volatile`.
     pub volatile: bool,
+    /// Stays in the object even when no instruction refers to it any more (`keep`):
+    /// its address reached a `memcmp` or a `memcpy` that clang expands only at
+    /// instruction selection, after unused globals are gone.
+    pub keep: bool,
+    /// The mergeable section (`.rodata.cstN`, `.rodata.str1.1`...) the global moves to
+    /// when its address does not escape in the optimized IR (`unnamed_addr "SEC"`):
+    /// LLVM's GlobalOpt marks such a global `unnamed_addr` after inlining and
+    /// interprocedural constant propagation (see `passes::unnamed_addr`).
+    pub unnamed_section: Option<String>,
     pub debug_type: Option<DebugTypeId>,
 }
 

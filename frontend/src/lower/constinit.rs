@@ -267,6 +267,8 @@ impl FnLower<'_, '_> {
                     relocs,
                     constant: true,
                     volatile: false,
+                    keep: false,
+                    unnamed_section: None,
                     debug_type: None,
                 };
                 let (idx, name) = self.consts.add(base, data);

@@ -494,19 +494,7 @@ impl FnLower<'_, '_> {
     /// The alignment known for the object a pointer expression points to (looking
     /// through casts to `void *`), for memcpy/memset expansion.
     fn known_align(&self, e: &Expr) -> u32 {
-        let mut cur = e;
-        while let ExprKind::Cast(_, inner) = &cur.kind {
-            cur = inner;
-        }
-        let a = match &cur.kind {
-            ExprKind::Decay(arr) => self.tt().align_of(arr.ty),
-            ExprKind::AddrOf(lv) => self.tt().align_of(lv.ty),
-            _ => self
-                .tt()
-                .pointee(cur.ty)
-                .and_then(|p| self.tt().align_of(p)),
-        };
-        u32::try_from(a.unwrap_or(1).clamp(1, 8)).unwrap_or(1)
+        known_align(self.tt(), e)
     }
 
     /// `memset(d, byte, size)` with a fill byte known only at run time: the byte times
@@ -1214,4 +1202,19 @@ fn covers(tt: &crate::types::TypeTable, items: &[crate::sema::tast::InitItem], s
         }
     }
     seen.iter().all(|&b| b)
+}
+
+/// The alignment the pointer `e` is known to have (1 to 8): that of the object whose
+/// address it takes, else that of its pointee type.
+pub(super) fn known_align(tt: &crate::types::TypeTable, e: &Expr) -> u32 {
+    let mut cur = e;
+    while let ExprKind::Cast(_, inner) = &cur.kind {
+        cur = inner;
+    }
+    let a = match &cur.kind {
+        ExprKind::Decay(arr) => tt.align_of(arr.ty),
+        ExprKind::AddrOf(lv) => tt.align_of(lv.ty),
+        _ => tt.pointee(cur.ty).and_then(|p| tt.align_of(p)),
+    };
+    u32::try_from(a.unwrap_or(1).clamp(1, 8)).unwrap_or(1)
 }

@@ -26,6 +26,7 @@ mod data;
 pub mod debugtypes;
 mod expr;
 mod func;
+mod keep;
 mod order;
 mod rodata;
 mod stmt;
@@ -41,6 +42,7 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
     let mut dbg = DebugTypeMap::new();
     let mut files = func::FileTable::default();
     let escaping = escaping_globals(prog);
+    let kept = keep::memcmp_operands(prog);
     let live = live_globals(prog);
     // The data, placed in clang's creation order once the functions are lowered.
     let mut data: Vec<(GlobalId, GlobalData)> = Vec::new();
@@ -102,12 +104,19 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
         // call for (`rodata.rs`): a C string to `.rodata.str1.1` like a string
         // literal, 4/8/16/32 bytes to `.rodata.cstN`. Passed to a helper (bpf_printk's
         // `___fmt`) it stays in .rodata.
-        let mergeable = constant
-            && g.linkage == Linkage::Internal
-            && !escaping.contains(&GlobalId(u32::try_from(gi).unwrap_or(u32::MAX)));
-        let merged_section = mergeable
+        // One it sees escape may stop escaping once optimized (an argument that
+        // `ipcp` takes out of the calls): that section is its `unnamed_section`, for
+        // the IR's `unnamed_addr` pass, which decides as LLVM's GlobalOpt does.
+        let id = GlobalId(u32::try_from(gi).unwrap_or(u32::MAX));
+        let candidate = (constant && g.linkage == Linkage::Internal && g.section.is_none())
             .then(|| rodata::mergeable_section(prog, g.ty, &bytes, &relocs))
             .filter(|sec| !volatile || sec == ".rodata.str1.1");
+        let (merged_section, unnamed_section) = if escaping.contains(&id) {
+            let later = candidate.filter(|sec| sec != ".rodata" && g.kind != GlobalKind::Str);
+            (None, later)
+        } else {
+            (candidate, None)
+        };
         let section = match (&g.section, &g.kind, merged_section) {
             (Some(s), _, _) => s.clone(),
             (None, GlobalKind::Str, _) => ".rodata.str1.1".to_string(),
@@ -121,7 +130,6 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
         } else {
             DataInit::Bytes(bytes)
         };
-        let id = GlobalId(u32::try_from(gi).unwrap_or(u32::MAX));
         data.push((
             id,
             GlobalData {
@@ -134,6 +142,8 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
                 relocs,
                 constant,
                 volatile,
+                keep: kept.contains(&id),
+                unnamed_section,
                 debug_type: if g.kind == GlobalKind::Str {
                     None
                 } else {

@@ -115,7 +115,7 @@ fn global_address(f: &Function, addr: Value) -> Option<(&str, i32)> {
 /// Drops local, non-volatile constant globals in read-only data sections that no
 /// instruction in the layout, no data relocation and no live stack slot's `copy_of`
 /// refers to any more (run after `dce` has removed the dead `global_addr`s; see
-/// `constlocal` for `copy_of`). Returns true if any was dropped.
+/// `constlocal` for `copy_of`), unless marked `keep`. Returns true if any was dropped.
 pub fn drop_unused(m: &mut Module) -> bool {
     let before = m.globals.len();
     let mut used: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
@@ -153,7 +153,7 @@ pub fn drop_unused(m: &mut Module) -> bool {
             && g.constant
             && !g.volatile
             && g.section.starts_with(".rodata");
-        !droppable || used.contains(&g.name)
+        !droppable || g.keep || used.contains(&g.name)
     });
     m.globals.len() != before
 }

@@ -18,7 +18,9 @@
 //! instruction selection: the slot gets `copy_of @g` and `drop_unused_globals` keeps
 //! the global while the slot lives. LLVM removes the copy earlier when it is 1, 2, 4
 //! or 8 bytes (InstCombine turns it into one load and store) or when every byte of
-//! the global is the same (MemCpyOpt turns it into a `memset`); then no mark.
+//! the global is the same (MemCpyOpt turns it into a `memset`); then no mark. A copy
+//! of a constant into memory off the stack (packet, map value) survives the same way
+//! and keeps its source global (`keep`).
 //!
 //! Invariants: runs before `expand_mem` (it needs the `memcpy`) and before inlining;
 //! read-only parameters are analysed on the callees as they are, transitively through
@@ -45,6 +47,9 @@ enum Action {
     },
     /// Keep the slot; the global stays while the slot lives.
     Mark { slot: StackSlot, global: GlobalRef },
+    /// A copy into memory that is not the stack (packet, map value) that LLVM keeps
+    /// until instruction selection: the global stays in the object (`keep`).
+    Keep { global: GlobalRef },
 }
 
 /// Rounds at most: a replaced slot may be the source of another slot's copy, which
@@ -69,6 +74,7 @@ pub fn run(m: &mut Module) -> bool {
 fn round(m: &mut Module) -> (bool, bool) {
     let mut readonly = ReadOnlyParams::default();
     let (mut changed, mut replaced) = (false, false);
+    let mut kept: Vec<String> = Vec::new();
     for fi in 0..m.functions.len() {
         let actions = plan(m, &m.functions[fi], &mut readonly);
         let f = &mut m.functions[fi];
@@ -89,7 +95,18 @@ fn round(m: &mut Module) -> (bool, bool) {
                     changed |= f.stack_slots[slot].copy_of != Some(global);
                     f.stack_slots[slot].copy_of = Some(global);
                 }
+                Action::Keep { global } => {
+                    if let Some(name) = f.global_refs.get(global) {
+                        kept.push(name.clone());
+                    }
+                }
             }
+        }
+    }
+    for g in &mut m.globals {
+        if kept.contains(&g.name) && !g.keep {
+            g.keep = true;
+            changed = true;
         }
     }
     (changed, replaced)
@@ -108,6 +125,15 @@ fn plan(m: &Module, f: &Function, readonly: &mut ReadOnlyParams) -> Vec<Action> 
         else {
             continue;
         };
+        if !on_stack(f, dst)
+            && let Some((global, _)) = global_address(f, src)
+            && let Some(g) = f.global_refs.get(global).and_then(|n| m.global(n))
+            && is_constant(g)
+            && copy_survives(g, size)
+        {
+            out.push(Action::Keep { global });
+            continue;
+        }
         let Some((slot, 0)) = stack_address(f, dst) else {
             continue;
         };
@@ -229,6 +255,21 @@ fn stack_address(f: &Function, v: Value) -> Option<(StackSlot, i32)> {
     }
 }
 
+/// Whether `v` is a stack address (a `stack_addr`, possibly moved by `iadd`).
+fn on_stack(f: &Function, v: Value) -> bool {
+    let ValueDef::Result(i) = f.dfg.value_def(f.dfg.resolve_alias(v)) else {
+        return false;
+    };
+    match f.dfg.insts[i] {
+        InstData::StackAddr { .. } => true,
+        InstData::Binary {
+            op: crate::opcodes::Opcode::Iadd,
+            args: [a, b],
+        } => stack_address(f, a).is_some() || stack_address(f, b).is_some(),
+        _ => false,
+    }
+}
+
 /// `(global, offset)` when `v` is a `global_addr`.
 fn global_address(f: &Function, v: Value) -> Option<(GlobalRef, i32)> {
     let ValueDef::Result(i) = f.dfg.value_def(f.dfg.resolve_alias(v)) else {
@@ -255,6 +296,8 @@ mod tests {
             relocs: Vec::new(),
             constant: true,
             volatile: false,
+            keep: false,
+            unnamed_section: None,
             debug_type: None,
         }
     }

@@ -34,19 +34,21 @@ pub fn run(m: &mut Module) -> bool {
             return changed;
         }
         changed = true;
-        let mut align: BTreeMap<&str, u32> = BTreeMap::new();
+        // The survivor takes the largest alignment and keeps the group's `keep`.
+        let mut align: BTreeMap<&str, (u32, bool)> = BTreeMap::new();
         for g in &m.globals {
             if let Some(to) = renames.get(&g.name) {
-                let a = align.entry(to.as_str()).or_insert(0);
-                *a = (*a).max(g.align);
+                let a = align.entry(to.as_str()).or_insert((0, false));
+                *a = (a.0.max(g.align), a.1 | g.keep);
             }
         }
-        let align: BTreeMap<String, u32> =
+        let align: BTreeMap<String, (u32, bool)> =
             align.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         m.globals.retain(|g| !renames.contains_key(&g.name));
         for g in &mut m.globals {
-            if let Some(&a) = align.get(&g.name) {
+            if let Some(&(a, keep)) = align.get(&g.name) {
                 g.align = g.align.max(a);
+                g.keep |= keep;
             }
             for r in &mut g.relocs {
                 if let Some(to) = renames.get(&r.symbol) {

@@ -9,13 +9,16 @@
 //!   then as -O0 plus constfold (folds `stack_addr + c` for sroa), sroa, slotwiden (small
 //!   slots accessed piecewise become whole-slot accesses), mem2reg, constfold,
 //!   constglobal (loads of constant globals), bitsimp (known-zero bits), strength, copyprop, simplify_cfg, dce;
-//!   at the end drop_unused_globals (constant data nothing reads any more) and
-//!   constmerge (identical private constants become one).
+//!   at the end drop_unused_globals (constant data nothing reads any more),
+//!   unnamed_addr (constants whose address stopped escaping move to their mergeable
+//!   section) and constmerge (identical private constants become one). ipcp (constant
+//!   arguments and dead parameters of local functions) runs after inline_always.
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
 //!   40/80/12 instructions), then the -O1 cleanup with gvn and loadelim (redundant
 //!   loads, store-to-load forwarding), dse (dead stack stores) and ifconv (conditional increments become
 //!   arithmetic) added, three times with
-//!   full unrolling (`unroll`) of constant-trip loops before the second and third.
+//!   full unrolling (`unroll`) of constant-trip loops before the second and third, and
+//!   ipcp after the first.
 //!
 //! Invariants: in debug builds (and so in every test) the module is verified after
 //! every pass; a failure is returned as the verifier's diagnostics, naming the pass.
@@ -32,6 +35,7 @@ pub mod expand_mem;
 pub mod gvn;
 pub mod ifconv;
 pub mod inline;
+pub mod ipcp;
 pub mod loadelim;
 pub mod mem2reg;
 pub mod params;
@@ -40,6 +44,7 @@ pub mod simplify_cfg;
 pub mod slotwiden;
 pub mod sroa;
 pub mod strength;
+pub mod unnamed_addr;
 pub mod unroll;
 pub mod util;
 
@@ -114,9 +119,9 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
     match level {
         OptLevel::O0 => p.push("inline_always"),
         OptLevel::O1 => {
-            p.push("inline_always");
+            p.extend(["inline_always", "ipcp"]);
             p.extend(cleanup);
-            p.extend(["drop_unused_globals", "constmerge"]);
+            p.extend(["drop_unused_globals", "unnamed_addr", "constmerge"]);
         }
         OptLevel::O2 | OptLevel::O3 | OptLevel::Os => {
             p.push(match level {
@@ -125,6 +130,8 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
                 _ => "inline",
             });
             p.extend(cleanup_gvn);
+            // Constant arguments of local functions, once the callers' are folded.
+            p.push("ipcp");
             // Unroll once constants are propagated (the trip count must be known), then
             // clean up; a second round catches outer loops whose inner loops went away.
             // simplify_cfg right after unrolling merges each copy's blocks, so the
@@ -133,7 +140,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
             p.extend(cleanup_gvn);
             p.extend(["unroll", "simplify_cfg"]);
             p.extend(cleanup_gvn);
-            p.extend(["drop_unused_globals", "constmerge"]);
+            p.extend(["drop_unused_globals", "unnamed_addr", "constmerge"]);
         }
     }
     p
@@ -192,6 +199,12 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         }
         "constmerge" => {
             constmerge::run(m);
+        }
+        "ipcp" => {
+            ipcp::run(m);
+        }
+        "unnamed_addr" => {
+            unnamed_addr::run(m);
         }
         "simplify_cfg" => each(m, simplify_cfg::run),
         "mem2reg" => each(m, mem2reg::run),

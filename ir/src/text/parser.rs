@@ -7,7 +7,7 @@
 //! item     := 'file' INT STR | 'line' INT ':' INT STR | 'type' tN '=' dtype
 //!           | 'extern' ['weak'] ('func'|'kfunc'|'ksym'|'var') @sym ['section' STR] ['debug' tN]
 //!           | 'data' LINKAGE @sym 'size' INT 'align' INT 'section' STR ['const'] ['volatile']
-//!                ('zero' | 'bytes' STR-of-hex) ('reloc' INT @sym [+-INT])* ['debug' tN]
+//!                ['keep'] ['unnamed_addr' STR] ('zero' | 'bytes' STR-of-hex) ('reloc' INT @sym [+-INT])* ['debug' tN]
 //!           | function
 //! dtype    := 'void' | 'int' STR 'size' INT ['signed'] ['char'] ['bool'] | 'ptr' tN
 //!           | 'array' tN ',' INT | ('struct'|'union') STR 'size' INT '{' members '}'
@@ -586,6 +586,12 @@ impl Parser {
         let section = self.string()?;
         let constant = self.eat_word("const");
         let volatile = self.eat_word("volatile");
+        let keep = self.eat_word("keep");
+        let unnamed_section = if self.eat_word("unnamed_addr") {
+            Some(self.string()?)
+        } else {
+            None
+        };
         let init = if self.eat_word("zero") {
             DataInit::Zero
         } else if self.eat_word("bytes") {
@@ -636,6 +642,8 @@ impl Parser {
             relocs,
             constant,
             volatile,
+            keep,
+            unnamed_section,
             debug_type,
         })
     }

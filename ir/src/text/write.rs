@@ -266,6 +266,12 @@ fn write_global(w: &mut impl Write, g: &GlobalData) -> fmt::Result {
     if g.volatile {
         write!(w, " volatile")?;
     }
+    if g.keep {
+        write!(w, " keep")?;
+    }
+    if let Some(sec) = &g.unnamed_section {
+        write!(w, " unnamed_addr {}", quote(sec))?;
+    }
     match &g.init {
         DataInit::Zero => write!(w, " zero")?,
         DataInit::Bytes(bytes) => {
