@@ -20,6 +20,22 @@ pub enum Emit {
     Object,
 }
 
+/// `-M`, `-MM`, `-MD`, `-MMD` and their companions: a make rule of the files read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DepsArgs {
+    /// `-M`/`-MM`: write the rule instead of compiling (to `-MF`, else `-o`, else
+    /// standard output); `-MD`/`-MMD`: compile, and write it next to the output.
+    pub only: bool,
+    /// `-M`/`-MD` list system headers; `-MM`/`-MMD` do not.
+    pub system: bool,
+    /// `-MF FILE`.
+    pub file: Option<PathBuf>,
+    /// `-MT T` as given and `-MQ T` quoted for make, in order.
+    pub targets: Vec<String>,
+    /// `-MP`: an empty rule per header.
+    pub phony: bool,
+}
+
 /// Everything `ebpfc compile` was asked to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CompileArgs {
@@ -44,6 +60,8 @@ pub struct CompileArgs {
     pub debug_prefix_map: Vec<(String, String)>,
     /// `-fdebug-compilation-dir=DIR` (or `-ffile-compilation-dir=DIR`).
     pub debug_compilation_dir: Option<String>,
+    /// Dependency output, if any `-M…` flag asked for it.
+    pub deps: Option<DepsArgs>,
     /// Flags accepted for compatibility (`-W…`, `-f…`, `-m` tuning flags); of these,
     /// `-w` and `-Wno-FLAG` hide warnings (`CompileOptions::from_args`).
     pub ignored: Vec<String>,
@@ -73,9 +91,12 @@ pub fn parse(args: &[String]) -> Result<CompileArgs, String> {
         cpu: 3,
         debug_prefix_map: Vec::new(),
         debug_compilation_dir: None,
+        deps: None,
         ignored: Vec::new(),
     };
     let mut emit_flag: Option<Emit> = None;
+    // -MF/-MT/-MQ/-MP do nothing without -M, -MM, -MD or -MMD (as in clang).
+    let mut deps_asked = false;
     let mut it = args.iter().peekable();
     // The value of `-X value` or `-Xvalue`.
     fn value(
@@ -106,6 +127,29 @@ pub fn parse(args: &[String]) -> Result<CompileArgs, String> {
             "-Os" | "-Oz" => {
                 out.opt_level = 2;
                 out.optimize_size = true;
+            }
+            "-M" | "-MM" | "-MD" | "-MMD" => {
+                deps_asked = true;
+                let d = out.deps.get_or_insert_with(DepsArgs::default);
+                d.only |= matches!(a, "-M" | "-MM");
+                d.system = matches!(a, "-M" | "-MD");
+            }
+            "-MP" => out.deps.get_or_insert_with(DepsArgs::default).phony = true,
+            _ if a.starts_with("-MF") => {
+                let f = PathBuf::from(value("-MF", a, &mut it)?);
+                out.deps.get_or_insert_with(DepsArgs::default).file = Some(f);
+            }
+            _ if a.starts_with("-MT") || a.starts_with("-MQ") => {
+                let t = value(&a[..3], a, &mut it)?;
+                let t = if a.starts_with("-MQ") {
+                    crate::deps::escape(&t)
+                } else {
+                    t
+                };
+                out.deps
+                    .get_or_insert_with(DepsArgs::default)
+                    .targets
+                    .push(t);
             }
             "-mlittle-endian" => out.big_endian = false,
             "-mbig-endian" => out.big_endian = true,
@@ -206,6 +250,9 @@ pub fn parse(args: &[String]) -> Result<CompileArgs, String> {
             }
         }
     }
+    if !deps_asked {
+        out.deps = None;
+    }
     out.input = input.ok_or("no input file")?;
     out.emit = emit_flag.unwrap_or(Emit::Object);
     Ok(out)
@@ -255,6 +302,24 @@ mod tests {
 
     fn p(s: &str) -> CompileArgs {
         parse(&s.split_whitespace().map(String::from).collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn dependency_flags() {
+        let d = p("-MMD -MP -MF out/x.d -MT a -MQ b$c -c x.c").deps.unwrap();
+        assert_eq!(
+            d,
+            DepsArgs {
+                only: false,
+                system: false,
+                file: Some(PathBuf::from("out/x.d")),
+                targets: vec!["a".to_string(), "b$$c".to_string()],
+                phony: true,
+            }
+        );
+        let d = p("-M x.c").deps.unwrap();
+        assert!(d.only && d.system);
+        assert!(p("-MFx.d -MT t -c x.c").deps.is_none());
     }
 
     #[test]

@@ -119,7 +119,7 @@ impl CompileOptions {
         }
     }
 
-    fn pp(&self) -> PpOptions {
+    pub(crate) fn pp(&self) -> PpOptions {
         PpOptions {
             include_dirs: self.include_dirs.clone(),
             system_dirs: self.system_dirs.clone(),

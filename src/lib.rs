@@ -4,6 +4,7 @@
 pub mod clang_args;
 pub mod compile;
 pub mod debug_paths;
+pub mod deps;
 pub mod output;
 
 pub use clang_args::Emit;

@@ -2,6 +2,8 @@
 //! `ebpfc::clang_args`) so a Makefile can swap `clang` for `ebpfc compile`. Output goes
 //! where clang puts it: `-o`, else `FILE.o` for `-c`, `FILE.s` for `-S`, standard output
 //! for `-E` and `--emit=ir`. Errors print rustc-style, exit 1, and leave no output file.
+//! `-M`/`-MM` write a make rule instead of compiling; `-MD`/`-MMD` write one next to the
+//! output (`ebpfc::deps`).
 
 use ebpfc::clang_args::{self, Emit};
 use ebpfc::compile::{self, CompileOptions};
@@ -65,15 +67,30 @@ pub fn run(args: CompileArgs) -> ExitCode {
         ..CompileOptions::from_args(&parsed)
     };
     let mut sources = sources;
-    let result = if parsed.input.as_os_str() == "-" {
+    let stdin = parsed.input.as_os_str() == "-";
+    let text = if stdin {
         let mut text = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut text) {
             let d = diag::Diagnostic::error(diag::codes::E_IO, format!("<stdin>: {e}"));
             return fail(&sources, &[d], Some(&output));
         }
-        compile::compile_source(&mut sources, "<stdin>", &text, parsed.emit, &opts)
+        Some(text)
     } else {
-        compile::compile(&mut sources, &parsed.input, parsed.emit, &opts)
+        None
+    };
+    if let Some(deps) = parsed.deps.as_ref().filter(|d| d.only) {
+        // -M/-MM: the rule goes to -MF, else -o, else standard output.
+        let dest = deps
+            .file
+            .clone()
+            .or_else(|| parsed.output.clone())
+            .unwrap_or_else(|| PathBuf::from("-"));
+        let target = default_output(&parsed.input, Emit::Object);
+        return write_deps(&parsed, deps, text.as_deref(), &opts, &target, &dest);
+    }
+    let result = match &text {
+        Some(text) => compile::compile_source(&mut sources, "<stdin>", text, parsed.emit, &opts),
+        None => compile::compile(&mut sources, &parsed.input, parsed.emit, &opts),
     };
     match result {
         Ok(done) => {
@@ -87,10 +104,71 @@ pub fn run(args: CompileArgs) -> ExitCode {
                 );
                 return fail(&sources, &[d], Some(&output));
             }
+            if let Some(deps) = &parsed.deps {
+                // -MD/-MMD: next to the output (`x.o` → `x.d`), or as -MF says.
+                let dest = deps.file.clone().unwrap_or_else(|| {
+                    let base = if output.as_os_str() == "-" {
+                        default_output(&parsed.input, Emit::Object)
+                    } else {
+                        output.clone()
+                    };
+                    base.with_extension("d")
+                });
+                return write_deps(&parsed, deps, text.as_deref(), &opts, &output, &dest);
+            }
             ExitCode::SUCCESS
         }
         Err(diags) => fail(&sources, &diags.items, Some(&output)),
     }
+}
+
+/// Writes the make rule of `-M…` to `dest` (`-` is standard output); the target is
+/// `-MT`/`-MQ`, else `target`.
+fn write_deps(
+    parsed: &clang_args::CompileArgs,
+    deps: &clang_args::DepsArgs,
+    stdin_text: Option<&str>,
+    opts: &CompileOptions,
+    target: &Path,
+    dest: &Path,
+) -> ExitCode {
+    let mut sources = diag::SourceMap::new();
+    let (name, text) = match stdin_text {
+        Some(t) => ("<stdin>".to_string(), t.to_string()),
+        None => match std::fs::read(&parsed.input) {
+            Ok(b) => (
+                parsed.input.display().to_string(),
+                String::from_utf8_lossy(&b).into_owned(),
+            ),
+            Err(e) => {
+                let d = diag::Diagnostic::error(
+                    diag::codes::E_IO,
+                    format!("cannot read '{}': {e}", parsed.input.display()),
+                );
+                return fail(&sources, &[d], None);
+            }
+        },
+    };
+    let all = match ebpfc::deps::dependencies(&mut sources, &name, &text, opts) {
+        Ok(all) => all,
+        Err(d) => return fail(&sources, &d.items, None),
+    };
+    let files: Vec<String> = all
+        .into_iter()
+        .filter(|(_, system)| deps.system || !system)
+        .map(|(f, _)| f)
+        .collect();
+    let targets = if deps.targets.is_empty() {
+        vec![ebpfc::deps::escape(&target.display().to_string())]
+    } else {
+        deps.targets.clone()
+    };
+    let rule = ebpfc::deps::make_rule(&targets, &files, deps.phony);
+    if let Err(e) = ebpfc::output::write_atomic(dest, rule.as_bytes()) {
+        let d = diag::Diagnostic::error(diag::codes::E_IO, format!("{}: {e}", dest.display()));
+        return fail(&sources, &[d], Some(dest));
+    }
+    ExitCode::SUCCESS
 }
 
 #[cfg(test)]

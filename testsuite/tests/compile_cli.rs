@@ -731,3 +731,88 @@ fn warning_flags_hide_warnings() {
     assert!(back.contains("[-Wint-conversion]"), "{back}");
     assert_eq!(stderr(&["-w"]), "");
 }
+
+/// `-M`, `-MM`, `-MD`, `-MMD` with `-MF`, `-MT`, `-MQ`, `-MP` write the same make rules
+/// as clang-19 (system headers from <linux/bpf.h> included, a quoted header, a space
+/// in a folder name); without clang, our rule for a known header set is checked alone.
+#[test]
+fn dependency_rules_match_clang() {
+    let Some(bin) = ebpfc_bin() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("my src");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("local.h"), "#define LOCAL 1\n").unwrap();
+    std::fs::write(
+        dir.join("p.bpf.c"),
+        "#include <linux/bpf.h>\n#include \"local.h\"\nint x = LOCAL;\n",
+    )
+    .unwrap();
+    let inc = "-I/usr/include/x86_64-linux-gnu";
+    let ours = compile_ok(
+        &bin,
+        tmp.path(),
+        &["-target", "bpf", "-MM", "my src/p.bpf.c"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        "p.bpf.o: my\\ src/p.bpf.c my\\ src/local.h\n"
+    );
+    let Some(clang) = tools::require("dependency_rules_match_clang", "clang-19") else {
+        return;
+    };
+    let cases: &[&[&str]] = &[
+        &["-M", inc, "my src/p.bpf.c"],
+        &[
+            "-MM",
+            "-MP",
+            "-MT",
+            "t1",
+            "-MQ",
+            "t$2",
+            inc,
+            "my src/p.bpf.c",
+        ],
+        &["-M", "-MF", "out.d", inc, "my src/p.bpf.c"],
+        &["-MD", "-O2", inc, "-c", "my src/p.bpf.c", "-o", "obj.o"],
+        &[
+            "-MMD",
+            "-MP",
+            "-MF",
+            "x.dep",
+            "-O2",
+            inc,
+            "-c",
+            "my src/p.bpf.c",
+            "-o",
+            "o2.o",
+        ],
+    ];
+    for args in cases {
+        let files = ["out.d", "obj.d", "x.dep"];
+        for f in files {
+            let _ = std::fs::remove_file(tmp.path().join(f));
+        }
+        let theirs = run_tool(&clang, &[&["-target", "bpf"], *args].concat(), tmp.path());
+        let saved: Vec<Option<Vec<u8>>> = files
+            .iter()
+            .map(|f| std::fs::read(tmp.path().join(f)).ok())
+            .collect();
+        for f in files {
+            let _ = std::fs::remove_file(tmp.path().join(f));
+        }
+        let ours = compile_ok(&bin, tmp.path(), &[&["-target", "bpf"], *args].concat());
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stdout),
+            String::from_utf8_lossy(&theirs.stdout),
+            "{args:?}"
+        );
+        for (f, want) in files.iter().zip(saved) {
+            let got = std::fs::read(tmp.path().join(f)).ok();
+            assert_eq!(
+                got.as_deref().map(String::from_utf8_lossy),
+                want.as_deref().map(String::from_utf8_lossy),
+                "{args:?}: {f}"
+            );
+        }
+    }
+}

@@ -109,6 +109,11 @@ impl Pp<'_> {
             );
             return;
         }
+        // clang: a header is a system header when found in a system folder or included
+        // from one (`-MM`/`-MMD` leave those out of the dependencies).
+        let system = self.files.last().is_some_and(|f| f.system)
+            || found.idx.is_some_and(|i| i >= self.opts.include_dirs.len())
+            || matches!(found.dir, SearchDir::Builtin);
         let id = match self.file_ids.get(&found.key) {
             Some(&id) => id,
             None => {
@@ -125,6 +130,7 @@ impl Pp<'_> {
                 let id = self.sources.add(found.shown.clone(), text);
                 self.file_ids.insert(found.key.clone(), id);
                 self.included.push(id);
+                self.included_system.push(system);
                 id
             }
         };
@@ -137,6 +143,9 @@ impl Pp<'_> {
             return;
         }
         self.push_file(id, found.dir, found.idx);
+        if let Some(f) = self.files.last_mut() {
+            f.system = system;
+        }
         if !self.guards.contains_key(&id) {
             let g = self.detect_guard();
             self.guards.insert(id, g);

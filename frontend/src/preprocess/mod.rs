@@ -130,6 +130,8 @@ pub struct Preprocessed {
     /// Every file read through `#include` (first-read order, each once): what `-M`
     /// dependency output lists after the main file.
     pub included: Vec<FileId>,
+    /// Parallel to `included`: system headers, which `-MM` leaves out.
+    pub included_system: Vec<bool>,
 }
 
 /// [`preprocess`], also returning the tokens' layout and the pragmas in source order.
@@ -170,6 +172,7 @@ pub fn preprocess_full(main: FileId, opts: &PpOptions, sources: &mut SourceMap) 
         pragmas: pp.pragmas,
         diags: pp.diags,
         included: pp.included,
+        included_system: pp.included_system,
     }
 }
 
@@ -232,6 +235,8 @@ struct FileCtx {
     dir: SearchDir,
     /// Index in the search list where this file was found (for `#include_next`).
     found_idx: Option<usize>,
+    /// A system header (see `included_system`).
+    system: bool,
     /// `#line`: presumed line = physical line + `line_delta`.
     line_delta: i64,
     presumed_name: Option<Arc<str>>,
@@ -287,6 +292,9 @@ pub(crate) struct Pp<'a> {
     pushed_macros: Vec<(Arc<str>, Option<Rc<Macro>>)>,
     /// Files read through `#include`, in first-read order.
     included: Vec<FileId>,
+    /// For each of `included`: a system header (found in a system folder or included
+    /// from one), as clang classifies them for `-MM`.
+    included_system: Vec<bool>,
 }
 
 impl<'a> Pp<'a> {
@@ -332,6 +340,7 @@ impl<'a> Pp<'a> {
             out_len: 0,
             pushed_macros: Vec::new(),
             included: Vec::new(),
+            included_system: Vec::new(),
         }
     }
 
@@ -448,6 +457,7 @@ impl<'a> Pp<'a> {
             conds: Vec::new(),
             dir,
             found_idx,
+            system: false,
             line_delta: 0,
             presumed_name: None,
         });
