@@ -3,7 +3,8 @@
 //! block, or in the chain of single-predecessor blocks above it, already read (or
 //! wrote) at the same address, offset and width, with no memory write in between, is
 //! replaced by that value; a narrower load inside such a known value becomes a shift
-//! and truncation of it (little-endian bytes, abi.rst).
+//! and truncation of it (little-endian bytes, abi.rst), and an extending load of
+//! exactly its bytes (`load.i64 zext.i32` after a 32-bit store) its extension.
 //!
 //! Memory is modelled conservatively: any call, atomic or memory copy forgets every
 //! known location; a store forgets the locations it may overlap (the IR has no alias
@@ -130,14 +131,16 @@ fn extract(
             vt,
         );
     }
-    x = emit(
-        f,
-        InstData::Convert {
-            op: Opcode::Ireduce,
-            arg: x,
-        },
-        mem,
-    );
+    if vt != mem {
+        x = emit(
+            f,
+            InstData::Convert {
+                op: Opcode::Ireduce,
+                arg: x,
+            },
+            mem,
+        );
+    }
     if ty.bits() > mem.bits() {
         let op = match ext {
             Ext::Sign => Opcode::Sextend,
@@ -182,14 +185,17 @@ pub fn run(f: &mut Function) -> bool {
                         changed = true;
                         continue;
                     }
-                    // Part of a wider known value: its bytes, shifted down.
+                    // Part of a wider known value: its bytes, shifted down; or all of
+                    // a known value of the same width, read by an extending load.
                     let wider = known.iter().find_map(|&(k, v)| {
                         let inside = k.addr == key.addr
                             && k.mem == k.ty
                             && k.offset <= key.offset
                             && key.offset + i64::from(mem.bytes())
                                 <= k.offset + i64::from(k.mem.bytes());
-                        (inside && mem.bits() < k.mem.bits())
+                        let narrower = mem.bits() < k.mem.bits();
+                        let widened = mem == k.mem && key.ty.bits() > mem.bits();
+                        (inside && (narrower || widened))
                             .then(|| (v, u32::try_from(key.offset - k.offset).unwrap_or(0)))
                     });
                     match wider {
