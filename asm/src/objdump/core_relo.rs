@@ -223,15 +223,9 @@ fn type_name(btf: &Btf, mut id: u32) -> Result<String, String> {
 /// Follows typedefs and modifiers; a cycle is an error after as many steps as types.
 fn skip_mods_and_typedefs(btf: &Btf, mut id: u32) -> Result<u32, String> {
     for _ in 0..=btf.len() {
-        match btf.get(id).map(|t| &t.data) {
-            Some(
-                TypeData::Typedef { type_id }
-                | TypeData::Const { type_id }
-                | TypeData::Volatile { type_id }
-                | TypeData::Restrict { type_id }
-                | TypeData::TypeTag { type_id },
-            ) => id = *type_id,
-            _ => return Ok(id),
+        match btf.get(id).and_then(|t| t.data.modified()) {
+            Some(next) => id = next,
+            None => return Ok(id),
         }
     }
     Err("modifiers chain is too long".into())

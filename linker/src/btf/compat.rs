@@ -18,15 +18,9 @@ pub trait Types {
     /// Follows typedefs and CV/type-tag modifiers to the underlying type id.
     fn skip_mods_and_typedefs(&self, mut id: u32) -> u32 {
         for _ in 0..64 {
-            match self.get(id).map(|t| t.data) {
-                Some(
-                    TypeData::Typedef { type_id }
-                    | TypeData::Volatile { type_id }
-                    | TypeData::Const { type_id }
-                    | TypeData::Restrict { type_id }
-                    | TypeData::TypeTag { type_id },
-                ) => id = type_id,
-                _ => return id,
+            match self.get(id).and_then(|t| t.data.modified()) {
+                Some(next) => id = next,
+                None => return id,
             }
         }
         id

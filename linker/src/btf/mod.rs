@@ -242,6 +242,20 @@ pub enum TypeData {
     },
 }
 
+impl TypeData {
+    /// The type a typedef or a const/volatile/restrict/type-tag modifier stands for.
+    pub fn modified(&self) -> Option<u32> {
+        match self {
+            TypeData::Typedef { type_id }
+            | TypeData::Volatile { type_id }
+            | TypeData::Const { type_id }
+            | TypeData::Restrict { type_id }
+            | TypeData::TypeTag { type_id } => Some(*type_id),
+            _ => None,
+        }
+    }
+}
+
 /// One BTF type: its name, its `kind_flag` bit and its kind-specific data.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct BtfType {
@@ -787,15 +801,9 @@ impl Btf {
     /// Follows typedefs and CV/type-tag modifiers to the underlying type id.
     pub fn skip_mods_and_typedefs(&self, mut id: u32) -> u32 {
         for _ in 0..64 {
-            match self.get(id).map(|t| &t.data) {
-                Some(
-                    TypeData::Typedef { type_id }
-                    | TypeData::Volatile { type_id }
-                    | TypeData::Const { type_id }
-                    | TypeData::Restrict { type_id }
-                    | TypeData::TypeTag { type_id },
-                ) => id = *type_id,
-                _ => return id,
+            match self.get(id).and_then(|t| t.data.modified()) {
+                Some(next) => id = next,
+                None => return id,
             }
         }
         id
