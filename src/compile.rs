@@ -182,6 +182,9 @@ impl Output {
 pub struct Compiled {
     pub output: Output,
     pub warnings: Diagnostics,
+    /// The files read: the main file, then each header in first-read order, with
+    /// whether it is a system header (what `-MD`/`-MMD` list; `crate::deps`).
+    pub dependencies: Vec<(String, bool)>,
 }
 
 /// Compiles C source `text`, registered in `sources` as `name`, up to `emit`.
@@ -266,12 +269,20 @@ pub fn compile_file_timed(
         }
         let text = frontend::preprocess::print_preprocessed_full(&pre, sources);
         lap(&mut times.frontend);
+        let headers = pre
+            .included
+            .iter()
+            .copied()
+            .zip(pre.included_system.iter().copied());
         return Ok(Compiled {
             output: Output::Preprocessed(text),
+            dependencies: crate::deps::files_read(sources, file, headers),
             warnings: opts.shown_warnings(pre.diags),
         });
     }
-    let (mut module, warnings) = frontend::driver::compile_file(file, &fe, sources)?;
+    let (mut module, warnings, headers) =
+        frontend::driver::compile_file_with_headers(file, &fe, sources)?;
+    let dependencies = crate::deps::files_read(sources, file, headers);
     let warnings = opts.shown_warnings(warnings);
     lap(&mut times.frontend);
     ir::passes::optimize(&mut module, opts.opt_level)?;
@@ -280,6 +291,7 @@ pub fn compile_file_timed(
         return Ok(Compiled {
             output: Output::Ir(ir::module_to_string(&module)),
             warnings,
+            dependencies,
         });
     }
     let cg = codegen::CodegenOptions {
@@ -297,6 +309,7 @@ pub fn compile_file_timed(
         return Ok(Compiled {
             output: Output::Asm(text),
             warnings,
+            dependencies,
         });
     }
     let asm_opts = asm::AsmOptions {
@@ -321,6 +334,7 @@ pub fn compile_file_timed(
     Ok(Compiled {
         output: Output::Object(bytes),
         warnings,
+        dependencies,
     })
 }
 

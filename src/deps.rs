@@ -5,7 +5,7 @@
 //! The files come from running the preprocessor (frontend/src/preprocess) once more.
 
 use crate::compile::CompileOptions;
-use diag::{Diagnostics, SourceMap};
+use diag::{Diagnostics, FileId, SourceMap};
 
 /// The files a compile reads: the main file first, then every header in first-read
 /// order, each with whether it is a system header. Names are as clang prints them
@@ -23,13 +23,22 @@ pub fn dependencies(
     if pre.diags.has_errors() {
         return Err(pre.diags);
     }
-    let mut out = Vec::with_capacity(pre.included.len() + 1);
-    let ids = std::iter::once((main, false)).chain(
-        pre.included
-            .iter()
-            .copied()
-            .zip(pre.included_system.iter().copied()),
-    );
+    let headers = pre
+        .included
+        .iter()
+        .copied()
+        .zip(pre.included_system.iter().copied());
+    Ok(files_read(sources, main, headers))
+}
+
+/// `main` and `headers` (with their system flags) as [`dependencies`] lists them.
+pub fn files_read(
+    sources: &SourceMap,
+    main: FileId,
+    headers: impl IntoIterator<Item = (FileId, bool)>,
+) -> Vec<(String, bool)> {
+    let ids = std::iter::once((main, false)).chain(headers);
+    let mut out = Vec::new();
     for (id, system) in ids {
         if let Some(f) = sources.get(id)
             && !f.name.starts_with('<')
@@ -38,7 +47,7 @@ pub fn dependencies(
             out.push((f.name.clone(), system));
         }
     }
-    Ok(out)
+    out
 }
 
 /// A file name escaped for make, as clang escapes it: `$` doubles, and a space or `#`

@@ -67,8 +67,27 @@ pub fn compile_file(
     opts: &FrontendOptions,
     sources: &mut SourceMap,
 ) -> Result<(ir::Module, Diagnostics), Diagnostics> {
+    compile_file_with_headers(file, opts, sources).map(|(m, w, _)| (m, w))
+}
+
+/// The headers a compile read, in first-read order, each with whether it is a system
+/// header (`Preprocessed::included_system`).
+pub type Headers = Vec<(FileId, bool)>;
+
+/// [`compile_file`], also returning the headers it read, for `-MD`.
+pub fn compile_file_with_headers(
+    file: FileId,
+    opts: &FrontendOptions,
+    sources: &mut SourceMap,
+) -> Result<(ir::Module, Diagnostics, Headers), Diagnostics> {
     let mut all = Diagnostics::new();
     let pre = preprocess_full(file, &opts.pp, sources);
+    let headers = pre
+        .included
+        .iter()
+        .copied()
+        .zip(pre.included_system.iter().copied())
+        .collect();
     let tokens = pre.tokens;
     all.extend(pre.diags);
     if all.has_errors() {
@@ -96,7 +115,7 @@ pub fn compile_file(
     if opts.disable_free {
         std::mem::forget((tu, tokens, prog));
     }
-    Ok((module, all))
+    Ok((module, all, headers))
 }
 
 /// Compiles C source text (tests and `-` input): registers it under `name`.

@@ -86,7 +86,10 @@ pub fn run(args: CompileArgs) -> ExitCode {
             .or_else(|| parsed.output.clone())
             .unwrap_or_else(|| PathBuf::from("-"));
         let target = default_output(&parsed.input, Emit::Object);
-        return write_deps(&parsed, deps, text.as_deref(), &opts, &target, &dest);
+        return match files_to_list(&parsed, text.as_deref(), &opts) {
+            Ok(files) => write_deps(deps, files, &target, &dest),
+            Err(code) => code,
+        };
     }
     let result = match &text {
         Some(text) => compile::compile_source(&mut sources, "<stdin>", text, parsed.emit, &opts),
@@ -114,7 +117,7 @@ pub fn run(args: CompileArgs) -> ExitCode {
                     };
                     base.with_extension("d")
                 });
-                return write_deps(&parsed, deps, text.as_deref(), &opts, &output, &dest);
+                return write_deps(deps, done.dependencies, &output, &dest);
             }
             ExitCode::SUCCESS
         }
@@ -122,16 +125,13 @@ pub fn run(args: CompileArgs) -> ExitCode {
     }
 }
 
-/// Writes the make rule of `-M…` to `dest` (`-` is standard output); the target is
-/// `-MT`/`-MQ`, else `target`.
-fn write_deps(
+/// The files `-M`/`-MM` list, found by preprocessing the input (standard input's text
+/// when given) without compiling it; on failure, the exit code after the diagnostics.
+fn files_to_list(
     parsed: &clang_args::CompileArgs,
-    deps: &clang_args::DepsArgs,
     stdin_text: Option<&str>,
     opts: &CompileOptions,
-    target: &Path,
-    dest: &Path,
-) -> ExitCode {
+) -> Result<Vec<(String, bool)>, ExitCode> {
     let mut sources = diag::SourceMap::new();
     let (name, text) = match stdin_text {
         Some(t) => ("<stdin>".to_string(), t.to_string()),
@@ -145,15 +145,23 @@ fn write_deps(
                     diag::codes::E_IO,
                     format!("cannot read '{}': {e}", parsed.input.display()),
                 );
-                return fail(&sources, &[d], None);
+                return Err(fail(&sources, &[d], None));
             }
         },
     };
-    let all = match ebpfc::deps::dependencies(&mut sources, &name, &text, opts) {
-        Ok(all) => all,
-        Err(d) => return fail(&sources, &d.items, None),
-    };
-    let files: Vec<String> = all
+    ebpfc::deps::dependencies(&mut sources, &name, &text, opts)
+        .map_err(|d| fail(&sources, &d.items, None))
+}
+
+/// Writes the make rule of `-M…` for `files` (with their system flags) to `dest`
+/// (`-` is standard output); the target is `-MT`/`-MQ`, else `target`.
+fn write_deps(
+    deps: &clang_args::DepsArgs,
+    files: Vec<(String, bool)>,
+    target: &Path,
+    dest: &Path,
+) -> ExitCode {
+    let files: Vec<String> = files
         .into_iter()
         .filter(|(_, system)| deps.system || !system)
         .map(|(f, _)| f)
@@ -166,7 +174,7 @@ fn write_deps(
     let rule = ebpfc::deps::make_rule(&targets, &files, deps.phony);
     if let Err(e) = ebpfc::output::write_atomic(dest, rule.as_bytes()) {
         let d = diag::Diagnostic::error(diag::codes::E_IO, format!("{}: {e}", dest.display()));
-        return fail(&sources, &[d], Some(dest));
+        return fail(&diag::SourceMap::new(), &[d], Some(dest));
     }
     ExitCode::SUCCESS
 }
