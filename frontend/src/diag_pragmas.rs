@@ -136,11 +136,7 @@ mod tests {
     use super::*;
 
     fn p(at: usize, text: &str) -> Pragma {
-        Pragma {
-            before_token: at,
-            text: text.to_string(),
-            span: Span::new(diag::FileId(0), 0, 0),
-        }
+        Pragma::for_test(at, text)
     }
 
     #[test]

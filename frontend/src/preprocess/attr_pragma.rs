@@ -109,11 +109,7 @@ mod tests {
     use super::*;
 
     fn p(at: usize, text: &str) -> Pragma {
-        Pragma {
-            before_token: at,
-            text: text.to_string(),
-            span: Span::default(),
-        }
+        Pragma::for_test(at, text)
     }
 
     #[test]

@@ -107,6 +107,18 @@ pub struct Pragma {
     pub span: Span,
 }
 
+#[cfg(test)]
+impl Pragma {
+    /// A pragma for unit tests: `text`, applying from token `at`, at no place in a file.
+    pub(crate) fn for_test(at: usize, text: &str) -> Pragma {
+        Pragma {
+            before_token: at,
+            text: text.to_string(),
+            span: Span::default(),
+        }
+    }
+}
+
 /// How a token sat in the source, as clang's `-E` printer uses it: the first token of a
 /// line starts a new output line; a token with leading whitespace gets one space. For
 /// a macro expansion these come from the macro name (first token), the parameter
