@@ -269,14 +269,9 @@ pub fn compile_file_timed(
         }
         let text = frontend::preprocess::print_preprocessed_full(&pre, sources);
         lap(&mut times.frontend);
-        let headers = pre
-            .included
-            .iter()
-            .copied()
-            .zip(pre.included_system.iter().copied());
         return Ok(Compiled {
             output: Output::Preprocessed(text),
-            dependencies: crate::deps::files_read(sources, file, headers),
+            dependencies: crate::deps::files_read(sources, file, pre.headers()),
             warnings: opts.shown_warnings(pre.diags),
         });
     }

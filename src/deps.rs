@@ -23,12 +23,7 @@ pub fn dependencies(
     if pre.diags.has_errors() {
         return Err(pre.diags);
     }
-    let headers = pre
-        .included
-        .iter()
-        .copied()
-        .zip(pre.included_system.iter().copied());
-    Ok(files_read(sources, main, headers))
+    Ok(files_read(sources, main, pre.headers()))
 }
 
 /// `main` and `headers` (with their system flags) as [`dependencies`] lists them.

@@ -82,12 +82,7 @@ pub fn compile_file_with_headers(
 ) -> Result<(ir::Module, Diagnostics, Headers), Diagnostics> {
     let mut all = Diagnostics::new();
     let pre = preprocess_full(file, &opts.pp, sources);
-    let headers = pre
-        .included
-        .iter()
-        .copied()
-        .zip(pre.included_system.iter().copied())
-        .collect();
+    let headers = pre.headers().collect();
     let tokens = pre.tokens;
     all.extend(pre.diags);
     if all.has_errors() {

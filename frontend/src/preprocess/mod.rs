@@ -146,6 +146,16 @@ pub struct Preprocessed {
     pub included_system: Vec<bool>,
 }
 
+impl Preprocessed {
+    /// Each header of `included` with whether it is a system header.
+    pub fn headers(&self) -> impl Iterator<Item = (FileId, bool)> + '_ {
+        self.included
+            .iter()
+            .copied()
+            .zip(self.included_system.iter().copied())
+    }
+}
+
 /// [`preprocess`], also returning the tokens' layout and the pragmas in source order.
 /// `once`, `push_macro`/`pop_macro` and `GCC system_header/poison/dependency/warning/
 /// error` pragmas are executed here and not listed (clang's `-E` drops them too).
