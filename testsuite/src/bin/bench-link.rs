@@ -6,7 +6,8 @@
 //! counts (CPU time is the fairer number on a loaded machine). When the release
 //! `ebpfc` binary sits next to this one (`cargo build --release -p ebpfc`), it also
 //! times `ebpfc link` as a process against `bpftool gen object`, as a user sees them.
-//! Run: `cargo run --release -p testsuite --bin bench-link [-- RUNS]`.
+//! Run: `cargo run --release -p testsuite --bin bench-link [-- RUNS] [--keep DIR]`
+//! (`--keep DIR` leaves the generated objects in DIR, for profiling).
 
 use linker::elf_write::write_object;
 use linker::link::{LinkOptions, link_files};
@@ -101,10 +102,16 @@ fn btf_types_bpftool(obj: &Path) -> usize {
 }
 
 fn main() {
-    let runs: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(5);
+    let mut runs = 5;
+    let mut keep: Option<std::path::PathBuf> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--keep" {
+            keep = args.next().map(Into::into);
+        } else if let Ok(n) = a.parse() {
+            runs = n;
+        }
+    }
     let (Some(clang), Some(_)) = (
         testsuite::tools::find("clang-19"),
         testsuite::tools::find("bpftool"),
@@ -112,11 +119,18 @@ fn main() {
         println!("SKIP bench-link: needs clang-19 and bpftool");
         return;
     };
-    let dir = tempfile::tempdir().expect("temporary directory");
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let dir_path = match &keep {
+        Some(k) => {
+            std::fs::create_dir_all(k).expect("create --keep folder");
+            k.clone()
+        }
+        None => tmp.path().to_path_buf(),
+    };
     let mut objs = Vec::new();
     for i in 0..OBJECTS {
-        let src = dir.path().join(format!("gen{i}.bpf.c"));
-        let obj = dir.path().join(format!("gen{i}.o"));
+        let src = dir_path.join(format!("gen{i}.bpf.c"));
+        let obj = dir_path.join(format!("gen{i}.o"));
         std::fs::write(&src, source(i)).expect("write source");
         let st = Command::new(&clang)
             .args([
@@ -139,8 +153,8 @@ fn main() {
         "inputs: {OBJECTS} objects, {} BTF types in the first",
         btf_types_bpftool(&objs[0])
     );
-    let ours = dir.path().join("ours.o");
-    let reference = dir.path().join("ref.o");
+    let ours = dir_path.join("ours.o");
+    let reference = dir_path.join("ref.o");
     let (t_ours, cpu_ours) = measure(runs, libc::RUSAGE_SELF, || {
         let files: Vec<(String, Vec<u8>)> = objs
             .iter()
@@ -168,7 +182,7 @@ fn main() {
         .ok()
         .and_then(|p| p.parent().map(|d| d.join("ebpfc")))
         .filter(|p| p.is_file());
-    let ours_cli = dir.path().join("ours_cli.o");
+    let ours_cli = dir_path.join("ours_cli.o");
     let t_cli = cli.as_ref().map(|exe| {
         measure(runs, libc::RUSAGE_CHILDREN, || {
             let st = Command::new(exe)
