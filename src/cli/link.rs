@@ -1,9 +1,9 @@
 //! `ebpfc link A.o B.o ... -o OUT.o [--verbose]`: the static linker, like
 //! `bpftool gen object OUT A B ...`. Reads objects and `ar` archives (one at a time,
-//! through one buffer), links them with `linker::link`, writes the result atomically (no
+//! through one buffer, on the linker's reading thread), links them with `linker::link_stream`, writes the result atomically (no
 //! output file on error) and prints every error rustc-style, exiting 1.
 
-use linker::link::{LinkOptions, link};
+use linker::link::{LinkOptions, link_stream};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,29 +29,21 @@ fn fail(diags: &[diag::Diagnostic], output: &std::path::Path) -> ExitCode {
 
 pub fn run(args: LinkArgs) -> ExitCode {
     // One reused buffer for every input (each object's sections are copied out as it
-    // is read): a fresh buffer per file would cost a page fault per 4 KiB of input.
+    // is read): a fresh buffer per file would cost a page fault per 4 KiB of input. The
+    // files are read on the linker's reading thread, one ahead of the merge.
     let mut buf = Vec::new();
-    let mut inputs = Vec::new();
-    let mut errors = Vec::new();
-    for p in &args.inputs {
+    let sources = args.inputs.iter().map(move |p| {
         let name = p.display().to_string();
         buf.clear();
-        if let Err(e) = std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut buf)) {
-            let d = diag::Diagnostic::error(diag::codes::E_IO, format!("{name}: {e}"));
-            return fail(&[d], &args.output);
-        }
-        match linker::elf_read::read_input_with(&buf, &name, true) {
-            Ok(objs) => inputs.extend(objs),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        return fail(&errors, &args.output);
-    }
+        std::fs::File::open(p)
+            .and_then(|mut f| f.read_to_end(&mut buf))
+            .map_err(|e| diag::Diagnostic::error(diag::codes::E_IO, format!("{name}: {e}")))?;
+        linker::elf_read::read_input_with(&buf, &name, true)
+    });
     let opts = LinkOptions {
         verbose: args.verbose,
     };
-    let linked = match link(inputs, &opts) {
+    let linked = match link_stream(sources, &opts) {
         Ok(l) => l,
         Err(diags) => return fail(&diags, &args.output),
     };
@@ -72,7 +64,6 @@ pub fn run(args: LinkArgs) -> ExitCode {
     }
     // The process ends here: leave the inputs and the linked object to the OS instead of
     // freeing them piece by piece (tens of thousands of allocations for a big link).
-    std::mem::forget(buf);
     std::mem::forget(linked);
     ExitCode::SUCCESS
 }

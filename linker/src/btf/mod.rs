@@ -18,6 +18,7 @@ pub mod ext;
 pub mod flat;
 pub(crate) mod fxhash;
 mod parse;
+pub(crate) mod prededup;
 mod strindex;
 
 use crate::object::Endian;

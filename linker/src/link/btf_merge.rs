@@ -1,9 +1,10 @@
 //! BTF and `.BTF.ext` merging for the static linker (`../shared/spec/btf.rst`).
 //!
-//! Per input: its types, parsed into the compact [`FlatTypes`] form (in parallel, strings
-//! left in the input's bytes), are appended to one merged list (ids shifted by the
-//! number of types before it, strings interned into one table, so equal strings have
-//! equal offsets); its DATASECs are dropped and their entries
+//! Per input: its types, parsed into the compact [`FlatTypes`] form and hashed (on the
+//! reading thread), are matched against the merged list: a type equal to a merged one
+//! maps to it ([`prededup`](crate::btf::prededup)), the others are appended (strings
+//! interned into one table, so equal strings have equal offsets), and the input keeps
+//! its id map; its DATASECs are dropped and their entries
 //! collected per output section, offsets taken from the input's symbols (clang leaves
 //! them 0) plus the offset the input's piece got; its `.BTF.ext` records are rebased to
 //! the output sections' byte offsets. Resolving a global merges its two VAR/FUNC types
@@ -20,6 +21,7 @@ use super::{DstSec, Linker, Placed};
 use crate::btf::compat::Types;
 use crate::btf::ext::{BtfExt, CoreRelo, ExtSection, FuncInfo, LineInfo};
 use crate::btf::flat::{FlatTypes, norm_info};
+use crate::btf::prededup::{self, APPEND, Merged, Prededup};
 use crate::btf::{Btf, BtfType, Kind, Linkage, VarSecInfo, magic_endian, str_bytes_in};
 use crate::object::{Endian, Object, Section, SectionKind, SymbolKind, SymbolPlace};
 use cranelift_entity::EntityRef;
@@ -39,28 +41,21 @@ pub(super) struct DsVar {
 /// A DATASEC entry of an input with its VAR (or FUNC) name and whether it is extern.
 type DsEntry = (VarSecInfo, String, bool);
 
-/// One input's parsed `.BTF` (strings still in the input's bytes) and `.BTF.ext`.
-pub(super) struct ParsedBtf<'a> {
+/// One input's parsed `.BTF` (with a copy of its string table) and `.BTF.ext`: all the
+/// linker needs of them, so the object can be parsed on another thread.
+pub(super) struct ParsedBtf {
     types: FlatTypes,
-    strings: &'a [u8],
+    strings: Vec<u8>,
+    /// Per type, its [`prededup`] hash.
+    hash: Vec<u64>,
     ext: Option<BtfExt>,
-}
-
-impl ParsedBtf<'_> {
-    pub fn len(&self) -> usize {
-        self.types.len()
-    }
-
-    pub fn words(&self) -> usize {
-        self.types.words.len()
-    }
 }
 
 /// What the linker needs to know about one input's BTF.
 #[derive(Debug)]
-pub(super) struct InputBtf<'a> {
-    /// Merged id = `base` + the input's id.
-    pub base: u32,
+pub(super) struct InputBtf {
+    /// Per input id, its merged id (an equal type merged earlier, or its own copy).
+    map: Vec<u32>,
     /// Non-static VAR/FUNC by name (the input's ids).
     pub global_ids: HashMap<String, u32>,
     /// Names declared in `.ksyms`/`.kconfig` DATASECs.
@@ -70,8 +65,15 @@ pub(super) struct InputBtf<'a> {
     /// Each DATASEC's entries with their VAR (or FUNC) name and extern-ness.
     datasecs: Vec<(String, Vec<DsEntry>)>,
     /// The input's string table.
-    strings: &'a [u8],
+    strings: Vec<u8>,
     ext: Option<BtfExt>,
+}
+
+impl InputBtf {
+    /// The merged id of the input's type `id` (0 for void and ids out of range).
+    pub fn merged_id(&self, id: u32) -> u32 {
+        self.map.get(id as usize).copied().unwrap_or(0)
+    }
 }
 
 /// The merged BTF under construction.
@@ -81,6 +83,10 @@ pub(super) struct BtfMerge {
     merged: FlatTypes,
     /// The merged string table (interned: one offset per distinct string).
     strings: Btf,
+    /// Finds the merged type equal to an input's type.
+    pre: Prededup,
+    /// Types read from all inputs (for `--verbose`).
+    types_in: usize,
     /// Per input string offset, its merged offset (u32::MAX: not yet interned); reset
     /// after each input through `str_touched`.
     str_map: Vec<u32>,
@@ -116,10 +122,7 @@ fn sort_ext<T>(list: &mut [ExtSection<T>], order: &[&str]) {
 
 /// Parses an input's `.BTF` and `.BTF.ext` (None if it has no `.BTF`). Pure, so
 /// inputs can be parsed in parallel.
-pub(super) fn parse_input_btf<'a>(
-    file: &str,
-    obj: &'a Object,
-) -> Result<Option<ParsedBtf<'a>>, Diagnostic> {
+pub(super) fn parse_input_btf(file: &str, obj: &Object) -> Result<Option<ParsedBtf>, Diagnostic> {
     let Some(sec) = obj.sections.values().find(|s| s.name == ".BTF") else {
         return Ok(None);
     };
@@ -139,9 +142,11 @@ pub(super) fn parse_input_btf<'a>(
         )?),
         None => None,
     };
+    let hash = prededup::input_hashes(&types, strings);
     Ok(Some(ParsedBtf {
         types,
-        strings,
+        strings: strings.to_vec(),
+        hash,
         ext,
     }))
 }
@@ -162,15 +167,6 @@ impl Types for MergedView<'_> {
 }
 
 impl BtfMerge {
-    /// Makes room for `types` more input types (the sum over all inputs) and about
-    /// `words` trailer words.
-    pub fn reserve(&mut self, types: usize, words: usize) {
-        self.merged.hdr.reserve_exact(types);
-        self.merged.words.reserve_exact(words);
-        self.alias.reserve_exact(types + 1);
-        self.drop.reserve_exact(types + 1);
-    }
-
     /// Whether `old` and `new` (merged ids) have compatible types (else why not).
     pub fn compatible(&self, old: u32, new: u32) -> Result<(), String> {
         crate::btf::compat::compatible(
@@ -184,12 +180,14 @@ impl BtfMerge {
     }
 
     /// Appends one input's `.BTF` (and keeps its `.BTF.ext`); None if it has none.
-    pub fn add_input<'a>(&mut self, parsed: Option<ParsedBtf<'a>>) -> Option<InputBtf<'a>> {
+    pub fn add_input(&mut self, parsed: Option<ParsedBtf>) -> Option<InputBtf> {
         let ParsedBtf {
             types: btf,
-            strings,
+            strings: own_strings,
+            hash,
             ext,
         } = parsed?;
+        let strings = own_strings.as_slice();
         self.any = true;
         if self.alias.is_empty() {
             self.alias.push(None);
@@ -204,8 +202,6 @@ impl BtfMerge {
         let valid = |id: u32| id != 0 && id as usize <= btf.len();
         for id in 1..=btf.len() as u32 {
             let kind = btf.kind(id);
-            self.alias.push(None);
-            self.drop.push(kind == Kind::Datasec);
             let linkage = match kind {
                 Kind::Func => btf.vlen(id) as u32,
                 Kind::Var => btf.body(id)[0],
@@ -250,37 +246,66 @@ impl BtfMerge {
                 datasecs.push((name.to_string(), entries));
             }
         }
-        // Append, strings interned once per distinct offset of this input.
-        let base = self.merged.len() as u32;
+        // Types equal to merged ones map to them; the others are appended, strings
+        // interned once per distinct offset of this input.
+        self.types_in += btf.len();
         if self.str_map.len() < strings.len() {
             self.str_map.resize(strings.len(), u32::MAX);
         }
-        let (map, touched, merged_strings) =
+        let mut map = self.pre.map_input(
+            &btf,
+            strings,
+            &hash,
+            &mut Merged {
+                t: &self.merged,
+                strings: self.strings.strings(),
+                str_map: &mut self.str_map,
+                touched: &mut self.str_touched,
+            },
+        );
+        let mut next = self.merged.len() as u32;
+        for m in map.iter_mut().skip(1) {
+            if *m == APPEND {
+                next += 1;
+                *m = next;
+            }
+        }
+        let base = self.merged.len() as u32;
+        let (str_map, touched, merged_strings) =
             (&mut self.str_map, &mut self.str_touched, &mut self.strings);
-        let mut name = |off: u32| match map.get(off as usize) {
+        let mut name = |off: u32| match str_map.get(off as usize) {
             Some(&n) if n != u32::MAX => n,
             Some(_) => {
                 let n = merged_strings.add_string_bytes(str_bytes_in(strings, off));
-                map[off as usize] = n;
+                str_map[off as usize] = n;
                 touched.push(off);
                 n
             }
             None => merged_strings.add_string_bytes(str_bytes_in(strings, off)),
         };
         for id in 1..=btf.len() as u32 {
-            self.merged
-                .push_mapped(&btf, id, &mut name, |r| if r == 0 { 0 } else { r + base });
+            if map[id as usize] <= base {
+                continue;
+            }
+            let kind = btf.kind(id);
+            self.alias.push(None);
+            self.drop.push(kind == Kind::Datasec);
+            let new = self.merged.push_mapped(&btf, id, &mut name, |r| {
+                map.get(r as usize).copied().unwrap_or(0)
+            });
+            let candidate = !matches!(kind, Kind::Var | Kind::Datasec | Kind::Fwd);
+            self.pre.record(new, hash[id as usize], candidate);
         }
         for off in self.str_touched.drain(..) {
             self.str_map[off as usize] = u32::MAX;
         }
         Some(InputBtf {
-            base,
+            map,
             global_ids,
             kernel_externs,
             datasec_names,
             datasecs,
-            strings,
+            strings: own_strings,
             ext,
         })
     }
@@ -375,7 +400,7 @@ impl BtfMerge {
                     offset += piece_off;
                 }
                 dst[di].vars.push(DsVar {
-                    var: inb.base + v.type_id,
+                    var: inb.merged_id(v.type_id),
                     offset: offset as u32,
                     size,
                     is_extern,
@@ -436,7 +461,7 @@ impl BtfMerge {
                 .map(|p| p.off as u32)
         };
         let merged = &mut self.strings;
-        let strings = inb.strings;
+        let strings = inb.strings.as_slice();
         let mut s = |off: u32| merged.add_string_bytes(str_bytes_in(strings, off));
         for sec in &ext.func_info {
             let Some(off) = off_of(&sec.sec_name) else {
@@ -446,7 +471,7 @@ impl BtfMerge {
             for r in &sec.records {
                 self.func_info[i].records.push(FuncInfo {
                     insn_off: r.insn_off.wrapping_add(off),
-                    type_id: inb.base + r.type_id,
+                    type_id: inb.merged_id(r.type_id),
                 });
             }
         }
@@ -473,11 +498,7 @@ impl BtfMerge {
             for r in &sec.records {
                 let rec = CoreRelo {
                     insn_off: r.insn_off.wrapping_add(off),
-                    type_id: if r.type_id == 0 {
-                        0
-                    } else {
-                        inb.base + r.type_id
-                    },
+                    type_id: inb.merged_id(r.type_id),
                     access_str_off: s(r.access_str_off),
                     kind: r.kind,
                 };
@@ -494,7 +515,7 @@ impl Linker {
         if !self.btf.any {
             return;
         }
-        let before = self.btf.merged.len();
+        let before = self.btf.types_in;
         let merged = std::mem::take(&mut self.btf.merged);
         let d = crate::btf::dedup::dedup_flat(&merged, &self.btf.alias, &self.btf.drop);
         let (map, stats) = (&d.map, &d.stats);

@@ -1,12 +1,14 @@
 //! The static linker (`ebpfc link`): merges relocatable BPF objects into one object the
 //! way libbpf's linker (`bpftool gen object`) does.
 //!
-//! The pipeline, one input at a time and then once at the end:
+//! The pipeline, one input at a time and then once at the end ([`link_stream`]: a
+//! reading thread parses the next input while the previous one is merged):
 //! 1. [`sections`]: same-named sections are concatenated (each piece aligned); DWARF,
 //!    `.BTF`, `.BTF.ext` and address-significance sections are not copied; `license`
 //!    and `version` must be identical and are kept once.
-//! 2. [`btf_merge`] (per input): the input's types are appended with ids shifted;
-//!    DATASEC entries are collected per section with offsets rebased.
+//! 2. [`btf_merge`] (per input): the input's types that equal a type merged before map
+//!    to it ([`prededup`](crate::btf::prededup)), the others are appended; DATASEC
+//!    entries are collected per section with offsets rebased.
 //! 3. [`symbols`]: locals are copied (statics stay private even when names clash),
 //!    globals are resolved (strong beats weak, two strong definitions are an error,
 //!    externs bind to definitions after a BTF type check).
@@ -48,33 +50,115 @@ pub fn link_files(
     files: &[(String, Vec<u8>)],
     opts: &LinkOptions,
 ) -> Result<Linked, Vec<Diagnostic>> {
-    let mut inputs = Vec::new();
-    let mut errors = Vec::new();
-    for r in par_map(files, |(name, bytes)| {
-        elf_read::read_input_with(bytes, name, true)
-    }) {
-        match r {
-            Ok(objs) => inputs.extend(objs),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    link(inputs, opts)
+    link_stream(
+        files
+            .iter()
+            .map(|(name, bytes)| elf_read::read_input_with(bytes, name, true)),
+        opts,
+    )
 }
 
 /// Links already-read objects (name, object), in order.
 pub fn link(inputs: Vec<(String, Object)>, opts: &LinkOptions) -> Result<Linked, Vec<Diagnostic>> {
-    let Some((first_name, first)) = inputs.first() else {
-        return Err(vec![Diagnostic::error(
-            codes::E_LINK_NO_INPUT,
-            "no input files to link",
-        )]);
-    };
-    let endian = first.endian;
-    let mut errors = Vec::new();
-    for (name, obj) in &inputs {
+    link_stream(std::iter::once(Ok(inputs)), opts)
+}
+
+/// Links inputs as `sources` yields them (each item: the objects of one file, or why the
+/// file could not be read), in order.
+///
+/// A pipeline of two threads: one pulls the next file from `sources` (reading and
+/// parsing its ELF) and parses and hashes its BTF, while this one merges the file
+/// before it. Each input is dropped once merged, so memory stays near one input's
+/// worth (bench-link: 46 MB peak when every input was held, and fresh pages cost about a
+/// third of the time).
+///
+/// Errors come in the order of the phases: unreadable inputs, then mixed byte order,
+/// then bad BTF, then symbol and BTF merging errors; once an input fails in the first
+/// three, the rest are only checked, not merged.
+pub fn link_stream<I>(sources: I, opts: &LinkOptions) -> Result<Linked, Vec<Diagnostic>>
+where
+    I: Iterator<Item = Result<Vec<(String, Object)>, Diagnostic>> + Send,
+{
+    /// A few inputs ahead of the merge at most.
+    const AHEAD: usize = 2;
+    let mut stream = Stream::new(opts.verbose);
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(AHEAD);
+        scope.spawn(move || {
+            for source in sources {
+                let items = match source {
+                    Ok(objs) => objs
+                        .into_iter()
+                        .map(|(name, obj)| {
+                            let btf = btf_merge::parse_input_btf(&name, &obj);
+                            Prepared::Input(name, obj, btf)
+                        })
+                        .collect(),
+                    Err(e) => vec![Prepared::Unreadable(e)],
+                };
+                for item in items {
+                    if tx.send(item).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        for item in rx {
+            stream.take(item);
+        }
+    });
+    stream.finish()
+}
+
+/// One input as the reading thread hands it over.
+enum Prepared {
+    Input(
+        String,
+        Object,
+        Result<Option<btf_merge::ParsedBtf>, Diagnostic>,
+    ),
+    Unreadable(Diagnostic),
+}
+
+/// The merging side of [`link_stream`]: errors by phase, and the linker once the first
+/// input gave the byte order.
+struct Stream {
+    verbose: bool,
+    linker: Option<Linker>,
+    first: Option<(String, Endian)>,
+    unreadable: Vec<Diagnostic>,
+    endian: Vec<Diagnostic>,
+    bad_btf: Vec<Diagnostic>,
+}
+
+impl Stream {
+    fn new(verbose: bool) -> Self {
+        Stream {
+            verbose,
+            linker: None,
+            first: None,
+            unreadable: Vec::new(),
+            endian: Vec::new(),
+            bad_btf: Vec::new(),
+        }
+    }
+
+    fn failed(&self) -> bool {
+        !(self.unreadable.is_empty() && self.endian.is_empty() && self.bad_btf.is_empty())
+    }
+
+    fn take(&mut self, item: Prepared) {
+        let (name, obj, btf) = match item {
+            Prepared::Input(name, obj, btf) => (name, obj, btf),
+            Prepared::Unreadable(e) => {
+                self.unreadable.push(e);
+                return;
+            }
+        };
+        let (first_name, endian) = self
+            .first
+            .get_or_insert_with(|| (name.clone(), obj.endian))
+            .clone();
         if obj.endian != endian {
             let e = |x: Endian| {
                 if x == Endian::Little {
@@ -83,7 +167,7 @@ pub fn link(inputs: Vec<(String, Object)>, opts: &LinkOptions) -> Result<Linked,
                     "big-endian"
                 }
             };
-            errors.push(
+            self.endian.push(
                 Diagnostic::error(
                     codes::E_LINK_ENDIAN,
                     format!(
@@ -95,64 +179,44 @@ pub fn link(inputs: Vec<(String, Object)>, opts: &LinkOptions) -> Result<Linked,
                 .with_note("compile every input for the same target (bpfel or bpfeb)"),
             );
         }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut parsed = Vec::with_capacity(inputs.len());
-    for r in par_map(&inputs, |(name, obj)| btf_merge::parse_input_btf(name, obj)) {
-        match r {
-            Ok(p) => parsed.push(p),
-            Err(e) => errors.push(e),
+        let btf = btf.unwrap_or_else(|e| {
+            self.bad_btf.push(e);
+            None
+        });
+        if self.failed() {
+            return;
         }
+        let verbose = self.verbose;
+        self.linker
+            .get_or_insert_with(|| Linker::new(endian, verbose))
+            .add_input(&name, &obj, btf);
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut l = Linker::new(endian, opts.verbose);
-    l.btf.reserve(
-        parsed.iter().flatten().map(|p| p.len()).sum(),
-        parsed.iter().flatten().map(|p| p.words()).sum(),
-    );
-    for ((name, obj), btf) in inputs.iter().zip(parsed) {
-        l.add_input(name, obj, btf);
-    }
-    l.finish_symbols();
-    if !l.errors.is_empty() {
-        return Err(l.errors);
-    }
-    l.finish_btf();
-    if !l.errors.is_empty() {
-        return Err(l.errors);
-    }
-    Ok(Linked {
-        object: l.out,
-        log: l.log,
-    })
-}
 
-/// Maps `f` over `items` on up to four threads, results in input order (reading and
-/// parsing inputs is independent per input; merging stays sequential).
-fn par_map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4)
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(f).collect();
+    fn finish(self) -> Result<Linked, Vec<Diagnostic>> {
+        for errors in [self.unreadable, self.endian, self.bad_btf] {
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+        }
+        let Some(mut l) = self.linker else {
+            return Err(vec![Diagnostic::error(
+                codes::E_LINK_NO_INPUT,
+                "no input files to link",
+            )]);
+        };
+        l.finish_symbols();
+        if !l.errors.is_empty() {
+            return Err(l.errors);
+        }
+        l.finish_btf();
+        if !l.errors.is_empty() {
+            return Err(l.errors);
+        }
+        Ok(Linked {
+            object: l.out,
+            log: l.log,
+        })
     }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 /// One output section (possibly "ephemeral": known only from a DATASEC, no data yet).
@@ -226,7 +290,7 @@ impl Linker {
         self.dst.len() - 1
     }
 
-    fn add_input(&mut self, name: &str, obj: &Object, btf: Option<btf_merge::ParsedBtf<'_>>) {
+    fn add_input(&mut self, name: &str, obj: &Object, btf: Option<btf_merge::ParsedBtf>) {
         self.note(|| {
             format!(
                 "input {name}: {} sections, {} symbols",

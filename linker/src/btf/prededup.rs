@@ -1,0 +1,526 @@
+//! Incremental pre-deduplication for the static linker: as each input's BTF arrives, its
+//! types that are structurally equal to a type already merged are mapped to that type
+//! instead of being appended (`../shared/spec/btf.rst` section 2 for what a type's local
+//! facts and references are). In a link, every input repeats the shared headers, so
+//! most input types never reach the merged list: they are not copied, their strings are
+//! not interned, and the final [`dedup_flat`](super::dedup::dedup_flat) runs on the few
+//! types left (bench-link: 59,002 input types, 4,149 merged).
+//!
+//! Exactness: the final dedup keeps the lowest id of each class, in order; a type found
+//! equal here is one the final dedup would have merged into the same first occurrence,
+//! so the output is the same bytes as without this step. Only sound merges are made
+//! (a walk that pairs types with equal local facts along every reference, cycles
+//! assumed equal, Hopcroft-Karp style); anything in doubt is appended and left to the
+//! final dedup. Types the linker may still change or that must stay apart are never
+//! merged here ("pinned"): VAR and DATASEC (unique by rule), FWD (resolved later, and
+//! counted per type in `--verbose`), and FUNC_PROTOs with an unnamed parameter (an
+//! extern's prototype, whose names the linker fills in from the definition).
+//!
+//! Method: per input (in parallel, [`input_hashes`]), every type gets a hash of its
+//! local facts with names hashed by their bytes, and two rounds mix in the hashes of the
+//! types it refers to; equal types always get equal hashes. Then (sequentially,
+//! [`Prededup::map_input`]) each type, in id order, is compared with the merged types of
+//! its hash by the walk.
+
+use super::flat::FlatTypes;
+use super::fxhash::{FxHashMap, FxHasher};
+use super::{Kind, str_bytes_in};
+use std::hash::Hasher;
+
+/// Rounds of mixing in referenced types' hashes (types that differ only deeper collide
+/// and cost one failed walk).
+const HASH_ROUNDS: usize = 1;
+
+/// Not decided yet (in an input's map).
+const UNDECIDED: u32 = u32::MAX;
+/// Decided: to be appended.
+pub(crate) const APPEND: u32 = u32::MAX - 1;
+
+#[inline]
+fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
+/// Hashes of an input's strings by their bytes (32 bits are plenty to pick candidates),
+/// computed in one pass over the table (index = offset of a string's first byte; 0 =
+/// not a string start, hashed on demand).
+struct StrHashes<'a> {
+    strings: &'a [u8],
+    memo: Vec<u32>,
+}
+
+impl<'a> StrHashes<'a> {
+    fn new(strings: &'a [u8]) -> Self {
+        let mut memo = vec![0u32; strings.len()];
+        let mut start = 0;
+        for part in strings.split(|&b| b == 0) {
+            if let Some(m) = memo.get_mut(start) {
+                *m = Self::hash(part);
+            }
+            start += part.len() + 1;
+        }
+        StrHashes { strings, memo }
+    }
+
+    #[inline]
+    fn hash(bytes: &[u8]) -> u32 {
+        let mut st = FxHasher::default();
+        st.write(bytes);
+        (st.finish() >> 32) as u32 | 1
+    }
+
+    #[inline]
+    fn get(&self, off: u32) -> u64 {
+        match self.memo.get(off as usize) {
+            Some(&h) if h != 0 => u64::from(h),
+            _ => u64::from(Self::hash(str_bytes_in(self.strings, off))),
+        }
+    }
+}
+
+/// Hash of a type's local facts (kind, flags, vlen, name bytes, sizes, member names and
+/// offsets, values; not the ids it refers to). Written out per kind: this runs once per
+/// input type.
+fn label_hash(t: &FlatTypes, strings: &StrHashes, id: u32) -> u64 {
+    let [name, info, head, _] = t.hdr[id as usize];
+    let mut h = mix(u64::from(info), strings.get(name));
+    let body = t.body(id);
+    match t.kind(id) {
+        Kind::Int => h = mix(mix(h, u64::from(head)), u64::from(body[0])),
+        Kind::Array => h = mix(h, u64::from(body[2])),
+        Kind::Struct | Kind::Union => {
+            h = mix(h, u64::from(head));
+            for m in body.chunks_exact(3) {
+                h = mix(mix(h, strings.get(m[0])), u64::from(m[2]));
+            }
+        }
+        Kind::Enum => {
+            h = mix(h, u64::from(head));
+            for v in body.chunks_exact(2) {
+                h = mix(mix(h, strings.get(v[0])), u64::from(v[1]));
+            }
+        }
+        Kind::Enum64 => {
+            h = mix(h, u64::from(head));
+            for v in body.chunks_exact(3) {
+                h = mix(mix(h, strings.get(v[0])), u64::from(v[1]) | u64::from(v[2]) << 32);
+            }
+        }
+        Kind::FuncProto => {
+            for p in body.chunks_exact(2) {
+                h = mix(h, strings.get(p[0]));
+            }
+        }
+        Kind::Var | Kind::DeclTag => h = mix(h, u64::from(body[0])),
+        Kind::Datasec => {
+            h = mix(h, u64::from(head));
+            for v in body.chunks_exact(3) {
+                h = mix(mix(h, u64::from(v[1])), u64::from(v[2]));
+            }
+        }
+        Kind::Float => h = mix(h, u64::from(head)),
+        // FWD, and the kinds whose only other fact is the type they refer to (PTR,
+        // TYPEDEF, the modifiers, FUNC with its linkage in `info`).
+        _ => {}
+    }
+    h
+}
+
+/// The hash of every type of one input (index = id; 0 for void). Pure, so inputs can
+/// be hashed in parallel.
+pub(crate) fn input_hashes(t: &FlatTypes, strings: &[u8]) -> Vec<u64> {
+    let n = t.len();
+    let strings = StrHashes::new(strings);
+    let label: Vec<u64> = std::iter::once(u64::MAX)
+        .chain((1..=n as u32).map(|id| label_hash(t, &strings, id)))
+        .collect();
+    let mut hash = label.clone();
+    let mut next = label.clone();
+    for _ in 0..HASH_ROUNDS {
+        for id in 1..=n as u32 {
+            let mut h = mix(label[id as usize], 0x9e37_79b9);
+            t.for_each_ref(id, |r| h = mix(h, hash.get(r as usize).copied().unwrap_or(0)));
+            next[id as usize] = h;
+        }
+        std::mem::swap(&mut hash, &mut next);
+    }
+    hash
+}
+
+/// The merged types' index: their hashes and, per hash, the merged types to try.
+#[derive(Debug, Default)]
+pub(crate) struct Prededup {
+    /// Per merged id: its hash (0 for void).
+    hash: Vec<u64>,
+    /// First merged type of each hash; `chain[id]` is the next one of the same hash.
+    heads: FxHashMap<u64, u32>,
+    chain: Vec<u32>,
+    /// Walk state over the current input's ids: `hyp[x]` is valid when
+    /// `stamp[x] == epoch`.
+    hyp: Vec<u32>,
+    stamp: Vec<u32>,
+    epoch: u32,
+    stack: Vec<(u32, u32)>,
+    pairs: Vec<u32>,
+}
+
+/// One input as the walk sees it.
+struct Input<'a> {
+    t: &'a FlatTypes,
+    strings: &'a [u8],
+    hash: &'a [u64],
+}
+
+/// The merged types as the walk sees them, with the linker's per-input string map:
+/// `str_map[input offset]` is the merged offset of the same string once known
+/// (`u32::MAX` before; offsets it sets are pushed on `touched`). Merged strings are
+/// interned, so an input string equals at most one merged offset and each one is
+/// compared byte by byte once.
+pub(crate) struct Merged<'a> {
+    pub t: &'a FlatTypes,
+    pub strings: &'a [u8],
+    pub str_map: &'a mut [u32],
+    pub touched: &'a mut Vec<u32>,
+}
+
+impl Merged<'_> {
+    /// Whether the input's string at `a` equals the merged string at `b`.
+    fn same_str(&mut self, input: &[u8], a: u32, b: u32) -> bool {
+        match self.str_map.get(a as usize).copied() {
+            Some(known) if known != u32::MAX => known == b,
+            Some(_) => {
+                let same = str_bytes_in(input, a) == str_bytes_in(self.strings, b);
+                if same {
+                    self.str_map[a as usize] = b;
+                    self.touched.push(a);
+                }
+                same
+            }
+            None => str_bytes_in(input, a) == str_bytes_in(self.strings, b),
+        }
+    }
+}
+
+impl Prededup {
+    /// Maps every type of an input (`t`, names in `strings`, hashes from
+    /// [`input_hashes`]) to the merged type it equals, or to [`APPEND`]. Index = input
+    /// id; entry 0 is 0 (void).
+    pub fn map_input(
+        &mut self,
+        t: &FlatTypes,
+        strings: &[u8],
+        hash: &[u64],
+        merged: &mut Merged,
+    ) -> Vec<u32> {
+        let n = t.len();
+        let input = Input { t, strings, hash };
+        let mut map = vec![UNDECIDED; n + 1];
+        map[0] = 0;
+        if self.hash.is_empty() {
+            self.hash.push(0);
+            self.chain.push(UNDECIDED);
+        }
+        self.hyp.clear();
+        self.hyp.resize(n + 1, 0);
+        self.stamp.clear();
+        self.stamp.resize(n + 1, 0);
+        self.epoch = 0;
+        for id in 1..=n as u32 {
+            if map[id as usize] != UNDECIDED {
+                continue;
+            }
+            if let Some(&head) = self.heads.get(&hash[id as usize]) {
+                let mut cand = head;
+                while cand != UNDECIDED {
+                    if self.walk(&input, merged, &mut map, id, cand) {
+                        break;
+                    }
+                    cand = self.chain[cand as usize];
+                }
+            }
+            if map[id as usize] == UNDECIDED {
+                map[id as usize] = APPEND;
+            }
+        }
+        map
+    }
+
+    /// Records merged type `id` (just appended, with its input hash); pinned types are
+    /// never offered as candidates.
+    pub fn record(&mut self, id: u32, hash: u64, candidate: bool) {
+        debug_assert_eq!(self.hash.len(), id as usize);
+        self.hash.push(hash);
+        self.chain.push(UNDECIDED);
+        if !candidate {
+            return;
+        }
+        match self.heads.get(&hash).copied() {
+            None => {
+                self.heads.insert(hash, id);
+            }
+            Some(mut c) => {
+                // Earlier merged types are tried first.
+                while self.chain[c as usize] != UNDECIDED {
+                    c = self.chain[c as usize];
+                }
+                self.chain[c as usize] = id;
+            }
+        }
+    }
+
+    /// Whether input type `a` equals merged type `b`; on success every input type the
+    /// walk paired is mapped in `map`.
+    fn walk(&mut self, input: &Input, merged: &mut Merged, map: &mut [u32], a: u32, b: u32) -> bool {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.epoch = 1;
+        }
+        self.stack.clear();
+        self.pairs.clear();
+        self.stack.push((a, b));
+        while let Some((x, y)) = self.stack.pop() {
+            if x == 0 || y == 0 {
+                if x == y {
+                    continue;
+                }
+                return false;
+            }
+            let (Some(&decided), Some(&yh)) = (map.get(x as usize), self.hash.get(y as usize))
+            else {
+                return false;
+            };
+            if decided != UNDECIDED {
+                if decided == y {
+                    continue;
+                }
+                return false;
+            }
+            if self.stamp[x as usize] == self.epoch {
+                if self.hyp[x as usize] == y {
+                    continue;
+                }
+                return false;
+            }
+            if input.hash[x as usize] != yh || !self.pair_up(input, merged, x, y) {
+                return false;
+            }
+        }
+        for &x in &self.pairs {
+            map[x as usize] = self.hyp[x as usize];
+        }
+        true
+    }
+}
+
+impl Prededup {
+    /// Compares the local facts of input type `x` and merged type `y` (names by their
+    /// bytes); if they agree, records the hypothesis `x = y` and queues the pairs of
+    /// types they refer to. False for pinned types. Written out per kind: this runs once
+    /// per input type that repeats a merged one.
+    fn pair_up(&mut self, input: &Input, merged: &mut Merged, x: u32, y: u32) -> bool {
+        let (t, m) = (input.t, merged.t);
+        let [xn, xi, xh, _] = t.hdr[x as usize];
+        let [yn, yi, yh, _] = m.hdr[y as usize];
+        if xi != yi || !merged.same_str(input.strings, xn, yn) {
+            return false;
+        }
+        let (bx, by) = (t.body(x), m.body(y));
+        if bx.len() != by.len() {
+            return false;
+        }
+        let s = input.strings;
+        let stack = &mut self.stack;
+        let same = match t.kind(x) {
+            Kind::Var | Kind::Datasec | Kind::Fwd => false,
+            Kind::DeclTag => {
+                stack.push((xh, yh));
+                bx[0] == by[0]
+            }
+            Kind::Int => xh == yh && bx[0] == by[0],
+            Kind::Float => xh == yh,
+            Kind::Array => {
+                stack.push((bx[0], by[0]));
+                stack.push((bx[1], by[1]));
+                bx[2] == by[2]
+            }
+            Kind::Struct | Kind::Union => {
+                xh == yh
+                    && bx.chunks_exact(3).zip(by.chunks_exact(3)).all(|(a, b)| {
+                        stack.push((a[1], b[1]));
+                        a[2] == b[2] && merged.same_str(s, a[0], b[0])
+                    })
+            }
+            Kind::Enum => {
+                xh == yh
+                    && bx
+                        .chunks_exact(2)
+                        .zip(by.chunks_exact(2))
+                        .all(|(a, b)| a[1] == b[1] && merged.same_str(s, a[0], b[0]))
+            }
+            Kind::Enum64 => {
+                xh == yh
+                    && bx.chunks_exact(3).zip(by.chunks_exact(3)).all(|(a, b)| {
+                        a[1] == b[1] && a[2] == b[2] && merged.same_str(s, a[0], b[0])
+                    })
+            }
+            Kind::FuncProto => {
+                stack.push((xh, yh));
+                bx.chunks_exact(2).zip(by.chunks_exact(2)).all(|(a, b)| {
+                    stack.push((a[1], b[1]));
+                    // An unnamed parameter pins the prototype (see the module header).
+                    a[0] != 0 && merged.same_str(s, a[0], b[0])
+                })
+            }
+            // PTR, TYPEDEF, the modifiers and FUNC: only the type they refer to.
+            _ => {
+                stack.push((xh, yh));
+                true
+            }
+        };
+        if same {
+            self.stamp[x as usize] = self.epoch;
+            self.hyp[x as usize] = y;
+            self.pairs.push(x);
+        }
+        same
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::btf::{BTF_INT_SIGNED, Btf, BtfType, Linkage, Member, Param, TypeData};
+
+    /// `int`, `struct node { int v; struct node *next; }` (a cycle through the
+    /// pointer), a prototype `int (int x)` or `int (int)` and a VAR, in an order that
+    /// depends on `node_first`, with member name `member`.
+    fn input(node_first: bool, member: &str, named_param: bool) -> Btf {
+        let mut b = Btf::new();
+        let node = b.add_string("node");
+        let v = b.add_string(member);
+        let next = b.add_string("next");
+        let x = if named_param { b.add_string("x") } else { 0 };
+        // ids: node, ptr, int (node first) or int, node, ptr
+        let (node_id, ptr_id, int_id) = if node_first { (1, 2, 3) } else { (2, 3, 1) };
+        let int_t = BtfType::new(
+            b.add_string("int"),
+            TypeData::Int {
+                size: 4,
+                encoding: BTF_INT_SIGNED,
+                offset: 0,
+                bits: 32,
+            },
+        );
+        let node_t = BtfType::new(
+            node,
+            TypeData::Struct {
+                size: 16,
+                members: vec![
+                    Member {
+                        name_off: v,
+                        type_id: int_id,
+                        bit_offset: 0,
+                        bitfield_size: 0,
+                    },
+                    Member {
+                        name_off: next,
+                        type_id: ptr_id,
+                        bit_offset: 64,
+                        bitfield_size: 0,
+                    },
+                ],
+            },
+        );
+        if node_first {
+            b.add_type(node_t);
+            b.add_ptr(node_id);
+            b.add_type(int_t);
+        } else {
+            b.add_type(int_t);
+            b.add_type(node_t);
+            b.add_ptr(node_id);
+        }
+        b.add_type(BtfType::new(
+            0,
+            TypeData::FuncProto {
+                ret_type: int_id,
+                params: vec![Param {
+                    name_off: x,
+                    type_id: int_id,
+                }],
+            },
+        ));
+        b.add_var("g", node_id, Linkage::Global);
+        b
+    }
+
+    fn flat(b: &Btf) -> FlatTypes {
+        let mut f = FlatTypes::default();
+        for (_, t) in b.types() {
+            f.push_type(t);
+        }
+        f
+    }
+
+    /// Merges `first` as the linker does (every type appended) and maps `second`.
+    fn map_second(first: &Btf, second: &Btf) -> Vec<u32> {
+        let (a, b) = (flat(first), flat(second));
+        let mut pre = Prededup::default();
+        let ha = input_hashes(&a, first.strings());
+        let mut str_map = vec![u32::MAX; first.strings().len().max(second.strings().len())];
+        let mut touched = Vec::new();
+        let map_a = pre.map_input(
+            &a,
+            first.strings(),
+            &ha,
+            &mut Merged {
+                t: &FlatTypes::default(),
+                strings: &[0],
+                str_map: &mut str_map,
+                touched: &mut touched,
+            },
+        );
+        assert!(map_a[1..].iter().all(|&m| m == APPEND), "nothing merged yet");
+        for id in 1..=a.len() as u32 {
+            let candidate = !matches!(a.kind(id), Kind::Var | Kind::Datasec | Kind::Fwd);
+            pre.record(id, ha[id as usize], candidate);
+        }
+        str_map.iter_mut().for_each(|s| *s = u32::MAX);
+        let hb = input_hashes(&b, second.strings());
+        pre.map_input(
+            &b,
+            second.strings(),
+            &hb,
+            &mut Merged {
+                t: &a,
+                strings: first.strings(),
+                str_map: &mut str_map,
+                touched: &mut touched,
+            },
+        )
+    }
+
+    #[test]
+    fn equal_types_map_to_the_merged_ones_across_orders_and_cycles() {
+        let map = map_second(&input(true, "v", true), &input(false, "v", true));
+        // second: 1 int, 2 node, 3 ptr, 4 proto, 5 var; first: 1 node, 2 ptr, 3 int, 4 proto
+        assert_eq!(&map[..5], &[0, 3, 1, 2, 4]);
+        assert_eq!(map[5], APPEND, "a VAR is never merged here");
+    }
+
+    #[test]
+    fn different_member_names_are_appended() {
+        let map = map_second(&input(true, "v", true), &input(true, "w", true));
+        assert_eq!(map[1], APPEND, "struct node differs");
+        assert_eq!(map[2], APPEND, "so does the pointer to it");
+        assert_eq!(map[3], 3, "int is the same");
+    }
+
+    #[test]
+    fn prototypes_with_unnamed_parameters_stay_apart() {
+        let map = map_second(&input(true, "v", false), &input(true, "v", false));
+        assert_eq!(&map[..4], &[0, 1, 2, 3]);
+        assert_eq!(map[4], APPEND, "the linker may still name its parameters");
+    }
+}
