@@ -6,6 +6,7 @@
 
 pub mod btf;
 pub mod elf_read;
+pub mod elf_sparse;
 pub mod elf_write;
 pub mod link;
 pub mod object;

@@ -4,7 +4,7 @@
 //! output file on error) and prints every error rustc-style, exiting 1.
 
 use linker::link::{LinkOptions, link_stream};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,13 +30,14 @@ fn fail(diags: &[diag::Diagnostic], output: &std::path::Path) -> ExitCode {
 pub fn run(args: LinkArgs) -> ExitCode {
     // One reused buffer for every input (each object's sections are copied out as it
     // is read): a fresh buffer per file would cost a page fault per 4 KiB of input. The
-    // files are read on the linker's reading thread, one ahead of the merge.
+    // files are read on the linker's reading thread, one ahead of the merge, without
+    // their DWARF (`elf_sparse`).
     let mut buf = Vec::new();
     let sources = args.inputs.iter().map(move |p| {
         let name = p.display().to_string();
         buf.clear();
         std::fs::File::open(p)
-            .and_then(|mut f| f.read_to_end(&mut buf))
+            .and_then(|mut f| linker::elf_sparse::read_for_link(&mut f, &mut buf))
             .map_err(|e| diag::Diagnostic::error(diag::codes::E_IO, format!("{name}: {e}")))?;
         linker::elf_read::read_input_with(&buf, &name, true)
     });
