@@ -32,13 +32,15 @@ pub fn read_for_link(file: &mut File, buf: &mut Vec<u8>) -> std::io::Result<()> 
     let Some(skipped) = debug_ranges(file, &head, len)? else {
         return read_whole(file, buf);
     };
-    buf.clear();
+    // The buffer keeps its old bytes: every byte is either read or zeroed below.
+    buf.truncate(len);
     buf.resize(len, 0);
     let mut pos = 0usize;
     for (start, end) in skipped.into_iter().chain(std::iter::once((len, len))) {
         if start > pos {
             file.read_exact_at(&mut buf[pos..start], pos as u64)?;
         }
+        buf[start.max(pos)..end.max(pos)].fill(0);
         pos = pos.max(end);
     }
     Ok(())
