@@ -794,12 +794,32 @@ impl FnLower<'_, '_> {
                         align: align_at(balign, field.byte_offset()),
                     },
                     Some(width) => {
+                        let signed = is_signed(self.tt(), field.ty);
+                        // clang's access unit, where the base is aligned enough for it
+                        // (the verifier rejects misaligned stack and map accesses).
+                        if let Some(u) = field.access {
+                            let start = (field.bit_offset - u.shift) / 8;
+                            if align_at(balign, start) >= u.bytes {
+                                return Place::Mem {
+                                    addr,
+                                    off: off + start as i64,
+                                    volatile,
+                                    bits: Some(BitField {
+                                        unit_bytes: u.bytes as u32,
+                                        bytewise: false,
+                                        shift: u.shift as u32,
+                                        width,
+                                        signed,
+                                    }),
+                                    align: u.bytes,
+                                };
+                            }
+                        }
                         let unit = self.tt().size_of(field.ty).unwrap_or(4).max(1);
                         let rec_size = self.tt().size_of(base.ty).unwrap_or(0);
                         let bo = field.bit_offset;
                         let start = bo / (unit * 8) * unit;
                         let shift = bo - start * 8;
-                        let signed = is_signed(self.tt(), field.ty);
                         let fits = shift + u64::from(width) <= unit * 8
                             && start + unit <= rec_size
                             && align_at(balign, start) >= unit;
