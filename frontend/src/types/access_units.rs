@@ -200,7 +200,10 @@ mod tests {
     #[test]
     fn units_grow_into_tail_padding_but_not_past_the_record_alignment() {
         // struct { long x; unsigned a:20; } -> a in an i32 at byte 8.
-        assert_eq!(units(&[f(0, None), f(64, Some(20))], 16, 8)[1], Some((0, 4)));
+        assert_eq!(
+            units(&[f(0, None), f(64, Some(20))], 16, 8)[1],
+            Some((0, 4))
+        );
         // struct { unsigned a:4, b:4, c:8, d:12, e:30; } -> i32 at 0 (a..d), i32 at 4 (e):
         // one i64 would be more aligned than the record.
         let fs = [

@@ -269,10 +269,13 @@ fn agreeing_operand(f: &Function, kz: &mut KnownZero, v: Value, d: u64) -> Optio
             args: [x, k],
         } => {
             let k = shift_amount(f, k, ty)?;
-            let (_, &InstData::Binary {
-                op: inner,
-                args: [y, k2],
-            }) = def(f, x)?
+            let (
+                _,
+                &InstData::Binary {
+                    op: inner,
+                    args: [y, k2],
+                },
+            ) = def(f, x)?
             else {
                 return None;
             };
@@ -294,10 +297,13 @@ fn agreeing_operand(f: &Function, kz: &mut KnownZero, v: Value, d: u64) -> Optio
             op: Opcode::Uextend | Opcode::Sextend,
             arg,
         } => {
-            let (_, &InstData::Convert {
-                op: Opcode::Ireduce,
-                arg: y,
-            }) = def(f, arg)?
+            let (
+                _,
+                &InstData::Convert {
+                    op: Opcode::Ireduce,
+                    arg: y,
+                },
+            ) = def(f, arg)?
             else {
                 return None;
             };
