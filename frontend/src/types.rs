@@ -16,6 +16,7 @@
 //!   do not raise the record's alignment; zero-width bit-fields align to their type
 //!   even in packed records (checked against `clang-19 -fdump-record-layouts` in
 //!   `frontend/tests/sema_layout.rs`). No floating point types exist: BPF has none.
+//!   Bit-fields are read and written through clang's access units ([`access_units`]).
 //! - Integer promotions and the usual arithmetic conversions follow C17 6.3.1.1 and
 //!   6.3.1.8; compatibility follows C17 6.2.7.
 //! - Every type knows its nesting depth ([`TypeTable::depth`]): pointer, array,
@@ -24,6 +25,9 @@
 //!   must be an error, not a stack overflow).
 
 use crate::preprocess::fasthash::FastMap;
+
+pub mod access_units;
+pub use access_units::AccessUnit;
 
 /// The deepest type nesting sema hands on (pointer/array/function/typedef/member
 /// levels). Real code stays far below: vmlinux.h reaches a few dozen.
@@ -264,6 +268,9 @@ pub struct Field {
     pub bit_offset: u64,
     /// `Some(width)` for bit-fields.
     pub bit_width: Option<u32>,
+    /// The unit a bit-field is accessed through, as clang chooses it (see
+    /// [`access_units`]); `None` elsewhere and where the declared type's unit is used.
+    pub access: Option<AccessUnit>,
 }
 
 impl Field {
@@ -545,6 +552,7 @@ impl TypeTable {
                         ty: d.ty,
                         bit_offset: at,
                         bit_width: Some(0),
+                        access: None,
                     });
                     continue;
                 }
@@ -585,12 +593,19 @@ impl TypeTable {
                 ty: d.ty,
                 bit_offset: placed,
                 bit_width: d.bit_width,
+                access: None,
             });
         }
         if let Some(a) = attrs.align {
             align = align.max(a);
         }
         let size = round_up(size_bits.div_ceil(8), align);
+        if !is_union && !attrs.packed {
+            let units = access_units::access_units(&fields, size, align);
+            for (f, u) in fields.iter_mut().zip(units) {
+                f.access = u;
+            }
+        }
         let deepest = decls.iter().map(|d| self.depth(d.ty)).max().unwrap_or(0);
         if let Some(slot) = self.record_depths.get_mut(r.index()) {
             *slot = deepest.saturating_add(1);

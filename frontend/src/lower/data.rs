@@ -44,6 +44,7 @@ pub fn init_bytes(
             let item = InitItem {
                 byte_offset: 0,
                 bitfield: None,
+                access: None,
                 ty,
                 value: InitValue::Expr(e.clone()),
             };

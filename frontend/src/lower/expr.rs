@@ -794,12 +794,32 @@ impl FnLower<'_, '_> {
                         align: align_at(balign, field.byte_offset()),
                     },
                     Some(width) => {
+                        let signed = is_signed(self.tt(), field.ty);
+                        // clang's access unit, where the base is aligned enough for it
+                        // (the verifier rejects misaligned stack and map accesses).
+                        if let Some(u) = field.access {
+                            let start = (field.bit_offset - u.shift) / 8;
+                            if align_at(balign, start) >= u.bytes {
+                                return Place::Mem {
+                                    addr,
+                                    off: off + start as i64,
+                                    volatile,
+                                    bits: Some(BitField {
+                                        unit_bytes: u.bytes as u32,
+                                        bytewise: false,
+                                        shift: u.shift as u32,
+                                        width,
+                                        signed,
+                                    }),
+                                    align: u.bytes,
+                                };
+                            }
+                        }
                         let unit = self.tt().size_of(field.ty).unwrap_or(4).max(1);
                         let rec_size = self.tt().size_of(base.ty).unwrap_or(0);
                         let bo = field.bit_offset;
                         let start = bo / (unit * 8) * unit;
                         let shift = bo - start * 8;
-                        let signed = is_signed(self.tt(), field.ty);
                         let fits = shift + u64::from(width) <= unit * 8
                             && start + unit <= rec_size
                             && align_at(balign, start) >= unit;
@@ -1120,19 +1140,44 @@ impl FnLower<'_, '_> {
                             }
                             let v = self.value(e);
                             let v = self.convert(v, e.ty, it.ty);
-                            let bits = it.bitfield.map(|(shift, width)| BitField {
-                                unit_bytes: (shift + width).div_ceil(8),
-                                bytewise: true,
-                                shift,
-                                width,
-                                signed: false,
-                            });
-                            let p = Place::Mem {
-                                addr,
-                                off,
-                                volatile: false,
-                                bits,
-                                align: align_at(align, off as u64),
+                            let p = match (it.bitfield, it.access) {
+                                // Through the unit reads use, where it is aligned enough
+                                // (the verifier rejects misaligned stack accesses).
+                                (Some((bit, width)), Some(u))
+                                    if (off as u64 * 8 + u64::from(bit)) >= u.shift
+                                        && align_at(
+                                            align,
+                                            (off as u64 * 8 + u64::from(bit) - u.shift) / 8,
+                                        ) >= u.bytes =>
+                                {
+                                    let start = (off as u64 * 8 + u64::from(bit) - u.shift) / 8;
+                                    Place::Mem {
+                                        addr,
+                                        off: start as i64,
+                                        volatile: false,
+                                        bits: Some(BitField {
+                                            unit_bytes: u.bytes as u32,
+                                            bytewise: false,
+                                            shift: u.shift as u32,
+                                            width,
+                                            signed: false,
+                                        }),
+                                        align: u.bytes,
+                                    }
+                                }
+                                (bits, _) => Place::Mem {
+                                    addr,
+                                    off,
+                                    volatile: false,
+                                    bits: bits.map(|(shift, width)| BitField {
+                                        unit_bytes: (shift + width).div_ceil(8),
+                                        bytewise: true,
+                                        shift,
+                                        width,
+                                        signed: false,
+                                    }),
+                                    align: align_at(align, off as u64),
+                                },
                             };
                             self.store_place(p, it.ty, v);
                         }

@@ -377,6 +377,7 @@ impl Checker {
             init: Some(Init::List(vec![super::tast::InitItem {
                 byte_offset: 0,
                 bitfield: None,
+                access: None,
                 ty,
                 value: InitValue::Bytes(bytes),
             }])),

@@ -10,7 +10,7 @@
 use super::Checker;
 use super::tast::{Expr, ExprKind, Init, InitItem, InitValue};
 use crate::ast;
-use crate::types::QualType;
+use crate::types::{AccessUnit, QualType};
 use diag::{Span, codes};
 
 /// A sub-object of an aggregate: its type, byte offset and bit-field position.
@@ -20,6 +20,8 @@ struct Sub {
     off: u64,
     /// (bit offset from `off`'s byte, width)
     bits: Option<(u32, u32)>,
+    /// A bit-field's access unit.
+    access: Option<AccessUnit>,
 }
 
 impl Checker {
@@ -159,6 +161,7 @@ impl Checker {
             Init::List(vec![InitItem {
                 byte_offset: 0,
                 bitfield: None,
+                access: None,
                 ty,
                 value: InitValue::Bytes(bytes),
             }]),
@@ -181,6 +184,7 @@ impl Checker {
                 ty: elem,
                 off: off + es * i as u64,
                 bits: None,
+                access: None,
             });
         }
         let r = tt.record_id(ty)?;
@@ -196,11 +200,13 @@ impl Checker {
                 ty: f.ty.with_quals(quals),
                 off: off + f.bit_offset / 8,
                 bits: Some(((f.bit_offset % 8) as u32, w)),
+                access: f.access,
             },
             None => Sub {
                 ty: f.ty.with_quals(quals),
                 off: off + f.bit_offset / 8,
                 bits: None,
+                access: None,
             },
         })
     }
@@ -389,6 +395,7 @@ impl Checker {
                 out.push(InitItem {
                     byte_offset: sub.off,
                     bitfield: None,
+                    access: None,
                     ty: sub.ty,
                     value: InitValue::Expr(x),
                 });
@@ -428,6 +435,7 @@ impl Checker {
         out.push(InitItem {
             byte_offset: sub.off,
             bitfield: sub.bits,
+            access: sub.access,
             ty: sub.ty.unqual(),
             value: InitValue::Expr(x),
         });

@@ -11,7 +11,7 @@
 //! - Initializers are flattened to byte offsets ([`Init`]).
 //! - Locals, globals and functions are referred to by typed ids into [`Program`].
 
-use crate::types::{Field, QualType, TypeTable};
+use crate::types::{AccessUnit, Field, QualType, TypeTable};
 use diag::Span;
 
 /// A local variable or parameter of the function being checked.
@@ -163,6 +163,8 @@ pub struct InitItem {
     /// For bit-fields: (bit offset from the start of the byte at `byte_offset`, below 8;
     /// width). The field occupies `ceil((bit + width) / 8)` bytes from `byte_offset`.
     pub bitfield: Option<(u32, u32)>,
+    /// A bit-field's access unit (see [`crate::types::access_units`]), for stores.
+    pub access: Option<AccessUnit>,
     /// The storage type (the member's declared type for bit-fields).
     pub ty: QualType,
     pub value: InitValue,

@@ -38,9 +38,7 @@ pub fn run(f: &mut Function) -> bool {
     let mut changed = false;
     for _ in 0..4 {
         f.dfg.resolve_all_aliases();
-        let mut kz = KnownZero {
-            memo: SecondaryMap::new(),
-        };
+        let mut kz = KnownZero::new();
         let mut round = false;
         let conds = condition_values(f);
         for inst in all_insts(f) {
@@ -61,12 +59,18 @@ pub fn run(f: &mut Function) -> bool {
 }
 
 /// Memoized known-zero masks (bit set = known zero), within the value's width.
-struct KnownZero {
+pub(crate) struct KnownZero {
     memo: SecondaryMap<Value, Option<u64>>,
 }
 
 impl KnownZero {
-    fn get(&mut self, f: &Function, v: Value) -> u64 {
+    pub(crate) fn new() -> Self {
+        KnownZero {
+            memo: SecondaryMap::new(),
+        }
+    }
+
+    pub(crate) fn get(&mut self, f: &Function, v: Value) -> u64 {
         self.depth_get(f, v, 0)
     }
 
@@ -155,7 +159,8 @@ impl KnownZero {
     }
 }
 
-fn def(f: &Function, v: Value) -> Option<(Inst, &InstData)> {
+/// The defining instruction of `v` (aliases resolved), unless it is a CO-RE constant.
+pub(crate) fn def(f: &Function, v: Value) -> Option<(Inst, &InstData)> {
     match f.dfg.value_def(f.dfg.resolve_alias(v)) {
         ValueDef::Result(i) if !f.core_relocs.contains_key(&i) => Some((i, &f.dfg.insts[i])),
         _ => None,

@@ -8,13 +8,14 @@
 //!   read become that global; it needs the `memcpy`, so it runs before expand_mem),
 //!   then as -O0 plus constfold (folds `stack_addr + c` for sroa), sroa, slotwiden (small
 //!   slots accessed piecewise become whole-slot accesses), mem2reg, constfold,
-//!   constglobal (loads of constant globals), bitsimp (known-zero bits), strength, copyprop, simplify_cfg, dce;
+//!   constglobal (loads of constant globals), bitsimp (known-zero bits), demanded
+//!   (operands simplified on the bits their users read), strength, copyprop, simplify_cfg, dce;
 //!   at the end drop_unused_globals (constant data nothing reads any more),
 //!   unnamed_addr (constants whose address stopped escaping move to their mergeable
 //!   section) and constmerge (identical private constants become one). ipcp (constant
 //!   arguments and dead parameters of local functions) runs after inline_always.
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
-//!   40/80/12 instructions), then the -O1 cleanup with gvn and loadelim (redundant
+//!   40/80/12 instructions), then the -O1 cleanup with gvn (demanded runs after it) and loadelim (redundant
 //!   loads, store-to-load forwarding), dse (dead stack stores) and ifconv (conditional increments become
 //!   arithmetic) added, three times with
 //!   full unrolling (`unroll`) of constant-trip loops before the second and third, and
@@ -30,6 +31,7 @@ pub mod constlocal;
 pub mod constmerge;
 pub mod copyprop;
 pub mod dce;
+pub mod demanded;
 pub mod dse;
 pub mod expand_mem;
 pub mod gvn;
@@ -89,6 +91,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "constfold",
         "constglobal",
         "bitsimp",
+        "demanded",
         "strength",
         "copyprop",
         "simplify_cfg",
@@ -105,6 +108,8 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "strength",
         "copyprop",
         "gvn",
+        // After gvn: narrowing one of two equal extensions would keep both.
+        "demanded",
         "loadelim",
         "dse",
         "ifconv",
@@ -186,6 +191,7 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "loadelim" => each(m, loadelim::run),
         "dse" => each(m, dse::run),
         "bitsimp" => each(m, bitsimp::run),
+        "demanded" => each(m, demanded::run),
         "slotwiden" => each(m, slotwiden::run),
         "ifconv" => each(m, ifconv::run),
         "constglobal" => {
