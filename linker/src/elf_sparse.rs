@@ -9,8 +9,9 @@
 //! copying it out of the page cache was an eighth of a link's time.
 //!
 //! Anything unusual (not ELF64, an archive, extended section numbering, a section table
-//! or name table outside the file) reads the whole file, so the ELF reader sees exactly
-//! what is on disk and reports any problem itself.
+//! or name table outside the file, a DWARF section overlapping bytes the reader uses)
+//! reads the whole file, so the ELF reader sees exactly what it would have seen and
+//! reports any problem itself.
 
 use std::fs::File;
 use std::io::Read;
@@ -142,29 +143,39 @@ fn debug_ranges(
             .get(s.name as usize..)
             .is_some_and(|n| n.starts_with(b".debug_"))
     };
-    let mut ranges: Vec<(usize, usize)> = secs
+    // As the ELF reader skips them: DWARF sections, and REL sections whose target is a
+    // DWARF section that is not itself REL.
+    let skipped = |s: &Sec| {
+        if s.kind == SHT_REL {
+            secs.get(s.info)
+                .is_some_and(|t| t.kind != SHT_REL && is_debug(t))
+        } else {
+            s.kind != SHT_NOBITS && is_debug(s)
+        }
+    };
+    let span = |s: &Sec| Some((s.offset, s.offset.checked_add(s.size)?)).filter(|&(_, e)| e <= len);
+    let mut ranges = Vec::new();
+    // Bytes the reader does look at: the header, the section table and every other
+    // section's contents. A skipped range that overlaps one of them (a crafted file)
+    // makes the whole file be read.
+    let mut kept = vec![(0, 64), (shoff, shoff + shnum * 64)];
+    for s in &secs {
+        match (skipped(s), span(s)) {
+            (true, Some(r)) => ranges.push(r),
+            (true, None) => return Ok(None),
+            (false, Some(r)) if s.kind != SHT_NOBITS => kept.push(r),
+            _ => {}
+        }
+    }
+    if ranges
         .iter()
-        .filter(|s| {
-            // As the ELF reader skips them: DWARF sections, and REL sections whose
-            // target is a DWARF section that is not itself REL.
-            if s.kind == SHT_REL {
-                secs.get(s.info)
-                    .is_some_and(|t| t.kind != SHT_REL && is_debug(t))
-            } else {
-                s.kind != SHT_NOBITS && is_debug(s)
-            }
-        })
-        .filter_map(|s| Some((s.offset, s.offset.checked_add(s.size)?)))
-        .filter(|&(_, e)| e <= len)
-        .collect();
+        .any(|&(s, e)| kept.iter().any(|&(ks, ke)| s < ke && ks < e))
+    {
+        return Ok(None);
+    }
     ranges.sort_unstable();
-    // The section table and the name table are always read.
-    let keep = [(shoff, shoff + shnum * 64), (names.offset, names.offset + names.size)];
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
     for (s, e) in ranges {
-        if keep.iter().any(|&(ks, ke)| s < ke && ks < e) {
-            continue;
-        }
         match merged.last_mut() {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
             _ => merged.push((s, e)),
@@ -209,6 +220,35 @@ mod tests {
         );
         assert_eq!(crate::elf_write::write_object(&a), crate::elf_write::write_object(&b));
         assert_eq!(a.sections.len(), 3);
+    }
+
+    /// Whatever a damaged section table says, the sparse read shows the ELF reader the
+    /// same object (or the same error) as the whole file.
+    #[test]
+    fn damaged_section_tables_read_the_same_as_whole_files() {
+        let bytes = object_bytes();
+        let dir = std::env::temp_dir().join(format!("ebpfc-sparse-mut-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.o");
+        let shoff = u64::from_le_bytes(bytes[40..48].try_into().unwrap()) as usize;
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut buf = Vec::new();
+        for _ in 0..400 {
+            let mut m = bytes.clone();
+            for _ in 0..3 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let at = shoff + (seed as usize >> 8) % (m.len() - shoff);
+                m[at] = (seed >> 56) as u8;
+            }
+            std::fs::write(&path, &m).unwrap();
+            read_for_link(&mut File::open(&path).unwrap(), &mut buf).unwrap();
+            let whole = read_object_with(&m, "m.o", true).map(|o| crate::elf_write::write_object(&o));
+            let sparse = read_object_with(&buf, "m.o", true).map(|o| crate::elf_write::write_object(&o));
+            assert_eq!(whole.map_err(|e| e.message), sparse.map_err(|e| e.message));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
