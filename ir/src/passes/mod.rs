@@ -15,8 +15,8 @@
 //!   arguments and dead parameters of local functions) runs after inline_always.
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
 //!   40/80/12 instructions), then the -O1 cleanup with gvn and loadelim (redundant
-//!   loads, store-to-load forwarding), dse (dead stack stores) and ifconv (conditional increments become
-//!   arithmetic) added, three times with
+//!   loads, store-to-load forwarding), dse (dead stack stores), ifconv (conditional increments become
+//!   arithmetic) and sink (computations move down to the successor that uses them) added, three times with
 //!   full unrolling (`unroll`) of constant-trip loops before the second and third, and
 //!   ipcp after the first.
 //!
@@ -41,6 +41,7 @@ pub mod mem2reg;
 pub mod params;
 pub mod ptrflow;
 pub mod simplify_cfg;
+pub mod sink;
 pub mod slotwiden;
 pub mod sroa;
 pub mod strength;
@@ -108,6 +109,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "loadelim",
         "dse",
         "ifconv",
+        "sink",
         "simplify_cfg",
         "dce",
     ];
@@ -188,6 +190,7 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "bitsimp" => each(m, bitsimp::run),
         "slotwiden" => each(m, slotwiden::run),
         "ifconv" => each(m, ifconv::run),
+        "sink" => each(m, sink::run),
         "constglobal" => {
             constglobal::run(m);
         }
