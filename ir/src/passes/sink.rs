@@ -128,15 +128,20 @@ fn sink_target(
         return None;
     }
     cfg.succs[b].iter().copied().find(|&s| {
-        cfg.preds[s].len() == 1 && uses.iter().all(|&u| dt.is_reachable(u) && dt.dominates(s, u))
+        cfg.preds[s].len() == 1
+            && uses
+                .iter()
+                .all(|&u| dt.is_reachable(u) && dt.dominates(s, u))
     })
 }
 
 fn still_used_in(f: &Function, v: Value, b: Block) -> bool {
-    f.layout
-        .block_insts(b)
-        .iter()
-        .any(|&i| f.dfg.insts[i].values().into_iter().any(|u| f.dfg.resolve_alias(u) == v))
+    f.layout.block_insts(b).iter().any(|&i| {
+        f.dfg.insts[i]
+            .values()
+            .into_iter()
+            .any(|u| f.dfg.resolve_alias(u) == v)
+    })
 }
 
 fn move_to_front(f: &mut Function, inst: Inst, dest: Block) {
