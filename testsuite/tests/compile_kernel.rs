@@ -7,7 +7,9 @@
 //! Return values, output packets and the maps after the runs must be equal.
 //!
 //! Each feature program is also compiled by ebpfc at `-O0`: it must load (clang's -O0
-//! output does not, so the reference stays clang -O2) and behave the same.
+//! output does not, so the reference stays clang -O2) and behave the same — unless it
+//! says `// @O2-only: <why>`: a program that tests a code shape the verifier needs and
+//! only the optimizer produces (as with clang, its unoptimized build is rejected).
 //!
 //! What is not compared: read-only maps (`.rodata*`, including `const volatile`
 //! configuration). Programs cannot write them, so they carry no behaviour, and their
@@ -53,6 +55,13 @@ fn cpu_of(src: &str) -> u8 {
         .filter_map(|v| v.trim().strip_prefix('v')?.parse::<u8>().ok())
         .find(|v| (1..=4).contains(v))
         .unwrap_or(3)
+}
+
+/// The reason given on the file's `// @O2-only:` line, if any.
+fn o2_only(src: &str) -> Option<&str> {
+    src.lines()
+        .find_map(|l| l.trim().strip_prefix("// @O2-only:"))
+        .map(str::trim)
 }
 
 fn file_stem(path: &Path) -> String {
@@ -224,6 +233,12 @@ fn check_dir(test: &str, dir: &str, levels: &[OptLevel]) {
         };
         for &level in levels {
             let label = format!("{stem} (ebpfc {level:?}, cpu v{cpu})");
+            if level == OptLevel::O0
+                && let Some(why) = o2_only(&text)
+            {
+                println!("{label}: skipped, optimized builds only: {why}");
+                continue;
+            }
             let our_dir = tmp.path().join(format!("ebpfc-{level:?}"));
             std::fs::create_dir_all(&our_dir).expect("mkdir");
             let our_obj = our_dir.join(format!("{stem}.o"));

@@ -609,6 +609,7 @@ impl FnLower<'_, '_> {
                 };
                 Some(self.b.unary(op, v))
             }
+            Builtin::Bits(op, bits) => Some(self.bit_op(*op, *bits, arg(0)?)),
             Builtin::AtomicFetch(op) => {
                 let (p, v) = (arg(0)?, arg(1)?);
                 let t = self.ty(e.ty);

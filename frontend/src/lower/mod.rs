@@ -20,6 +20,7 @@
 //! `call_helper N`; a global's initializer bytes are exactly its size (which grows
 //! past the type's size only for initialized flexible array members).
 
+mod bitops;
 mod byvalue;
 mod constinit;
 mod data;

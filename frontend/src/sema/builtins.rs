@@ -1,6 +1,6 @@
 //! The compiler builtins BPF programs use (clang's names): `__builtin_expect`,
 //! `__builtin_constant_p`, `__builtin_memcpy/memmove/memset/memcmp` with constant
-//! sizes, `__builtin_bswap16/32/64`, the `__sync_*`, `__atomic_fetch_*`, `__atomic_<op>_fetch` /
+//! sizes, `__builtin_bswap16/32/64`, the bit counts of `bitops.rs`, the `__sync_*`, `__atomic_fetch_*`, `__atomic_<op>_fetch` /
 //! `__atomic_exchange_n` atomics on 32/64-bit integers,
 //! and `__builtin_preserve_access_index` (passed through: no CO-RE relocations).
 //!
@@ -14,7 +14,7 @@ use crate::types::{IntKind, QualType};
 use diag::{Span, codes};
 
 impl Checker {
-    fn builtin_args(
+    pub(super) fn builtin_args(
         &mut self,
         name: &str,
         args: &[ast::Expr],
@@ -42,6 +42,26 @@ impl Checker {
             return None;
         }
         Some(args.iter().map(|a| self.rv_expr(a)).collect())
+    }
+
+    /// The only argument of `name`, an integer converted to `to`.
+    pub(super) fn int_arg(
+        &mut self,
+        name: &str,
+        args: &[ast::Expr],
+        to: QualType,
+        span: Span,
+    ) -> Option<Expr> {
+        let x = self.builtin_args(name, args, 1, span)?.swap_remove(0);
+        if !self.prog.types.is_integer(x.ty) {
+            self.err(
+                codes::E_BUILTIN_ARG,
+                x.span,
+                format!("'{name}' expects an integer"),
+            );
+            return None;
+        }
+        Some(self.cast_to(x, to))
     }
 
     fn const_size(&mut self, name: &str, e: &Expr) -> Option<u64> {
@@ -88,6 +108,9 @@ impl Checker {
         span: Span,
     ) -> Option<Expr> {
         let e = |kind, ty, span| Expr::new(kind, ty, span);
+        if let Some(bit) = super::bitops::bit_builtin(name) {
+            return Some(self.bit_call(name, bit, args, span));
+        }
         Some(match name {
             "__builtin_expect" | "__builtin_expect_with_probability" => {
                 let n = if name == "__builtin_expect" { 2 } else { 3 };
@@ -174,25 +197,15 @@ impl Checker {
                 }
             }
             "__builtin_bswap16" | "__builtin_bswap32" | "__builtin_bswap64" => {
-                let Some(mut v) = self.builtin_args(name, args, 1, span) else {
-                    return Some(self.error_expr(span));
-                };
                 let (bits, k) = match name {
                     "__builtin_bswap16" => (16, IntKind::UShort),
                     "__builtin_bswap32" => (32, IntKind::UInt),
                     _ => (64, IntKind::ULong),
                 };
                 let t = self.prog.types.int(k);
-                let x = v.swap_remove(0);
-                if !self.prog.types.is_integer(x.ty) {
-                    self.err(
-                        codes::E_BUILTIN_ARG,
-                        x.span,
-                        format!("'{name}' expects an integer"),
-                    );
+                let Some(x) = self.int_arg(name, args, t, span) else {
                     return Some(self.error_expr(span));
-                }
-                let x = self.cast_to(x, t);
+                };
                 e(ExprKind::Builtin(Builtin::Bswap(bits), vec![x]), t, span)
             }
             "__sync_fetch_and_add"

@@ -20,6 +20,7 @@
 //!   clang's BPF calling convention cannot (`byvalue.rs`), indirect calls, inline
 //!   assembly.
 
+mod bitops;
 mod builtins;
 pub mod byvalue;
 pub mod callgraph;

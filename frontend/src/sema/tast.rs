@@ -237,6 +237,19 @@ pub enum AtomicOp {
     Xchg,
 }
 
+/// The bit-counting builtins (`sema/bitops.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BitOp {
+    Popcount,
+    /// Leading zeros (undefined for 0).
+    Clz,
+    /// Trailing zeros (undefined for 0).
+    Ctz,
+    /// One plus the index of the lowest set bit, 0 for 0.
+    Ffs,
+    Abs,
+}
+
 /// The builtins lowering must expand.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Builtin {
@@ -248,6 +261,8 @@ pub enum Builtin {
     Memcmp(u64),
     /// `__builtin_bswap16/32/64`.
     Bswap(u32),
+    /// A bit builtin on a 32- or 64-bit parameter.
+    Bits(BitOp, u32),
     /// `__sync_fetch_and_<op>(p, v)` (returns the old value).
     AtomicFetch(AtomicOp),
     /// `__sync_<op>_and_fetch(p, v)` (returns the new value: the old one combined

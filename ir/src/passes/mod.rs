@@ -15,9 +15,10 @@
 //!   section) and constmerge (identical private constants become one). ipcp (constant
 //!   arguments and dead parameters of local functions) runs after inline_always.
 //! - `-O2`/`-O3`/`-Os`: inline also `inline` hints and small static functions (limit
-//!   40/80/12 instructions), then the -O1 cleanup with gvn (demanded runs after it) and loadelim (redundant
-//!   loads, store-to-load forwarding), dse (dead stack stores) and ifconv (conditional increments become
-//!   arithmetic) added, three times with
+//!   40/80/12 instructions), then the -O1 cleanup with gvn (demanded runs after it) and
+//!   loadelim (redundant loads, store-to-load forwarding), dse (dead stack stores), ifconv
+//!   (conditional increments become arithmetic) and sink (computations move down to the
+//!   successor that uses them) added, three times with
 //!   full unrolling (`unroll`) of constant-trip loops before the second and third, and
 //!   ipcp after the first.
 //!
@@ -43,6 +44,7 @@ pub mod mem2reg;
 pub mod params;
 pub mod ptrflow;
 pub mod simplify_cfg;
+pub mod sink;
 pub mod slotwiden;
 pub mod sroa;
 pub mod strength;
@@ -113,6 +115,7 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "loadelim",
         "dse",
         "ifconv",
+        "sink",
         "simplify_cfg",
         "dce",
     ];
@@ -194,6 +197,7 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "demanded" => each(m, demanded::run),
         "slotwiden" => each(m, slotwiden::run),
         "ifconv" => each(m, ifconv::run),
+        "sink" => each(m, sink::run),
         "constglobal" => {
             constglobal::run(m);
         }

@@ -1,0 +1,150 @@
+//! Code sinking: a pure computation (arithmetic, comparison, conversion, select) or a
+//! non-volatile load whose uses all lie in one successor of its block — a successor
+//! whose only predecessor is that block (which ends in a two-way branch), and which
+//! dominates every use — moves to the
+//! start of that successor (LLVM InstCombine's sinking rule). Repeated to a fixpoint,
+//! so a value used only on a deep path walks down the chain of such successors.
+//!
+//! Verifier note: this is what puts `pkt + off` after the check that bounds `off`
+//! (`p = c->data + c->off; if (c->off > N) return;`): the verifier only narrows the
+//! offset register when the comparison comes first, and a packet pointer with an
+//! unbounded offset never gets a range against `data_end`.
+//!
+//! A load moves only when nothing after it in its block writes memory (stores, calls,
+//! atomics, memcpy/memset, volatile loads); it lands at the successor's start, so no
+//! write comes between. The successor runs at most as often as the block (its only
+//! entry is from there), so no work moves into a loop.
+//!
+//! Invariants: no instruction moves above its operands (it only goes down the
+//! dominator tree, and users in the destination come after its new position); uses in
+//! the instruction's own block (including its terminator's branch arguments) keep it.
+
+use cranelift_entity::SecondaryMap;
+
+use crate::cfg::{ControlFlowGraph, DominatorTree};
+use crate::entities::{Block, Inst, Value};
+use crate::function::Function;
+use crate::instructions::InstData;
+
+/// Returns true if any instruction moved.
+pub fn run(f: &mut Function) -> bool {
+    f.dfg.resolve_all_aliases();
+    let mut changed = false;
+    loop {
+        let cfg = ControlFlowGraph::compute(f);
+        let dt = DominatorTree::compute(f, &cfg);
+        let moved = sink_once(f, &cfg, &dt);
+        if !moved {
+            return changed;
+        }
+        changed = true;
+    }
+}
+
+/// The blocks that use each value: the block of each user instruction (a branch
+/// argument counts for the branching block).
+fn use_blocks(f: &Function) -> SecondaryMap<Value, Vec<Block>> {
+    let mut uses: SecondaryMap<Value, Vec<Block>> = SecondaryMap::new();
+    for &b in f.layout.blocks() {
+        for &i in f.layout.block_insts(b) {
+            for v in f.dfg.insts[i].values() {
+                let v = f.dfg.resolve_alias(v);
+                if uses[v].last() != Some(&b) {
+                    uses[v].push(b);
+                }
+            }
+        }
+    }
+    uses
+}
+
+fn is_sinkable(data: &InstData) -> bool {
+    match data {
+        InstData::Unary { .. }
+        | InstData::Convert { .. }
+        | InstData::Binary { .. }
+        | InstData::Icmp { .. }
+        | InstData::Select { .. } => true,
+        InstData::Load { flags, .. } => !flags.volatile,
+        _ => false,
+    }
+}
+
+fn writes_memory(data: &InstData) -> bool {
+    !data.is_terminator() && data.has_side_effects()
+}
+
+/// One sweep over the blocks, moving each instruction at most one block down. Within
+/// a block, later instructions go first, so an operand whose only user just moved
+/// follows it in the same sweep.
+fn sink_once(f: &mut Function, cfg: &ControlFlowGraph, dt: &DominatorTree) -> bool {
+    let mut uses = use_blocks(f);
+    let mut moved = false;
+    for b in dt.rpo().to_vec() {
+        let insts = f.layout.block_insts(b).to_vec();
+        // Whether some instruction after the current one writes memory.
+        let mut write_below = false;
+        for &inst in insts.iter().rev() {
+            let data = &f.dfg.insts[inst];
+            let is_load = matches!(data, InstData::Load { .. });
+            let target = if is_sinkable(data) && !(is_load && write_below) {
+                f.dfg
+                    .inst_result(inst)
+                    .and_then(|r| sink_target(cfg, dt, b, &uses[r]))
+            } else {
+                None
+            };
+            write_below |= writes_memory(&f.dfg.insts[inst]);
+            let Some(dest) = target else { continue };
+            move_to_front(f, inst, dest);
+            for v in f.dfg.insts[inst].values() {
+                let v = f.dfg.resolve_alias(v);
+                // The operand is now (also) used in `dest`; `b` may still use it.
+                if !uses[v].contains(&dest) {
+                    uses[v].push(dest);
+                }
+                if !still_used_in(f, v, b) {
+                    uses[v].retain(|&u| u != b);
+                }
+            }
+            moved = true;
+        }
+    }
+    moved
+}
+
+/// The successor of `b` that has `b` as its only predecessor and dominates every use
+/// block, if `b` ends in a two-way branch and the value has uses, none of them in `b`.
+fn sink_target(
+    cfg: &ControlFlowGraph,
+    dt: &DominatorTree,
+    b: Block,
+    uses: &[Block],
+) -> Option<Block> {
+    // Behind an unconditional jump the value runs just as often: moving it would only
+    // reorder code that simplify_cfg merges back into one block.
+    let conditional = cfg.succs[b].iter().any(|&s| s != cfg.succs[b][0]);
+    if uses.is_empty() || uses.contains(&b) || !conditional {
+        return None;
+    }
+    cfg.succs[b].iter().copied().find(|&s| {
+        cfg.preds[s].len() == 1
+            && uses
+                .iter()
+                .all(|&u| dt.is_reachable(u) && dt.dominates(s, u))
+    })
+}
+
+fn still_used_in(f: &Function, v: Value, b: Block) -> bool {
+    f.layout.block_insts(b).iter().any(|&i| {
+        f.dfg.insts[i]
+            .values()
+            .into_iter()
+            .any(|u| f.dfg.resolve_alias(u) == v)
+    })
+}
+
+fn move_to_front(f: &mut Function, inst: Inst, dest: Block) {
+    f.layout.remove_inst(inst);
+    f.layout.insert_inst(inst, dest, 0);
+}
