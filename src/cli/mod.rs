@@ -4,6 +4,7 @@ mod asm;
 mod compile;
 mod link;
 mod objdump;
+mod process;
 
 use std::process::ExitCode;
 
@@ -21,7 +22,10 @@ pub enum Command {
 
 pub fn run(command: Command) -> ExitCode {
     match command {
-        Command::Compile(args) => compile::run(args),
+        Command::Compile(args) => {
+            process::small_pages();
+            process::exit_now(compile::run(args))
+        }
         Command::Asm(args) => asm::run(args),
         Command::Link(args) => link::run(args),
         Command::Objdump(args) => objdump::run(args),
