@@ -6,7 +6,6 @@ mod link;
 mod objdump;
 mod process;
 
-use std::process::ExitCode;
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -20,14 +19,17 @@ pub enum Command {
     Objdump(objdump::ObjdumpArgs),
 }
 
-pub fn run(command: Command) -> ExitCode {
-    match command {
+/// Runs one subcommand and ends the process (see [`process::exit_now`]).
+pub fn run(command: Command) -> ! {
+    let code = match command {
         Command::Compile(args) => {
             process::small_pages();
-            process::exit_now(compile::run(args))
+            compile::run(args)
         }
         Command::Asm(args) => asm::run(args),
+        // (Huge pages stay on for the linker: its inputs fault far less with them.)
         Command::Link(args) => link::run(args),
         Command::Objdump(args) => objdump::run(args),
-    }
+    };
+    process::exit_now(code)
 }
