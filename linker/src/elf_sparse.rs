@@ -193,7 +193,11 @@ mod tests {
     /// An object with a `.text`, a `.debug_info` and a `.BTF`-like section.
     fn object_bytes() -> Vec<u8> {
         let mut obj = Object::new(Endian::Little);
-        for (name, byte, len) in [(".text", 0x95u8, 16), (".debug_info", 0xaa, 4096), (".BTF", 0x11, 40)] {
+        for (name, byte, len) in [
+            (".text", 0x95u8, 16),
+            (".debug_info", 0xaa, 4096),
+            (".BTF", 0x11, 40),
+        ] {
             let mut s = Section::new(name, SectionKind::Progbits, 0, 8);
             s.data = vec![byte; len];
             s.size = len as u64;
@@ -202,23 +206,35 @@ mod tests {
         crate::elf_write::write_object(&obj)
     }
 
+    /// [`read_for_link`] of a file holding `bytes`, in a temporary folder named after
+    /// `tag`.
+    fn read_sparse(tag: &str, bytes: &[u8], buf: &mut Vec<u8>) {
+        let dir = std::env::temp_dir().join(format!("ebpfc-sparse-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("input");
+        std::fs::write(&path, bytes).unwrap();
+        read_for_link(&mut File::open(&path).unwrap(), buf).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn dwarf_bytes_are_not_read_and_the_object_reads_the_same() {
         let bytes = object_bytes();
-        let dir = std::env::temp_dir().join(format!("ebpfc-sparse-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("a.o");
-        std::fs::write(&path, &bytes).unwrap();
         let mut buf = vec![0xee; 10];
-        read_for_link(&mut File::open(&path).unwrap(), &mut buf).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
+        read_sparse("dwarf", &bytes, &mut buf);
         assert_eq!(buf.len(), bytes.len());
-        assert!(!buf.windows(64).any(|w| w.iter().all(|&b| b == 0xaa)), "DWARF skipped");
+        assert!(
+            !buf.windows(64).any(|w| w.iter().all(|&b| b == 0xaa)),
+            "DWARF skipped"
+        );
         let (a, b) = (
             read_object_with(&bytes, "a.o", true).unwrap(),
             read_object_with(&buf, "a.o", true).unwrap(),
         );
-        assert_eq!(crate::elf_write::write_object(&a), crate::elf_write::write_object(&b));
+        assert_eq!(
+            crate::elf_write::write_object(&a),
+            crate::elf_write::write_object(&b)
+        );
         assert_eq!(a.sections.len(), 3);
     }
 
@@ -227,9 +243,6 @@ mod tests {
     #[test]
     fn damaged_section_tables_read_the_same_as_whole_files() {
         let bytes = object_bytes();
-        let dir = std::env::temp_dir().join(format!("ebpfc-sparse-mut-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("m.o");
         let shoff = u64::from_le_bytes(bytes[40..48].try_into().unwrap()) as usize;
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut buf = Vec::new();
@@ -242,25 +255,20 @@ mod tests {
                 let at = shoff + (seed as usize >> 8) % (m.len() - shoff);
                 m[at] = (seed >> 56) as u8;
             }
-            std::fs::write(&path, &m).unwrap();
-            read_for_link(&mut File::open(&path).unwrap(), &mut buf).unwrap();
-            let whole = read_object_with(&m, "m.o", true).map(|o| crate::elf_write::write_object(&o));
-            let sparse = read_object_with(&buf, "m.o", true).map(|o| crate::elf_write::write_object(&o));
+            read_sparse("mut", &m, &mut buf);
+            let whole =
+                read_object_with(&m, "m.o", true).map(|o| crate::elf_write::write_object(&o));
+            let sparse =
+                read_object_with(&buf, "m.o", true).map(|o| crate::elf_write::write_object(&o));
             assert_eq!(whole.map_err(|e| e.message), sparse.map_err(|e| e.message));
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn non_elf_files_are_read_whole() {
-        let dir = std::env::temp_dir().join(format!("ebpfc-sparse-ar-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("lib.a");
         let content = b"!<arch>\nnot really an archive, but not ELF either".repeat(3);
-        std::fs::write(&path, &content).unwrap();
         let mut buf = Vec::new();
-        read_for_link(&mut File::open(&path).unwrap(), &mut buf).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
+        read_sparse("ar", &content, &mut buf);
         assert_eq!(buf, content);
     }
 }

@@ -6,7 +6,6 @@ mod link;
 mod objdump;
 mod process;
 
-
 #[derive(clap::Subcommand)]
 pub enum Command {
     /// Compile restricted C to a BPF object; takes clang's flags (-c -S -E -o -O -g -I -D -target -mcpu).

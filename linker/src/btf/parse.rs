@@ -14,7 +14,6 @@ use super::flat::{FlatTypes, layout, norm_info};
 use super::{Kind, Linkage, bad};
 use diag::Diagnostic;
 
-
 /// Decodes the types in `area` (the type area of a section named `what`) into their
 /// normalized encoding; `nstr` is the string table's length, which every name offset
 /// must stay below. Then checks that every reference names void or an existing type.

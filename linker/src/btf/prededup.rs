@@ -99,7 +99,10 @@ fn label_hash(t: &FlatTypes, strings: &StrHashes, id: u32) -> u64 {
         Kind::Enum64 => {
             h = mix(h, u64::from(head));
             for v in body.chunks_exact(3) {
-                h = mix(mix(h, strings.get(v[0])), u64::from(v[1]) | u64::from(v[2]) << 32);
+                h = mix(
+                    mix(h, strings.get(v[0])),
+                    u64::from(v[1]) | u64::from(v[2]) << 32,
+                );
             }
         }
         Kind::FuncProto => {
@@ -136,7 +139,9 @@ pub(crate) fn input_hashes(t: &FlatTypes, strings: &[u8]) -> Vec<u64> {
     hash.push(label[0]);
     for id in 1..=n as u32 {
         let mut h = mix(label[id as usize], 0x9e37_79b9);
-        t.for_each_ref(id, |r| h = mix(h, label.get(r as usize).copied().unwrap_or(0)));
+        t.for_each_ref(id, |r| {
+            h = mix(h, label.get(r as usize).copied().unwrap_or(0))
+        });
         hash.push(h);
     }
     hash
@@ -265,7 +270,14 @@ impl Prededup {
 
     /// Whether input type `a` equals merged type `b`; on success every input type the
     /// walk paired is mapped in `map`.
-    fn walk(&mut self, input: &Input, merged: &mut Merged, map: &mut [u32], a: u32, b: u32) -> bool {
+    fn walk(
+        &mut self,
+        input: &Input,
+        merged: &mut Merged,
+        map: &mut [u32],
+        a: u32,
+        b: u32,
+    ) -> bool {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
             self.stamp.iter_mut().for_each(|s| *s = 0);
@@ -476,7 +488,10 @@ mod tests {
                 touched: &mut touched,
             },
         );
-        assert!(map_a[1..].iter().all(|&m| m == APPEND), "nothing merged yet");
+        assert!(
+            map_a[1..].iter().all(|&m| m == APPEND),
+            "nothing merged yet"
+        );
         for id in 1..=a.len() as u32 {
             let candidate = !matches!(a.kind(id), Kind::Var | Kind::Datasec | Kind::Fwd);
             pre.record(id, ha[id as usize], candidate);

@@ -86,7 +86,8 @@ impl Linker {
                 }));
                 continue;
             }
-            let btf_id = inb.and_then(|b| b.global_ids.get(&sym.name).map(|&local| b.merged_id(local)));
+            let btf_id =
+                inb.and_then(|b| b.global_ids.get(&sym.name).map(|&local| b.merged_id(local)));
             let kernel_extern = inb.is_some_and(|b| b.kernel_externs.contains(&sym.name));
             let defined = place != SymbolPlace::Undefined;
             let section_name = match place {
