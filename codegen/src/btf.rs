@@ -329,9 +329,9 @@ impl Builder<'_> {
                     signed,
                     values,
                 } => {
-                    let wide = values
-                        .iter()
-                        .any(|(_, v)| i32::try_from(*v).is_err() && u32::try_from(*v).is_err());
+                    // As LLVM: ENUM64 when the underlying type is wider than 32 bits; a
+                    // declared-only enum (no values) is always a plain ENUM.
+                    let wide = *size > 4 && !values.is_empty();
                     let vals: Vec<EnumValue> = values
                         .iter()
                         .map(|(n, v)| EnumValue {

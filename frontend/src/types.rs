@@ -314,8 +314,11 @@ pub struct EnumDef {
     pub name: Option<String>,
     pub complete: bool,
     pub constants: Vec<(String, i64)>,
-    /// The compatible integer type chosen from the values (as clang does).
+    /// The compatible integer type: written (`enum e : T`, C23 6.7.2.2) or chosen from
+    /// the values (as clang does).
     pub underlying: IntKind,
+    /// True when the underlying type is written (an enum-base).
+    pub fixed: bool,
 }
 
 /// Why a record could not be laid out.
@@ -463,6 +466,7 @@ impl TypeTable {
             complete: false,
             constants: Vec::new(),
             underlying: IntKind::UInt,
+            fixed: false,
         });
         (eid, QualType::new(self.intern(Type::Enum(eid))))
     }
@@ -471,10 +475,23 @@ impl TypeTable {
         &self.enums[e.index()]
     }
 
-    /// Completes an enum with its constants and picks its underlying type as clang does:
-    /// `unsigned int` when no value is negative and all fit, `int` when some are
-    /// negative and all fit, else `unsigned long` / `long`.
+    /// Gives an enum the underlying type its enum-base writes.
+    pub fn fix_enum(&mut self, e: EnumId, underlying: IntKind) {
+        let def = &mut self.enums[e.index()];
+        def.underlying = underlying;
+        def.fixed = true;
+    }
+
+    /// Completes an enum with its constants and, unless it is fixed, picks its
+    /// underlying type as clang does: `unsigned int` when no value is negative and all
+    /// fit, `int` when some are negative and all fit, else `unsigned long` / `long`.
     pub fn complete_enum(&mut self, e: EnumId, constants: Vec<(String, i64)>) {
+        if self.enums[e.index()].fixed {
+            let def = &mut self.enums[e.index()];
+            def.constants = constants;
+            def.complete = true;
+            return;
+        }
         let any_neg = constants.iter().any(|(_, v)| *v < 0);
         let fits32 = constants.iter().all(|(_, v)| {
             if any_neg {

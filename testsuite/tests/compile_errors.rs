@@ -209,6 +209,8 @@ error_tests! {
     sema_arg_count => "sema_arg_count.c",
     sema_global_not_constant => "sema_global_not_constant.c",
     sema_no_member => "sema_no_member.c",
+    sema_enum_base_range => "sema_enum_base_range.c",
+    sema_enum_base_redeclared => "sema_enum_base_redeclared.c",
     sema_not_callable => "sema_not_callable.c",
     // BPF limits
     bpf_float => "bpf_float.c",

@@ -173,7 +173,9 @@ impl DebugTypeMap {
                 out.push(DebugType::Enum {
                     name: def.name.clone().unwrap_or_default(),
                     size: u32::try_from(def.underlying.size()).unwrap_or(4),
-                    signed: def.underlying.is_signed(),
+                    // A declared-only enum has no base type in clang's debug info, which
+                    // BTF shows as unsigned.
+                    signed: def.complete && def.underlying.is_signed(),
                     values: def.constants.clone(),
                 })
             }

@@ -546,6 +546,7 @@ impl Checker {
                     span,
                 } => {
                     let base = self.base_type(specs);
+                    self.check_standalone_enum_base(specs, !declarators.is_empty());
                     let spec_align = self.alignas(specs);
                     if declarators.is_empty() {
                         if self.prog.types.is_record(base) {
@@ -700,91 +701,6 @@ impl Checker {
         qt
     }
 
-    fn enum_spec(&mut self, es: &ast::EnumSpec) -> QualType {
-        let Some(items) = &es.enumerators else {
-            if let Some(name) = &es.name {
-                if let Some(TagName::Enum(eid)) = self.lookup_tag(&name.name) {
-                    return QualType::new(self.prog.types.intern(Type::Enum(eid)));
-                }
-                let (eid, qt) = self.prog.types.new_enum(Some(&name.name));
-                self.bind_tag(&name.name, TagName::Enum(eid));
-                return qt;
-            }
-            self.err(
-                codes::E_BAD_TYPE,
-                es.span,
-                "declaration of anonymous enum must be a definition",
-            );
-            return self.int_ty();
-        };
-        let (eid, qt) = match &es.name {
-            Some(name) => match self.lookup_tag_current(&name.name) {
-                Some(TagName::Enum(eid)) if !self.prog.types.enum_def(eid).complete => {
-                    (eid, QualType::new(self.prog.types.intern(Type::Enum(eid))))
-                }
-                Some(_) => {
-                    self.err(
-                        codes::E_REDEFINITION,
-                        name.span,
-                        format!("redefinition of 'enum {}'", name.name),
-                    );
-                    self.prog.types.new_enum(Some(&name.name))
-                }
-                None => {
-                    let r = self.prog.types.new_enum(Some(&name.name));
-                    self.bind_tag(&name.name, TagName::Enum(r.0));
-                    r
-                }
-            },
-            None => self.prog.types.new_enum(None),
-        };
-        let mut next: i128 = 0;
-        let mut consts: Vec<(String, i64)> = Vec::new();
-        let mut names: Vec<Arc<str>> = Vec::new();
-        for en in items {
-            let v = match &en.value {
-                Some(e) => self.const_int(e).unwrap_or(next),
-                None => next,
-            };
-            if i64::try_from(v).is_err() && u64::try_from(v).is_err() {
-                self.err(
-                    codes::E_NOT_CONSTANT,
-                    en.span,
-                    "enumerator value is not representable",
-                );
-            }
-            let ty = if IntKind::Int.fits(v) {
-                self.prog.types.int(IntKind::Int)
-            } else if IntKind::Long.fits(v) {
-                self.prog.types.int(IntKind::Long)
-            } else {
-                self.prog.types.int(IntKind::ULong)
-            };
-            if let Some(OrdName::EnumConst(..)) = self.lookup_current(&en.name.name) {
-                self.err(
-                    codes::E_REDEFINITION,
-                    en.name.span,
-                    format!("redefinition of enumerator '{}'", en.name.name),
-                );
-            }
-            self.bind(&en.name.name, OrdName::EnumConst(v, ty));
-            consts.push((en.name.name.to_string(), v as i64));
-            names.push(en.name.name.clone());
-            next = v + 1;
-        }
-        self.prog.types.complete_enum(eid, consts.clone());
-        // Constants that do not fit `int` have the enum's type (as clang gives them).
-        let under = self.prog.types.enum_def(eid).underlying;
-        for (n, (_, v)) in names.iter().zip(&consts) {
-            if !IntKind::Int.fits(i128::from(*v)) {
-                let t = self.prog.types.int(under);
-                let val = under.wrap(i128::from(*v));
-                self.bind(n, OrdName::EnumConst(val, t));
-            }
-        }
-        qt
-    }
-
     /// A declaration at file scope (`local == false`) or in a block; returns the
     /// statements that initialize block-scope locals.
     /// The type `__auto_type name = init;` declares: the initializer's type after array
@@ -821,6 +737,7 @@ impl Checker {
         } else {
             self.base_type(&d.specs)
         };
+        self.check_standalone_enum_base(&d.specs, !d.declarators.is_empty());
         let spec_align = self.alignas(&d.specs);
         let storages: Vec<(ast::StorageClass, Span)> = d.specs.storage().collect();
         if storages.len() > 1 {

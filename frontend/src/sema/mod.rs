@@ -2,7 +2,7 @@
 //! the typed AST ([`tast`]) that lowering consumes.
 //!
 //! One [`Checker`] walks the translation unit once, in source order: declarations
-//! (`decl.rs`), initializers (`init.rs`), statements (`stmt.rs`), expressions
+//! (`decl.rs`, enums in `enum_decl.rs`), initializers (`init.rs`), statements (`stmt.rs`), expressions
 //! (`expr.rs`), builtins (`builtins.rs`) and CO-RE builtins (`core.rs`); then the
 //! call graph is checked for recursion and the emitted functions are marked
 //! (`callgraph.rs`).
@@ -27,6 +27,7 @@ pub mod callgraph;
 pub mod consteval;
 mod core;
 mod decl;
+mod enum_decl;
 mod expr;
 mod init;
 mod stmt;
