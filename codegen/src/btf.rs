@@ -272,6 +272,10 @@ impl Builder<'_> {
                         },
                     )
                 }
+                DebugType::Float { name, size } => {
+                    let name_off = self.btf.add_string(name);
+                    BtfType::new(name_off, TypeData::Float { size: *size })
+                }
                 DebugType::Ptr(p) => BtfType::new(
                     0,
                     TypeData::Ptr {
@@ -430,6 +434,7 @@ pub fn type_size(types: &DebugTypes, t: ir::DebugTypeId, depth: u32) -> u32 {
     }
     match types.get(t) {
         Some(DebugType::Int { size, .. })
+        | Some(DebugType::Float { size, .. })
         | Some(DebugType::Struct { size, .. })
         | Some(DebugType::Union { size, .. })
         | Some(DebugType::Enum { size, .. }) => *size,

@@ -27,7 +27,9 @@
 use crate::preprocess::fasthash::FastMap;
 
 pub mod access_units;
+pub mod floats;
 pub use access_units::AccessUnit;
+pub use floats::FloatKind;
 
 /// The deepest type nesting sema hands on (pointer/array/function/typedef/member
 /// levels). Real code stays far below: vmlinux.h reaches a few dozen.
@@ -242,6 +244,10 @@ pub enum Type {
     Void,
     Bool,
     Int(IntKind),
+    /// `float`, `double`, `long double` (see [`floats`]).
+    Float(FloatKind),
+    /// `_Complex` of a floating type: laid out as two of them, never computed with.
+    Complex(FloatKind),
     Ptr(QualType),
     /// `len` is `None` for an incomplete array (`int a[]`).
     Array {
@@ -419,6 +425,9 @@ impl TypeTable {
     }
     pub fn int(&mut self, k: IntKind) -> QualType {
         QualType::new(self.intern(Type::Int(k)))
+    }
+    pub fn float(&mut self, k: FloatKind) -> QualType {
+        QualType::new(self.intern(Type::Float(k)))
     }
     pub fn ptr(&mut self, to: QualType) -> QualType {
         QualType::new(self.intern(Type::Ptr(to)))
@@ -685,7 +694,15 @@ impl TypeTable {
     pub fn is_bool(&self, qt: QualType) -> bool {
         matches!(self.kind(qt), Type::Bool)
     }
-    /// Arithmetic types are the integer types here: BPF has no floating point.
+    /// The floating type of `qt`, if it is one.
+    pub fn float_kind(&self, qt: QualType) -> Option<FloatKind> {
+        match self.kind(qt) {
+            Type::Float(k) => Some(*k),
+            _ => None,
+        }
+    }
+    /// Arithmetic types are the integer types here: floating types are only stored and
+    /// copied (see [`floats`]), so no arithmetic path may see them.
     pub fn is_arith(&self, qt: QualType) -> bool {
         self.is_integer(qt)
     }
@@ -694,6 +711,11 @@ impl TypeTable {
     }
     pub fn is_scalar(&self, qt: QualType) -> bool {
         self.is_integer(qt) || self.is_pointer(qt)
+    }
+    /// Scalars and floating types: what one register holds (a floating value as its
+    /// bit pattern, see [`floats`]).
+    pub fn is_register_value(&self, qt: QualType) -> bool {
+        self.is_scalar(qt) || matches!(self.kind(qt), Type::Float(_))
     }
     pub fn is_array(&self, qt: QualType) -> bool {
         matches!(self.kind(qt), Type::Array { .. })
@@ -752,6 +774,8 @@ impl TypeTable {
             Type::Void | Type::Func(_) => None,
             Type::Bool => Some(1),
             Type::Int(k) => Some(k.size()),
+            Type::Float(k) => Some(k.size()),
+            Type::Complex(k) => Some(2 * k.size()),
             Type::Ptr(_) => Some(8),
             Type::Array { elem, len } => {
                 let n = (*len)?;
@@ -772,6 +796,7 @@ impl TypeTable {
             Type::Void | Type::Func(_) => None,
             Type::Bool => Some(1),
             Type::Int(k) => Some(k.size()),
+            Type::Float(k) | Type::Complex(k) => Some(k.size()),
             Type::Ptr(_) => Some(8),
             Type::Array { elem, .. } => self.align_of(*elem),
             Type::Record(r) => {
@@ -944,6 +969,8 @@ impl TypeTable {
                         Type::Void => "void".to_string(),
                         Type::Bool => "_Bool".to_string(),
                         Type::Int(k) => k.name().to_string(),
+                        Type::Float(k) => k.name().to_string(),
+                        Type::Complex(k) => format!("_Complex {}", k.name()),
                         Type::Record(r) => {
                             let d = self.record(*r);
                             let kw = if d.is_union { "union" } else { "struct" };

@@ -215,6 +215,7 @@ error_tests! {
     // BPF limits
     bpf_float => "bpf_float.c",
     bpf_vla => "bpf_vla.c",
+    bpf_float_conversion => "bpf_float_conversion.c",
     bpf_recursion_direct => "bpf_recursion_direct.c",
     bpf_recursion_mutual => "bpf_recursion_mutual.c",
     bpf_too_many_params => "bpf_too_many_params.c",

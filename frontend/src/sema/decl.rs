@@ -15,7 +15,9 @@ use super::tast::{
 };
 use super::{Checker, FnState, OrdName, TagName};
 use crate::ast;
-use crate::types::{FieldDecl, FuncType, IntKind, LayoutError, QualType, Quals, RecordAttrs, Type};
+use crate::types::{
+    FieldDecl, FloatKind, FuncType, IntKind, LayoutError, QualType, Quals, RecordAttrs, Type,
+};
 use diag::{Diagnostic, Span, codes};
 
 /// Attributes that matter on a declaration.
@@ -163,6 +165,7 @@ impl Checker {
             mut bool_,
         ) = (0, 0, 0, 0, 0, 0, 0, 0);
         let mut int128 = 0;
+        let (mut float_, mut double_, mut complex) = (0, 0, 0);
         let mut other: Option<QualType> = None;
         let mut bad = false;
         for ts in specs.type_specs() {
@@ -175,15 +178,10 @@ impl Checker {
                 K::Signed => signed += 1,
                 K::Unsigned => unsigned += 1,
                 K::Bool => bool_ += 1,
-                K::Float | K::Double | K::Complex => {
-                    self.err_note(
-                        codes::E_BPF_FLOAT,
-                        ts.span,
-                        "floating point types are not supported by BPF",
-                        "BPF has no floating point registers or instructions",
-                    );
-                    bad = true;
-                }
+                // Declared and copied as bit patterns (`types/floats.rs`).
+                K::Float => float_ += 1,
+                K::Double => double_ += 1,
+                K::Complex => complex += 1,
                 // Laid out like clang (vmlinux.h declares `__u128`); computing with
                 // such values is rejected where they are used.
                 K::Int128 => int128 += 1,
@@ -220,7 +218,17 @@ impl Checker {
                 }
             }
         }
-        let basics = void + char_ + short + int + long + signed + unsigned + bool_ + int128;
+        let basics = void
+            + char_
+            + short
+            + int
+            + long
+            + signed
+            + unsigned
+            + bool_
+            + int128
+            + float_
+            + double_;
         let quals = quals_of(specs.qualifiers().map(|(q, _)| q));
         let tt = &mut self.prog.types;
         if bad {
@@ -244,7 +252,11 @@ impl Checker {
             || long > 2
             || (short > 0 && (long > 0 || char_ > 0))
             || (char_ > 0 && long > 0)
-            || (int128 > 0 && (char_ + short + int + long + void + bool_ > 0 || int128 > 1));
+            || (int128 > 0 && (char_ + short + int + long + void + bool_ > 0 || int128 > 1))
+            || (float_ > 0 && basics > 1)
+            || (double_ > 0 && (basics > 2 || basics != double_ + long || long > 1))
+            || complex > 1
+            || (complex > 0 && float_ + double_ == 0);
         if invalid {
             self.err(
                 codes::E_BAD_TYPE,
@@ -260,6 +272,19 @@ impl Checker {
                 "type specifier missing, defaults to 'int'; ISO C99 and later do not support implicit int",
             );
             self.prog.types.int(IntKind::Int)
+        } else if float_ + double_ > 0 {
+            let k = if float_ > 0 {
+                FloatKind::Float
+            } else if long > 0 {
+                FloatKind::LongDouble
+            } else {
+                FloatKind::Double
+            };
+            if complex > 0 {
+                QualType::new(tt.intern(Type::Complex(k)))
+            } else {
+                tt.float(k)
+            }
         } else if int128 > 0 {
             tt.int(if unsigned > 0 {
                 IntKind::UInt128
@@ -1288,5 +1313,5 @@ pub(crate) fn quals_of(qs: impl Iterator<Item = ast::Qualifier>) -> Quals {
 }
 
 fn ty_is_scalar_after(tt: &crate::types::TypeTable, ty: QualType) -> bool {
-    tt.is_scalar(ty)
+    tt.is_register_value(ty)
 }

@@ -15,7 +15,8 @@
 //! - Scopes are a stack: file scope at the bottom, then function-prototype and block
 //!   scopes (C17 6.2.1). Ordinary identifiers and tags live in separate namespaces;
 //!   labels are per function.
-//! - BPF's limits are errors here, never silent miscompiles: floating point, VLAs,
+//! - BPF's limits are errors here, never silent miscompiles: floating-point operations
+//!   (floating values are declared and copied as bit patterns, `floats.rs`), VLAs,
 //!   recursion, more than 5 parameters, aggregates passed or returned by value where
 //!   clang's BPF calling convention cannot (`byvalue.rs`), indirect calls, inline
 //!   assembly.
@@ -29,6 +30,7 @@ mod core;
 mod decl;
 mod enum_decl;
 mod expr;
+mod floats;
 mod init;
 mod stmt;
 pub mod tast;
@@ -237,7 +239,7 @@ impl Checker {
             return LocalId(0);
         };
         let id = LocalId(u32::try_from(fs.locals.len()).unwrap_or(u32::MAX));
-        let addr_taken = !self.prog.types.is_scalar(ty);
+        let addr_taken = !self.prog.types.is_register_value(ty);
         fs.locals.push(Local {
             name: name.to_string(),
             ty,
