@@ -272,6 +272,10 @@ impl Builder<'_> {
                         },
                     )
                 }
+                DebugType::Float { name, size } => {
+                    let name_off = self.btf.add_string(name);
+                    BtfType::new(name_off, TypeData::Float { size: *size })
+                }
                 DebugType::Ptr(p) => BtfType::new(
                     0,
                     TypeData::Ptr {
@@ -329,9 +333,9 @@ impl Builder<'_> {
                     signed,
                     values,
                 } => {
-                    let wide = values
-                        .iter()
-                        .any(|(_, v)| i32::try_from(*v).is_err() && u32::try_from(*v).is_err());
+                    // As LLVM: ENUM64 when the underlying type is wider than 32 bits; a
+                    // declared-only enum (no values) is always a plain ENUM.
+                    let wide = *size > 4 && !values.is_empty();
                     let vals: Vec<EnumValue> = values
                         .iter()
                         .map(|(n, v)| EnumValue {
@@ -430,6 +434,7 @@ pub fn type_size(types: &DebugTypes, t: ir::DebugTypeId, depth: u32) -> u32 {
     }
     match types.get(t) {
         Some(DebugType::Int { size, .. })
+        | Some(DebugType::Float { size, .. })
         | Some(DebugType::Struct { size, .. })
         | Some(DebugType::Union { size, .. })
         | Some(DebugType::Enum { size, .. }) => *size,

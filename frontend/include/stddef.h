@@ -6,12 +6,11 @@ typedef __PTRDIFF_TYPE__ ptrdiff_t;
 typedef __SIZE_TYPE__ size_t;
 typedef __WCHAR_TYPE__ wchar_t;
 
-/* clang's second member is a long double; ebpfc rejects floating types, and on BPF a
- * long double is 8 bytes aligned to 8, so an aligned long long gives the same layout
- * (size 16, alignment 8). */
+/* As clang's: a long long and a long double (8 bytes aligned to 8 on BPF), so size 16,
+ * alignment 8. */
 typedef struct {
   long long __max_align_ll __attribute__((__aligned__(__alignof__(long long))));
-  long long __max_align_ld __attribute__((__aligned__(8)));
+  long double __max_align_ld __attribute__((__aligned__(__alignof__(long double))));
 } max_align_t;
 
 #undef NULL

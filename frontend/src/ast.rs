@@ -261,6 +261,8 @@ pub struct MemberDeclarator {
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnumSpec {
     pub name: Option<Ident>,
+    /// The fixed underlying type (C23 enum-base `: T`), when written.
+    pub base: Option<Box<DeclSpecs>>,
     /// `None` for a reference (`enum e`), `Some` when a body is written.
     pub enumerators: Option<Vec<Enumerator>>,
     pub attrs: Vec<Attribute>,

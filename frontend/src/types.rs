@@ -27,7 +27,9 @@
 use crate::preprocess::fasthash::FastMap;
 
 pub mod access_units;
+pub mod floats;
 pub use access_units::AccessUnit;
+pub use floats::FloatKind;
 
 /// The deepest type nesting sema hands on (pointer/array/function/typedef/member
 /// levels). Real code stays far below: vmlinux.h reaches a few dozen.
@@ -242,6 +244,10 @@ pub enum Type {
     Void,
     Bool,
     Int(IntKind),
+    /// `float`, `double`, `long double` (see [`floats`]).
+    Float(FloatKind),
+    /// `_Complex` of a floating type: laid out as two of them, never computed with.
+    Complex(FloatKind),
     Ptr(QualType),
     /// `len` is `None` for an incomplete array (`int a[]`).
     Array {
@@ -314,8 +320,11 @@ pub struct EnumDef {
     pub name: Option<String>,
     pub complete: bool,
     pub constants: Vec<(String, i64)>,
-    /// The compatible integer type chosen from the values (as clang does).
+    /// The compatible integer type: written (`enum e : T`, C23 6.7.2.2) or chosen from
+    /// the values (as clang does).
     pub underlying: IntKind,
+    /// True when the underlying type is written (an enum-base).
+    pub fixed: bool,
 }
 
 /// Why a record could not be laid out.
@@ -417,6 +426,9 @@ impl TypeTable {
     pub fn int(&mut self, k: IntKind) -> QualType {
         QualType::new(self.intern(Type::Int(k)))
     }
+    pub fn float(&mut self, k: FloatKind) -> QualType {
+        QualType::new(self.intern(Type::Float(k)))
+    }
     pub fn ptr(&mut self, to: QualType) -> QualType {
         QualType::new(self.intern(Type::Ptr(to)))
     }
@@ -463,6 +475,7 @@ impl TypeTable {
             complete: false,
             constants: Vec::new(),
             underlying: IntKind::UInt,
+            fixed: false,
         });
         (eid, QualType::new(self.intern(Type::Enum(eid))))
     }
@@ -471,10 +484,23 @@ impl TypeTable {
         &self.enums[e.index()]
     }
 
-    /// Completes an enum with its constants and picks its underlying type as clang does:
-    /// `unsigned int` when no value is negative and all fit, `int` when some are
-    /// negative and all fit, else `unsigned long` / `long`.
+    /// Gives an enum the underlying type its enum-base writes.
+    pub fn fix_enum(&mut self, e: EnumId, underlying: IntKind) {
+        let def = &mut self.enums[e.index()];
+        def.underlying = underlying;
+        def.fixed = true;
+    }
+
+    /// Completes an enum with its constants and, unless it is fixed, picks its
+    /// underlying type as clang does: `unsigned int` when no value is negative and all
+    /// fit, `int` when some are negative and all fit, else `unsigned long` / `long`.
     pub fn complete_enum(&mut self, e: EnumId, constants: Vec<(String, i64)>) {
+        if self.enums[e.index()].fixed {
+            let def = &mut self.enums[e.index()];
+            def.constants = constants;
+            def.complete = true;
+            return;
+        }
         let any_neg = constants.iter().any(|(_, v)| *v < 0);
         let fits32 = constants.iter().all(|(_, v)| {
             if any_neg {
@@ -668,7 +694,15 @@ impl TypeTable {
     pub fn is_bool(&self, qt: QualType) -> bool {
         matches!(self.kind(qt), Type::Bool)
     }
-    /// Arithmetic types are the integer types here: BPF has no floating point.
+    /// The floating type of `qt`, if it is one.
+    pub fn float_kind(&self, qt: QualType) -> Option<FloatKind> {
+        match self.kind(qt) {
+            Type::Float(k) => Some(*k),
+            _ => None,
+        }
+    }
+    /// Arithmetic types are the integer types here: floating types are only stored and
+    /// copied (see [`floats`]), so no arithmetic path may see them.
     pub fn is_arith(&self, qt: QualType) -> bool {
         self.is_integer(qt)
     }
@@ -677,6 +711,11 @@ impl TypeTable {
     }
     pub fn is_scalar(&self, qt: QualType) -> bool {
         self.is_integer(qt) || self.is_pointer(qt)
+    }
+    /// Scalars and floating types: what one register holds (a floating value as its
+    /// bit pattern, see [`floats`]).
+    pub fn is_register_value(&self, qt: QualType) -> bool {
+        self.is_scalar(qt) || matches!(self.kind(qt), Type::Float(_))
     }
     pub fn is_array(&self, qt: QualType) -> bool {
         matches!(self.kind(qt), Type::Array { .. })
@@ -735,6 +774,8 @@ impl TypeTable {
             Type::Void | Type::Func(_) => None,
             Type::Bool => Some(1),
             Type::Int(k) => Some(k.size()),
+            Type::Float(k) => Some(k.size()),
+            Type::Complex(k) => Some(2 * k.size()),
             Type::Ptr(_) => Some(8),
             Type::Array { elem, len } => {
                 let n = (*len)?;
@@ -755,6 +796,7 @@ impl TypeTable {
             Type::Void | Type::Func(_) => None,
             Type::Bool => Some(1),
             Type::Int(k) => Some(k.size()),
+            Type::Float(k) | Type::Complex(k) => Some(k.size()),
             Type::Ptr(_) => Some(8),
             Type::Array { elem, .. } => self.align_of(*elem),
             Type::Record(r) => {
@@ -927,6 +969,8 @@ impl TypeTable {
                         Type::Void => "void".to_string(),
                         Type::Bool => "_Bool".to_string(),
                         Type::Int(k) => k.name().to_string(),
+                        Type::Float(k) => k.name().to_string(),
+                        Type::Complex(k) => format!("_Complex {}", k.name()),
                         Type::Record(r) => {
                             let d = self.record(*r);
                             let kw = if d.is_union { "union" } else { "struct" };

@@ -39,6 +39,11 @@ pub enum DebugType {
         is_char: bool,
         is_bool: bool,
     },
+    /// A floating-point type (BTF_KIND_FLOAT): only described, never computed with.
+    Float {
+        name: String,
+        size: u32,
+    },
     Ptr(DebugTypeId),
     Array {
         elem: DebugTypeId,
@@ -84,6 +89,7 @@ impl DebugType {
         match self {
             DebugType::Void
             | DebugType::Int { .. }
+            | DebugType::Float { .. }
             | DebugType::Enum { .. }
             | DebugType::Fwd { .. } => Vec::new(),
             DebugType::Ptr(t)

@@ -209,10 +209,13 @@ error_tests! {
     sema_arg_count => "sema_arg_count.c",
     sema_global_not_constant => "sema_global_not_constant.c",
     sema_no_member => "sema_no_member.c",
+    sema_enum_base_range => "sema_enum_base_range.c",
+    sema_enum_base_redeclared => "sema_enum_base_redeclared.c",
     sema_not_callable => "sema_not_callable.c",
     // BPF limits
     bpf_float => "bpf_float.c",
     bpf_vla => "bpf_vla.c",
+    bpf_float_conversion => "bpf_float_conversion.c",
     bpf_recursion_direct => "bpf_recursion_direct.c",
     bpf_recursion_mutual => "bpf_recursion_mutual.c",
     bpf_too_many_params => "bpf_too_many_params.c",

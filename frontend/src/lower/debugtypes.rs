@@ -96,6 +96,12 @@ impl DebugTypeMap {
                 is_bool: true,
             }),
             Type::Int(k) => out.push(int_type(k)),
+            // BTF has no complex kind: clang describes such a member as `void` (id 0).
+            Type::Complex(_) => out.push(DebugType::Void),
+            Type::Float(k) => out.push(DebugType::Float {
+                name: k.name().into(),
+                size: k.size() as u32,
+            }),
             Type::Ptr(p) => {
                 // Reserve the entry first: the pointee may point back at us.
                 let id = out.push(DebugType::Void);
@@ -173,7 +179,9 @@ impl DebugTypeMap {
                 out.push(DebugType::Enum {
                     name: def.name.clone().unwrap_or_default(),
                     size: u32::try_from(def.underlying.size()).unwrap_or(4),
-                    signed: def.underlying.is_signed(),
+                    // A declared-only enum has no base type in clang's debug info, which
+                    // BTF shows as unsigned.
+                    signed: def.complete && def.underlying.is_signed(),
                     values: def.constants.clone(),
                 })
             }

@@ -64,9 +64,10 @@ pub(super) enum Storage {
     Ptr(ir::Value),
 }
 
-/// The IR type of a scalar C type (pointers and anything unexpected are `i64`).
+/// The IR type of a scalar C type (pointers and anything unexpected are `i64`). A
+/// floating value is its bit pattern, an integer of its size.
 pub(super) fn scalar_ty(tt: &TypeTable, qt: QualType) -> Type {
-    if tt.is_scalar(qt) {
+    if tt.is_register_value(qt) {
         tt.size_of(qt)
             .and_then(Type::from_bytes)
             .unwrap_or(Type::I64)
@@ -189,7 +190,7 @@ pub(super) fn lower_function(
                 st
             } else if let Some(g) = l.static_global {
                 Storage::Global(g)
-            } else if l.addr_taken || !tt.is_scalar(l.ty) {
+            } else if l.addr_taken || !tt.is_register_value(l.ty) {
                 let size = tt.size_of(l.ty).unwrap_or(8).max(1);
                 let align = tt.align_of(l.ty).unwrap_or(8).clamp(1, 8);
                 Storage::Slot(fl.b.func.create_stack_slot(

@@ -11,6 +11,8 @@
 //!   `Newline`/`LineContinuation` tokens. The GNU builtins that take type names
 //!   (`__builtin_types_compatible_p`, `__builtin_choose_expr`, `__builtin_va_arg`) get
 //!   their own terminals, since the lexer spells them as identifiers.
+//! - The `:` of an enum-base becomes [`Term::EnumBase`] and the base's end gets a
+//!   zero-width [`Term::EnumBaseEnd`] (see [`super::enum_base`]).
 //! - Input nested deeper than [`MAX_NESTING`] brackets ends the token stream with an
 //!   E0209 error (and silences the parse errors that follow from the cut).
 
@@ -37,6 +39,10 @@ pub enum Term {
     TypesCompatible,
     ChooseExpr,
     VaArg,
+    /// The `:` that opens an enum-base (C23 6.7.2.2), not a bit-field width.
+    EnumBase,
+    /// Zero-width: the end of an enum-base's specifier-qualifier list.
+    EnumBaseEnd,
 }
 
 /// Iterates over the tokens for the parser.
@@ -44,6 +50,8 @@ pub struct Adapter<'s, 't> {
     state: &'s ParseState<'t>,
     pos: usize,
     depth: usize,
+    /// Where the open enum-base ends (see [`super::enum_base`]).
+    base_end: Option<usize>,
 }
 
 impl<'s, 't> Adapter<'s, 't> {
@@ -52,6 +60,7 @@ impl<'s, 't> Adapter<'s, 't> {
             state,
             pos: 0,
             depth: 0,
+            base_end: None,
         }
     }
 }
@@ -65,6 +74,10 @@ impl Iterator for Adapter<'_, '_> {
                 return None;
             }
             let i = self.pos;
+            if self.base_end == Some(i) {
+                self.base_end = None;
+                return Some(Ok((i, Term::EnumBaseEnd, i)));
+            }
             let tok = self.state.tokens.get(i)?;
             self.pos += 1;
             // (The spelling is shared only by the terminals that carry it.)
@@ -78,6 +91,17 @@ impl Iterator for Adapter<'_, '_> {
                     t if self.state.is_typedef(t) => Term::TypeName(text()),
                     _ => Term::Ident(text()),
                 },
+                Tok::Colon => {
+                    match super::enum_base::base_end(self.state.tokens, i, |n| {
+                        self.state.is_typedef(n)
+                    }) {
+                        Some(end) => {
+                            self.base_end = Some(end);
+                            Term::EnumBase
+                        }
+                        None => Term::P(Tok::Colon),
+                    }
+                }
                 Tok::IntLit => Term::Int(text()),
                 Tok::FloatLit => Term::Float(text()),
                 Tok::CharLit => Term::Char(text()),

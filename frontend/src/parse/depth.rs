@@ -153,6 +153,9 @@ fn push_specs<'a>(work: &mut Vec<(Node<'a>, usize)>, specs: &'a DeclSpecs, c: us
                     }
                 }
                 TypeSpecKind::Enum(e) => {
+                    if let Some(b) = &e.base {
+                        work.push((Node::Specs(b), c));
+                    }
                     for en in e.enumerators.iter().flatten() {
                         if let Some(v) = &en.value {
                             work.push((Node::Expr(v), c));

@@ -1,5 +1,5 @@
 //! Decoding of literal tokens: integer constants (C17 6.4.4.1, with their type for the
-//! BPF LP64 model), character constants (6.4.4.4) and string literals (6.4.5, with
+//! BPF LP64 model), floating constants (6.4.4.2, decimal and hexadecimal), character constants (6.4.4.4) and string literals (6.4.5, with
 //! concatenation of adjacent pieces).
 //!
 //! Invariants:
@@ -9,6 +9,7 @@
 //! - Escapes are decoded per piece before concatenation (`"\x1" "2"` is two units).
 
 use crate::ast::{CharLit, CharPrefix, IntLit, IntLitType, IntSuffix, Radix};
+use crate::types::FloatKind;
 use diag::{Code, codes};
 
 pub type LitError = (Code, String);
@@ -77,6 +78,72 @@ pub fn parse_int(text: &str) -> Result<IntLit, LitError> {
         suffix,
         ty: int_type(value, radix, suffix),
     })
+}
+
+/// Decodes a floating constant's spelling (`1.5`, `2e-3f`, `0x1.8p3`, `1.0L`) into its
+/// value and type. A `float` constant is rounded once, directly to binary32, as clang.
+pub fn parse_float(text: &str) -> Result<(f64, FloatKind), LitError> {
+    let bad = || {
+        (
+            codes::E_PARSE_BAD_NUMBER,
+            format!("invalid floating point constant `{text}`"),
+        )
+    };
+    let (body, kind) = match text.as_bytes().last() {
+        Some(b'f' | b'F') if !is_hex_float(text) || text.contains(['p', 'P']) => {
+            (&text[..text.len() - 1], FloatKind::Float)
+        }
+        Some(b'l' | b'L') => (&text[..text.len() - 1], FloatKind::LongDouble),
+        _ => (text, FloatKind::Double),
+    };
+    let value = if is_hex_float(body) {
+        hex_float(&body[2..]).ok_or_else(bad)?
+    } else if kind == FloatKind::Float {
+        f64::from(body.parse::<f32>().map_err(|_| bad())?)
+    } else {
+        body.parse::<f64>().map_err(|_| bad())?
+    };
+    let value = match kind {
+        FloatKind::Float => f64::from(value as f32),
+        _ => value,
+    };
+    Ok((value, kind))
+}
+
+fn is_hex_float(text: &str) -> bool {
+    text.starts_with("0x") || text.starts_with("0X")
+}
+
+/// The value of a hexadecimal floating constant after `0x`: hex digits with an optional
+/// point, then a mandatory binary exponent `p±N`.
+fn hex_float(s: &str) -> Option<f64> {
+    let (mant, exp) = s.split_once(['p', 'P'])?;
+    let exp: i32 = exp.parse().ok()?;
+    let (int_part, frac_part) = mant.split_once('.').unwrap_or((mant, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    // Keep the first 30 hex digits exactly (120 bits, more than binary64 needs to round
+    // correctly save for ties far below); scale by the remaining digits' weight.
+    let mut m: u128 = 0;
+    let mut scale: i32 = exp;
+    let mut kept = 0;
+    for (i, c) in int_part.chars().chain(frac_part.chars()).enumerate() {
+        let d = c.to_digit(16)?;
+        let in_frac = i >= int_part.len();
+        if kept < 30 {
+            m = m * 16 + u128::from(d);
+            if m != 0 {
+                kept += 1;
+            }
+            if in_frac {
+                scale -= 4;
+            }
+        } else if !in_frac {
+            scale += 4;
+        }
+    }
+    Some((m as f64) * 2f64.powi(scale))
 }
 
 fn radix_name(r: Radix) -> &'static str {

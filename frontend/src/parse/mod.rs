@@ -16,6 +16,7 @@
 mod adapter;
 mod build;
 pub mod depth;
+mod enum_base;
 mod error;
 pub mod literal;
 pub mod print;

@@ -260,6 +260,9 @@ fn type_spec(t: &TypeSpec) -> String {
             if !e.attrs.is_empty() {
                 let _ = write!(s, " {}", attributes(&e.attrs));
             }
+            if let Some(b) = &e.base {
+                let _ = write!(s, " (base {})", specs(b));
+            }
             if let Some(list) = &e.enumerators {
                 s.push_str(" (enumerators");
                 for en in list {

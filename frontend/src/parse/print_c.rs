@@ -229,6 +229,9 @@ fn type_spec(t: &TypeSpec) -> String {
             if let Some(n) = &e.name {
                 let _ = write!(s, " {}", n.name);
             }
+            if let Some(b) = &e.base {
+                let _ = write!(s, " : {}", specs(b));
+            }
             if let Some(list) = &e.enumerators {
                 s.push_str(" { ");
                 for en in list {

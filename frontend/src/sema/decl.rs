@@ -15,7 +15,9 @@ use super::tast::{
 };
 use super::{Checker, FnState, OrdName, TagName};
 use crate::ast;
-use crate::types::{FieldDecl, FuncType, IntKind, LayoutError, QualType, Quals, RecordAttrs, Type};
+use crate::types::{
+    FieldDecl, FloatKind, FuncType, IntKind, LayoutError, QualType, Quals, RecordAttrs, Type,
+};
 use diag::{Diagnostic, Span, codes};
 
 /// Attributes that matter on a declaration.
@@ -163,6 +165,7 @@ impl Checker {
             mut bool_,
         ) = (0, 0, 0, 0, 0, 0, 0, 0);
         let mut int128 = 0;
+        let (mut float_, mut double_, mut complex) = (0, 0, 0);
         let mut other: Option<QualType> = None;
         let mut bad = false;
         for ts in specs.type_specs() {
@@ -175,15 +178,10 @@ impl Checker {
                 K::Signed => signed += 1,
                 K::Unsigned => unsigned += 1,
                 K::Bool => bool_ += 1,
-                K::Float | K::Double | K::Complex => {
-                    self.err_note(
-                        codes::E_BPF_FLOAT,
-                        ts.span,
-                        "floating point types are not supported by BPF",
-                        "BPF has no floating point registers or instructions",
-                    );
-                    bad = true;
-                }
+                // Declared and copied as bit patterns (`types/floats.rs`).
+                K::Float => float_ += 1,
+                K::Double => double_ += 1,
+                K::Complex => complex += 1,
                 // Laid out like clang (vmlinux.h declares `__u128`); computing with
                 // such values is rejected where they are used.
                 K::Int128 => int128 += 1,
@@ -220,7 +218,17 @@ impl Checker {
                 }
             }
         }
-        let basics = void + char_ + short + int + long + signed + unsigned + bool_ + int128;
+        let basics = void
+            + char_
+            + short
+            + int
+            + long
+            + signed
+            + unsigned
+            + bool_
+            + int128
+            + float_
+            + double_;
         let quals = quals_of(specs.qualifiers().map(|(q, _)| q));
         let tt = &mut self.prog.types;
         if bad {
@@ -244,7 +252,11 @@ impl Checker {
             || long > 2
             || (short > 0 && (long > 0 || char_ > 0))
             || (char_ > 0 && long > 0)
-            || (int128 > 0 && (char_ + short + int + long + void + bool_ > 0 || int128 > 1));
+            || (int128 > 0 && (char_ + short + int + long + void + bool_ > 0 || int128 > 1))
+            || (float_ > 0 && basics > 1)
+            || (double_ > 0 && (basics > 2 || basics != double_ + long || long > 1))
+            || complex > 1
+            || (complex > 0 && float_ + double_ == 0);
         if invalid {
             self.err(
                 codes::E_BAD_TYPE,
@@ -260,6 +272,19 @@ impl Checker {
                 "type specifier missing, defaults to 'int'; ISO C99 and later do not support implicit int",
             );
             self.prog.types.int(IntKind::Int)
+        } else if float_ + double_ > 0 {
+            let k = if float_ > 0 {
+                FloatKind::Float
+            } else if long > 0 {
+                FloatKind::LongDouble
+            } else {
+                FloatKind::Double
+            };
+            if complex > 0 {
+                QualType::new(tt.intern(Type::Complex(k)))
+            } else {
+                tt.float(k)
+            }
         } else if int128 > 0 {
             tt.int(if unsigned > 0 {
                 IntKind::UInt128
@@ -546,6 +571,7 @@ impl Checker {
                     span,
                 } => {
                     let base = self.base_type(specs);
+                    self.check_standalone_enum_base(specs, !declarators.is_empty());
                     let spec_align = self.alignas(specs);
                     if declarators.is_empty() {
                         if self.prog.types.is_record(base) {
@@ -700,91 +726,6 @@ impl Checker {
         qt
     }
 
-    fn enum_spec(&mut self, es: &ast::EnumSpec) -> QualType {
-        let Some(items) = &es.enumerators else {
-            if let Some(name) = &es.name {
-                if let Some(TagName::Enum(eid)) = self.lookup_tag(&name.name) {
-                    return QualType::new(self.prog.types.intern(Type::Enum(eid)));
-                }
-                let (eid, qt) = self.prog.types.new_enum(Some(&name.name));
-                self.bind_tag(&name.name, TagName::Enum(eid));
-                return qt;
-            }
-            self.err(
-                codes::E_BAD_TYPE,
-                es.span,
-                "declaration of anonymous enum must be a definition",
-            );
-            return self.int_ty();
-        };
-        let (eid, qt) = match &es.name {
-            Some(name) => match self.lookup_tag_current(&name.name) {
-                Some(TagName::Enum(eid)) if !self.prog.types.enum_def(eid).complete => {
-                    (eid, QualType::new(self.prog.types.intern(Type::Enum(eid))))
-                }
-                Some(_) => {
-                    self.err(
-                        codes::E_REDEFINITION,
-                        name.span,
-                        format!("redefinition of 'enum {}'", name.name),
-                    );
-                    self.prog.types.new_enum(Some(&name.name))
-                }
-                None => {
-                    let r = self.prog.types.new_enum(Some(&name.name));
-                    self.bind_tag(&name.name, TagName::Enum(r.0));
-                    r
-                }
-            },
-            None => self.prog.types.new_enum(None),
-        };
-        let mut next: i128 = 0;
-        let mut consts: Vec<(String, i64)> = Vec::new();
-        let mut names: Vec<Arc<str>> = Vec::new();
-        for en in items {
-            let v = match &en.value {
-                Some(e) => self.const_int(e).unwrap_or(next),
-                None => next,
-            };
-            if i64::try_from(v).is_err() && u64::try_from(v).is_err() {
-                self.err(
-                    codes::E_NOT_CONSTANT,
-                    en.span,
-                    "enumerator value is not representable",
-                );
-            }
-            let ty = if IntKind::Int.fits(v) {
-                self.prog.types.int(IntKind::Int)
-            } else if IntKind::Long.fits(v) {
-                self.prog.types.int(IntKind::Long)
-            } else {
-                self.prog.types.int(IntKind::ULong)
-            };
-            if let Some(OrdName::EnumConst(..)) = self.lookup_current(&en.name.name) {
-                self.err(
-                    codes::E_REDEFINITION,
-                    en.name.span,
-                    format!("redefinition of enumerator '{}'", en.name.name),
-                );
-            }
-            self.bind(&en.name.name, OrdName::EnumConst(v, ty));
-            consts.push((en.name.name.to_string(), v as i64));
-            names.push(en.name.name.clone());
-            next = v + 1;
-        }
-        self.prog.types.complete_enum(eid, consts.clone());
-        // Constants that do not fit `int` have the enum's type (as clang gives them).
-        let under = self.prog.types.enum_def(eid).underlying;
-        for (n, (_, v)) in names.iter().zip(&consts) {
-            if !IntKind::Int.fits(i128::from(*v)) {
-                let t = self.prog.types.int(under);
-                let val = under.wrap(i128::from(*v));
-                self.bind(n, OrdName::EnumConst(val, t));
-            }
-        }
-        qt
-    }
-
     /// A declaration at file scope (`local == false`) or in a block; returns the
     /// statements that initialize block-scope locals.
     /// The type `__auto_type name = init;` declares: the initializer's type after array
@@ -821,6 +762,7 @@ impl Checker {
         } else {
             self.base_type(&d.specs)
         };
+        self.check_standalone_enum_base(&d.specs, !d.declarators.is_empty());
         let spec_align = self.alignas(&d.specs);
         let storages: Vec<(ast::StorageClass, Span)> = d.specs.storage().collect();
         if storages.len() > 1 {
@@ -1371,5 +1313,5 @@ pub(crate) fn quals_of(qs: impl Iterator<Item = ast::Qualifier>) -> Quals {
 }
 
 fn ty_is_scalar_after(tt: &crate::types::TypeTable, ty: QualType) -> bool {
-    tt.is_scalar(ty)
+    tt.is_register_value(ty)
 }

@@ -12,10 +12,10 @@ use super::tast::{
 };
 use super::{Checker, OrdName};
 use crate::ast;
-use crate::types::{IntKind, QualType};
+use crate::types::{IntKind, QualType, Type};
 use diag::{Span, codes};
 
-fn mk(kind: ExprKind, ty: QualType, span: Span) -> Expr {
+pub(super) fn mk(kind: ExprKind, ty: QualType, span: Span) -> Expr {
     Expr::new(kind, ty, span)
 }
 
@@ -82,6 +82,9 @@ impl Checker {
 
     /// Lvalue conversion and array/function decay (C17 6.3.2.1).
     pub(crate) fn rv(&mut self, e: Expr) -> Expr {
+        if matches!(self.prog.types.kind(e.ty), Type::Complex(_)) {
+            return self.float_unsupported(e.span, "using a complex value");
+        }
         if self.is_int128(e.ty) {
             self.err(
                 codes::E_UNSUPPORTED,
@@ -121,6 +124,9 @@ impl Checker {
     /// An expression used as a condition: it must be scalar.
     pub(crate) fn cond_expr(&mut self, e: &ast::Expr) -> Expr {
         let x = self.rv_expr(e);
+        if self.reject_float(&x, e.span, "testing a floating point value") {
+            return self.error_expr(e.span);
+        }
         if !self.prog.types.is_scalar(x.ty) {
             self.err(
                 codes::E_INVALID_OPERANDS,
@@ -186,6 +192,9 @@ impl Checker {
             }
             return mk(ExprKind::Cast(CastKind::NoOp, e.boxed()), to, span);
         }
+        if tt.float_kind(e.ty).is_some() || tt.float_kind(to).is_some() {
+            return self.float_conv(e, to);
+        }
         if tt.is_bool(to) {
             return mk(ExprKind::Cast(CastKind::ToBool, e.boxed()), to, span);
         }
@@ -229,7 +238,8 @@ impl Checker {
         let to = to.unqual();
         let from = e.ty;
         // Mismatched pointee types are a warning in clang; the value is unchanged.
-        let ok = if (tt.is_arith(to) && tt.is_arith(from))
+        let real = |t| tt.is_arith(t) || tt.float_kind(t).is_some();
+        let ok = if (real(to) && real(from))
             || (tt.is_bool(to) && tt.is_pointer(from))
             || (tt.is_pointer(to) && tt.is_pointer(from))
             || (tt.is_pointer(to) && self.is_null_const(&e))
@@ -446,15 +456,7 @@ impl Checker {
                 let t = self.prog.types.int(k);
                 mk(ExprKind::Int(k.wrap(i128::from(lit.value))), t, span)
             }
-            A::FloatLit(_) => {
-                self.err_note(
-                    codes::E_BPF_FLOAT,
-                    span,
-                    "floating point constants are not supported by BPF",
-                    "BPF has no floating point registers or instructions",
-                );
-                self.error_expr(span)
-            }
+            A::FloatLit(text) => self.float_lit(text, span),
             A::CharLit(c) => {
                 let t = self.int_ty();
                 mk(
@@ -478,6 +480,12 @@ impl Checker {
                         t.unqual(),
                         span,
                     );
+                }
+                if (tt.float_kind(t).is_some()
+                    && (tt.is_scalar(x.ty) || tt.float_kind(x.ty).is_some()))
+                    || (tt.float_kind(x.ty).is_some() && tt.is_scalar(t))
+                {
+                    return self.cast_to(x, t);
                 }
                 if !tt.is_scalar(t) {
                     self.err(
@@ -852,6 +860,9 @@ impl Checker {
         match op {
             U::Plus | U::Neg | U::BitNot => {
                 let x = self.rv_expr(operand);
+                if op != U::BitNot && self.prog.types.float_kind(x.ty).is_some() {
+                    return self.float_sign(x, op == U::Neg, span);
+                }
                 if !self.prog.types.is_integer(x.ty) {
                     self.err(
                         codes::E_INVALID_OPERANDS,
@@ -931,6 +942,9 @@ impl Checker {
             U::PreInc | U::PreDec | U::PostInc | U::PostDec => {
                 let x = self.expr(operand);
                 if !self.check_modifiable(&x, operand.span) {
+                    return self.error_expr(span);
+                }
+                if self.reject_float(&x, span, "floating point arithmetic") {
                     return self.error_expr(span);
                 }
                 if !self.prog.types.is_scalar(x.ty) {
@@ -1018,6 +1032,10 @@ impl Checker {
 
     fn binary_typed(&mut self, op: ast::BinaryOp, a: Expr, b: Expr, span: Span) -> Expr {
         use ast::BinaryOp as B;
+        if self.prog.types.float_kind(a.ty).is_some() || self.prog.types.float_kind(b.ty).is_some()
+        {
+            return self.float_binary(op, &a, &b, span);
+        }
         let tt = &self.prog.types;
         let (ai, bi) = (tt.is_integer(a.ty), tt.is_integer(b.ty));
         let (ap, bp) = (tt.is_pointer(a.ty), tt.is_pointer(b.ty));
@@ -1256,9 +1274,13 @@ impl Checker {
             }
         };
         let f = self.rv_expr(els);
+        let real = self.float_common(&t, &f);
         let tt = &self.prog.types;
         let ty = if tt.is_arith(t.ty) && tt.is_arith(f.ty) {
             let (t, f, ty) = self.arith2(t, f);
+            return mk(ExprKind::Cond(c.boxed(), t.boxed(), f.boxed()), ty, span);
+        } else if let Some(ty) = real {
+            let (t, f) = (self.cast_to(t, ty), self.cast_to(f, ty));
             return mk(ExprKind::Cond(c.boxed(), t.boxed(), f.boxed()), ty, span);
         } else if (tt.is_void(t.ty) && tt.is_void(f.ty))
             || (tt.is_record(t.ty) && tt.compatible_unqual(t.ty, f.ty))

@@ -45,7 +45,7 @@ impl Checker {
             return s;
         }
         let tt = &self.prog.types;
-        if tt.is_scalar(ty) {
+        if tt.is_register_value(ty) {
             return match init {
                 ast::Initializer::Expr(e) => {
                     let x = self.rv_expr(e);

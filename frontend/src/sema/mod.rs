@@ -2,7 +2,7 @@
 //! the typed AST ([`tast`]) that lowering consumes.
 //!
 //! One [`Checker`] walks the translation unit once, in source order: declarations
-//! (`decl.rs`), initializers (`init.rs`), statements (`stmt.rs`), expressions
+//! (`decl.rs`, enums in `enum_decl.rs`), initializers (`init.rs`), statements (`stmt.rs`), expressions
 //! (`expr.rs`), builtins (`builtins.rs`) and CO-RE builtins (`core.rs`); then the
 //! call graph is checked for recursion and the emitted functions are marked
 //! (`callgraph.rs`).
@@ -15,7 +15,8 @@
 //! - Scopes are a stack: file scope at the bottom, then function-prototype and block
 //!   scopes (C17 6.2.1). Ordinary identifiers and tags live in separate namespaces;
 //!   labels are per function.
-//! - BPF's limits are errors here, never silent miscompiles: floating point, VLAs,
+//! - BPF's limits are errors here, never silent miscompiles: floating-point operations
+//!   (floating values are declared and copied as bit patterns, `floats.rs`), VLAs,
 //!   recursion, more than 5 parameters, aggregates passed or returned by value where
 //!   clang's BPF calling convention cannot (`byvalue.rs`), indirect calls, inline
 //!   assembly.
@@ -27,7 +28,9 @@ pub mod callgraph;
 pub mod consteval;
 mod core;
 mod decl;
+mod enum_decl;
 mod expr;
+mod floats;
 mod init;
 mod stmt;
 pub mod tast;
@@ -236,7 +239,7 @@ impl Checker {
             return LocalId(0);
         };
         let id = LocalId(u32::try_from(fs.locals.len()).unwrap_or(u32::MAX));
-        let addr_taken = !self.prog.types.is_scalar(ty);
+        let addr_taken = !self.prog.types.is_register_value(ty);
         fs.locals.push(Local {
             name: name.to_string(),
             ty,

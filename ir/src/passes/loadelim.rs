@@ -1,10 +1,13 @@
-//! Redundant load elimination and store-to-load forwarding over extended basic
-//! blocks: a non-volatile load that reads what an earlier load (or store) in the same
-//! block, or in the chain of single-predecessor blocks above it, already read (or
-//! wrote) at the same address, offset and width, with no memory write in between, is
-//! replaced by that value; a narrower load inside such a known value becomes a shift
-//! and truncation of it (little-endian bytes, abi.rst), and an extending load of
-//! exactly its bytes (`load.i64 zext.i32` after a 32-bit store) its extension.
+//! Redundant load elimination and store-to-load forwarding: a non-volatile load that
+//! reads what an earlier load (or store) already read (or wrote) at the same address,
+//! offset and width, with no memory write in between on any path, is replaced by that
+//! value. Knowledge flows along single-predecessor chains and through merges whose
+//! predecessors all come first (a location is known there when every incoming path
+//! knows it with the same value: a field read before an if/else and re-read after it
+//! is read once). A narrower load inside a known value (not one carried through a
+//! merge) becomes a shift and truncation of it (little-endian bytes, abi.rst), and an
+//! extending load of exactly its bytes (`load.i64 zext.i32` after a 32-bit store) its
+//! extension.
 //!
 //! Memory is modelled conservatively: any call, atomic or memory copy forgets every
 //! known location; a store forgets the locations it may
@@ -12,15 +15,18 @@
 //! pointer, a map value or a pointer into a stack slot may be anything, so a store
 //! through one forgets all but private slots, and a store to a slot or global forgets
 //! everything read through such pointers; only distinct stack slots and globals, or
-//! disjoint byte ranges of one, are known apart) and then records its own location.
+//! disjoint byte ranges of one base, are known apart) and then records its own location.
 //! A private slot is one whose address is only ever a load or store address operand
-//! (never stored, passed, compared or computed with), so no other pointer reaches it. A block with several predecessors starts
-//! knowing nothing.
+//! (never stored, passed, compared or computed with), so no other pointer reaches it.
+//! A loop header starts knowing nothing.
 //!
 //! Verifier note: the reused value is the very value the load would produce, and it is
-//! defined earlier on every path (same block or a dominating single-predecessor
-//! chain), so no access moves above the check that guards it; a null or bounds check
-//! simply applies to the reused register.
+//! defined earlier on every path (its definition dominates the load), so no access
+//! moves above the check that guards it; a null or bounds check simply applies to the
+//! reused register. Keeping a field in a register across a branch also keeps its exact
+//! value for the verifier where a store to a neighbouring field in the same 8-byte
+//! stack slot would have turned a re-read into an unknown scalar (p04_bpf_loop:
+//! `c->off++` after `c->odd++` made the callback's states diverge).
 //!
 //! Invariants: volatile loads are never removed or reused; results keep their types.
 
@@ -74,6 +80,17 @@ fn key(f: &Function, addr: Value, offset: i16, mem: Type, ext: Ext, ty: Type) ->
         ext,
         ty,
     }
+}
+
+/// A known location and the value it holds. `parts` is false for what a merge
+/// carries in: such a value is reused only by a load of exactly its location, not cut
+/// into narrower pieces (a byte load is one instruction, its extraction two or three,
+/// and the longer-lived value costs registers).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Known {
+    key: Key,
+    value: Value,
+    parts: bool,
 }
 
 /// Stack slots whose address is only ever the address operand of loads and stores:
@@ -186,20 +203,48 @@ fn extract(
     x
 }
 
+/// What block `b` knows on entry: its single predecessor's end state, or at a merge
+/// whose predecessors all come before it in reverse post-order (no back edge), the
+/// locations every predecessor knows with the same value. That value's definition
+/// then dominates every predecessor, hence `b`; and no path into `b` wrote the
+/// location after it was read. Loop headers start knowing nothing.
+fn entry_state(
+    preds: &[Block],
+    b: Block,
+    end_state: &SecondaryMap<Block, Option<Vec<Known>>>,
+) -> Vec<Known> {
+    let Some((&first, rest)) = preds.split_first() else {
+        return Vec::new();
+    };
+    if preds.contains(&b) {
+        return Vec::new();
+    }
+    let Some(mut known) = end_state[first].clone() else {
+        return Vec::new();
+    };
+    for &p in rest {
+        let Some(other) = &end_state[p] else {
+            return Vec::new();
+        };
+        known.retain(|e| other.iter().any(|o| o.key == e.key && o.value == e.value));
+    }
+    for e in &mut known {
+        e.parts = false;
+    }
+    known
+}
+
 /// Returns true if any load was replaced.
 pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
     let cfg = ControlFlowGraph::compute(f);
     let dt = DominatorTree::compute(f, &cfg);
     let private = private_slots(f);
-    let mut end_state: SecondaryMap<Block, Option<Vec<(Key, Value)>>> = SecondaryMap::new();
+    let mut end_state: SecondaryMap<Block, Option<Vec<Known>>> = SecondaryMap::new();
     let mut changed = false;
     for &b in dt.rpo() {
         let preds = cfg.pred_blocks(b);
-        let mut known: Vec<(Key, Value)> = match preds[..] {
-            [p] if p != b => end_state[p].clone().unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        let mut known = entry_state(&preds, b, &end_state);
         let insts = f.layout.block_insts(b).to_vec();
         let mut kept = Vec::with_capacity(insts.len());
         for inst in insts {
@@ -216,14 +261,15 @@ pub fn run(f: &mut Function) -> bool {
                         continue;
                     };
                     let key = key(f, addr, offset, mem, ext, f.dfg.value_type(r));
-                    if let Some(&(_, v)) = known.iter().find(|(k, _)| *k == key) {
+                    if let Some(v) = known.iter().find(|e| e.key == key).map(|e| e.value) {
                         f.dfg.change_to_alias(r, v);
                         changed = true;
                         continue;
                     }
                     // Part of a wider known value: its bytes, shifted down; or all of
                     // a known value of the same width, read by an extending load.
-                    let wider = known.iter().find_map(|&(k, v)| {
+                    let wider = known.iter().filter(|e| e.parts).find_map(|e| {
+                        let (k, v) = (e.key, e.value);
                         let inside = k.addr == key.addr
                             && k.mem == k.ty
                             && k.offset <= key.offset
@@ -241,7 +287,11 @@ pub fn run(f: &mut Function) -> bool {
                             changed = true;
                         }
                         None => {
-                            known.push((key, r));
+                            known.push(Known {
+                                key,
+                                value: r,
+                                parts: true,
+                            });
                             kept.push(inst);
                         }
                     }
@@ -256,8 +306,12 @@ pub fn run(f: &mut Function) -> bool {
                     if flags.volatile {
                         known.clear();
                     } else {
-                        known.retain(|(k, _)| !may_overlap(k, &key, &private));
-                        known.push((key, f.dfg.resolve_alias(v)));
+                        known.retain(|e| !may_overlap(&e.key, &key, &private));
+                        known.push(Known {
+                            key,
+                            value: f.dfg.resolve_alias(v),
+                            parts: true,
+                        });
                     }
                     kept.push(inst);
                 }

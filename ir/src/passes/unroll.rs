@@ -8,7 +8,9 @@
 //!
 //! Loops handled: natural loops with one latch whose terminator is a `brif` between
 //! the header and an exit block (the rotated shape the frontend emits: guard, body,
-//! test at the bottom), entered from exactly one block outside the loop. The trip
+//! test at the bottom), entered from exactly one block outside the loop; other exits
+//! (an early `return` or `break`) are fine, their users of loop values reached through
+//! exit-block parameters (`exit_params`). The trip
 //! count is found by evaluating, iteration by iteration, the header parameters that
 //! start as constants and evolve through pure arithmetic (`eval.rs` semantics), until
 //! the latch condition leaves the loop. Nothing is guessed: if the condition depends
@@ -21,8 +23,8 @@
 //! Invariants: each copy's latch ends in a `jump` (to the next copy's header, or to
 //! the exit after the last iteration), so the unrolled code is loop-free apart from
 //! inner loops that were copied whole; values defined in the loop and used after it
-//! are renamed to the last copy (allowed only when the latch is the loop's only exit,
-//! so the last copy dominates every such use). Verifier note: the copies keep every
+//! are renamed to the last copy (when the latch is the loop's only exit, so the last
+//! copy dominates every such use; behind other exits they arrive as parameters). Verifier note: the copies keep every
 //! check in front of the access it guards (code is copied, never moved).
 
 use std::collections::BTreeSet;
@@ -61,6 +63,9 @@ pub fn run(f: &mut Function) -> bool {
             }
             tried.insert(l.header);
             if let Some(plan) = plan(f, &cfg, &l) {
+                if plan.exit_params && !exit_params(f, &cfg, &dt, &l) {
+                    continue;
+                }
                 unroll(f, &l, &plan);
                 done = true;
                 break;
@@ -132,6 +137,10 @@ struct Plan {
     exit_idx: usize,
     /// The block outside the loop whose branch enters the header.
     preheader: Block,
+    /// Values of the loop are used outside it behind an exit other than the latch's:
+    /// they must first reach their users as parameters of the exit block
+    /// ([`exit_params`]).
+    exit_params: bool,
 }
 
 fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop) -> Option<Plan> {
@@ -166,9 +175,7 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop) -> Option<Plan> {
         .iter()
         .map(|&b| cfg.succs[b].iter().filter(|&&s| !in_loop(s)).count())
         .sum::<usize>();
-    if exits != 1 && loop_values_used_outside(f, l) {
-        return None;
-    }
+    let exit_params = exits != 1 && loop_values_used_outside(f, l);
     let size = body_size(f, l).max(1);
     let entry_args = f.dfg.insts[entry_branch]
         .branch_dests()
@@ -200,6 +207,7 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop) -> Option<Plan> {
                 trips: trip,
                 exit_idx,
                 preheader,
+                exit_params,
             });
         }
         let next: Vec<Option<i64>> = back.args.iter().map(|&a| ev.eval(a)).collect();
@@ -242,6 +250,91 @@ fn loop_values_used_outside(f: &Function, l: &Loop) -> bool {
                 .into_iter()
                 .any(|v| defined.contains(&f.dfg.resolve_alias(v)))
         })
+}
+
+/// Makes every use of a loop value outside the loop go through a parameter of the
+/// exit block it sits behind (LLVM's LCSSA form): for each such use, the exit block is
+/// the first block outside the loop on its dominator-tree path from the header; every
+/// predecessor of that block must be in the loop, and each branch into it passes the
+/// value. After unrolling, each copy's branch passes its own copy of the value (a
+/// rule's field read in the iteration that matched). Returns false, changing nothing,
+/// when some use is not behind such an exit block.
+fn exit_params(f: &mut Function, cfg: &ControlFlowGraph, dt: &DominatorTree, l: &Loop) -> bool {
+    let in_loop = |b: Block| l.blocks.contains(&b);
+    let mut defined: BTreeSet<Value> = BTreeSet::new();
+    for &b in &l.blocks {
+        defined.extend(f.dfg.block_params(b).iter().copied());
+        for &i in f.layout.block_insts(b) {
+            defined.extend(f.dfg.inst_result(i));
+        }
+    }
+    // Exit block → the loop values used behind it, in first-use order.
+    let mut wanted: Vec<(Block, Vec<Value>)> = Vec::new();
+    for &b in f.layout.blocks() {
+        if in_loop(b) || !dt.is_reachable(b) {
+            continue;
+        }
+        for &i in f.layout.block_insts(b) {
+            for v in f.dfg.insts[i].values() {
+                let v = f.dfg.resolve_alias(v);
+                if !defined.contains(&v) {
+                    continue;
+                }
+                // Climb the dominator tree to the block right below the loop.
+                let mut e = b;
+                while let Some(up) = dt.idom(e).filter(|&u| !in_loop(u)) {
+                    e = up;
+                }
+                let entered_from_loop = dt.idom(e).is_some_and(in_loop)
+                    && cfg.pred_blocks(e).iter().all(|&p| in_loop(p));
+                if !entered_from_loop {
+                    return false;
+                }
+                match wanted.iter_mut().find(|(x, _)| *x == e) {
+                    Some((_, vs)) if !vs.contains(&v) => vs.push(v),
+                    Some(_) => {}
+                    None => wanted.push((e, vec![v])),
+                }
+            }
+        }
+    }
+    for (e, vals) in wanted {
+        let params: Vec<Value> = vals
+            .iter()
+            .map(|&v| {
+                let ty = f.dfg.value_type(v);
+                f.dfg.append_block_param(e, ty)
+            })
+            .collect();
+        for &b in &l.blocks {
+            let Some(term) = f.layout.last_inst(b) else {
+                continue;
+            };
+            for d in f.dfg.insts[term].branch_dests_mut() {
+                if d.block == e {
+                    d.args.extend(vals.iter().copied());
+                }
+            }
+        }
+        let behind: Vec<Block> = f
+            .layout
+            .blocks()
+            .iter()
+            .copied()
+            .filter(|&b| dt.is_reachable(b) && dt.dominates(e, b))
+            .collect();
+        for b in behind {
+            for i in f.layout.block_insts(b).to_vec() {
+                let mut data = f.dfg.insts[i].clone();
+                data.map_values(|v| {
+                    let v = f.dfg.resolve_alias(v);
+                    vals.iter().position(|&x| x == v).map_or(v, |k| params[k])
+                });
+                f.dfg.insts[i] = data;
+            }
+        }
+    }
+    true
 }
 
 /// Evaluates pure values of one iteration from the header parameters' constants.

@@ -458,6 +458,12 @@ impl Parser {
                     is_bool,
                 }
             }
+            "float" => {
+                let name = self.string()?;
+                self.expect_word("size")?;
+                let size = self.int_as("size")?;
+                DebugType::Float { name, size }
+            }
             "ptr" => DebugType::Ptr(self.debug_id()?),
             "array" => {
                 let elem = self.debug_id()?;

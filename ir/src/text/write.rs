@@ -163,6 +163,7 @@ fn write_debug_type(w: &mut impl Write, ty: &DebugType) -> fmt::Result {
             }
             Ok(())
         }
+        DebugType::Float { name, size } => write!(w, "float {} size {size}", quote(name)),
         DebugType::Ptr(t) => write!(w, "ptr {t}"),
         DebugType::Array { elem, len } => write!(w, "array {elem}, {len}"),
         DebugType::Struct {
