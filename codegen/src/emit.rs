@@ -120,8 +120,9 @@ impl Emitter {
         ))));
     }
 
-    /// Emits function number `idx`.
-    pub fn function(&mut self, idx: usize, f: &FuncCode) {
+    /// Emits function number `idx`; `pool` renames the per-function pool constants it
+    /// loads to their copies' labels (see `pool_entry`).
+    pub fn function(&mut self, idx: usize, f: &FuncCode, pool: &[(String, String)]) {
         self.push_section(section_switch(&f.section, true, false));
         match f.linkage {
             ir::Linkage::Global => self.push(StmtKind::SymAttr {
@@ -203,7 +204,12 @@ impl Emitter {
                         let cs = ExtRecords::sec(&mut self.ext.core, &f.section);
                         self.ext.core[cs].1.push((l, rel.clone()));
                     }
-                    for (insn, sym) in code {
+                    for (insn, mut sym) in code {
+                        if let Some(s) = sym.as_mut()
+                            && let Some((_, label)) = pool.iter().find(|(n, _)| *n == s.name)
+                        {
+                            s.name.clone_from(label);
+                        }
                         self.push(StmtKind::Insn {
                             insn,
                             sym: sym.map(std::sync::Arc::new),
@@ -218,6 +224,34 @@ impl Emitter {
             name: f.name.clone(),
             value: Box::new(Expr::diff(end, f.name.clone())),
         });
+    }
+
+    /// Emits one function's copy of a pool constant (`GlobalData::pool`) under the
+    /// private label `label`, before the function, as LLVM emits a constant-pool entry
+    /// (`.LCPI<f>_<k>`): no symbol type or size, no alignment beyond the global's.
+    pub fn pool_entry(&mut self, g: &ir::GlobalData, label: &str) {
+        self.push_section(section_switch(&g.section, false, false));
+        self.labelled_contents(g, label);
+    }
+
+    /// The global's alignment, `label`, then its contents.
+    fn labelled_contents(&mut self, g: &ir::GlobalData, label: &str) {
+        if g.align > 1 {
+            self.push(StmtKind::Align(Align {
+                bytes: u64::from(g.align),
+                fill: Some(0),
+                max: None,
+                p2: true,
+            }));
+        }
+        self.push(StmtKind::Label(label.to_string()));
+        match &g.init {
+            ir::DataInit::Zero => self.push(StmtKind::Zero {
+                size: Box::new(Expr::Num(g.size as i64)),
+                fill: 0,
+            }),
+            ir::DataInit::Bytes(bytes) => self.bytes_with_relocs(bytes, &g.relocs),
+        }
     }
 
     /// Emits one global data object.
@@ -239,22 +273,7 @@ impl Emitter {
             }),
             ir::Linkage::Local => {}
         }
-        if g.align > 1 {
-            self.push(StmtKind::Align(Align {
-                bytes: u64::from(g.align),
-                fill: Some(0),
-                max: None,
-                p2: true,
-            }));
-        }
-        self.push(StmtKind::Label(g.name.clone()));
-        match &g.init {
-            ir::DataInit::Zero => self.push(StmtKind::Zero {
-                size: Box::new(Expr::Num(g.size as i64)),
-                fill: 0,
-            }),
-            ir::DataInit::Bytes(bytes) => self.bytes_with_relocs(bytes, &g.relocs),
-        }
+        self.labelled_contents(g, &g.name);
         self.push(StmtKind::Size {
             name: g.name.clone(),
             value: Box::new(Expr::Num(g.size as i64)),

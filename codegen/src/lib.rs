@@ -172,24 +172,33 @@ pub fn compile_module(
         let base = file.name.rsplit('/').next().unwrap_or(&file.name);
         e.file(base);
     }
-    for (i, fc) in funcs.iter().enumerate() {
-        e.function(i, fc);
-    }
-    // Data, laid out per section in module order (offsets for DATASEC).
     let mut sec_used: Vec<(String, u64)> = Vec::new();
+    for (i, fc) in funcs.iter().enumerate() {
+        // The function's pool constants first, each once, in the order its code loads
+        // them (LLVM emits a function's constant pool right before its code).
+        let mut pool: Vec<(String, String)> = Vec::new();
+        for it in &fc.items {
+            if let finalize::Item::Inst(vcode::MInst::LdSym { sym, .. }, _) = it
+                && !pool.iter().any(|(n, _)| n == sym)
+                && let Some(g) = m.globals.iter().find(|g| g.pool && g.name == *sym)
+            {
+                let label = format!(".LCPI{i}_{}", pool.len());
+                e.pool_entry(g, &label);
+                place_in(&mut sec_used, &g.section, g.align, g.size);
+                pool.push((sym.clone(), label));
+            }
+        }
+        e.function(i, fc, &pool);
+    }
+    // Data, laid out per section in module order (offsets for DATASEC). Pool constants
+    // went out with their functions; they precede the data in their sections.
     let mut placed = Vec::new();
     for g in &m.globals {
+        if g.pool {
+            continue;
+        }
         let sec = data_section(g);
-        let pos = match sec_used.iter().position(|(n, _)| *n == sec) {
-            Some(p) => p,
-            None => {
-                sec_used.push((sec.clone(), 0));
-                sec_used.len() - 1
-            }
-        };
-        let align = u64::from(g.align.max(1));
-        let off = sec_used[pos].1.div_ceil(align) * align;
-        sec_used[pos].1 = off + g.size;
+        let off = place_in(&mut sec_used, &sec, g.align, g.size);
         placed.push(btf::PlacedVar {
             name: g.name.clone(),
             section: sec.clone(),
@@ -228,6 +237,22 @@ pub fn compile_module(
     }
     e.addrsig(&sig);
     Ok(e.m)
+}
+
+/// Places `size` bytes aligned to `align` at the end of section `sec` (of the running
+/// sizes in `used`); returns their offset.
+fn place_in(used: &mut Vec<(String, u64)>, sec: &str, align: u32, size: u64) -> u64 {
+    let pos = match used.iter().position(|(n, _)| n == sec) {
+        Some(p) => p,
+        None => {
+            used.push((sec.to_string(), 0));
+            used.len() - 1
+        }
+    };
+    let align = u64::from(align.max(1));
+    let off = used[pos].1.div_ceil(align) * align;
+    used[pos].1 = off + size;
+    off
 }
 
 /// True if some function refers to symbol `name`.

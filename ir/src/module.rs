@@ -52,7 +52,34 @@ pub struct GlobalData {
     /// LLVM's GlobalOpt marks such a global `unnamed_addr` after inlining and
     /// interprocedural constant propagation (see `passes::unnamed_addr`).
     pub unnamed_section: Option<String>,
+    /// A per-function constant (LLVM's `MachineConstantPool` entry, e.g. the de Bruijn
+    /// table of a `cttz` expansion): codegen emits one private copy right before each
+    /// function whose code still refers to it, in the function's order, and never at
+    /// module level; it gets no BTF variable and takes part in no merging.
+    pub pool: bool,
     pub debug_type: Option<DebugTypeId>,
+}
+
+impl GlobalData {
+    /// A private (`.L`, no symbol), constant, read-only global named `name` holding
+    /// `bytes` in `section`, without relocations, debug type or special marks.
+    pub fn private_const(name: String, section: String, bytes: Vec<u8>, align: u32) -> Self {
+        GlobalData {
+            name,
+            section,
+            linkage: Linkage::Local,
+            size: bytes.len() as u64,
+            align,
+            init: DataInit::Bytes(bytes),
+            relocs: Vec::new(),
+            constant: true,
+            volatile: false,
+            keep: false,
+            unnamed_section: None,
+            pool: false,
+            debug_type: None,
+        }
+    }
 }
 
 /// What kind of symbol an `extern` declaration names.

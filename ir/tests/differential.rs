@@ -403,6 +403,7 @@ fn build(prog: &Prog, nloops: usize, ssa: bool) -> Module {
         volatile: false,
         keep: false,
         unnamed_section: None,
+        pool: false,
         debug_type: None,
     });
     for (name, is_main) in [("helper", false), ("main", true)] {

@@ -4,7 +4,14 @@
 //! - popcount: the parallel bit count (pairs, nibbles, bytes, then a multiply that sums
 //!   the bytes into the top one);
 //! - clz: smear the highest set bit right, then count the zeros left (`popcount(~x)`);
-//! - ctz: count the ones below the lowest set bit (`popcount(~x & (x - 1))`);
+//! - ctz: a de Bruijn table lookup, as LLVM's `TargetLowering::CTTZTableLookup`
+//!   expands `cttz` for BPF: the lowest set bit `x & -x` times the de Bruijn constant
+//!   puts a distinct pattern in the top log2(bits) bits, which index a byte table
+//!   (`table[(db << i) >> (bits - log2(bits))] = i`). The table is a per-function pool
+//!   constant (`GlobalData::pool`): clang puts one copy in each function's constant
+//!   pool, the 32-entry one in `.rodata.cst32`, the 64-entry one in `.rodata`, and
+//!   libbpf turns those sections into maps, so the bytes must be the same.
+//!   `ctz(0)` is undefined (no test), as for clang;
 //! - ffs: `x ? ctz(x) + 1 : 0`;
 //! - abs: `(x ^ m) - m` with `m` the sign smeared over the word.
 //!
@@ -13,7 +20,25 @@
 
 use super::func::FnLower;
 use crate::sema::tast::BitOp;
-use ir::{IntCC, Opcode, Type, Value};
+use ir::{Ext, IntCC, MemFlags, Opcode, Type, Value};
+
+/// The de Bruijn sequences LLVM's `CTTZTableLookup` multiplies by (B(2, 5) and
+/// B(2, 6)): clang's tables are built from them, so ours must be too.
+const DE_BRUIJN_32: u64 = 0x077C_B531;
+const DE_BRUIJN_64: u64 = 0x0218_A392_CD3D_5DBF;
+
+/// The byte table of `bits` entries for sequence `db`: the entry at the top
+/// log2(bits) bits of `db << i` (within `bits`) is `i`.
+fn de_bruijn_table(bits: u32, db: u64) -> Vec<u8> {
+    let log2 = bits.trailing_zeros();
+    let mask = u64::MAX >> (64 - bits);
+    let mut table = vec![0u8; bits as usize];
+    for i in 0..bits {
+        let at = ((db << i) & mask) >> (bits - log2);
+        table[at as usize] = i as u8;
+    }
+    table
+}
 
 impl FnLower<'_, '_> {
     pub(super) fn bit_op(&mut self, op: BitOp, bits: u32, x: Value) -> Value {
@@ -32,20 +57,16 @@ impl FnLower<'_, '_> {
                 self.popcount(t, n)
             }
             BitOp::Ctz | BitOp::Ffs => {
-                let one = self.b.iconst(t, 1);
-                let below = self.b.isub(x, one);
-                let n = self.b.unary(Opcode::Bnot, x);
-                let m = self.b.binary(Opcode::Band, n, below);
-                let c = self.popcount(t, m);
+                let c = self.ctz_lookup(bits, x);
                 if op == BitOp::Ctz {
-                    c
-                } else {
-                    let one = self.b.iconst(t, 1);
-                    let c1 = self.b.iadd(c, one);
-                    let z = self.b.iconst(t, 0);
-                    let nz = self.b.icmp(IntCC::Ne, x, z);
-                    self.b.select(nz, c1, z)
+                    return c;
                 }
+                let one = self.b.iconst(Type::I32, 1);
+                let c1 = self.b.iadd(c, one);
+                let z = self.b.iconst(t, 0);
+                let nz = self.b.icmp(IntCC::Ne, x, z);
+                let z32 = self.b.iconst(Type::I32, 0);
+                return self.b.select(nz, c1, z32);
             }
             BitOp::Abs => {
                 let m = self.shift(Opcode::Sshr, t, x, bits - 1);
@@ -54,6 +75,36 @@ impl FnLower<'_, '_> {
             }
         };
         self.resize(count, Type::I32, false)
+    }
+
+    /// `ctz(x)` (undefined for 0) for a `bits`-wide `x`, as an `i32`: the de Bruijn
+    /// table lookup (see the module header).
+    fn ctz_lookup(&mut self, bits: u32, x: Value) -> Value {
+        let t = if bits == 64 { Type::I64 } else { Type::I32 };
+        let log2 = bits.trailing_zeros();
+        let db = if bits == 64 {
+            DE_BRUIJN_64
+        } else {
+            DE_BRUIJN_32
+        };
+        let (name, section) = if bits == 64 {
+            (".Lcttz.table64", ".rodata")
+        } else {
+            (".Lcttz.table32", ".rodata.cst32")
+        };
+        let table = de_bruijn_table(bits, db);
+        let name = self.consts.pool_table(name, &table, section);
+        let neg = self.b.ineg(x);
+        let low = self.b.binary(Opcode::Band, x, neg);
+        let k = self.b.iconst(t, db as i64);
+        let p = self.b.imul(low, k);
+        let idx = self.shift(Opcode::Ushr, t, p, bits - log2);
+        let idx = self.resize(idx, Type::I64, false);
+        let r = self.b.func.import_global(&name);
+        let base = self.b.global_addr(r, 0);
+        let addr = self.b.iadd(base, idx);
+        self.b
+            .load(Type::I32, Type::I8, Ext::Zero, MemFlags::default(), addr, 0)
     }
 
     fn shift(&mut self, op: Opcode, t: Type, x: Value, by: u32) -> Value {

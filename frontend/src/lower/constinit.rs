@@ -56,6 +56,21 @@ impl ConstPool {
         }
     }
 
+    /// The per-function pool constant (`GlobalData::pool`) holding `bytes` in
+    /// `section`, created on first use under the name `base`; returns its name.
+    pub fn pool_table(&mut self, base: &str, bytes: &[u8], section: &str) -> String {
+        let same = |g: &&GlobalData| {
+            g.pool && g.section == section && matches!(&g.init, DataInit::Bytes(b) if b == bytes)
+        };
+        if let Some(g) = self.globals.iter().find(same) {
+            return g.name.clone();
+        }
+        let mut data =
+            GlobalData::private_const(String::new(), section.to_string(), bytes.to_vec(), 1);
+        data.pool = true;
+        self.add(base.to_string(), data).1
+    }
+
     /// Adds a constant named `base` (or `base.1`, `base.2`... as LLVM renames a
     /// clash); returns its index and name.
     fn add(&mut self, base: String, mut g: GlobalData) -> (usize, String) {
@@ -257,20 +272,9 @@ impl FnLower<'_, '_> {
                 let local = self.func.locals.get(l.0 as usize).map_or("", |x| &x.name);
                 let base = format!(".L__const.{}.{}", self.func.name, local);
                 let section = mergeable_section(self.prog, ty, &bytes, &relocs);
-                let data = GlobalData {
-                    name: String::new(),
-                    section,
-                    linkage: ir::types::Linkage::Local,
-                    size: u64::from(size),
-                    align: u32::try_from(natural).unwrap_or(8),
-                    init: DataInit::Bytes(bytes),
-                    relocs,
-                    constant: true,
-                    volatile: false,
-                    keep: false,
-                    unnamed_section: None,
-                    debug_type: None,
-                };
+                let align = u32::try_from(natural).unwrap_or(8);
+                let mut data = GlobalData::private_const(String::new(), section, bytes, align);
+                data.relocs = relocs;
                 let (idx, name) = self.consts.add(base, data);
                 self.events.push(Event::Const(idx));
                 let r = self.b.func.import_global(&name);

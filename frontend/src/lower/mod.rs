@@ -145,6 +145,7 @@ pub fn lower_program(prog: &Program, sources: &SourceMap) -> Module {
                 volatile,
                 keep: kept.contains(&id),
                 unnamed_section,
+                pool: false,
                 debug_type: if g.kind == GlobalKind::Str {
                     None
                 } else {

@@ -286,20 +286,7 @@ mod tests {
     use super::*;
 
     fn data(bytes: &[u8]) -> GlobalData {
-        GlobalData {
-            name: ".L__const.f.t".into(),
-            section: ".rodata".into(),
-            linkage: Linkage::Local,
-            size: bytes.len() as u64,
-            align: 1,
-            init: DataInit::Bytes(bytes.to_vec()),
-            relocs: Vec::new(),
-            constant: true,
-            volatile: false,
-            keep: false,
-            unnamed_section: None,
-            debug_type: None,
-        }
+        GlobalData::private_const(".L__const.f.t".into(), ".rodata".into(), bytes.to_vec(), 1)
     }
 
     #[test]

@@ -9,6 +9,9 @@
 //! the largest alignment of the group. Merging may make data relocations equal, so the
 //! pass repeats until nothing changes.
 //!
+//! Per-function pool constants (`pool`, LLVM's constant-pool entries) are not IR
+//! globals for LLVM and never merge here: each function gets its own copy.
+//!
 //! Invariants: only local, constant, non-volatile globals whose names start with `.L`
 //! (private: no symbol in the object) in a `.rodata*` section take part; references
 //! (`global_addr`, slots' `copy_of`, data relocations) are renamed, and each
@@ -79,6 +82,7 @@ fn duplicates(globals: &[GlobalData]) -> BTreeMap<String, String> {
         g.linkage == Linkage::Local
             && g.constant
             && !g.volatile
+            && !g.pool
             && g.name.starts_with(".L")
             && g.section.starts_with(".rodata")
     };

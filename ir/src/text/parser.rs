@@ -593,6 +593,7 @@ impl Parser {
         let constant = self.eat_word("const");
         let volatile = self.eat_word("volatile");
         let keep = self.eat_word("keep");
+        let pool = self.eat_word("pool");
         let unnamed_section = if self.eat_word("unnamed_addr") {
             Some(self.string()?)
         } else {
@@ -650,6 +651,7 @@ impl Parser {
             volatile,
             keep,
             unnamed_section,
+            pool,
             debug_type,
         })
     }

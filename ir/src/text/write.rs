@@ -270,6 +270,9 @@ fn write_global(w: &mut impl Write, g: &GlobalData) -> fmt::Result {
     if g.keep {
         write!(w, " keep")?;
     }
+    if g.pool {
+        write!(w, " pool")?;
+    }
     if let Some(sec) = &g.unnamed_section {
         write!(w, " unnamed_addr {}", quote(sec))?;
     }

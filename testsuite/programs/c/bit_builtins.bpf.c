@@ -1,8 +1,8 @@
 // The bit builtins clang offers on BPF (no bit-counting instructions; both compilers
 // expand them): __builtin_popcount/clz/ctz/ffs with their l and ll forms and
 // __builtin_abs/labs/llabs, on packet words, and folded in constant expressions
-// (_Static_assert, an array size). ctz and ffs run only folded here: at run time clang
-// indexes de Bruijn tables in .rodata, ebpfc counts bits, so the maps would differ.
+// (_Static_assert, an array size). ctz and ffs run only folded here; their run-time
+// de Bruijn table lookups are in ctz_tables.bpf.c.
 // @input: 0200000000020200000000010800ff80fffe7f0001020304050607f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff00112233
 // @input: 020000000002020000000001080001020304050607080910111213141516171819202122232425262728293031323334
 // @input: 0200000000020200000000010800800080000000008000000000000000fffffffffffffffe7ffffffffffffffd0102
