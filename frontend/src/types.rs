@@ -221,6 +221,15 @@ impl IntKind {
             m as i128
         }
     }
+    /// The smallest and largest value of this type.
+    pub fn range(self) -> (i128, i128) {
+        let bits = (self.size() * 8).min(127);
+        if self.is_signed() {
+            (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+        } else {
+            (0, (1i128 << bits) - 1)
+        }
+    }
     /// Whether `v` is representable in this type.
     pub fn fits(self, v: i128) -> bool {
         self.wrap(v) == v

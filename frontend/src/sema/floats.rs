@@ -81,10 +81,13 @@ impl Checker {
         } else if tt.is_bool(to) {
             i128::from(v != 0.0)
         } else {
-            // C17 6.3.1.4: truncation toward zero (out-of-range values are undefined;
-            // Rust's `as` saturates).
+            // C17 6.3.1.4: truncation toward zero. Out-of-range values are undefined;
+            // clang's constant folding saturates to the type's range (and gives 0 for
+            // NaN), and so do we, so that `.data` matches: `int a = 1e99;` is INT_MAX,
+            // `unsigned d = -1.0;` is 0.
             let k = tt.int_kind(to).unwrap_or(crate::types::IntKind::Int);
-            k.wrap(v.trunc() as i128)
+            let (lo, hi) = k.range();
+            (v.trunc() as i128).clamp(lo, hi)
         };
         mk(ExprKind::Int(folded), to.unqual(), span)
     }

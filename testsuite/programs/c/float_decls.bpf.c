@@ -36,6 +36,16 @@ struct {
 struct sample defaults = { 0.5f, 3, -1.25, 1e10, { 1, -0.0f } };
 double scale = 1.0 / 3;
 float bias = -2;
+/* Out-of-range conversions (undefined in C) fold as clang folds them: saturated to the
+ * type's range, so .data matches clang's byte for byte. */
+int sat_int = 1e10;
+int sat_int_neg = -1e10;
+unsigned sat_uint_neg = -1.0;
+unsigned char sat_uchar = 300.0;
+signed char sat_schar = -300.0;
+short sat_short = 40000.5;
+unsigned long long sat_u64 = 1e30;
+long long sat_i64 = -1e30;
 real_t last;
 
 static __noinline real_t pick(const struct sample *s, int which)
