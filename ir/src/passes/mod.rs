@@ -190,7 +190,17 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "sroa" => each(m, sroa::run),
         "strength" => each(m, strength::run),
         "gvn" => each(m, gvn::run),
-        "unroll" => each(m, unroll::run),
+        "unroll" => {
+            let tables: std::collections::BTreeSet<String> = m
+                .globals
+                .iter()
+                .filter(|g| g.constant)
+                .map(|g| g.name.clone())
+                .collect();
+            for f in &mut m.functions {
+                unroll::run_with_tables(f, &tables);
+            }
+        }
         "loadelim" => each(m, loadelim::run),
         "dse" => each(m, dse::run),
         "bitsimp" => each(m, bitsimp::run),

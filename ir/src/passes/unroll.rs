@@ -47,6 +47,15 @@ const MAX_UNROLLS: usize = 16;
 
 /// Unrolls every eligible loop, innermost first; returns true if any was unrolled.
 pub fn run(f: &mut Function) -> bool {
+    run_with_tables(f, &BTreeSet::new())
+}
+
+/// [`run`], knowing which data globals are constant (`tables`, by name): a load from
+/// one at an offset that only depends on induction variables folds to a constant once
+/// the loop is unrolled, so it costs nothing in the size rule (clang unrolls such table
+/// walks whole and the table disappears; kept, it is a map clang's object lacks and
+/// the verifier walks the loop).
+pub fn run_with_tables(f: &mut Function, tables: &BTreeSet<String>) -> bool {
     let mut changed = false;
     let mut tried: BTreeSet<Block> = BTreeSet::new();
     for _ in 0..MAX_UNROLLS {
@@ -62,7 +71,7 @@ pub fn run(f: &mut Function) -> bool {
                 continue;
             }
             tried.insert(l.header);
-            if let Some(plan) = plan(f, &cfg, &l) {
+            if let Some(plan) = plan(f, &cfg, &l, tables) {
                 if plan.exit_params && !exit_params(f, &cfg, &dt, &l) {
                     continue;
                 }
@@ -143,7 +152,7 @@ struct Plan {
     exit_params: bool,
 }
 
-fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop) -> Option<Plan> {
+fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop, tables: &BTreeSet<String>) -> Option<Plan> {
     let in_loop = |b: Block| l.blocks.contains(&b);
     // One entry edge, from one block outside the loop.
     let outside: Vec<&(Block, Inst, usize)> = cfg.preds[l.header]
@@ -176,7 +185,6 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop) -> Option<Plan> {
         .map(|&b| cfg.succs[b].iter().filter(|&&s| !in_loop(s)).count())
         .sum::<usize>();
     let exit_params = exits != 1 && loop_values_used_outside(f, l);
-    let size = body_size(f, l).max(1);
     let entry_args = f.dfg.insts[entry_branch]
         .branch_dests()
         .get(entry_idx)
@@ -189,8 +197,10 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop) -> Option<Plan> {
     if state.len() != params.len() || state.iter().all(Option::is_none) {
         return None;
     }
-    let max_trips = (UNROLL_BUDGET / size).min(MAX_TRIP);
-    for trip in 1..=max_trips {
+    // Simulate up to MAX_TRIP iterations; parameters known in every one of them are
+    // the induction variables.
+    let mut induction: Vec<Option<i64>> = state.clone();
+    for trip in 1..=MAX_TRIP {
         let mut ev = Evaluator {
             f,
             in_loop: &l.blocks,
@@ -203,7 +213,8 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop) -> Option<Plan> {
         let taken = f.dfg.value_type(*cond).zext(c) != 0;
         let leaves = if exit_idx == 0 { taken } else { !taken };
         if leaves {
-            return Some(Plan {
+            let size = body_size(f, l, &params, &induction, tables).max(1);
+            return (trip * size <= UNROLL_BUDGET).then_some(Plan {
                 trips: trip,
                 exit_idx,
                 preheader,
@@ -211,24 +222,68 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop) -> Option<Plan> {
             });
         }
         let next: Vec<Option<i64>> = back.args.iter().map(|&a| ev.eval(a)).collect();
+        for (known, n) in induction.iter_mut().zip(&next) {
+            if n.is_none() {
+                *known = None;
+            }
+        }
         state = next;
     }
     None
 }
 
-/// Instructions that cost something once unrolled (constants and addresses are free:
-/// they fold into immediates and offsets).
-fn body_size(f: &Function, l: &Loop) -> usize {
+/// Instructions that cost something once unrolled: not constants and addresses (they
+/// fold into immediates and offsets), not arithmetic on induction variables (it folds
+/// to constants; `induction` holds their entry values, None for other parameters), and
+/// not loads from a constant table (`tables`) at such an offset.
+fn body_size(
+    f: &Function,
+    l: &Loop,
+    params: &[Value],
+    induction: &[Option<i64>],
+    tables: &BTreeSet<String>,
+) -> usize {
+    let mut ev = Evaluator {
+        f,
+        in_loop: &l.blocks,
+        params,
+        state: induction,
+        memo: SecondaryMap::new(),
+        depth: 0,
+    };
     l.blocks
         .iter()
         .flat_map(|&b| f.layout.block_insts(b))
-        .filter(|&&i| {
-            !matches!(
-                f.dfg.insts[i],
-                InstData::Iconst { .. } | InstData::StackAddr { .. } | InstData::GlobalAddr { .. }
-            )
+        .filter(|&&i| match &f.dfg.insts[i] {
+            InstData::Iconst { .. } | InstData::StackAddr { .. } | InstData::GlobalAddr { .. } => {
+                false
+            }
+            InstData::Load { addr, .. } => !table_addr(f, &mut ev, *addr, tables),
+            _ => f.dfg.inst_result(i).is_none_or(|r| ev.eval(r).is_none()),
         })
         .count()
+}
+
+/// Whether `v` is a constant table's address plus an offset known once unrolled.
+fn table_addr(f: &Function, ev: &mut Evaluator, v: Value, tables: &BTreeSet<String>) -> bool {
+    let v = f.dfg.resolve_alias(v);
+    let ValueDef::Result(inst) = f.dfg.value_def(v) else {
+        return false;
+    };
+    match &f.dfg.insts[inst] {
+        InstData::GlobalAddr { global, .. } => f
+            .global_refs
+            .get(*global)
+            .is_some_and(|name| tables.contains(name)),
+        InstData::Binary {
+            op: crate::opcodes::Opcode::Iadd,
+            args: [x, y],
+        } => {
+            (table_addr(f, ev, *x, tables) && ev.eval(*y).is_some())
+                || (table_addr(f, ev, *y, tables) && ev.eval(*x).is_some())
+        }
+        _ => false,
+    }
 }
 
 fn loop_values_used_outside(f: &Function, l: &Loop) -> bool {
