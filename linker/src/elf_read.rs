@@ -25,8 +25,8 @@ const SHT_PROGBITS: u32 = 1;
 const SHT_SYMTAB: u32 = 2;
 const SHT_STRTAB: u32 = 3;
 const SHT_RELA: u32 = 4;
-const SHT_NOBITS: u32 = 8;
-const SHT_REL: u32 = 9;
+pub(crate) const SHT_NOBITS: u32 = 8;
+pub(crate) const SHT_REL: u32 = 9;
 const SHT_DYNSYM: u32 = 11;
 const SHT_LLVM_ADDRSIG: u32 = 0x6fff_4c03;
 const SHN_UNDEF: u16 = 0;
@@ -102,6 +102,19 @@ fn cstr(table: &[u8], off: u32) -> Option<&str> {
     let rest = table.get(usize::try_from(off).ok()?..)?;
     let end = rest.iter().position(|&b| b == 0)?;
     std::str::from_utf8(rest.get(..end)?).ok()
+}
+
+/// Whether [`read_object_with`] with `skip_debug` ignores the bytes of a section of type
+/// `sh_type` named `name`, whose `sh_info` section (the one a REL section patches) has
+/// type and name `target`: DWARF sections (`.debug_*`), and the REL sections that patch
+/// a DWARF section that is not itself REL. The sparse reader
+/// ([`elf_sparse`](crate::elf_sparse)) leaves exactly these unread.
+pub(crate) fn skipped_as_debug(sh_type: u32, name: &[u8], target: Option<(u32, &[u8])>) -> bool {
+    if sh_type == SHT_REL {
+        target.is_some_and(|(t, n)| t != SHT_REL && n.starts_with(b".debug_"))
+    } else {
+        name.starts_with(b".debug_")
+    }
 }
 
 /// The largest section alignment accepted (see [`read_object_with`]).
@@ -366,7 +379,7 @@ pub fn read_object_with(
         };
         let mut sec = Section::new(names[i].clone(), kind, s.flags, s.align.max(1));
         sec.entsize = s.entsize;
-        let skip = skip_debug && names[i].starts_with(".debug_");
+        let skip = skip_debug && skipped_as_debug(s.sh_type, names[i].as_bytes(), None);
         sec.data = if skip || s.sh_type == SHT_NOBITS {
             Vec::new()
         } else {
@@ -528,13 +541,11 @@ pub fn read_object_with(
         if s.sh_type != SHT_REL {
             continue;
         }
-        let patched = names.get(s.info as usize).map(String::as_str).unwrap_or("");
-        if skip_debug
-            && patched.starts_with(".debug_")
-            && shdrs
-                .get(s.info as usize)
-                .is_some_and(|t| t.sh_type != SHT_REL)
-        {
+        let target = shdrs
+            .get(s.info as usize)
+            .zip(names.get(s.info as usize))
+            .map(|(t, n)| (t.sh_type, n.as_bytes()));
+        if skip_debug && skipped_as_debug(s.sh_type, &[], target) {
             continue;
         }
         if Some(s.link as usize) != symtab_idx {

@@ -13,12 +13,10 @@
 //! reads the whole file, so the ELF reader sees exactly what it would have seen and
 //! reports any problem itself.
 
+use crate::elf_read::{SHT_NOBITS, skipped_as_debug};
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::FileExt;
-
-const SHT_REL: u32 = 9;
-const SHT_NOBITS: u32 = 8;
 
 /// Reads `file` into `buf` (replacing its contents), leaving the DWARF sections zeroed.
 pub fn read_for_link(file: &mut File, buf: &mut Vec<u8>) -> std::io::Result<()> {
@@ -138,20 +136,13 @@ fn debug_ranges(
     }
     let mut strtab = vec![0u8; names.size];
     file.read_exact_at(&mut strtab, names.offset as u64)?;
-    let is_debug = |s: &Sec| {
-        strtab
-            .get(s.name as usize..)
-            .is_some_and(|n| n.starts_with(b".debug_"))
+    let name = |s: &Sec| {
+        let rest = strtab.get(s.name as usize..).unwrap_or(&[]);
+        &rest[..rest.iter().position(|&b| b == 0).unwrap_or(rest.len())]
     };
-    // As the ELF reader skips them: DWARF sections, and REL sections whose target is a
-    // DWARF section that is not itself REL.
     let skipped = |s: &Sec| {
-        if s.kind == SHT_REL {
-            secs.get(s.info)
-                .is_some_and(|t| t.kind != SHT_REL && is_debug(t))
-        } else {
-            s.kind != SHT_NOBITS && is_debug(s)
-        }
+        let target = secs.get(s.info).map(|t| (t.kind, name(t)));
+        s.kind != SHT_NOBITS && skipped_as_debug(s.kind, name(s), target)
     };
     let span = |s: &Sec| Some((s.offset, s.offset.checked_add(s.size)?)).filter(|&(_, e)| e <= len);
     let mut ranges = Vec::new();

@@ -155,10 +155,8 @@ impl Stream {
                 return;
             }
         };
-        let (first_name, endian) = self
-            .first
-            .get_or_insert_with(|| (name.clone(), obj.endian))
-            .clone();
+        let (first_name, endian) = self.first.get_or_insert_with(|| (name.clone(), obj.endian));
+        let endian = *endian;
         if obj.endian != endian {
             let e = |x: Endian| {
                 if x == Endian::Little {
