@@ -21,13 +21,13 @@ pub enum Command {
 /// Runs one subcommand and ends the process (see [`process::exit_now`]).
 pub fn run(command: Command) -> ! {
     let code = match command {
-        Command::Compile(args) => {
-            process::small_pages();
-            compile::run(args)
-        }
+        Command::Compile(args) => compile::run(args),
         Command::Asm(args) => asm::run(args),
         // (Huge pages stay on for the linker: its inputs fault far less with them.)
-        Command::Link(args) => link::run(args),
+        Command::Link(args) => {
+            process::huge_pages();
+            link::run(args)
+        }
         Command::Objdump(args) => objdump::run(args),
     };
     process::exit_now(code)

@@ -5,6 +5,12 @@
 //! and the assembler library in-process; prints the times and the ratio.
 //! `BENCH_ASM_KEEP=FILE` saves the generated text too.
 
+/// The in-process rows run with the allocator the `ebpfc` command line uses, so that the
+/// library and CLI rows measure the same code (glibc's malloc and free took about a fifth
+/// of a library compile).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;

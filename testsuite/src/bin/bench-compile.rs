@@ -16,6 +16,12 @@
 //! prints why it cannot (no bpftool, kernel BTF or libbpf headers).
 //! Goals (issue 3): CLI ≥ 30× faster than clang; instructions ≤ 1.10× clang's.
 
+/// The in-process rows run with the allocator the `ebpfc` command line uses, so that the
+/// library and CLI rows measure the same code (glibc's malloc and free took about a fifth
+/// of a library compile).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use ebpfc::clang_args::Emit;
 use ebpfc::compile::{CompileOptions, StageTimes};
 use std::path::{Path, PathBuf};

@@ -9,6 +9,12 @@
 //! Run: `cargo run --release -p testsuite --bin bench-link [-- RUNS] [--keep DIR]`
 //! (`--keep DIR` leaves the generated objects in DIR, for profiling).
 
+/// The in-process rows run with the allocator the `ebpfc` command line uses, so that the
+/// library and CLI rows measure the same code (glibc's malloc and free took about a fifth
+/// of a library compile).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use linker::elf_write::write_object;
 use linker::link::{LinkOptions, link_files};
 use std::fmt::Write as _;

@@ -4,6 +4,12 @@
 //! binary next to this one, if built) and `llvm-objdump-19` with the same flags, and the
 //! library in-process; prints the times, the ratio, and whether the listings agree.
 
+/// The in-process rows run with the allocator the `ebpfc` command line uses, so that the
+/// library and CLI rows measure the same code (glibc's malloc and free took about a fifth
+/// of a library compile).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
