@@ -232,11 +232,7 @@ impl Pp<'_> {
             builtin: false,
             lazy: None,
         };
-        let old = self
-            .macros
-            .get(&name.text)
-            .cloned()
-            .map(|o| self.realize(o));
+        let old = self.macros.get(&name.text).map(|o| self.realize(o));
         if let Some(old) = old
             && !old.same_as(&m)
         {
@@ -276,7 +272,7 @@ impl Pp<'_> {
     /// `#ifdef X` / `#ifndef X`: is X defined.
     fn defined_name(&mut self, args: &[PTok], dir_span: Span) -> bool {
         match args.first() {
-            Some(t) if t.is_identlike() => self.macros.contains_key(&t.text),
+            Some(t) if t.is_identlike() => self.macros.contains(&t.text),
             Some(t) => {
                 self.bad_define(t.span, "macro name must be an identifier");
                 false

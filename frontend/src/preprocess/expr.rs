@@ -206,7 +206,7 @@ impl Pp<'_> {
             t = self.next_raw();
         }
         let value = match &t {
-            Some(n) if n.is_identlike() => self.macros.contains_key(&n.text),
+            Some(n) if n.is_identlike() => self.macros.contains(&n.text),
             _ => {
                 self.if_error(kw.report_span(), "`defined` needs a macro name");
                 false

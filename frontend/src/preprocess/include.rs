@@ -138,7 +138,7 @@ impl Pp<'_> {
             return;
         }
         if let Some(Some(guard)) = self.guards.get(&id)
-            && self.macros.contains_key(guard)
+            && self.macros.contains(guard)
         {
             return;
         }

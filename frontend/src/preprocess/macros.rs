@@ -218,7 +218,7 @@ impl Pp<'_> {
                 return Some(r);
             }
         }
-        let Some(m) = self.macros.get(&t.text).cloned() else {
+        let Some(m) = self.macros.get(&t.text) else {
             return Some(t);
         };
         let m = self.realize(m);

@@ -28,6 +28,7 @@ mod directive;
 mod expr;
 pub(crate) mod fasthash;
 mod include;
+mod macro_table;
 mod macros;
 pub mod predefined;
 mod print;
@@ -42,6 +43,7 @@ use crate::token::{Tok, Token};
 use diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
 use fasthash::{FastMap, FastSet};
 use include::SearchDir;
+use macro_table::MacroTable;
 use macros::{HideSets, Macro};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -292,7 +294,7 @@ pub(crate) struct Pp<'a> {
     depth_reported: bool,
     /// Evaluating an `#if`: `defined` and `__has_*` are operators.
     in_if: bool,
-    macros: FastMap<Arc<str>, Rc<Macro>>,
+    macros: MacroTable,
     macro_ids: FastMap<Arc<str>, u32>,
     hidesets: HideSets,
     texts: FastSet<Arc<str>>,
@@ -346,7 +348,7 @@ impl<'a> Pp<'a> {
             expanding_tokens: 0,
             depth_reported: false,
             in_if: false,
-            macros: FastMap::default(),
+            macros: MacroTable::new(),
             macro_ids: FastMap::default(),
             hidesets: HideSets::new(),
             texts: FastSet::with_capacity_and_hasher(1 << 10, Default::default()),
@@ -371,32 +373,9 @@ impl<'a> Pp<'a> {
     /// level-independent ones (`predefined::COMMON`) sit in a `<built-in>` file of their
     /// own and are only registered here; each is read on first use ([`Pp::realize`]).
     fn load_predefined(&mut self) {
-        let mut lazy_text = String::with_capacity(predefined::COMMON.len() * 48);
-        let mut lazy = Vec::with_capacity(predefined::COMMON.len());
-        for (name, value) in predefined::COMMON {
-            lazy_text.push_str("#define ");
-            let start = lazy_text.len();
-            lazy_text.push_str(name);
-            lazy_text.push(' ');
-            lazy_text.push_str(value);
-            lazy.push((name, start, lazy_text.len()));
-            lazy_text.push('\n');
-        }
-        let lazy_file = self.sources.add("<built-in>", lazy_text);
-        for (name, start, end) in lazy {
-            let m = Macro {
-                name: self.intern(name),
-                def_span: Span::new(lazy_file, start, start + name.len()),
-                function_like: false,
-                params: Vec::new(),
-                variadic: false,
-                body: Vec::new(),
-                body_param: Vec::new(),
-                builtin: false,
-                lazy: Some(start as u32..end as u32),
-            };
-            self.macros.insert(m.name.clone(), Rc::new(m));
-        }
+        let (common_text, common_starts) = MacroTable::common_text();
+        let common_file = self.sources.add("<built-in>", common_text);
+        self.macros.enable_common(common_file, common_starts);
         let mut text = String::new();
         for (name, value) in predefined::cpu_and_endian(self.opts.cpu, self.opts.big_endian) {
             text.push_str(&format!("#define {name} {value}\n"));
@@ -444,10 +423,7 @@ impl<'a> Pp<'a> {
         // `do_define` compares with the current definition: take the placeholder out.
         self.macros.remove(&m.name);
         self.do_define(toks, m.def_span);
-        match self.macros.get(&m.name) {
-            Some(real) => real.clone(),
-            None => m,
-        }
+        self.macros.get(&m.name).unwrap_or(m)
     }
 
     /// Opens `id` for reading on top of the file stack.
@@ -724,7 +700,7 @@ impl<'a> Pp<'a> {
     fn push_pop_macro(&mut self, push: bool, name: &str) {
         let name: Arc<str> = self.intern(name);
         if push {
-            let cur = self.macros.get(&name).cloned();
+            let cur = self.macros.get(&name);
             self.pushed_macros.push((name, cur));
         } else if let Some(i) = self.pushed_macros.iter().rposition(|(n, _)| *n == name) {
             let (_, saved) = self.pushed_macros.remove(i);
