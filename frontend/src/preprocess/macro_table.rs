@@ -87,6 +87,11 @@ impl MacroTable {
     /// still defined (not `#undef`ined, not redefined: those are in `defined`).
     fn common_index(&self, name: &str) -> Option<usize> {
         self.common_file?;
+        // Every common macro name is reserved (starts with `_`): most identifiers are
+        // rejected here without a search.
+        if !name.starts_with('_') {
+            return None;
+        }
         let i = predefined::COMMON
             .binary_search_by(|(n, _)| (*n).cmp(name))
             .ok()?;
@@ -150,12 +155,13 @@ mod tests {
     }
 
     #[test]
-    fn common_table_is_sorted() {
+    fn common_table_is_sorted_and_reserved() {
         assert!(
             predefined::COMMON
                 .windows(2)
                 .all(|w| w[0].0 < w[1].0)
         );
+        assert!(predefined::COMMON.iter().all(|(n, _)| n.starts_with('_')));
     }
 
     #[test]

@@ -20,7 +20,8 @@
 //!   (conditional increments become arithmetic) and sink (computations move down to the
 //!   successor that uses them) added, three times with
 //!   full unrolling (`unroll`) of constant-trip loops before the second and third, and
-//!   ipcp after the first.
+//!   ipcp after the first. A round is skipped when the module is already a fixed point
+//!   of it (see [`Stage::round`]).
 //!
 //! Invariants: in debug builds (and so in every test) the module is verified after
 //! every pass; a failure is returned as the verifier's diagnostics, naming the pass.
@@ -81,11 +82,20 @@ impl OptLevel {
     }
 }
 
-/// The pass names of the pipeline for `level`, in order.
-pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
+/// One step of a pipeline: passes run in order, either always or as a cleanup round.
+pub struct Stage {
+    pub passes: Vec<&'static str>,
+    /// A cleanup round: skipped when the module is a fixed point of it, that is when
+    /// the last round that ran changed nothing and no pass has changed the module since
+    /// (the passes are deterministic, so running it again would change nothing either).
+    pub round: bool,
+}
+
+/// The stages of the pipeline for `level`, in order.
+pub fn stages(level: OptLevel) -> Vec<Stage> {
     // constfold first folds `stack_addr + c` so sroa sees constant field offsets;
     // strength again after constfold, which may expose constant divisors.
-    let cleanup = [
+    let cleanup = vec![
         "constfold",
         "sroa",
         "slotwiden",
@@ -99,90 +109,142 @@ pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
         "simplify_cfg",
         "dce",
     ];
-    let cleanup_gvn = [
-        "constfold",
-        "sroa",
-        "slotwiden",
-        "mem2reg",
-        "constfold",
-        "constglobal",
-        "bitsimp",
-        "strength",
-        "copyprop",
-        "gvn",
-        // After gvn: narrowing one of two equal extensions would keep both.
-        "demanded",
-        "loadelim",
-        "dse",
-        "ifconv",
-        "sink",
-        "simplify_cfg",
-        "dce",
-    ];
-    let mut p = Vec::new();
+    let cleanup_gvn = || Stage {
+        passes: vec![
+            "constfold",
+            "sroa",
+            "slotwiden",
+            "mem2reg",
+            "constfold",
+            "constglobal",
+            "bitsimp",
+            "strength",
+            "copyprop",
+            "gvn",
+            // After gvn: narrowing one of two equal extensions would keep both.
+            "demanded",
+            "loadelim",
+            "dse",
+            "ifconv",
+            "sink",
+            "simplify_cfg",
+            "dce",
+        ],
+        round: true,
+    };
+    let always = |passes: Vec<&'static str>| Stage {
+        passes,
+        round: false,
+    };
+    let mut first = Vec::new();
     if level != OptLevel::O0 {
-        p.push("constlocal");
+        first.push("constlocal");
     }
-    p.extend(["expand_mem", "strength"]);
+    first.extend(["expand_mem", "strength"]);
+    let globals_last = || always(vec!["drop_unused_globals", "unnamed_addr", "constmerge"]);
     match level {
-        OptLevel::O0 => p.push("inline_always"),
+        OptLevel::O0 => {
+            first.push("inline_always");
+            vec![always(first)]
+        }
         OptLevel::O1 => {
-            p.extend(["inline_always", "ipcp"]);
-            p.extend(cleanup);
-            p.extend(["drop_unused_globals", "unnamed_addr", "constmerge"]);
+            first.extend(["inline_always", "ipcp"]);
+            vec![
+                always(first),
+                Stage {
+                    passes: cleanup,
+                    round: true,
+                },
+                globals_last(),
+            ]
         }
         OptLevel::O2 | OptLevel::O3 | OptLevel::Os => {
-            p.push(match level {
+            first.push(match level {
                 OptLevel::O3 => "inline_o3",
                 OptLevel::Os => "inline_os",
                 _ => "inline",
             });
-            p.extend(cleanup_gvn);
-            // Constant arguments of local functions, once the callers' are folded.
-            p.push("ipcp");
-            // Unroll once constants are propagated (the trip count must be known), then
-            // clean up; a second round catches outer loops whose inner loops went away.
-            // simplify_cfg right after unrolling merges each copy's blocks, so the
-            // induction variable is a constant for constfold and ifconv.
-            p.extend(["unroll", "simplify_cfg"]);
-            p.extend(cleanup_gvn);
-            p.extend(["unroll", "simplify_cfg"]);
-            p.extend(cleanup_gvn);
-            p.extend(["drop_unused_globals", "unnamed_addr", "constmerge"]);
+            vec![
+                always(first),
+                cleanup_gvn(),
+                // Constant arguments of local functions, once the callers' are folded.
+                // Unroll once constants are propagated (the trip count must be known),
+                // then clean up; a second round catches outer loops whose inner loops
+                // went away. simplify_cfg right after unrolling merges each copy's
+                // blocks, so the induction variable is a constant for constfold and
+                // ifconv.
+                always(vec!["ipcp", "unroll", "simplify_cfg"]),
+                cleanup_gvn(),
+                always(vec!["unroll", "simplify_cfg"]),
+                cleanup_gvn(),
+                globals_last(),
+            ]
         }
     }
-    p
+}
+
+/// The pass names of the pipeline for `level`, in order, every round included.
+pub fn pipeline(level: OptLevel) -> Vec<&'static str> {
+    stages(level).into_iter().flat_map(|s| s.passes).collect()
 }
 
 /// Runs the pipeline of `level` on `m`.
 pub fn optimize(m: &mut Module, level: OptLevel) -> Result<(), Diagnostics> {
-    for name in pipeline(level) {
-        run_named(m, name)
-            .map_err(|e| Diagnostics::from(Diagnostic::error(diag::codes::E_IR_CFG, e)))?;
-        if cfg!(debug_assertions) {
-            crate::verifier::verify_module(m).map_err(|mut d| {
-                for e in &mut d.items {
-                    e.notes
-                        .push(format!("internal error: found after the `{name}` pass"));
-                }
-                d
-            })?;
+    optimize_traced(m, level, &mut |_| {})
+}
+
+/// [`optimize`], calling `ran` with the name of each pass as it runs.
+pub fn optimize_traced(
+    m: &mut Module,
+    level: OptLevel,
+    ran: &mut dyn FnMut(&str),
+) -> Result<(), Diagnostics> {
+    // Whether the module may differ from what the last round that ran left: true until
+    // a round has run and changed nothing (its output is then a fixed point of it).
+    let mut dirty = true;
+    for stage in stages(level) {
+        if stage.round && !dirty {
+            continue;
         }
+        let mut changed = false;
+        for name in stage.passes {
+            ran(name);
+            changed |= run_pass(m, name)
+                .map_err(|e| Diagnostics::from(Diagnostic::error(diag::codes::E_IR_CFG, e)))?;
+            if cfg!(debug_assertions) {
+                crate::verifier::verify_module(m).map_err(|mut d| {
+                    for e in &mut d.items {
+                        e.notes
+                            .push(format!("internal error: found after the `{name}` pass"));
+                    }
+                    d
+                })?;
+            }
+        }
+        dirty = if stage.round { changed } else { dirty || changed };
     }
     Ok(())
 }
 
-fn each(m: &mut Module, pass: fn(&mut Function) -> bool) {
+/// Runs `pass` on every function; true if it changed any.
+fn each(m: &mut Module, pass: fn(&mut Function) -> bool) -> bool {
+    let mut changed = false;
     for f in &mut m.functions {
-        pass(f);
+        changed |= pass(f);
     }
+    changed
 }
 
 /// Runs the pass called `name` (a pipeline step, a single pass, or `O0`..`Os` for a
 /// whole pipeline). Used by `optimize`, the text-file tests and debugging flags.
 pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
-    match name {
-        "verify" => {}
+    run_pass(m, name).map(|_| ())
+}
+
+/// Runs the pass called `name`; true if it changed the module.
+fn run_pass(m: &mut Module, name: &str) -> Result<bool, String> {
+    let changed = match name {
+        "verify" => false,
         "params" => each(m, params::remove_trivial_params),
         "constfold" => each(m, constfold::run),
         "copyprop" => each(m, copyprop::run),
@@ -197,9 +259,11 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
                 .filter(|g| g.constant)
                 .map(|g| g.name.clone())
                 .collect();
+            let mut changed = false;
             for f in &mut m.functions {
-                unroll::run_with_tables(f, &tables);
+                changed |= unroll::run_with_tables(f, &tables);
             }
+            changed
         }
         "loadelim" => each(m, loadelim::run),
         "dse" => each(m, dse::run),
@@ -208,50 +272,54 @@ pub fn run_named(m: &mut Module, name: &str) -> Result<(), String> {
         "slotwiden" => each(m, slotwiden::run),
         "ifconv" => each(m, ifconv::run),
         "sink" => each(m, sink::run),
-        "constglobal" => {
-            constglobal::run(m);
-        }
-        "drop_unused_globals" => {
-            constglobal::drop_unused(m);
-        }
-        "constlocal" => {
-            constlocal::run(m);
-        }
-        "constmerge" => {
-            constmerge::run(m);
-        }
-        "ipcp" => {
-            ipcp::run(m);
-        }
-        "unnamed_addr" => {
-            unnamed_addr::run(m);
-        }
+        "constglobal" => constglobal::run(m),
+        "drop_unused_globals" => constglobal::drop_unused(m),
+        "constlocal" => constlocal::run(m),
+        "constmerge" => constmerge::run(m),
+        "ipcp" => ipcp::run(m),
+        "unnamed_addr" => unnamed_addr::run(m),
         "simplify_cfg" => each(m, simplify_cfg::run),
         "mem2reg" => each(m, mem2reg::run),
         "expand_mem" => each(m, expand_mem::run),
-        "inline_always" => {
-            inline::run(m, inline::InlinePolicy::always());
-        }
-        "inline" => {
-            inline::run(m, inline::InlinePolicy::full(40));
-        }
-        "inline_o3" => {
-            inline::run(m, inline::InlinePolicy::full(80));
-        }
-        "inline_os" => {
-            inline::run(m, inline::InlinePolicy::full(12));
-        }
+        "inline_always" => inline::run(m, inline::InlinePolicy::always()),
+        "inline" => inline::run(m, inline::InlinePolicy::full(40)),
+        "inline_o3" => inline::run(m, inline::InlinePolicy::full(80)),
+        "inline_os" => inline::run(m, inline::InlinePolicy::full(12)),
         "O0" | "O1" | "O2" | "O3" | "Os" => {
             let level = OptLevel::from_flag(name.get(1..).unwrap_or("")).unwrap_or(OptLevel::O2);
-            return optimize(m, level).map_err(|d| {
+            optimize(m, level).map_err(|d| {
                 d.items
                     .iter()
                     .map(|e| format!("{}: {}", e.code, e.message))
                     .collect::<Vec<_>>()
                     .join("\n")
-            });
+            })?;
+            true
         }
         _ => return Err(format!("unknown pass `{name}`")),
+    };
+    Ok(changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gvn_rounds(ir: &str) -> usize {
+        let mut m = crate::parse_module(ir, diag::FileId(0)).expect("valid IR");
+        let mut rounds = 0;
+        optimize_traced(&mut m, OptLevel::O2, &mut |name| rounds += usize::from(name == "gvn"))
+            .expect("optimizes");
+        rounds
     }
-    Ok(())
+
+    /// A round that changes nothing ends the rounds (nothing after it changes the
+    /// module either); one that changes something is followed by the next.
+    #[test]
+    fn rounds_stop_at_a_fixed_point() {
+        let optimal = "function global @f(i32) -> i32 section \".text\" {\nblock0(v0: i32):\n    return v0\n}\n";
+        assert_eq!(gvn_rounds(optimal), 1);
+        let foldable = "function global @f(i32) -> i32 section \".text\" {\nblock0(v0: i32):\n    v1 = iconst.i32 2\n    v2 = iconst.i32 3\n    v3 = iadd v1, v2\n    v4 = iadd v0, v3\n    return v4\n}\n";
+        assert!(gvn_rounds(foldable) >= 2);
+    }
 }
