@@ -1673,7 +1673,18 @@ impl<'a> Isel<'a> {
     }
 
     fn select(&mut self, c: Value, x: Value, y: Value, v: Value) {
-        let br = self.condition(c);
+        let mut br = self.condition(c);
+        let (mut x, mut y) = (x, y);
+        // v1 has no `<`/`<=` jumps: `c ? x : y` is `!c ? y : x`, and the inverted
+        // condition (`>=`/`>`) needs no register for an immediate operand.
+        if self.t.cpu < CpuVersion::V2
+            && br.1.needs_v2()
+            && let Some(inv) = br.1.invert()
+            && self.iconst(x).is_some()
+        {
+            br.1 = inv;
+            (x, y) = (y, x);
+        }
         let ty = self.ty(v);
         let tv = self.get_canon(x);
         let f = match self.iconst(y) {

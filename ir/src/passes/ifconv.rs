@@ -2,11 +2,12 @@
 //! `if (c) x++;` (a `brif` around a block that only computes `x + 1`) becomes
 //! `x + (c ? 1 : 0)`, and `(c ? 1 : 0)` is the comparison's own 0/1 value (for a bit
 //! test `(y & 2^k) != 0` it is `(y & 2^k) >> k`). Also `c ? 1 : 0` and `c ? x - 1 : x`
-//! merges.
+//! merges, and one merge of two other constants (`c ? 30 : 31`), which becomes a
+//! `select` when the arms compute nothing else.
 //!
 //! Why only these shapes: BPF has no conditional move, so codegen expands any
 //! `select` back into branches; converting is only a win when the merge becomes plain
-//! arithmetic. Then the code is straight-line, and the verifier walks one path
+//! arithmetic, or a select of two constants (a move, a jump over the other move). Then the code is straight-line, and the verifier walks one path
 //! instead of two per condition (verifier.rst: every branch on an unknown value
 //! doubles the states to explore until pruning catches up).
 //!
@@ -87,7 +88,12 @@ fn convert(f: &mut Function, cfg: &ControlFlowGraph, a: Block) -> bool {
         return false;
     }
     // Plan every merge before changing anything.
+    let only_constants = [t.side, e.side]
+        .into_iter()
+        .flatten()
+        .all(|side| side_is_constants(f, side));
     let mut merges = Vec::with_capacity(t.args.len());
+    let mut selects = 0;
     for (&x, &y) in t.args.iter().zip(&e.args) {
         let (x, y) = (f.dfg.resolve_alias(x), f.dfg.resolve_alias(y));
         if x == y {
@@ -96,8 +102,19 @@ fn convert(f: &mut Function, cfg: &ControlFlowGraph, a: Block) -> bool {
         }
         match merge_of(f, x, y) {
             Some(m) => merges.push(m),
+            None if only_constants && constant_pair(f, x, y) => {
+                if const_value(f, x) == const_value(f, y) {
+                    merges.push(Merge::Same(x));
+                } else {
+                    selects += 1;
+                    merges.push(Merge::Select(x, y));
+                }
+            }
             None => return false,
         }
+    }
+    if selects > 1 {
+        return false;
     }
     // Speculate the side blocks' instructions in front of the branch.
     let loc = f.srclocs[term];
@@ -118,6 +135,15 @@ fn convert(f: &mut Function, cfg: &ControlFlowGraph, a: Block) -> bool {
     for (m, ty) in merges.into_iter().zip(param_tys) {
         let v = match m {
             Merge::Same(x) => x,
+            Merge::Select(x, y) => emit(
+                f,
+                term,
+                loc,
+                InstData::Select {
+                    args: [cond, x, y],
+                },
+                ty,
+            ),
             Merge::Flag { base, op, negate } => {
                 let flag = flag_value(f, term, loc, cond, negate, ty);
                 match (base, op) {
@@ -146,6 +172,11 @@ fn convert(f: &mut Function, cfg: &ControlFlowGraph, a: Block) -> bool {
 /// How the join parameter's value is computed from the condition.
 enum Merge {
     Same(Value),
+    /// `c ? x : y` of two constants: codegen's `select` is one move, the conditional
+    /// jump and the other move (`w1 = 30; if w2 == 1 goto J; w1 = 31`), one instruction
+    /// fewer than the branches to two moves (one of which must jump over the other), as
+    /// clang lays out such merges.
+    Select(Value, Value),
     /// `base op flag` (or `flag` alone) where flag = c (or !c) as 0/1.
     Flag {
         base: Option<Value>,
@@ -191,6 +222,24 @@ fn merge_of(f: &Function, x: Value, y: Value) -> Option<Merge> {
         });
     }
     None
+}
+
+/// Two constants of the same type narrower than 64 bits.
+fn constant_pair(f: &Function, x: Value, y: Value) -> bool {
+    let ty = f.dfg.value_type(x);
+    ty != Type::I64
+        && f.dfg.value_type(y) == ty
+        && const_value(f, x).is_some()
+        && const_value(f, y).is_some()
+}
+
+/// The side block computes nothing but constants (nothing is speculated but moves).
+fn side_is_constants(f: &Function, side: Block) -> bool {
+    let insts = f.layout.block_insts(side);
+    insts
+        .iter()
+        .take(insts.len().saturating_sub(1))
+        .all(|&i| matches!(f.dfg.insts[i], InstData::Iconst { .. }))
 }
 
 /// `(b, iadd|isub)` when `v` is `b + 1` or `b - 1`.
