@@ -4,7 +4,9 @@
 //! away when the bits they clear are already known to be zero.
 //!
 //! Known-zero bits come from constants, zero-extensions and zero-extending loads,
-//! `band`/`bor`/`bxor`, constant shifts, `icmp` (0 or 1) and `select`. Rewrites:
+//! `band`/`bor`/`bxor`, constant shifts, `icmp` (0 or 1), `select` and `iadd` (a sum
+//! of values below 2^n is below 2^(n+1): the 64-bit folds of a checksum over 16-bit
+//! words, `(s & 0xffffffff) + (s >> 32)`, are `s`). Rewrites:
 //! - a value whose bits are all known zero becomes `iconst 0`;
 //! - `band x, c` is `x` when every bit `x` may have set is in `c`;
 //!   `band (band x, c1), c2` is `band x, c1 & c2`;
@@ -154,6 +156,24 @@ impl KnownZero {
                 }
             }
             InstData::Icmp { .. } => mask & !1,
+            InstData::Binary {
+                op: Opcode::Iadd,
+                args: [x, y],
+            } => {
+                // x, y < 2^n: x + y < 2^(n+1), one known-zero top bit fewer; the low
+                // bits both leave zero stay zero (no carry comes into them).
+                let (zx, zy) = (self.depth_get(f, x, depth), self.depth_get(f, y, depth));
+                let bits = ty.bits();
+                let top_zeros = |z: u64| match !z & mask {
+                    0 => bits,
+                    maybe => bits - (64 - maybe.leading_zeros()),
+                };
+                let low_zeros = |z: u64| (!z & mask).trailing_zeros().min(bits);
+                let top = top_zeros(zx).min(top_zeros(zy)).saturating_sub(1);
+                let low = low_zeros(zx).min(low_zeros(zy));
+                let high = if top == 0 { 0 } else { mask & !(mask >> top) };
+                high | (1u64.checked_shl(low).unwrap_or(0).wrapping_sub(1) & mask)
+            }
             _ => 0,
         }
     }
