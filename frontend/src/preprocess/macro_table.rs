@@ -156,11 +156,7 @@ mod tests {
 
     #[test]
     fn common_table_is_sorted_and_reserved() {
-        assert!(
-            predefined::COMMON
-                .windows(2)
-                .all(|w| w[0].0 < w[1].0)
-        );
+        assert!(predefined::COMMON.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(predefined::COMMON.iter().all(|(n, _)| n.starts_with('_')));
     }
 

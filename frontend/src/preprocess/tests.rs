@@ -353,15 +353,21 @@ fn lazily_read_predefined_macros_behave_like_defined_ones() {
     assert_eq!(ok("#define M __INT_MAX__\nM"), "2147483647");
     // Undefined before any use, then defined again; saved and restored by push/pop.
     assert_eq!(
-        ok("#undef __CHAR_BIT__\n#ifdef __CHAR_BIT__\nstill\n#endif\n__CHAR_BIT__\n#define __CHAR_BIT__ 7\n__CHAR_BIT__"),
+        ok(
+            "#undef __CHAR_BIT__\n#ifdef __CHAR_BIT__\nstill\n#endif\n__CHAR_BIT__\n#define __CHAR_BIT__ 7\n__CHAR_BIT__"
+        ),
         "__CHAR_BIT__ 7"
     );
     assert_eq!(
-        ok("#pragma push_macro(\"__INT_MAX__\")\n#undef __INT_MAX__\n__INT_MAX__\n#pragma pop_macro(\"__INT_MAX__\")\n__INT_MAX__"),
+        ok(
+            "#pragma push_macro(\"__INT_MAX__\")\n#undef __INT_MAX__\n__INT_MAX__\n#pragma pop_macro(\"__INT_MAX__\")\n__INT_MAX__"
+        ),
         "__INT_MAX__ 2147483647"
     );
     assert_eq!(
-        ok("#pragma push_macro(\"__INT_MAX__\")\n#pragma pop_macro(\"__INT_MAX__\")\n#if __INT_MAX__ > 0\npos\n#endif"),
+        ok(
+            "#pragma push_macro(\"__INT_MAX__\")\n#pragma pop_macro(\"__INT_MAX__\")\n#if __INT_MAX__ > 0\npos\n#endif"
+        ),
         "pos"
     );
 }

@@ -135,15 +135,7 @@ fn convert(f: &mut Function, cfg: &ControlFlowGraph, a: Block) -> bool {
     for (m, ty) in merges.into_iter().zip(param_tys) {
         let v = match m {
             Merge::Same(x) => x,
-            Merge::Select(x, y) => emit(
-                f,
-                term,
-                loc,
-                InstData::Select {
-                    args: [cond, x, y],
-                },
-                ty,
-            ),
+            Merge::Select(x, y) => emit(f, term, loc, InstData::Select { args: [cond, x, y] }, ty),
             Merge::Flag { base, op, negate } => {
                 let flag = flag_value(f, term, loc, cond, negate, ty);
                 match (base, op) {

@@ -95,7 +95,7 @@ pub struct Stage {
 pub fn stages(level: OptLevel) -> Vec<Stage> {
     // constfold first folds `stack_addr + c` so sroa sees constant field offsets;
     // strength again after constfold, which may expose constant divisors.
-    let cleanup = vec![
+    let to_ssa_and_fold = [
         "constfold",
         "sroa",
         "slotwiden",
@@ -103,21 +103,12 @@ pub fn stages(level: OptLevel) -> Vec<Stage> {
         "constfold",
         "constglobal",
         "bitsimp",
-        "demanded",
-        "strength",
-        "copyprop",
-        "simplify_cfg",
-        "dce",
     ];
-    let cleanup_gvn = || Stage {
-        passes: vec![
-            "constfold",
-            "sroa",
-            "slotwiden",
-            "mem2reg",
-            "constfold",
-            "constglobal",
-            "bitsimp",
+    let mut cleanup = to_ssa_and_fold.to_vec();
+    cleanup.extend(["demanded", "strength", "copyprop", "simplify_cfg", "dce"]);
+    let cleanup_gvn = || {
+        let mut passes = to_ssa_and_fold.to_vec();
+        passes.extend([
             "strength",
             "copyprop",
             "gvn",
@@ -129,8 +120,11 @@ pub fn stages(level: OptLevel) -> Vec<Stage> {
             "sink",
             "simplify_cfg",
             "dce",
-        ],
-        round: true,
+        ]);
+        Stage {
+            passes,
+            round: true,
+        }
     };
     let always = |passes: Vec<&'static str>| Stage {
         passes,
@@ -221,7 +215,11 @@ pub fn optimize_traced(
                 })?;
             }
         }
-        dirty = if stage.round { changed } else { dirty || changed };
+        dirty = if stage.round {
+            changed
+        } else {
+            dirty || changed
+        };
     }
     Ok(())
 }
@@ -308,8 +306,10 @@ mod tests {
     fn gvn_rounds(ir: &str) -> usize {
         let mut m = crate::parse_module(ir, diag::FileId(0)).expect("valid IR");
         let mut rounds = 0;
-        optimize_traced(&mut m, OptLevel::O2, &mut |name| rounds += usize::from(name == "gvn"))
-            .expect("optimizes");
+        optimize_traced(&mut m, OptLevel::O2, &mut |name| {
+            rounds += usize::from(name == "gvn")
+        })
+        .expect("optimizes");
         rounds
     }
 
