@@ -1665,22 +1665,37 @@ impl<'a> Isel<'a> {
         dst
     }
 
+    /// On cpu v1, which has no `<`/`<=` jumps, the inverted condition (`>=`/`>`) of a
+    /// compare against an immediate: `c ? t : f` is `!c ? f : t`, and the immediate then
+    /// needs no register of its own (`select_inst`'s way for a condition kept as is).
+    fn v1_inverted(&self, cond: Cond, rhs: Src) -> Option<Cond> {
+        let v1_imm = self.t.cpu < CpuVersion::V2 && matches!(rhs, Src::Imm(_));
+        if v1_imm && cond.needs_v2() {
+            cond.invert()
+        } else {
+            None
+        }
+    }
+
     fn icmp_value(&mut self, cc: IntCC, x: Value, y: Value, v: Value) {
-        let br = self.compare(cc, x, y);
-        let one = self.const_reg(Type::I32, 1);
-        let r = self.select_inst(br, one, Src::Imm(0), Type::I32);
+        let mut br = self.compare(cc, x, y);
+        let (t, f) = match self.v1_inverted(br.1, br.3) {
+            Some(inv) => {
+                br.1 = inv;
+                (0, 1)
+            }
+            None => (1, 0),
+        };
+        let t = self.const_reg(Type::I32, t);
+        let r = self.select_inst(br, t, Src::Imm(f), Type::I32);
         self.bind(v, r);
     }
 
-    fn select(&mut self, c: Value, x: Value, y: Value, v: Value) {
+    fn select(&mut self, c: Value, mut x: Value, mut y: Value, v: Value) {
         let mut br = self.condition(c);
-        let (mut x, mut y) = (x, y);
-        // v1 has no `<`/`<=` jumps: `c ? x : y` is `!c ? y : x`, and the inverted
-        // condition (`>=`/`>`) needs no register for an immediate operand.
-        if self.t.cpu < CpuVersion::V2
-            && br.1.needs_v2()
-            && let Some(inv) = br.1.invert()
-            && self.iconst(x).is_some()
+        // The constant arm becomes the immediate one.
+        if self.iconst(x).is_some()
+            && let Some(inv) = self.v1_inverted(br.1, br.3)
         {
             br.1 = inv;
             (x, y) = (y, x);

@@ -1,7 +1,8 @@
 // Code for cpu v1: no 32-bit jumps and no ALU32-only forms, so 32-bit comparisons are
 // done on zero- or sign-extended 64-bit registers. A checksum-style loop over the packet,
 // signed and unsigned 32-bit compares, 32-bit wrap-around arithmetic, and a choice
-// between two constants on a `<` (a select: a move, the inverted jump, a move).
+// between two constants on a `<` (a select: a move, the inverted jump, a move), and a
+// `<` kept as a value (the same, with 0 and 1).
 // @cpu: v1
 // @input: 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f
 // @input: fffefdfcfbfaf9f8f7f6f5f4f3f2f1f0efeeedecebeae9e8e7e6e5e4e3e2e1e0dfdedddcdbdad9d8d7d6d5d4d3d2d1d0cfcecdcccbcac9c8c7c6c5c4c3c2c1c0
@@ -35,6 +36,8 @@ int cpu_v1(struct xdp_md *ctx)
 	*(__u32 *)(p + 44) = a - b * 7;
 	/* A select of constants on `<`, which v1 has no jump for: the inverted `>=` */
 	p[43] = (__s8)p[8] < 100 ? 4 : 5;
+	/* and a comparison kept as a 0/1 value */
+	p[48] = (__s8)p[9] < 100;
 	return r & 1 ? XDP_PASS : XDP_TX;
 }
 
