@@ -23,7 +23,8 @@ pub fn run(command: Command) -> ! {
     let code = match command {
         Command::Compile(args) => compile::run(args),
         Command::Asm(args) => asm::run(args),
-        // (Huge pages stay on for the linker: its inputs fault far less with them.)
+        // Huge pages, off from the start (process.rs), go back on for the linker: its
+        // inputs fault far less with them.
         Command::Link(args) => {
             process::huge_pages();
             link::run(args)

@@ -371,7 +371,8 @@ impl<'a> Pp<'a> {
     /// Defines the predefined macros, then `-D`, then `-U`, by preprocessing a
     /// `<built-in>` file of directives (so they have a location, as in clang). The
     /// level-independent ones (`predefined::COMMON`) sit in a `<built-in>` file of their
-    /// own and are only registered here; each is read on first use ([`Pp::realize`]).
+    /// own, which the macro table looks them up in on first use ([`MacroTable`]); each
+    /// is read then ([`Pp::realize`]).
     fn load_predefined(&mut self) {
         let (common_text, common_starts) = MacroTable::common_text();
         let common_file = self.sources.add("<built-in>", common_text);

@@ -7,9 +7,11 @@
 //!
 //! Why only these shapes: BPF has no conditional move, so codegen expands any
 //! `select` back into branches; converting is only a win when the merge becomes plain
-//! arithmetic, or a select of two constants (a move, a jump over the other move). Then the code is straight-line, and the verifier walks one path
-//! instead of two per condition (verifier.rst: every branch on an unknown value
-//! doubles the states to explore until pruning catches up).
+//! arithmetic, or a select of two constants (a move, a jump over the other move: one
+//! instruction fewer than two arms). Plain arithmetic is straight-line code, and the
+//! verifier walks one path instead of two per condition (verifier.rst: every branch
+//! on an unknown value doubles the states to explore until pruning catches up); a
+//! select of constants still branches, as the arms did.
 //!
 //! Shape: block `A` ends in `brif c, T, E` (`c` an `icmp`, or any value meaning
 //! `c != 0`); each of `T`/`E` is
