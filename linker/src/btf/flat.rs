@@ -200,6 +200,13 @@ impl FlatTypes {
         }
     }
 
+    /// Removes every type (keeps the buffers).
+    pub fn clear(&mut self) {
+        self.hdr.clear();
+        self.hdr.push([0; 4]);
+        self.words.clear();
+    }
+
     /// Number of types (the last id).
     #[inline]
     pub fn len(&self) -> usize {

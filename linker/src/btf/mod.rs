@@ -526,6 +526,15 @@ pub fn parse_flat<'a>(
     data: &'a [u8],
     what: &str,
 ) -> Result<(flat::FlatTypes, &'a [u8]), Diagnostic> {
+    parse_flat_into(data, what, flat::FlatTypes::default())
+}
+
+/// [`parse_flat`] into the buffers of `reuse` (whose types are dropped).
+pub fn parse_flat_into<'a>(
+    data: &'a [u8],
+    what: &str,
+    reuse: flat::FlatTypes,
+) -> Result<(flat::FlatTypes, &'a [u8]), Diagnostic> {
     let big = magic_endian(data).ok_or_else(|| bad(what, "bad magic (expected 0xeb9f)"))?;
     let r = Reader { data, big };
     let hdr = |off: usize| r.u32(off).ok_or_else(|| bad(what, "truncated header"));
@@ -570,7 +579,7 @@ pub fn parse_flat<'a>(
         return Err(bad(what, "string table must start and end with a NUL byte"));
     }
     let strings: &[u8] = if strings.is_empty() { &[0] } else { strings };
-    let flat = parse::parse_flat(&data[ts..te], big, strings.len() as u32, what)?;
+    let flat = parse::parse_flat(&data[ts..te], big, strings.len() as u32, what, reuse)?;
     Ok((flat, strings))
 }
 

@@ -128,14 +128,17 @@ fn label_hash(t: &FlatTypes, strings: &StrHashes, id: u32) -> u64 {
 /// The hash of every type of one input (index = id; 0 for void): its local facts, then
 /// one round mixing in the local facts of the types it refers to (a second round found
 /// no more merges on bench-link and cost a sixth of the hashing). Pure, so inputs can be
-/// hashed in parallel.
-pub(crate) fn input_hashes(t: &FlatTypes, strings: &[u8]) -> Vec<u64> {
+/// hashed in parallel. The result goes in the buffer of `reuse` (whose contents are
+/// dropped).
+pub(crate) fn input_hashes(t: &FlatTypes, strings: &[u8], reuse: Vec<u64>) -> Vec<u64> {
     let n = t.len();
     let strings = StrHashes::new(strings);
     let label: Vec<u64> = std::iter::once(u64::MAX)
         .chain((1..=n as u32).map(|id| label_hash(t, &strings, id)))
         .collect();
-    let mut hash = Vec::with_capacity(n + 1);
+    let mut hash = reuse;
+    hash.clear();
+    hash.reserve(n + 1);
     hash.push(label[0]);
     for id in 1..=n as u32 {
         let mut h = mix(label[id as usize], 0x9e37_79b9);
@@ -474,7 +477,7 @@ mod tests {
     fn map_second(first: &Btf, second: &Btf) -> Vec<u32> {
         let (a, b) = (flat(first), flat(second));
         let mut pre = Prededup::default();
-        let ha = input_hashes(&a, first.strings());
+        let ha = input_hashes(&a, first.strings(), Vec::new());
         let mut str_map = vec![u32::MAX; first.strings().len().max(second.strings().len())];
         let mut touched = Vec::new();
         let map_a = pre.map_input(
@@ -497,7 +500,7 @@ mod tests {
             pre.record(id, ha[id as usize], candidate);
         }
         str_map.iter_mut().for_each(|s| *s = u32::MAX);
-        let hb = input_hashes(&b, second.strings());
+        let hb = input_hashes(&b, second.strings(), vec![7; 100]);
         pre.map_input(
             &b,
             second.strings(),

@@ -51,6 +51,15 @@ pub(super) struct ParsedBtf {
     ext: Option<BtfExt>,
 }
 
+/// The buffers of an input's BTF once it is merged, handed back to the reading thread to
+/// hold a later input's ([`link_stream`](super::link_stream)).
+#[derive(Debug, Default)]
+pub(super) struct Spare {
+    types: FlatTypes,
+    strings: Vec<u8>,
+    hash: Vec<u64>,
+}
+
 /// What the linker needs to know about one input's BTF.
 #[derive(Debug)]
 pub(super) struct InputBtf {
@@ -67,9 +76,19 @@ pub(super) struct InputBtf {
     /// The input's string table.
     strings: Vec<u8>,
     ext: Option<BtfExt>,
+    /// The input's types and hashes, no longer needed (strings left empty).
+    spare: Spare,
 }
 
 impl InputBtf {
+    /// The buffers this input no longer needs.
+    pub fn into_spare(self) -> Spare {
+        Spare {
+            strings: self.strings,
+            ..self.spare
+        }
+    }
+
     /// The merged id of the input's type `id` (0 for void and ids out of range).
     pub fn merged_id(&self, id: u32) -> u32 {
         self.map.get(id as usize).copied().unwrap_or(0)
@@ -120,13 +139,38 @@ fn sort_ext<T>(list: &mut [ExtSection<T>], order: &[&str]) {
     });
 }
 
-/// Parses an input's `.BTF` and `.BTF.ext` (None if it has no `.BTF`). Pure, so
-/// inputs can be parsed in parallel.
-pub(super) fn parse_input_btf(file: &str, obj: &Object) -> Result<Option<ParsedBtf>, Diagnostic> {
+/// Parses an input's `.BTF` and `.BTF.ext` (None if it has no `.BTF`) into the buffers
+/// of `spare`, then drops the two sections' bytes from `obj` (the linker rebuilds both).
+/// Depends on nothing else, so inputs can be parsed on another thread.
+///
+/// Memory: the reading thread allocates these buffers and the merging thread would
+/// free them; recycled, and with the raw sections freed where they were allocated, a
+/// link keeps reusing a few inputs' worth of memory instead of faulting in fresh pages
+/// for every input.
+pub(super) fn parse_input_btf(
+    file: &str,
+    obj: &mut Object,
+    spare: Spare,
+) -> Result<Option<ParsedBtf>, Diagnostic> {
+    let parsed = parse_btf_sections(file, obj, spare);
+    for sec in obj.sections.values_mut() {
+        if sec.name == ".BTF" || sec.name == ".BTF.ext" {
+            sec.data = Vec::new();
+        }
+    }
+    parsed
+}
+
+fn parse_btf_sections(
+    file: &str,
+    obj: &Object,
+    spare: Spare,
+) -> Result<Option<ParsedBtf>, Diagnostic> {
     let Some(sec) = obj.sections.values().find(|s| s.name == ".BTF") else {
         return Ok(None);
     };
-    let (types, strings) = crate::btf::parse_flat(&sec.data, &format!("{file}: .BTF"))?;
+    let (types, strings) =
+        crate::btf::parse_flat_into(&sec.data, &format!("{file}: .BTF"), spare.types)?;
     if magic_endian(&sec.data) != Some(obj.endian == Endian::Big) {
         return Err(Diagnostic::error(
             codes::E_BTF_BAD,
@@ -142,10 +186,13 @@ pub(super) fn parse_input_btf(file: &str, obj: &Object) -> Result<Option<ParsedB
         )?),
         None => None,
     };
-    let hash = prededup::input_hashes(&types, strings);
+    let hash = prededup::input_hashes(&types, strings, spare.hash);
+    let mut own_strings = spare.strings;
+    own_strings.clear();
+    own_strings.extend_from_slice(strings);
     Ok(Some(ParsedBtf {
         types,
-        strings: strings.to_vec(),
+        strings: own_strings,
         hash,
         ext,
     }))
@@ -307,6 +354,11 @@ impl BtfMerge {
             datasecs,
             strings: own_strings,
             ext,
+            spare: Spare {
+                types: btf,
+                strings: Vec::new(),
+                hash,
+            },
         })
     }
 

@@ -68,9 +68,10 @@ pub fn link(inputs: Vec<(String, Object)>, opts: &LinkOptions) -> Result<Linked,
 ///
 /// A pipeline of two threads: one pulls the next file from `sources` (reading and
 /// parsing its ELF) and parses and hashes its BTF, while this one merges the file
-/// before it. Each input is dropped once merged, so memory stays near one input's
-/// worth (bench-link: 46 MB peak when every input was held, and fresh pages cost about a
-/// third of the time).
+/// before it. Each input is dropped once merged, and the buffers of its BTF go back to
+/// the reading thread for a later input ([`btf_merge::Spare`]), so memory stays near a
+/// few inputs' worth (bench-link: 46 MB peak when every input was held, and fresh
+/// pages cost about a third of the time).
 ///
 /// Errors come in the order of the phases: unreadable inputs, then mixed byte order,
 /// then bad BTF, then symbol and BTF merging errors; once an input fails in the first
@@ -84,13 +85,15 @@ where
     let mut stream = Stream::new(opts.verbose);
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(AHEAD);
+        let (spare_tx, spare_rx) = std::sync::mpsc::channel::<btf_merge::Spare>();
         scope.spawn(move || {
             for source in sources {
                 let items = match source {
                     Ok(objs) => objs
                         .into_iter()
-                        .map(|(name, obj)| {
-                            let btf = btf_merge::parse_input_btf(&name, &obj);
+                        .map(|(name, mut obj)| {
+                            let spare = spare_rx.try_recv().unwrap_or_default();
+                            let btf = btf_merge::parse_input_btf(&name, &mut obj, spare);
                             Prepared::Input(name, obj, btf)
                         })
                         .collect(),
@@ -104,7 +107,10 @@ where
             }
         });
         for item in rx {
-            stream.take(item);
+            if let Some(spare) = stream.take(item) {
+                // The reading thread may be done already; then the buffers just go.
+                let _ = spare_tx.send(spare);
+            }
         }
     });
     stream.finish()
@@ -147,12 +153,13 @@ impl Stream {
         !(self.unreadable.is_empty() && self.endian.is_empty() && self.bad_btf.is_empty())
     }
 
-    fn take(&mut self, item: Prepared) {
+    /// Merges one input unless an earlier one failed; returns the buffers of its BTF.
+    fn take(&mut self, item: Prepared) -> Option<btf_merge::Spare> {
         let (name, obj, btf) = match item {
             Prepared::Input(name, obj, btf) => (name, obj, btf),
             Prepared::Unreadable(e) => {
                 self.unreadable.push(e);
-                return;
+                return None;
             }
         };
         let (first_name, endian) = self.first.get_or_insert_with(|| (name.clone(), obj.endian));
@@ -182,12 +189,12 @@ impl Stream {
             None
         });
         if self.failed() {
-            return;
+            return None;
         }
         let verbose = self.verbose;
         self.linker
             .get_or_insert_with(|| Linker::new(endian, verbose))
-            .add_input(&name, &obj, btf);
+            .add_input(&name, &obj, btf)
     }
 
     fn finish(self) -> Result<Linked, Vec<Diagnostic>> {
@@ -288,7 +295,13 @@ impl Linker {
         self.dst.len() - 1
     }
 
-    fn add_input(&mut self, name: &str, obj: &Object, btf: Option<btf_merge::ParsedBtf>) {
+    /// Merges one input; returns the buffers of its BTF, now free.
+    fn add_input(
+        &mut self,
+        name: &str,
+        obj: &Object,
+        btf: Option<btf_merge::ParsedBtf>,
+    ) -> Option<btf_merge::Spare> {
         self.note(|| {
             format!(
                 "input {name}: {} sections, {} symbols",
@@ -305,11 +318,12 @@ impl Linker {
             }
         }
         let sym_map = self.add_symbols(name, obj, &placed, inb.as_ref());
-        if let Some(inb) = inb {
+        if let Some(inb) = &inb {
             self.btf
-                .collect_datasecs(&inb, obj, &placed, &mut self.dst, &self.dst_by_name);
-            self.btf.add_ext(name, &inb, &placed, obj, &mut self.errors);
+                .collect_datasecs(inb, obj, &placed, &mut self.dst, &self.dst_by_name);
+            self.btf.add_ext(name, inb, &placed, obj, &mut self.errors);
         }
         self.add_relocs(name, obj, &placed, &sym_map);
+        inb.map(btf_merge::InputBtf::into_spare)
     }
 }
