@@ -33,7 +33,13 @@ pub fn run(args: LinkArgs) -> ExitCode {
     // files are read on the linker's reading thread, one ahead of the merge, without
     // their DWARF (`elf_sparse`).
     let mut buf = Vec::new();
+    // The closure runs on the reading thread: on its first call it moves that thread off
+    // this one's CPU (see `keep_off_cpu`).
+    let mut off_cpu = super::process::current_cpu();
     let sources = args.inputs.iter().map(move |p| {
+        if let Some(cpu) = off_cpu.take() {
+            super::process::keep_off_cpu(cpu);
+        }
         let name = p.display().to_string();
         buf.clear();
         std::fs::File::open(p)

@@ -10,7 +10,7 @@
 //! kind, bad name offset, trailer past the area, bad member name, bad linkage, then bad
 //! type references).
 
-use super::flat::{FlatTypes, layout, norm_info};
+use super::flat::{FlatTypes, Slot, layout, norm_info};
 use super::{Kind, Linkage, bad};
 use diag::Diagnostic;
 
@@ -41,6 +41,7 @@ pub(super) fn parse_flat(
     }
     let mut pos = 0usize;
     let end = area.len();
+    let mut max_ref = 0u32;
     while pos < end {
         let id = types.len() + 1;
         if end - pos < 12 {
@@ -91,6 +92,7 @@ pub(super) fn parse_flat(
         if let Some(off) = bad_off {
             return Err(bad_name(off));
         }
+        l.refs_in(new.len(), |i| max_ref = max_ref.max(new[i]));
         // Normalize to what the model encodes.
         let vlen = match kind {
             Kind::Struct
@@ -124,6 +126,9 @@ pub(super) fn parse_flat(
             Kind::Array | Kind::Fwd => size_or_type = 0,
             _ => {}
         }
+        if l.head == Slot::Ref {
+            max_ref = max_ref.max(size_or_type);
+        }
         types.hdr.push([
             name_off,
             norm_info(kind, kind_flag, vlen),
@@ -131,8 +136,13 @@ pub(super) fn parse_flat(
             start as u32,
         ]);
     }
-    // Every reference must name void or an existing type.
+    // Every reference must name void or an existing type: the largest one seen says
+    // whether any does not, and only then are the types searched for the first (the
+    // one reported).
     let count = types.len() as u32;
+    if max_ref <= count {
+        return Ok(types);
+    }
     for id in 1..=count {
         let mut bad_ref = None;
         types.for_each_ref(id, |r| {

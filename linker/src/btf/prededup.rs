@@ -23,9 +23,8 @@
 //! its hash by the walk.
 
 use super::flat::FlatTypes;
-use super::fxhash::{FxHashMap, FxHasher};
+use super::fxhash::FxHashMap;
 use super::{Kind, str_bytes_in};
-use std::hash::Hasher;
 
 /// Not decided yet (in an input's map).
 const UNDECIDED: u32 = u32::MAX;
@@ -37,6 +36,38 @@ fn mix(h: u64, w: u64) -> u64 {
     (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
 }
 
+/// The hash of a string, fed a byte at a time: 8-byte little-endian words mixed in
+/// as they fill, then the last partial word tagged with its length.
+#[derive(Default)]
+struct ByteHash {
+    h: u64,
+    word: u64,
+    k: u32,
+}
+
+impl ByteHash {
+    #[inline]
+    fn push(&mut self, b: u8) {
+        self.word |= u64::from(b) << (8 * self.k);
+        self.k += 1;
+        if self.k == 8 {
+            self.h = mix(self.h, self.word);
+            (self.word, self.k) = (0, 0);
+        }
+    }
+
+    /// 32 bits (never 0) are plenty to pick candidates.
+    #[inline]
+    fn finish(self) -> u32 {
+        let h = if self.k > 0 {
+            mix(self.h, self.word ^ (u64::from(self.k) << 56))
+        } else {
+            self.h
+        };
+        (h.rotate_left(26) >> 32) as u32 | 1
+    }
+}
+
 /// Hashes of an input's strings by their bytes (32 bits are plenty to pick candidates),
 /// computed in one pass over the table (index = offset of a string's first byte; 0 =
 /// not a string start, hashed on demand).
@@ -46,23 +77,27 @@ struct StrHashes<'a> {
 }
 
 impl<'a> StrHashes<'a> {
+    /// One pass over the table's bytes (a split into strings and a hash call per string
+    /// took twice as long: most names are shorter than a word).
     fn new(strings: &'a [u8]) -> Self {
         let mut memo = vec![0u32; strings.len()];
-        let mut start = 0;
-        for part in strings.split(|&b| b == 0) {
-            if let Some(m) = memo.get_mut(start) {
-                *m = Self::hash(part);
+        let (mut start, mut st) = (0usize, ByteHash::default());
+        for (i, &b) in strings.iter().enumerate() {
+            if b == 0 {
+                memo[start] = std::mem::take(&mut st).finish();
+                start = i + 1;
+            } else {
+                st.push(b);
             }
-            start += part.len() + 1;
         }
         StrHashes { strings, memo }
     }
 
     #[inline]
     fn hash(bytes: &[u8]) -> u32 {
-        let mut st = FxHasher::default();
-        st.write(bytes);
-        (st.finish() >> 32) as u32 | 1
+        let mut st = ByteHash::default();
+        bytes.iter().for_each(|&b| st.push(b));
+        st.finish()
     }
 
     #[inline]
@@ -76,33 +111,32 @@ impl<'a> StrHashes<'a> {
 
 /// Hash of a type's local facts (kind, flags, vlen, name bytes, sizes, member names and
 /// offsets, values; not the ids it refers to). Written out per kind: this runs once per
-/// input type.
+/// input type. Two 32-bit facts go into one 64-bit mix where they can (the mixes form
+/// one dependent chain, so their number is the cost).
 fn label_hash(t: &FlatTypes, strings: &StrHashes, id: u32) -> u64 {
+    let pair = |lo: u64, hi: u32| lo | u64::from(hi) << 32;
     let [name, info, head, _] = t.hdr[id as usize];
-    let mut h = mix(u64::from(info), strings.get(name));
+    let mut h = mix(0, pair(strings.get(name), info));
     let body = t.body(id);
     match t.kind(id) {
-        Kind::Int => h = mix(mix(h, u64::from(head)), u64::from(body[0])),
+        Kind::Int => h = mix(h, pair(u64::from(head), body[0])),
         Kind::Array => h = mix(h, u64::from(body[2])),
         Kind::Struct | Kind::Union => {
             h = mix(h, u64::from(head));
             for m in body.chunks_exact(3) {
-                h = mix(mix(h, strings.get(m[0])), u64::from(m[2]));
+                h = mix(h, pair(strings.get(m[0]), m[2]));
             }
         }
         Kind::Enum => {
             h = mix(h, u64::from(head));
             for v in body.chunks_exact(2) {
-                h = mix(mix(h, strings.get(v[0])), u64::from(v[1]));
+                h = mix(h, pair(strings.get(v[0]), v[1]));
             }
         }
         Kind::Enum64 => {
             h = mix(h, u64::from(head));
             for v in body.chunks_exact(3) {
-                h = mix(
-                    mix(h, strings.get(v[0])),
-                    u64::from(v[1]) | u64::from(v[2]) << 32,
-                );
+                h = mix(mix(h, pair(strings.get(v[0]), v[1])), u64::from(v[2]));
             }
         }
         Kind::FuncProto => {
@@ -114,7 +148,7 @@ fn label_hash(t: &FlatTypes, strings: &StrHashes, id: u32) -> u64 {
         Kind::Datasec => {
             h = mix(h, u64::from(head));
             for v in body.chunks_exact(3) {
-                h = mix(mix(h, u64::from(v[1])), u64::from(v[2]));
+                h = mix(h, pair(u64::from(v[1]), v[2]));
             }
         }
         Kind::Float => h = mix(h, u64::from(head)),
@@ -400,6 +434,18 @@ impl Prededup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_hashes_from_the_table_pass_equal_those_of_single_strings() {
+        let table = b"\0a\0abcdefgh\0abcdefghi\0\0seven77\0x\0";
+        let s = StrHashes::new(table);
+        let mut start = 0;
+        for part in table.split(|&b| b == 0).take(7) {
+            assert_eq!(s.memo[start], StrHashes::hash(part), "{part:?}");
+            start += part.len() + 1;
+        }
+        assert_ne!(StrHashes::hash(b"a"), StrHashes::hash(b"x"));
+    }
     use crate::btf::{BTF_INT_SIGNED, Btf, BtfType, Linkage, Member, Param, TypeData};
 
     /// `int`, `struct node { int v; struct node *next; }` (a cycle through the

@@ -64,7 +64,7 @@ pub fn link(inputs: Vec<(String, Object)>, opts: &LinkOptions) -> Result<Linked,
 }
 
 /// Links inputs as `sources` yields them (each item: the objects of one file, or why the
-/// file could not be read), in order.
+/// file could not be read), in order. `sources` is consumed on the reading thread.
 ///
 /// A pipeline of two threads: one pulls the next file from `sources` (reading and
 /// parsing its ELF) and parses and hashes its BTF, while this one merges the file
