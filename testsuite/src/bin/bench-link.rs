@@ -1,9 +1,9 @@
 //! Benchmark of the static linker against `bpftool gen object`: generates 20 C files
 //! that share most of 700 struct types (each file adds 60 of its own), builds them with
 //! clang-19 (each object carries 1,000+ BTF types), then links them with ebpfc (reading
-//! the files, linking, writing the output, in process) and with bpftool, best of a few
-//! runs each, and prints best wall and mean CPU times, the ratios and the BTF type
-//! counts (CPU time is the fairer number on a loaded machine). When the release
+//! the files, linking, writing the output, in process) and with bpftool, in rounds that
+//! run each contender once (so a machine whose speed drifts slows all alike), and prints
+//! best and median wall and mean CPU times, the ratios and the BTF type counts. When the release
 //! `ebpfc` binary sits next to this one (`cargo build --release -p ebpfc`), it also
 //! times `ebpfc link` as a process against `bpftool gen object`, as a user sees them.
 //! Run: `cargo run --release -p testsuite --bin bench-link [-- RUNS] [--keep DIR]`
@@ -78,18 +78,52 @@ fn cpu_time(who: libc::c_int) -> Duration {
     tv(ru.ru_utime) + tv(ru.ru_stime)
 }
 
-/// Best wall time and mean CPU time over `runs` calls of `f`.
-fn measure(runs: usize, who: libc::c_int, mut f: impl FnMut()) -> (Duration, Duration) {
-    let cpu0 = cpu_time(who);
-    let best = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
+/// Wall times (sorted) and mean CPU time of one contender.
+struct Timing {
+    walls: Vec<Duration>,
+    cpu: Duration,
+}
+
+impl Timing {
+    fn best(&self) -> Duration {
+        self.walls.first().copied().unwrap_or_default()
+    }
+    fn median(&self) -> Duration {
+        self.walls.get(self.walls.len() / 2).copied().unwrap_or_default()
+    }
+}
+
+/// One contender: how to run it once, and whose CPU time it uses (this process's, or its
+/// waited-for children's).
+struct Contender<'a> {
+    who: libc::c_int,
+    run: Box<dyn FnMut() + 'a>,
+}
+
+/// Runs every contender once per round, `runs` rounds, so that a machine whose speed
+/// drifts (a shared VM) slows all of them alike; returns their timings in order.
+fn measure(runs: usize, contenders: &mut [Contender]) -> Vec<Timing> {
+    let mut out: Vec<Timing> = contenders
+        .iter()
+        .map(|_| Timing {
+            walls: Vec::new(),
+            cpu: Duration::ZERO,
         })
-        .min()
-        .unwrap_or_default();
-    (best, (cpu_time(who) - cpu0) / runs.max(1) as u32)
+        .collect();
+    for _ in 0..runs {
+        for (c, t) in contenders.iter_mut().zip(&mut out) {
+            let cpu0 = cpu_time(c.who);
+            let start = Instant::now();
+            (c.run)();
+            t.walls.push(start.elapsed());
+            t.cpu += cpu_time(c.who) - cpu0;
+        }
+    }
+    for t in &mut out {
+        t.walls.sort();
+        t.cpu /= runs.max(1) as u32;
+    }
+    out
 }
 
 fn btf_types_bpftool(obj: &Path) -> usize {
@@ -161,53 +195,85 @@ fn main() {
     );
     let ours = dir_path.join("ours.o");
     let reference = dir_path.join("ref.o");
-    let (t_ours, cpu_ours) = measure(runs, libc::RUSAGE_SELF, || {
-        let files: Vec<(String, Vec<u8>)> = objs
-            .iter()
-            .map(|p| {
-                (
-                    p.display().to_string(),
-                    std::fs::read(p).expect("read input"),
-                )
-            })
-            .collect();
-        let linked = link_files(&files, &LinkOptions::default())
-            .unwrap_or_else(|d| panic!("{}", diag::render_all(&diag::SourceMap::new(), &d)));
-        std::fs::write(&ours, write_object(&linked.object)).expect("write output");
-    });
-    let (t_ref, cpu_ref) = measure(runs, libc::RUSAGE_CHILDREN, || {
-        let st = Command::new("bpftool")
-            .args(["gen", "object"])
-            .arg(&reference)
-            .args(&objs)
-            .status()
-            .expect("run bpftool");
-        assert!(st.success(), "bpftool gen object failed");
-    });
     let cli = std::env::current_exe()
         .ok()
         .and_then(|p| p.parent().map(|d| d.join("ebpfc")))
         .filter(|p| p.is_file());
     let ours_cli = dir_path.join("ours_cli.o");
-    let t_cli = cli.as_ref().map(|exe| {
-        measure(runs, libc::RUSAGE_CHILDREN, || {
-            let st = Command::new(exe)
-                .arg("link")
-                .arg("-o")
-                .arg(&ours_cli)
-                .args(&objs)
-                .status()
-                .expect("run ebpfc link");
-            assert!(st.success(), "ebpfc link failed");
-        })
-    });
+    let mut contenders = vec![
+        Contender {
+            who: libc::RUSAGE_SELF,
+            run: Box::new(|| {
+                let files: Vec<(String, Vec<u8>)> = objs
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.display().to_string(),
+                            std::fs::read(p).expect("read input"),
+                        )
+                    })
+                    .collect();
+                let linked = link_files(&files, &LinkOptions::default()).unwrap_or_else(|d| {
+                    panic!("{}", diag::render_all(&diag::SourceMap::new(), &d))
+                });
+                std::fs::write(&ours, write_object(&linked.object)).expect("write output");
+            }),
+        },
+        Contender {
+            who: libc::RUSAGE_CHILDREN,
+            run: Box::new(|| {
+                let st = Command::new("bpftool")
+                    .args(["gen", "object"])
+                    .arg(&reference)
+                    .args(&objs)
+                    .status()
+                    .expect("run bpftool");
+                assert!(st.success(), "bpftool gen object failed");
+            }),
+        },
+    ];
+    if let Some(exe) = cli.as_ref() {
+        let (objs, ours_cli) = (&objs, &ours_cli);
+        contenders.push(Contender {
+            who: libc::RUSAGE_CHILDREN,
+            run: Box::new(move || {
+                let st = Command::new(exe)
+                    .arg("link")
+                    .arg("-o")
+                    .arg(ours_cli)
+                    .args(objs)
+                    .status()
+                    .expect("run ebpfc link");
+                assert!(st.success(), "ebpfc link failed");
+            }),
+        });
+    }
+    let timings = measure(runs, &mut contenders);
+    drop(contenders);
+    let (lib, reference_t) = (&timings[0], &timings[1]);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("                    best wall   mean CPU");
-    if let Some((t, cpu)) = t_cli {
+    let ratios = |t: &Timing| {
+        format!(
+            "{:.2}x best wall, {:.2}x median wall, {:.2}x CPU",
+            ms(reference_t.best()) / ms(t.best()).max(1e-9),
+            ms(reference_t.median()) / ms(t.median()).max(1e-9),
+            ms(reference_t.cpu) / ms(t.cpu).max(1e-9)
+        )
+    };
+    let row = |t: &Timing| {
+        format!(
+            "{:7.2} ms  {:7.2} ms  {:7.2} ms",
+            ms(t.best()),
+            ms(t.median()),
+            ms(t.cpu)
+        )
+    };
+    println!("{runs} rounds, each running every contender once");
+    println!("                    best wall  median wall   mean CPU");
+    if let Some(t) = timings.get(2) {
         println!(
-            "ebpfc link (CLI):    {:7.2} ms  {:7.2} ms  ({} BTF types out, {})",
-            ms(t),
-            ms(cpu),
+            "ebpfc link (CLI):   {}  ({} BTF types out, {})",
+            row(t),
             btf_types_bpftool(&ours_cli),
             if std::fs::read(&ours_cli).ok() == std::fs::read(&ours).ok() {
                 "same bytes as in-process"
@@ -215,29 +281,19 @@ fn main() {
                 "DIFFERS from in-process"
             }
         );
-        println!(
-            "ratio CLI (bpftool / ebpfc link): {:.2}x wall, {:.2}x CPU",
-            ms(t_ref) / ms(t).max(1e-9),
-            ms(cpu_ref) / ms(cpu).max(1e-9)
-        );
+        println!("ratio CLI (bpftool / ebpfc link): {}", ratios(t));
     } else {
         println!("ebpfc link (CLI): not timed (build it with `cargo build --release -p ebpfc`)");
     }
     println!(
-        "ebpfc link (lib):   {:7.2} ms  {:7.2} ms  ({} BTF types out)",
-        ms(t_ours),
-        ms(cpu_ours),
+        "ebpfc link (lib):   {}  ({} BTF types out)",
+        row(lib),
         btf_types_bpftool(&ours)
     );
     println!(
-        "bpftool gen object: {:7.2} ms  {:7.2} ms  ({} BTF types out)",
-        ms(t_ref),
-        ms(cpu_ref),
+        "bpftool gen object: {}  ({} BTF types out)",
+        row(reference_t),
         btf_types_bpftool(&reference)
     );
-    println!(
-        "ratio (bpftool / ebpfc): {:.2}x wall, {:.2}x CPU",
-        ms(t_ref) / ms(t_ours).max(1e-9),
-        ms(cpu_ref) / ms(cpu_ours).max(1e-9)
-    );
+    println!("ratio (bpftool / ebpfc): {}", ratios(lib));
 }
