@@ -356,12 +356,8 @@ impl FlatTypes {
 
     /// Writes type `id` (encoded, `big` byte order), strings through `name`.
     pub(crate) fn encode_type(&self, id: u32, w: &mut Writer) {
-        w.u32(self.name(id));
-        w.u32(self.info(id));
-        w.u32(self.head(id));
-        for &x in self.body(id) {
-            w.u32(x);
-        }
+        w.u32s(&[self.name(id), self.info(id), self.head(id)]);
+        w.u32s(self.body(id));
     }
 
     /// Encoded length in bytes of every type.

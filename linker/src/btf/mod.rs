@@ -518,6 +518,17 @@ impl Writer {
             v.to_le_bytes()
         });
     }
+    /// Appends every word of `words` (one conversion loop, not a push per word).
+    pub fn u32s(&mut self, words: &[u32]) {
+        let start = self.out.len();
+        self.out.resize(start + 4 * words.len(), 0);
+        let dst = self.out[start..].chunks_exact_mut(4).zip(words);
+        if self.big {
+            dst.for_each(|(d, w)| d.copy_from_slice(&w.to_be_bytes()));
+        } else {
+            dst.for_each(|(d, w)| d.copy_from_slice(&w.to_le_bytes()));
+        }
+    }
 }
 
 /// Parses a `.BTF` section into compact types and its string table (borrowed; an empty
@@ -724,10 +735,20 @@ pub(crate) fn magic_endian(data: &[u8]) -> Option<bool> {
 impl Btf {
     /// An empty BTF: only the empty string.
     pub fn new() -> Self {
+        Self::with_string_capacity(0, 0)
+    }
+
+    /// An empty BTF whose string table has room for `count` strings of `bytes` bytes in
+    /// all without growing.
+    pub fn with_string_capacity(bytes: usize, count: usize) -> Self {
+        let mut strings = Vec::with_capacity(bytes.max(1));
+        let mut string_index = strindex::StrIndex::with_capacity(count + 1);
+        // The empty string at offset 0, indexed.
+        string_index.intern(&mut strings, b"");
         Btf {
-            strings: vec![0],
+            strings,
             types: Vec::new(),
-            string_index: strindex::StrIndex::build(&[0]),
+            string_index,
             indexed: true,
             interned: true,
         }

@@ -226,15 +226,40 @@ impl Merged<'_> {
         match self.str_map.get(a as usize).copied() {
             Some(known) if known != u32::MAX => known == b,
             Some(_) => {
-                let same = str_bytes_in(input, a) == str_bytes_in(self.strings, b);
+                let same = same_cstr(input, a, self.strings, b);
                 if same {
                     self.str_map[a as usize] = b;
                     self.touched.push(a);
                 }
                 same
             }
-            None => str_bytes_in(input, a) == str_bytes_in(self.strings, b),
+            None => same_cstr(input, a, self.strings, b),
         }
+    }
+}
+
+/// Whether the string at `a` of table `x` equals the one at `b` of table `y` (each ends at
+/// its NUL or its table's end, as [`str_bytes_in`] reads them), compared in one pass: the
+/// names compared here are mostly a few bytes, for which finding both ends first and
+/// then calling `memcmp` took three times as long.
+#[inline]
+fn same_cstr(x: &[u8], a: u32, y: &[u8], b: u32) -> bool {
+    let x = x.get(a as usize..).unwrap_or_default();
+    let y = y.get(b as usize..).unwrap_or_default();
+    let mut i = 0;
+    loop {
+        // Past a table's end reads as the NUL that ends its string.
+        let (p, q) = (
+            x.get(i).copied().unwrap_or(0),
+            y.get(i).copied().unwrap_or(0),
+        );
+        if p != q {
+            return false;
+        }
+        if p == 0 {
+            return true;
+        }
+        i += 1;
     }
 }
 
@@ -434,6 +459,18 @@ impl Prededup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_compare_up_to_their_nul_or_table_end() {
+        let x = b"\0ab\0abc\0a";
+        let y = b"ab\0a\0abc";
+        let ends = |t: &[u8], o: u32| str_bytes_in(t, o).to_vec();
+        for a in 0..x.len() as u32 + 2 {
+            for b in 0..y.len() as u32 + 2 {
+                assert_eq!(same_cstr(x, a, y, b), ends(x, a) == ends(y, b), "{a} {b}");
+            }
+        }
+    }
 
     #[test]
     fn string_hashes_from_the_table_pass_equal_those_of_single_strings() {

@@ -656,8 +656,9 @@ impl Linker {
             }
         });
         // Strings: keep only those the types and records use, in order of first use.
-        let mut out = Btf::new();
         let strs = &self.btf.strings;
+        let count = strs.strings().iter().filter(|&&b| b == 0).count();
+        let mut out = Btf::with_string_capacity(strs.strings().len(), count);
         // Merged offset -> output offset, so each string is looked up once.
         let mut memo = vec![u32::MAX; strs.strings().len()];
         let mut name = |o: u32| match memo.get(o as usize) {

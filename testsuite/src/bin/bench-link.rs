@@ -89,7 +89,10 @@ impl Timing {
         self.walls.first().copied().unwrap_or_default()
     }
     fn median(&self) -> Duration {
-        self.walls.get(self.walls.len() / 2).copied().unwrap_or_default()
+        self.walls
+            .get(self.walls.len() / 2)
+            .copied()
+            .unwrap_or_default()
     }
 }
 
