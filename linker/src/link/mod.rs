@@ -81,7 +81,7 @@ where
     I: Iterator<Item = Result<Vec<(String, Object)>, Diagnostic>> + Send,
 {
     /// A few inputs ahead of the merge at most.
-    const AHEAD: usize = 2;
+    const AHEAD: usize = 4;
     let mut stream = Stream::new(opts.verbose);
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(AHEAD);
