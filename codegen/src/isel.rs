@@ -85,8 +85,11 @@ struct Isel<'a> {
     remat: HashMap<Value, Reg>,
     /// Values whose register may hold garbage above their type's width.
     dirty: std::collections::HashSet<Value>,
-    /// Canonical copies of dirty values, same lifetime as `remat`.
-    canon: HashMap<Value, Reg>,
+    /// Canonical copies of dirty values, with the VCode and IR block that computed
+    /// them (see `get_canon` for where they are reused).
+    canon: HashMap<Value, (BlockIdx, Option<Block>, Reg)>,
+    /// The dominator tree of the IR function (computed once per function).
+    dt: Option<ir::cfg::DominatorTree>,
     /// `r10 + index` registers by index value, same lifetime as `remat`.
     fp_plus: HashMap<Value, Reg>,
     /// `sym ll` registers by symbol, same lifetime as `remat`.
@@ -139,6 +142,7 @@ pub fn select(
         fp_plus: HashMap::new(),
         dirty: Default::default(),
         canon: HashMap::new(),
+        dt: None,
         uses: HashMap::new(),
         absorbed: Default::default(),
         preds: HashMap::new(),
@@ -353,7 +357,6 @@ impl<'a> Isel<'a> {
     fn forget_remat(&mut self) {
         self.remat.clear();
         self.globals.clear();
-        self.canon.clear();
         self.fp_plus.clear();
     }
 
@@ -363,13 +366,33 @@ impl<'a> Isel<'a> {
         if !self.dirty.contains(&v) {
             return r;
         }
-        if let Some(c) = self.canon.get(&v) {
-            return *c;
+        if let Some(&(vb, ir, c)) = self.canon.get(&v)
+            && self.reaches_here(vb, ir)
+        {
+            return c;
         }
         let ty = self.ty(v);
         let c = self.zext(r, ty);
-        self.canon.insert(v, c);
+        self.canon.insert(v, (self.cur, self.cur_ir, c));
         c
+    }
+
+    /// Whether a register computed in VCode block `vb` (selected for IR block `ir`) is
+    /// available here: the same block, or the main VCode block of an IR block that
+    /// dominates this one (not an edge block split off it, which only one edge runs).
+    ///
+    /// Verifier: one canonical copy per value matters on cpu v1, where zero-extending
+    /// an i32 takes two shifts that lose its bounds. A value compared in one block and
+    /// extended again in the next arrived unbounded (`if (off > 100) return; p = data +
+    /// off;` gave a packet pointer with a 4 GiB range, rejected).
+    fn reaches_here(&self, vb: BlockIdx, ir: Option<Block>) -> bool {
+        if vb == self.cur {
+            return true;
+        }
+        let (Some(ir), Some(here), Some(dt)) = (ir, self.cur_ir, &self.dt) else {
+            return false;
+        };
+        self.vblock.get(&ir) == Some(&vb) && dt.dominates(ir, here)
     }
 
     /// Binds `v` to `r`, whose bits above `v`'s width may be garbage when `dirty`.
@@ -523,8 +546,9 @@ impl<'a> Isel<'a> {
     /// (or spill slot) for the function is what clang does too.
     fn plan_globals(&mut self) {
         let f = self.f;
-        let cfg = ir::cfg::ControlFlowGraph::compute(f);
-        let dt = ir::cfg::DominatorTree::compute(f, &cfg);
+        let Some(dt) = &self.dt else {
+            return;
+        };
         let mut used: Vec<(GlobalRef, Vec<Block>)> = Vec::new();
         for &b in f.layout.blocks() {
             if !dt.is_reachable(b) {
@@ -710,6 +734,8 @@ impl<'a> Isel<'a> {
             return;
         };
         self.count_uses();
+        let cfg = ir::cfg::ControlFlowGraph::compute(f);
+        self.dt = Some(ir::cfg::DominatorTree::compute(f, &cfg));
         self.plan_globals();
         // Reverse postorder: definitions are selected before their uses.
         let rpo = self.rpo(entry);
