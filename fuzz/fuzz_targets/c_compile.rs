@@ -1,8 +1,8 @@
 //! Fuzz target: arbitrary bytes as a C file through the whole `ebpfc compile -O2 -g`
 //! pipeline (preprocessor, parser, sema, lowering, optimizer, codegen, assembler, ELF
-//! writer) via `ebpfc::compile_source`. Nothing may panic; every error renders
-//! rustc-style with a location; an object that comes out reads back with our own ELF
-//! reader. Run with `cargo +nightly fuzz run c_compile` from `fuzz/`.
+//! writer) via `ebpfc::compile_source`, at `-mcpu=v1` to `v4`. Nothing may panic; every
+//! error renders rustc-style with a location; an object that comes out reads back with
+//! our own ELF reader. Run with `cargo +nightly fuzz run c_compile` from `fuzz/`.
 #![no_main]
 
 use diag::SourceMap;
@@ -11,8 +11,10 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
+    // Every cpu version, chosen by the input's length (its bytes stay all C text).
     let opts = CompileOptions {
         debug_info: true,
+        cpu: 1 + (data.len() % 4) as u8,
         ..CompileOptions::default()
     };
     let mut sources = SourceMap::new();
