@@ -104,7 +104,8 @@ struct Contender<'a> {
 }
 
 /// Runs every contender once per round, `runs` rounds, so that a machine whose speed
-/// drifts (a shared VM) slows all of them alike; returns their timings in order.
+/// drifts (a shared VM) slows all of them alike, each round starting with the next
+/// contender; returns their timings in order.
 fn measure(runs: usize, contenders: &mut [Contender]) -> Vec<Timing> {
     let mut out: Vec<Timing> = contenders
         .iter()
@@ -113,8 +114,12 @@ fn measure(runs: usize, contenders: &mut [Contender]) -> Vec<Timing> {
             cpu: Duration::ZERO,
         })
         .collect();
-    for _ in 0..runs {
-        for (c, t) in contenders.iter_mut().zip(&mut out) {
+    let n = contenders.len();
+    for round in 0..runs {
+        // Each round starts with another contender, so none always follows the same one.
+        for k in 0..n {
+            let i = (round + k) % n;
+            let (c, t) = (&mut contenders[i], &mut out[i]);
             let cpu0 = cpu_time(c.who);
             let start = Instant::now();
             (c.run)();
