@@ -249,7 +249,8 @@ pub fn finalize(
             }
         }
     }
-    let order: Vec<usize> = (0..nblocks).filter(|&b| reach[b]).collect();
+    let mut order: Vec<usize> = (0..nblocks).filter(|&b| reach[b]).collect();
+    place_false_arms(&mut order, &terms, cpu);
     // 4. Emit with fallthrough.
     let mut items: Vec<(usize, Vec<Item>)> = Vec::new();
     let mut targeted = vec![false; nblocks];
@@ -549,6 +550,82 @@ fn legal_cond(cond: Cond, lhs: Reg, rhs: Src, cpu: CpuVersion) -> (Cond, Reg, Sr
 
 fn is_self_move(i: &MInst) -> bool {
     matches!(i, MInst::Mov { w: Width::W64, dst, src } if dst == src)
+}
+
+/// Jumps the emission gives block `b` (terminator `term`) when `next` follows it: a
+/// `goto` unless it falls through, a branch (inverted toward the fallthrough when that is
+/// legal) plus a `goto` when neither arm falls through.
+fn jumps_after(term: &MInst, next: Option<BlockIdx>, cpu: CpuVersion) -> usize {
+    match term {
+        MInst::Jump { target } => usize::from(Some(*target) != next),
+        MInst::Br {
+            cond,
+            lhs,
+            rhs,
+            taken,
+            not_taken,
+            ..
+        } => {
+            if taken == not_taken {
+                usize::from(Some(*taken) != next)
+            } else if Some(*taken) == next && invert_legal(*cond, *lhs, *rhs, cpu).is_some() {
+                1
+            } else {
+                1 + usize::from(Some(*not_taken) != next)
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// Moves the false arm of a branch that cannot be inverted (cpu v1: `if r > 60`, whose
+/// inverse `<=` has no jump against an immediate) right after it when its true arm came
+/// next, which otherwise costs `if r > 60 goto +1; goto F`. A move is made only when it
+/// saves jumps, counted over the blocks whose successor in the layout changes; the entry
+/// block stays first.
+fn place_false_arms(order: &mut Vec<usize>, terms: &[MInst], cpu: CpuVersion) {
+    let cost = |order: &[usize], pos: usize| -> usize {
+        order.get(pos).map_or(0, |&b| {
+            let next = order.get(pos + 1).map(|&n| n as BlockIdx);
+            terms.get(b).map_or(0, |t| jumps_after(t, next, cpu))
+        })
+    };
+    let mut p = 0;
+    while p + 1 < order.len() {
+        let b = order[p];
+        let Some(MInst::Br {
+            cond,
+            lhs,
+            rhs,
+            taken,
+            not_taken,
+            ..
+        }) = terms.get(b)
+        else {
+            p += 1;
+            continue;
+        };
+        let stuck = *taken as usize == order[p + 1]
+            && taken != not_taken
+            && invert_legal(*cond, *lhs, *rhs, cpu).is_none();
+        let from = order.iter().position(|&x| x == *not_taken as usize);
+        if let (true, Some(q)) = (stuck, from)
+            && q > p + 1
+        {
+            // The blocks whose successor changes: b, the one before the false arm, and
+            // the false arm itself.
+            let touched = |o: &[usize], ps: [usize; 3]| ps.iter().map(|&i| cost(o, i)).sum();
+            let before: usize = touched(order, [p, q - 1, q]);
+            let mut moved = order.clone();
+            let f = moved.remove(q);
+            moved.insert(p + 1, f);
+            let after: usize = touched(&moved, [p, p + 1, q]);
+            if after < before {
+                *order = moved;
+            }
+        }
+        p += 1;
+    }
 }
 
 /// The inverted test, legal for `cpu`: v1 has no `<`/`<=` jumps, so an inverted test
