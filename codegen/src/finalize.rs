@@ -264,61 +264,13 @@ pub fn finalize(
             })
             .collect();
         let term_loc = code.blocks[b].locs.last().copied().unwrap_or_default();
-        match terms[b].clone() {
-            MInst::Jump { target } => {
-                if Some(target) != next {
-                    targeted[target as usize] = true;
-                    out.push(Item::Inst(MInst::Jump { target }, term_loc));
-                }
+        for term in block_end(&terms[b], next, cpu) {
+            match &term {
+                MInst::Jump { target } => targeted[*target as usize] = true,
+                MInst::Br { taken, .. } => targeted[*taken as usize] = true,
+                _ => {}
             }
-            MInst::Br {
-                w,
-                cond,
-                lhs,
-                rhs,
-                taken,
-                not_taken,
-            } => {
-                if taken == not_taken {
-                    if Some(taken) != next {
-                        targeted[taken as usize] = true;
-                        out.push(Item::Inst(MInst::Jump { target: taken }, term_loc));
-                    }
-                } else if let Some((inv, l, r)) =
-                    invert_legal(cond, lhs, rhs, cpu).filter(|_| Some(taken) == next)
-                {
-                    targeted[not_taken as usize] = true;
-                    out.push(Item::Inst(
-                        MInst::Br {
-                            w,
-                            cond: inv,
-                            lhs: l,
-                            rhs: r,
-                            taken: not_taken,
-                            not_taken: taken,
-                        },
-                        term_loc,
-                    ));
-                } else {
-                    targeted[taken as usize] = true;
-                    out.push(Item::Inst(
-                        MInst::Br {
-                            w,
-                            cond,
-                            lhs,
-                            rhs,
-                            taken,
-                            not_taken,
-                        },
-                        term_loc,
-                    ));
-                    if Some(not_taken) != next {
-                        targeted[not_taken as usize] = true;
-                        out.push(Item::Inst(MInst::Jump { target: not_taken }, term_loc));
-                    }
-                }
-            }
-            other => out.push(Item::Inst(other, term_loc)),
+            out.push(Item::Inst(term, term_loc));
         }
         items.push((b, out));
     }
@@ -552,42 +504,57 @@ fn is_self_move(i: &MInst) -> bool {
     matches!(i, MInst::Mov { w: Width::W64, dst, src } if dst == src)
 }
 
-/// Jumps the emission gives block `b` (terminator `term`) when `next` follows it: a
-/// `goto` unless it falls through, a branch (inverted toward the fallthrough when that is
-/// legal) plus a `goto` when neither arm falls through.
-fn jumps_after(term: &MInst, next: Option<BlockIdx>, cpu: CpuVersion) -> usize {
-    match term {
-        MInst::Jump { target } => usize::from(Some(*target) != next),
+/// The instructions that end a block with terminator `term` when `next` follows it in
+/// the layout: no jump to the next block, a branch to it inverted when that is legal, a
+/// `goto` after a branch when neither arm falls through.
+fn block_end(term: &MInst, next: Option<BlockIdx>, cpu: CpuVersion) -> Vec<MInst> {
+    let jump = |target: BlockIdx| (Some(target) != next).then_some(MInst::Jump { target });
+    match term.clone() {
+        MInst::Jump { target } => jump(target).into_iter().collect(),
         MInst::Br {
+            taken, not_taken, ..
+        } if taken == not_taken => jump(taken).into_iter().collect(),
+        MInst::Br {
+            w,
             cond,
             lhs,
             rhs,
             taken,
             not_taken,
-            ..
-        } => {
-            if taken == not_taken {
-                usize::from(Some(*taken) != next)
-            } else if Some(*taken) == next && invert_legal(*cond, *lhs, *rhs, cpu).is_some() {
-                1
-            } else {
-                1 + usize::from(Some(*not_taken) != next)
-            }
-        }
-        _ => 0,
+        } => match invert_legal(cond, lhs, rhs, cpu).filter(|_| Some(taken) == next) {
+            Some((inv, l, r)) => vec![MInst::Br {
+                w,
+                cond: inv,
+                lhs: l,
+                rhs: r,
+                taken: not_taken,
+                not_taken: taken,
+            }],
+            None => std::iter::once(MInst::Br {
+                w,
+                cond,
+                lhs,
+                rhs,
+                taken,
+                not_taken,
+            })
+            .chain(jump(not_taken))
+            .collect(),
+        },
+        other => vec![other],
     }
 }
 
 /// Moves the false arm of a branch that cannot be inverted (cpu v1: `if r > 60`, whose
 /// inverse `<=` has no jump against an immediate) right after it when its true arm came
 /// next, which otherwise costs `if r > 60 goto +1; goto F`. A move is made only when it
-/// saves jumps, counted over the blocks whose successor in the layout changes; the entry
-/// block stays first.
+/// saves instructions ([`block_end`]), counted over the blocks whose successor in the
+/// layout changes; the entry block stays first.
 fn place_false_arms(order: &mut Vec<usize>, terms: &[MInst], cpu: CpuVersion) {
     let cost = |order: &[usize], pos: usize| -> usize {
         order.get(pos).map_or(0, |&b| {
             let next = order.get(pos + 1).map(|&n| n as BlockIdx);
-            terms.get(b).map_or(0, |t| jumps_after(t, next, cpu))
+            terms.get(b).map_or(0, |t| block_end(t, next, cpu).len())
         })
     };
     let mut p = 0;
