@@ -530,16 +530,9 @@ fn block_end(term: &MInst, next: Option<BlockIdx>, cpu: CpuVersion) -> Vec<MInst
                 taken: not_taken,
                 not_taken: taken,
             }],
-            None => std::iter::once(MInst::Br {
-                w,
-                cond,
-                lhs,
-                rhs,
-                taken,
-                not_taken,
-            })
-            .chain(jump(not_taken))
-            .collect(),
+            None => std::iter::once(term.clone())
+                .chain(jump(not_taken))
+                .collect(),
         },
         other => vec![other],
     }
