@@ -29,9 +29,7 @@ pub fn run(f: &mut Function) -> bool {
     if candidates.is_empty() {
         return false;
     }
-    for (slot, ty) in candidates {
-        promote(f, slot, ty);
-    }
+    promote(f, &candidates);
     remove_trivial_params(f);
     f.dfg.resolve_all_aliases();
     crate::passes::dce::run(f);
@@ -126,49 +124,64 @@ fn promotable_slots(f: &Function) -> Vec<(StackSlot, Type)> {
         .collect()
 }
 
-fn is_slot_addr(f: &Function, v: Value, slot: StackSlot) -> bool {
+/// The slot whose `stack_addr` defines `v` (after aliases), if any.
+fn slot_of_addr(f: &Function, v: Value) -> Option<StackSlot> {
     match f.dfg.value_def(f.dfg.resolve_alias(v)) {
-        crate::dfg::ValueDef::Result(i) => {
-            matches!(f.dfg.insts[i], InstData::StackAddr { slot: s, .. } if s == slot)
-        }
-        _ => false,
+        crate::dfg::ValueDef::Result(i) => match f.dfg.insts[i] {
+            InstData::StackAddr { slot, .. } => Some(slot),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
-fn promote(f: &mut Function, slot: StackSlot, ty: Type) {
+/// Promotes the `slots` (each with its scalar type) in one walk over the function: a
+/// parameter per slot in every block with predecessors, then each block's loads and
+/// stores of a slot read and set its current value, and its branches pass the values on.
+/// (One walk per slot made this quadratic: a program with many small structs spent half
+/// its optimization time here.)
+fn promote(f: &mut Function, slots: &[(StackSlot, Type)]) {
     let cfg = ControlFlowGraph::compute(f);
     let entry = f.entry_block();
     let blocks: Vec<Block> = f.layout.blocks().to_vec();
-    // A parameter in every block that has predecessors.
-    let mut param: SecondaryMap<Block, Option<(Value, usize)>> = SecondaryMap::new();
+    let mut index: SecondaryMap<StackSlot, Option<usize>> = SecondaryMap::new();
+    for (k, &(slot, _)) in slots.iter().enumerate() {
+        index[slot] = Some(k);
+    }
+    let promoted = |f: &Function, addr: Value| slot_of_addr(f, addr).and_then(|s| index[s]);
+    // The parameters of a block with predecessors: one per slot, from position `first`.
+    let mut first: SecondaryMap<Block, Option<usize>> = SecondaryMap::new();
+    let mut params: SecondaryMap<Block, Vec<Value>> = SecondaryMap::new();
     for &b in &blocks {
         if Some(b) != entry && !cfg.preds[b].is_empty() {
-            let idx = f.dfg.block_params(b).len();
-            let p = f.dfg.append_block_param(b, ty);
-            param[b] = Some((p, idx));
+            first[b] = Some(f.dfg.block_params(b).len());
+            params[b] = slots
+                .iter()
+                .map(|&(_, ty)| f.dfg.append_block_param(b, ty))
+                .collect();
         }
     }
     for &b in &blocks {
-        let mut current: Option<Value> = param[b].map(|(p, _)| p);
+        let mut current: Vec<Option<Value>> = if first[b].is_some() {
+            params[b].iter().map(|&p| Some(p)).collect()
+        } else {
+            vec![None; slots.len()]
+        };
         let insts: Vec<Inst> = f.layout.block_insts(b).to_vec();
         let mut kept = Vec::with_capacity(insts.len());
-        let mut zero: Option<Value> = None;
+        let mut zeros: Vec<(Type, Value)> = Vec::new();
         for inst in insts {
-            match f.dfg.insts[inst].clone() {
-                InstData::Load { mem, ext, addr, .. } if is_slot_addr(f, addr, slot) => {
-                    let v = match current {
+            match f.dfg.insts[inst] {
+                InstData::Load { mem, ext, addr, .. } if let Some(k) = promoted(f, addr) => {
+                    let v = match current[k] {
                         Some(v) => v,
-                        None => {
-                            let z = make_zero(f, ty, &mut kept, &mut zero);
-                            current = Some(z);
-                            z
-                        }
+                        None => make_zero(f, slots[k].1, &mut kept, &mut zeros),
                     };
+                    current[k] = Some(v);
                     let Some(r) = f.dfg.inst_result(inst) else {
                         continue;
                     };
-                    let rty = f.dfg.value_type(r);
-                    if rty == mem {
+                    if f.dfg.value_type(r) == mem {
                         f.dfg.change_to_alias(r, v);
                     } else {
                         // A widening load of the slot becomes an extension.
@@ -182,13 +195,11 @@ fn promote(f: &mut Function, slot: StackSlot, ty: Type) {
                 }
                 InstData::Store {
                     args: [val, addr], ..
-                } if is_slot_addr(f, addr, slot) => {
-                    current = Some(val);
-                }
+                } if let Some(k) = promoted(f, addr) => current[k] = Some(val),
                 _ => kept.push(inst),
             }
         }
-        // Pass the value along every outgoing edge that expects it.
+        // Pass the values along every outgoing edge that expects them.
         if let Some(&t) = kept.last() {
             let dests: Vec<Block> = f.dfg.insts[t]
                 .branch_dests()
@@ -196,22 +207,21 @@ fn promote(f: &mut Function, slot: StackSlot, ty: Type) {
                 .map(|d| d.block)
                 .collect();
             for (d, target) in dests.into_iter().enumerate() {
-                let Some((_, idx)) = param[target] else {
+                let Some(at) = first[target] else {
                     continue;
                 };
-                let v = match current {
-                    Some(v) => v,
-                    None => {
-                        let z = make_zero(f, ty, &mut kept, &mut zero);
-                        current = Some(z);
-                        z
-                    }
-                };
+                let mut values = Vec::with_capacity(slots.len());
+                for (k, &(_, ty)) in slots.iter().enumerate() {
+                    let v = match current[k] {
+                        Some(v) => v,
+                        None => make_zero(f, ty, &mut kept, &mut zeros),
+                    };
+                    current[k] = Some(v);
+                    values.push(v);
+                }
                 if let Some(dest) = f.dfg.insts[t].branch_dests_mut().into_iter().nth(d) {
-                    if dest.args.len() <= idx {
-                        dest.args.resize(idx + 1, v);
-                    }
-                    dest.args[idx] = v;
+                    dest.args.truncate(at);
+                    dest.args.extend(values);
                 }
             }
         }
@@ -219,14 +229,20 @@ fn promote(f: &mut Function, slot: StackSlot, ty: Type) {
     }
 }
 
-/// The block's `iconst 0` standing for "never written", made at its start on first need.
-fn make_zero(f: &mut Function, ty: Type, kept: &mut Vec<Inst>, zero: &mut Option<Value>) -> Value {
-    if let Some(z) = *zero {
+/// The block's `iconst 0` of type `ty` standing for "never written", made at its start on
+/// first need.
+fn make_zero(
+    f: &mut Function,
+    ty: Type,
+    kept: &mut Vec<Inst>,
+    zeros: &mut Vec<(Type, Value)>,
+) -> Value {
+    if let Some(&(_, z)) = zeros.iter().find(|(t, _)| *t == ty) {
         return z;
     }
     let (inst, v) = f.dfg.make_inst(InstData::Iconst { imm: 0 }, Some(ty));
     let v = v.unwrap_or_else(|| f.dfg.make_inst_result(inst, ty));
     kept.insert(0, inst);
-    *zero = Some(v);
+    zeros.push((ty, v));
     v
 }
