@@ -568,8 +568,10 @@ fn place_false_arms(order: &mut Vec<usize>, terms: &[MInst], cpu: CpuVersion) {
         let stuck = *taken as usize == order[p + 1]
             && taken != not_taken
             && invert_legal(*cond, *lhs, *rhs, cpu).is_none();
-        let from = order.iter().position(|&x| x == *not_taken as usize);
-        if let (true, Some(q)) = (stuck, from)
+        // (The false arm is looked for only behind a stuck branch: a search per branch
+        // made the layout quadratic in the number of blocks on every cpu.)
+        if stuck
+            && let Some(q) = order.iter().position(|&x| x == *not_taken as usize)
             && q > p + 1
         {
             // The blocks whose successor changes: b, the one before the false arm, and

@@ -30,7 +30,7 @@ fn fail(diags: &[diag::Diagnostic], output: &std::path::Path) -> ExitCode {
 pub fn run(args: LinkArgs) -> ExitCode {
     // One reused buffer for every input (each object's sections are copied out as it
     // is read): a fresh buffer per file would cost a page fault per 4 KiB of input. The
-    // files are read on the linker's reading thread, one ahead of the merge, without
+    // files are read on the linker's reading thread, a few ahead of the merge, without
     // their DWARF (`elf_sparse`).
     let mut buf = Vec::new();
     // The closure runs on the reading thread: on its first call it moves that thread off

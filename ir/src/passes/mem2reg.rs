@@ -149,23 +149,23 @@ fn promote(f: &mut Function, slots: &[(StackSlot, Type)]) {
         index[slot] = Some(k);
     }
     let promoted = |f: &Function, addr: Value| slot_of_addr(f, addr).and_then(|s| index[s]);
-    // The parameters of a block with predecessors: one per slot, from position `first`.
+    // A block with predecessors gets one parameter per slot, from position `first`.
     let mut first: SecondaryMap<Block, Option<usize>> = SecondaryMap::new();
-    let mut params: SecondaryMap<Block, Vec<Value>> = SecondaryMap::new();
     for &b in &blocks {
         if Some(b) != entry && !cfg.preds[b].is_empty() {
             first[b] = Some(f.dfg.block_params(b).len());
-            params[b] = slots
-                .iter()
-                .map(|&(_, ty)| f.dfg.append_block_param(b, ty))
-                .collect();
+            for &(_, ty) in slots {
+                f.dfg.append_block_param(b, ty);
+            }
         }
     }
     for &b in &blocks {
-        let mut current: Vec<Option<Value>> = if first[b].is_some() {
-            params[b].iter().map(|&p| Some(p)).collect()
-        } else {
-            vec![None; slots.len()]
+        let mut current: Vec<Option<Value>> = match first[b] {
+            Some(at) => f.dfg.block_params(b)[at..]
+                .iter()
+                .map(|&p| Some(p))
+                .collect(),
+            None => vec![None; slots.len()],
         };
         let insts: Vec<Inst> = f.layout.block_insts(b).to_vec();
         let mut kept = Vec::with_capacity(insts.len());

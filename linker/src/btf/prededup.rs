@@ -459,6 +459,7 @@ impl Prededup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::btf::{BTF_INT_SIGNED, Btf, BtfType, Linkage, Member, Param, TypeData};
 
     #[test]
     fn strings_compare_up_to_their_nul_or_table_end() {
@@ -483,7 +484,6 @@ mod tests {
         }
         assert_ne!(StrHashes::hash(b"a"), StrHashes::hash(b"x"));
     }
-    use crate::btf::{BTF_INT_SIGNED, Btf, BtfType, Linkage, Member, Param, TypeData};
 
     /// `int`, `struct node { int v; struct node *next; }` (a cycle through the
     /// pointer), a prototype `int (int x)` or `int (int)` and a VAR, in an order that
