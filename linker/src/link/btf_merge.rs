@@ -572,9 +572,14 @@ impl Linker {
         let d = crate::btf::dedup::dedup_flat(&merged, &self.btf.alias, &self.btf.drop);
         let (map, stats) = (&d.map, &d.stats);
         let mapped = |id: u32| map.get(id as usize).copied().unwrap_or(0);
-        // The survivors, then the DATASECs (names still in the merged table).
-        let mut types =
-            FlatTypes::with_capacity(d.keep.len() + self.dst.len(), merged.words.len() / 8);
+        // The survivors, then the DATASECs (names still in the merged table). Sized for
+        // the most they can take, so the table is never copied to grow: the survivors'
+        // words are some of the merged ones, and each DATASEC entry is 3 words.
+        let datasec_words: usize = self.dst.iter().map(|d| 3 * d.vars.len()).sum();
+        let mut types = FlatTypes::with_capacity(
+            d.keep.len() + self.dst.len(),
+            merged.words.len() + datasec_words,
+        );
         for &id in &d.keep {
             types.push_mapped(&merged, id, |n| n, mapped);
         }
