@@ -32,12 +32,15 @@ pub(super) fn parse_flat(
     // of their parse time copying trailers).
     types.clear();
     types.hdr.reserve(area.len() / 12);
-    // (Two loops, so that each one is a plain byte-order conversion.)
-    let words = area.chunks_exact(4).map(|c| [c[0], c[1], c[2], c[3]]);
+    // (Sized first, then filled by a zip over two slices, one loop per byte order: the
+    // compiler makes each a vector copy; an `extend` over the chunks converted a word at
+    // a time.)
+    types.words.resize(area.len() / 4, 0);
+    let pairs = types.words.iter_mut().zip(area.chunks_exact(4));
     if big {
-        types.words.extend(words.map(u32::from_be_bytes));
+        pairs.for_each(|(w, c)| *w = u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
     } else {
-        types.words.extend(words.map(u32::from_le_bytes));
+        pairs.for_each(|(w, c)| *w = u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
     }
     let mut pos = 0usize;
     let end = area.len();
