@@ -89,7 +89,11 @@ fn hash_cstr(bytes: &[u8]) -> (u32, Option<usize>) {
         let zeros = w.wrapping_sub(ONES) & !w & HIGHS;
         if zeros != 0 {
             let k = zeros.trailing_zeros() / 8;
-            let before = if k == 0 { 0 } else { w & (u64::MAX >> (64 - 8 * k)) };
+            let before = if k == 0 {
+                0
+            } else {
+                w & (u64::MAX >> (64 - 8 * k))
+            };
             return (finish_hash(h, before, k), Some(8 * i + k as usize));
         }
         h = mix(h, w);
