@@ -1,5 +1,7 @@
 //! CFG simplification: `brif` with two identical targets becomes `jump`; jumps through
-//! empty blocks are threaded to their final target; a block that is the only
+//! empty blocks are threaded to their final target; an edge whose block arguments
+//! decide the target block's `brif` goes straight to the side it takes ("jump
+//! threading": `p = NULL; if (c) p = q; if (p) ...`); a block that is the only
 //! predecessor of its `jump` target absorbs it; blocks unreachable from the entry are
 //! removed.
 //!
@@ -10,7 +12,7 @@
 use cranelift_entity::SecondaryMap;
 
 use crate::cfg::{ControlFlowGraph, reverse_post_order};
-use crate::entities::{Block, Inst};
+use crate::entities::{Block, Inst, Value};
 use crate::function::Function;
 use crate::instructions::{BlockCall, InstData};
 use crate::passes::util::use_counts;
@@ -21,6 +23,7 @@ pub fn run(f: &mut Function) -> bool {
     loop {
         let mut round = fold_same_target_brif(f);
         round |= thread_jumps(f);
+        round |= thread_known_branches(f);
         round |= merge_blocks(f);
         round |= remove_unreachable(f);
         if !round {
@@ -67,6 +70,16 @@ fn fold_same_target_brif(f: &mut Function) -> bool {
     changed
 }
 
+/// Destination `d` of branch `inst` if it still goes to `b` (a pass works from the
+/// edge list of its start: edges moved since are skipped).
+fn edge_into(f: &Function, inst: Inst, d: usize, b: Block) -> Option<BlockCall> {
+    f.dfg.insts[inst]
+        .branch_dests()
+        .get(d)
+        .map(|e| (*e).clone())
+        .filter(|e| e.block == b)
+}
+
 fn thread_jumps(f: &mut Function) -> bool {
     let uses = use_counts(f);
     let cfg = ControlFlowGraph::compute(f);
@@ -100,13 +113,7 @@ fn thread_jumps(f: &mut Function) -> bool {
             if inst == t {
                 continue;
             }
-            // The edge list is from the start of the pass: skip edges moved since.
-            let Some(edge) = f.dfg.insts[inst]
-                .branch_dests()
-                .get(d)
-                .map(|e| (*e).clone())
-                .filter(|e| e.block == b)
-            else {
+            let Some(edge) = edge_into(f, inst, d, b) else {
                 continue;
             };
             if edge.args.len() != params.len() {
@@ -125,6 +132,188 @@ fn thread_jumps(f: &mut Function) -> bool {
                 .collect();
             if let Some(e) = f.dfg.insts[inst].branch_dests_mut().into_iter().nth(d) {
                 *e = BlockCall::new(dest.block, args);
+                changed = true;
+            }
+        }
+    }
+    changed
+}
+
+/// A block whose `brif` the edge into it decides: the branch and the pure arithmetic
+/// before it, on the block's parameters and constants. Its values (parameters
+/// included) may be used outside it only in blocks it reaches through a chain of
+/// blocks with one predecessor each (`chained`): an edge threaded past it must not
+/// reach those.
+struct Decidable {
+    params: Vec<Value>,
+    insts: Vec<Inst>,
+    branch: Inst,
+    chained: std::collections::HashSet<Block>,
+}
+
+fn decidable(f: &Function, cfg: &ControlFlowGraph, b: Block) -> Option<Decidable> {
+    let insts = f.layout.block_insts(b);
+    let (&branch, body) = insts.split_last()?;
+    if !matches!(f.dfg.insts[branch], InstData::Brif { .. }) {
+        return None;
+    }
+    let pure = |i: &Inst| {
+        matches!(
+            f.dfg.insts[*i],
+            InstData::Iconst { .. }
+                | InstData::Icmp { .. }
+                | InstData::Binary { .. }
+                | InstData::Unary { .. }
+                | InstData::Convert { .. }
+        )
+    };
+    if !body.iter().all(pure) {
+        return None;
+    }
+    let params = f.dfg.block_params(b).to_vec();
+    let mut defined: std::collections::HashSet<Value> = params.iter().copied().collect();
+    defined.extend(body.iter().filter_map(|&i| f.dfg.inst_result(i)));
+    // Where the block's values are used outside it: each such block must hang below it
+    // through single-predecessor blocks.
+    let mut chained = std::collections::HashSet::new();
+    for &u in f.layout.blocks() {
+        if u == b {
+            continue;
+        }
+        let uses_ours = f.layout.block_insts(u).iter().any(|&i| {
+            f.dfg.insts[i]
+                .values()
+                .into_iter()
+                .any(|v| defined.contains(&f.dfg.resolve_alias(v)))
+        });
+        if !uses_ours {
+            continue;
+        }
+        let mut at = u;
+        let mut chain = Vec::new();
+        loop {
+            chain.push(at);
+            match cfg.preds[at].as_slice() {
+                [(p, _, _)] if *p == b => break,
+                [(p, _, _)] if !chain.contains(p) && chain.len() < 64 => at = *p,
+                _ => return None,
+            }
+        }
+        chained.extend(chain);
+    }
+    Some(Decidable {
+        params,
+        insts: body.to_vec(),
+        branch,
+        chained,
+    })
+}
+
+/// The side (0: then, 1: else) `d`'s branch takes when its parameters are `args`,
+/// if the constants among them decide it.
+fn decided_side(f: &Function, d: &Decidable, args: &[Value]) -> Option<usize> {
+    use crate::eval;
+    use crate::passes::util::const_value;
+    let mut known: std::collections::HashMap<Value, i64> = std::collections::HashMap::new();
+    for (&p, &a) in d.params.iter().zip(args) {
+        if let Some(c) = const_value(f, a) {
+            known.insert(p, c);
+        }
+    }
+    let get = |known: &std::collections::HashMap<Value, i64>, v: Value| {
+        let v = f.dfg.resolve_alias(v);
+        known.get(&v).copied().or_else(|| const_value(f, v))
+    };
+    for &i in &d.insts {
+        let Some(r) = f.dfg.inst_result(i) else {
+            continue;
+        };
+        let ty = f.dfg.value_type(r);
+        let value = match f.dfg.insts[i] {
+            InstData::Iconst { imm } => Some(imm),
+            InstData::Icmp { cond, args: [x, y] } => {
+                let xty = f.dfg.value_type(x);
+                match (get(&known, x), get(&known, y)) {
+                    (Some(a), Some(b)) => Some(i64::from(eval::icmp(cond, xty, a, b))),
+                    _ => None,
+                }
+            }
+            InstData::Binary { op, args: [x, y] } => match (get(&known, x), get(&known, y)) {
+                (Some(a), Some(b)) => eval::binary(op, ty, a, b),
+                _ => None,
+            },
+            InstData::Unary { op, arg } => get(&known, arg).and_then(|a| eval::unary(op, ty, a)),
+            InstData::Convert { op, arg } => {
+                get(&known, arg).and_then(|a| eval::convert(op, f.dfg.value_type(arg), ty, a))
+            }
+            _ => None,
+        };
+        if let Some(c) = value {
+            known.insert(r, c);
+        }
+    }
+    let InstData::Brif { cond, .. } = f.dfg.insts[d.branch] else {
+        return None;
+    };
+    let c = get(&known, cond)?;
+    let cty = f.dfg.value_type(f.dfg.resolve_alias(cond));
+    Some(if cty.zext(c) != 0 { 0 } else { 1 })
+}
+
+/// Sends each edge whose arguments decide its target's `brif` (see [`decidable`])
+/// to the side taken, with the arguments that side gets. The target block stays for
+/// its other edges (or goes, unreachable).
+fn thread_known_branches(f: &mut Function) -> bool {
+    let cfg = ControlFlowGraph::compute(f);
+    let entry = f.entry_block();
+    let mut changed = false;
+    for b in f.layout.blocks().to_vec() {
+        if Some(b) == entry || cfg.preds[b].is_empty() {
+            continue;
+        }
+        let Some(d) = decidable(f, &cfg, b) else {
+            continue;
+        };
+        let own: std::collections::HashSet<Value> = d
+            .insts
+            .iter()
+            .filter_map(|&i| f.dfg.inst_result(i))
+            .collect();
+        for &(pred, inst, k) in &cfg.preds[b] {
+            if pred == b {
+                continue;
+            }
+            let Some(edge) = edge_into(f, inst, k, b).filter(|e| e.args.len() == d.params.len())
+            else {
+                continue;
+            };
+            let Some(side) = decided_side(f, &d, &edge.args) else {
+                continue;
+            };
+            let Some(taken) = f.dfg.insts[d.branch]
+                .branch_dests()
+                .get(side)
+                .map(|c| (*c).clone())
+            else {
+                continue;
+            };
+            if taken.block == b || d.chained.contains(&taken.block) {
+                continue;
+            }
+            let mut args = Vec::with_capacity(taken.args.len());
+            for &a in &taken.args {
+                let a = f.dfg.resolve_alias(a);
+                match d.params.iter().position(|&p| p == a) {
+                    Some(i) => args.push(edge.args[i]),
+                    None if own.contains(&a) => break,
+                    None => args.push(a),
+                }
+            }
+            if args.len() != taken.args.len() {
+                continue;
+            }
+            if let Some(e) = f.dfg.insts[inst].branch_dests_mut().into_iter().nth(k) {
+                *e = BlockCall::new(taken.block, args);
                 changed = true;
             }
         }
