@@ -151,7 +151,12 @@ struct Decidable {
     chained: std::collections::HashSet<Block>,
 }
 
-fn decidable(f: &Function, cfg: &ControlFlowGraph, b: Block) -> Option<Decidable> {
+fn decidable(
+    f: &Function,
+    cfg: &ControlFlowGraph,
+    users: &SecondaryMap<Value, Vec<Block>>,
+    b: Block,
+) -> Option<Decidable> {
     let insts = f.layout.block_insts(b);
     let (&branch, body) = insts.split_last()?;
     if !matches!(f.dfg.insts[branch], InstData::Brif { .. }) {
@@ -176,19 +181,14 @@ fn decidable(f: &Function, cfg: &ControlFlowGraph, b: Block) -> Option<Decidable
     // Where the block's values are used outside it: each such block must hang below it
     // through single-predecessor blocks.
     let mut chained = std::collections::HashSet::new();
-    for &u in f.layout.blocks() {
-        if u == b {
-            continue;
-        }
-        let uses_ours = f.layout.block_insts(u).iter().any(|&i| {
-            f.dfg.insts[i]
-                .values()
-                .into_iter()
-                .any(|v| defined.contains(&f.dfg.resolve_alias(v)))
-        });
-        if !uses_ours {
-            continue;
-        }
+    let mut outside: Vec<Block> = defined
+        .iter()
+        .flat_map(|v| users[*v].iter().copied())
+        .filter(|&u| u != b)
+        .collect();
+    outside.sort_unstable();
+    outside.dedup();
+    for u in outside {
         let mut at = u;
         let mut chain = Vec::new();
         loop {
@@ -207,6 +207,22 @@ fn decidable(f: &Function, cfg: &ControlFlowGraph, b: Block) -> Option<Decidable
         branch,
         chained,
     })
+}
+
+/// The blocks that use each value (each block once per value, in layout order).
+fn user_blocks(f: &Function) -> SecondaryMap<Value, Vec<Block>> {
+    let mut users: SecondaryMap<Value, Vec<Block>> = SecondaryMap::new();
+    for &b in f.layout.blocks() {
+        for &i in f.layout.block_insts(b) {
+            for v in f.dfg.insts[i].values() {
+                let list = &mut users[f.dfg.resolve_alias(v)];
+                if list.last() != Some(&b) {
+                    list.push(b);
+                }
+            }
+        }
+    }
+    users
 }
 
 /// The side (0: then, 1: else) `d`'s branch takes when its parameters are `args`,
@@ -265,13 +281,14 @@ fn decided_side(f: &Function, d: &Decidable, args: &[Value]) -> Option<usize> {
 /// its other edges (or goes, unreachable).
 fn thread_known_branches(f: &mut Function) -> bool {
     let cfg = ControlFlowGraph::compute(f);
+    let users = user_blocks(f);
     let entry = f.entry_block();
     let mut changed = false;
     for b in f.layout.blocks().to_vec() {
         if Some(b) == entry || cfg.preds[b].is_empty() {
             continue;
         }
-        let Some(d) = decidable(f, &cfg, b) else {
+        let Some(d) = decidable(f, &cfg, &users, b) else {
             continue;
         };
         let own: std::collections::HashSet<Value> = d
