@@ -1,7 +1,8 @@
-//! Helpers shared by the cross-crate tests: locating reference tools (and saying why a
-//! test skips without them), the kernel loader, temporary files, and the vmlinux.h
+//! Helpers shared by the cross-crate tests: the `ebpfc` binary under test, locating
+//! reference tools (and saying why a test skips without them), the kernel loader, temporary files, and the vmlinux.h
 //! CO-RE program of the benchmarks.
 
+pub mod ebpfc_bin;
 pub mod kernel;
 pub mod kload;
 pub mod link_cases;

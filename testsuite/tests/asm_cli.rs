@@ -1,24 +1,13 @@
 //! The `ebpfc asm` command line: stdin input, `-mcpu=`/`--mcpu`, `--target bpfeb`,
 //! `--dialect`, exit code 1 and no output file on errors (an older output is removed).
-//! Uses the `ebpfc` binary of the same build (`cargo build` first); skips without it.
+//! Uses the `ebpfc` binary of the same build (`testsuite::ebpfc_bin`, built when missing).
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 fn ebpfc() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let dir = exe.parent()?.parent()?; // target/<profile>/deps/.. → target/<profile>
-    let bin = dir.join("ebpfc");
-    if bin.is_file() {
-        Some(bin)
-    } else {
-        println!(
-            "SKIP asm_cli: {} not built (run `cargo build` first)",
-            bin.display()
-        );
-        None
-    }
+    testsuite::ebpfc_bin::ebpfc_bin("asm_cli")
 }
 
 const PROG: &str =

@@ -17,38 +17,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The `ebpfc` binary next to this test's target directory (`target/<profile>/ebpfc`),
-/// built with cargo first (once per test process) when missing or older than this test.
 fn ebpfc_bin() -> Option<PathBuf> {
-    static BIN: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    BIN.get_or_init(find_or_build).clone()
-}
-
-fn find_or_build() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let profile_dir = exe.parent()?.parent()?; // target/<profile>/deps/<test> → target/<profile>
-    let bin = profile_dir.join("ebpfc");
-    let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let stale = match (mtime(&bin), mtime(&exe)) {
-        (Some(b), Some(t)) => b < t,
-        _ => true,
-    };
-    if stale {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "-q", "-p", "ebpfc", "--bin", "ebpfc"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("CARGO_TARGET_DIR", profile_dir.parent()?);
-        if profile_dir.file_name()? == "release" {
-            cmd.arg("--release");
-        }
-        let built = cmd.status().map(|s| s.success()).unwrap_or(false);
-        if !built && !bin.is_file() {
-            println!("SKIP compile_errors: cannot build {}", bin.display());
-            return None;
-        }
-    }
-    Some(bin)
+    testsuite::ebpfc_bin::ebpfc_bin("compile_errors")
 }
 
 fn errors_dir() -> PathBuf {
