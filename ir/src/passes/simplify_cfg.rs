@@ -227,7 +227,12 @@ fn user_blocks(f: &Function) -> SecondaryMap<Value, Vec<Block>> {
 
 /// The side (0: then, 1: else) `d`'s branch takes when its parameters are `args`,
 /// if the constants among them decide it.
-fn decided_side(f: &Function, d: &Decidable, args: &[Value]) -> Option<usize> {
+fn decided_side(
+    f: &Function,
+    d: &Decidable,
+    args: &[Value],
+    facts: &[(Value, bool)],
+) -> Option<usize> {
     use crate::eval;
     use crate::passes::util::const_value;
     let mut known: std::collections::HashMap<Value, i64> = std::collections::HashMap::new();
@@ -271,6 +276,10 @@ fn decided_side(f: &Function, d: &Decidable, args: &[Value]) -> Option<usize> {
     let InstData::Brif { cond, .. } = f.dfg.insts[d.branch] else {
         return None;
     };
+    let cond = f.dfg.resolve_alias(cond);
+    if let Some(&(_, truth)) = facts.iter().find(|(v, _)| *v == cond) {
+        return Some(if truth { 0 } else { 1 });
+    }
     let c = get(&known, cond)?;
     let cty = f.dfg.value_type(f.dfg.resolve_alias(cond));
     Some(if cty.zext(c) != 0 { 0 } else { 1 })
@@ -284,6 +293,7 @@ fn thread_known_branches(f: &mut Function) -> bool {
     let users = user_blocks(f);
     let entry = f.entry_block();
     let mut changed = false;
+    let mut gained = std::collections::HashSet::new();
     for b in f.layout.blocks().to_vec() {
         if Some(b) == entry || cfg.preds[b].is_empty() {
             continue;
@@ -304,7 +314,8 @@ fn thread_known_branches(f: &mut Function) -> bool {
             else {
                 continue;
             };
-            let Some(side) = decided_side(f, &d, &edge.args) else {
+            let facts = edge_facts(f, &cfg, &gained, pred, inst, k);
+            let Some(side) = decided_side(f, &d, &edge.args, &facts) else {
                 continue;
             };
             let Some(taken) = f.dfg.insts[d.branch]
@@ -331,11 +342,49 @@ fn thread_known_branches(f: &mut Function) -> bool {
             }
             if let Some(e) = f.dfg.insts[inst].branch_dests_mut().into_iter().nth(k) {
                 *e = BlockCall::new(taken.block, args);
+                gained.insert(taken.block);
                 changed = true;
             }
         }
     }
     changed
+}
+
+/// Branch conditions whose truth is known on an edge (destination `k` of `inst`, the
+/// branch ending `block`): that branch's own condition when it is a two-way `brif`,
+/// then those of the `brif`s that led into `block` through single-predecessor blocks,
+/// a few steps up. The walk stops at a block that gained a predecessor during this
+/// pass (`gained`): the edge list in `cfg` is from its start.
+fn edge_facts(
+    f: &Function,
+    cfg: &ControlFlowGraph,
+    gained: &std::collections::HashSet<Block>,
+    mut block: Block,
+    mut inst: Inst,
+    mut k: usize,
+) -> Vec<(Value, bool)> {
+    let mut facts = Vec::new();
+    for _ in 0..8 {
+        if let InstData::Brif {
+            cond,
+            then_dest,
+            else_dest,
+        } = &f.dfg.insts[inst]
+            && then_dest.block != else_dest.block
+        {
+            facts.push((f.dfg.resolve_alias(*cond), k == 0));
+        }
+        if gained.contains(&block) {
+            break;
+        }
+        match cfg.preds[block].as_slice() {
+            [(p, i, d)] if *p != block && edge_into(f, *i, *d, block).is_some() => {
+                (block, inst, k) = (*p, *i, *d);
+            }
+            _ => break,
+        }
+    }
+    facts
 }
 
 fn merge_blocks(f: &mut Function) -> bool {
