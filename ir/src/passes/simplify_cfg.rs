@@ -1,7 +1,8 @@
 //! CFG simplification: `brif` with two identical targets becomes `jump`; jumps through
 //! empty blocks are threaded to their final target; an edge whose block arguments
 //! decide the target block's `brif` goes straight to the side it takes ("jump
-//! threading": `p = NULL; if (c) p = q; if (p) ...`); a block that is the only
+//! threading": `p = NULL; if (c) p = q; if (p) ...`, and a condition tested again on
+//! a path that tested it already); a block that is the only
 //! predecessor of its `jump` target absorbs it; blocks unreachable from the entry are
 //! removed.
 //!
@@ -24,6 +25,7 @@ pub fn run(f: &mut Function) -> bool {
         let mut round = fold_same_target_brif(f);
         round |= thread_jumps(f);
         round |= thread_known_branches(f);
+        round |= fold_known_branches(f);
         round |= merge_blocks(f);
         round |= remove_unreachable(f);
         if !round {
@@ -345,6 +347,39 @@ fn thread_known_branches(f: &mut Function) -> bool {
                 gained.insert(taken.block);
                 changed = true;
             }
+        }
+    }
+    changed
+}
+
+/// A `brif` whose condition a branch above already decided (the block is reached from
+/// that branch through single-predecessor blocks, see [`edge_facts`]) becomes a `jump`.
+fn fold_known_branches(f: &mut Function) -> bool {
+    let cfg = ControlFlowGraph::compute(f);
+    let none = std::collections::HashSet::new();
+    let mut changed = false;
+    for b in f.layout.blocks().to_vec() {
+        let Some(t) = terminator(f, b) else { continue };
+        let InstData::Brif {
+            cond,
+            then_dest,
+            else_dest,
+        } = f.dfg.insts[t].clone()
+        else {
+            continue;
+        };
+        let [(p, i, k)] = cfg.preds[b].as_slice() else {
+            continue;
+        };
+        if *p == b {
+            continue;
+        }
+        let cond = f.dfg.resolve_alias(cond);
+        let facts = edge_facts(f, &cfg, &none, *p, *i, *k);
+        if let Some(&(_, truth)) = facts.iter().find(|(v, _)| *v == cond) {
+            let dest = if truth { then_dest } else { else_dest };
+            f.dfg.insts[t] = InstData::Jump { dest };
+            changed = true;
         }
     }
     changed
