@@ -7,6 +7,9 @@
 //! Invariants: inputs and outputs are kept sign-extended from their type's width (the
 //! canonical `iconst` immediate); nothing here panics (wrapping arithmetic).
 
+use crate::entities::{Inst, Value};
+use crate::function::Function;
+use crate::instructions::InstData;
 use crate::opcodes::Opcode;
 use crate::types::{IntCC, Type};
 
@@ -94,6 +97,36 @@ pub fn icmp(cond: IntCC, ty: Type, x: i64, y: i64) -> bool {
         IntCC::Sle => sx <= sy,
         IntCC::Sgt => sx > sy,
         IntCC::Sge => sx >= sy,
+    }
+}
+
+/// The value of the pure instruction `inst` of `f` (a constant, unary, conversion,
+/// binary, compare or select), given its operands' values through `get` (None:
+/// unknown); None when an operand it needs is unknown or `inst` is not pure arithmetic.
+/// A select asks only for the operand its condition picks.
+pub fn pure_inst(
+    f: &Function,
+    inst: Inst,
+    mut get: impl FnMut(Value) -> Option<i64>,
+) -> Option<i64> {
+    let ty = f.dfg.value_type(f.dfg.inst_result(inst)?);
+    let ty_of = |v: Value| f.dfg.value_type(f.dfg.resolve_alias(v));
+    match f.dfg.insts[inst] {
+        InstData::Iconst { imm } => Some(imm),
+        InstData::Unary { op, arg } => unary(op, ty, get(arg)?),
+        InstData::Convert { op, arg } => convert(op, ty_of(arg), ty, get(arg)?),
+        InstData::Binary { op, args: [x, y] } => binary(op, ty, get(x)?, get(y)?),
+        InstData::Icmp { cond, args: [x, y] } => {
+            Some(i64::from(icmp(cond, ty_of(x), get(x)?, get(y)?)))
+        }
+        InstData::Select { args: [c, x, y] } => {
+            if ty_of(c).zext(get(c)?) != 0 {
+                get(x)
+            } else {
+                get(y)
+            }
+        }
+        _ => None,
     }
 }
 

@@ -251,27 +251,7 @@ fn decided_side(
         let Some(r) = f.dfg.inst_result(i) else {
             continue;
         };
-        let ty = f.dfg.value_type(r);
-        let value = match f.dfg.insts[i] {
-            InstData::Iconst { imm } => Some(imm),
-            InstData::Icmp { cond, args: [x, y] } => {
-                let xty = f.dfg.value_type(x);
-                match (get(&known, x), get(&known, y)) {
-                    (Some(a), Some(b)) => Some(i64::from(eval::icmp(cond, xty, a, b))),
-                    _ => None,
-                }
-            }
-            InstData::Binary { op, args: [x, y] } => match (get(&known, x), get(&known, y)) {
-                (Some(a), Some(b)) => eval::binary(op, ty, a, b),
-                _ => None,
-            },
-            InstData::Unary { op, arg } => get(&known, arg).and_then(|a| eval::unary(op, ty, a)),
-            InstData::Convert { op, arg } => {
-                get(&known, arg).and_then(|a| eval::convert(op, f.dfg.value_type(arg), ty, a))
-            }
-            _ => None,
-        };
-        if let Some(c) = value {
+        if let Some(c) = eval::pure_inst(f, i, |v| get(&known, v)) {
             known.insert(r, c);
         }
     }
@@ -283,7 +263,7 @@ fn decided_side(
         return Some(if truth { 0 } else { 1 });
     }
     let c = get(&known, cond)?;
-    let cty = f.dfg.value_type(f.dfg.resolve_alias(cond));
+    let cty = f.dfg.value_type(cond);
     Some(if cty.zext(c) != 0 { 0 } else { 1 })
 }
 

@@ -435,34 +435,10 @@ impl Evaluator<'_> {
                     .layout
                     .inst_block(inst)
                     .is_some_and(|b| self.in_loop.contains(&b));
-                let ty = f.dfg.value_type(v);
-                match f.dfg.insts[inst].clone() {
-                    InstData::Iconst { imm } => Some(imm),
-                    _ if !inside => None,
-                    InstData::Unary { op, arg } => eval::unary(op, ty, self.eval(arg)?),
-                    InstData::Convert { op, arg } => {
-                        let from = f.dfg.value_type(arg);
-                        eval::convert(op, from, ty, self.eval(arg)?)
-                    }
-                    InstData::Binary { op, args: [x, y] } => {
-                        let (a, b) = (self.eval(x)?, self.eval(y)?);
-                        eval::binary(op, ty, a, b)
-                    }
-                    InstData::Icmp { cond, args: [x, y] } => {
-                        let xt = f.dfg.value_type(x);
-                        let (a, b) = (self.eval(x)?, self.eval(y)?);
-                        Some(i64::from(eval::icmp(cond, xt, a, b)))
-                    }
-                    InstData::Select { args: [c, x, y] } => {
-                        let ct = f.dfg.value_type(c);
-                        if ct.zext(self.eval(c)?) != 0 {
-                            self.eval(x)
-                        } else {
-                            self.eval(y)
-                        }
-                    }
-                    _ => None,
+                if !inside && !matches!(f.dfg.insts[inst], InstData::Iconst { .. }) {
+                    return None;
                 }
+                eval::pure_inst(f, inst, |a| self.eval(a))
             }
         }
     }
