@@ -22,9 +22,9 @@
 //! [`Prededup::map_input`]) each type, in id order, is compared with the merged types of
 //! its hash by the walk.
 
+use super::Kind;
 use super::flat::FlatTypes;
 use super::fxhash::FxHashMap;
-use super::{Kind, str_bytes_in};
 
 /// Not decided yet (in an input's map).
 const UNDECIDED: u32 = u32::MAX;
@@ -36,34 +36,8 @@ fn mix(h: u64, w: u64) -> u64 {
     (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
 }
 
-/// The hash of a string, fed a byte at a time: 8-byte little-endian words mixed in
-/// as they fill, then the last partial word tagged with its length.
-#[derive(Default)]
-struct ByteHash {
-    h: u64,
-    word: u64,
-    k: u32,
-}
-
-impl ByteHash {
-    #[inline]
-    fn push(&mut self, b: u8) {
-        self.word |= u64::from(b) << (8 * self.k);
-        self.k += 1;
-        if self.k == 8 {
-            self.h = mix(self.h, self.word);
-            (self.word, self.k) = (0, 0);
-        }
-    }
-
-    /// 32 bits (never 0) are plenty to pick candidates.
-    #[inline]
-    fn finish(self) -> u32 {
-        finish_hash(self.h, self.word, self.k)
-    }
-}
-
-/// The end of [`ByteHash`]: the last `k` (< 8) bytes, in `word`, tagged with their count.
+/// The end of a string's hash: the last `k` (< 8) bytes, in `word`, tagged with their
+/// count; 32 bits (never 0) are plenty to pick candidates.
 #[inline]
 fn finish_hash(h: u64, word: u64, k: u32) -> u32 {
     let h = if k > 0 {
@@ -74,9 +48,11 @@ fn finish_hash(h: u64, word: u64, k: u32) -> u32 {
     (h.rotate_left(26) >> 32) as u32 | 1
 }
 
-/// The [`ByteHash`] of `bytes` up to their first NUL, and that NUL's index (None when
-/// there is none), 8 bytes at a time: a word with a zero byte is found by a bit trick
-/// (the lowest flagged byte is the first zero; flags above it may be false).
+/// The hash of `bytes` up to their first NUL (or their end), and that NUL's index
+/// (None when there is none). The hash mixes in the string's 8-byte little-endian words,
+/// then its last partial word tagged with its length ([`finish_hash`]). A word holding
+/// the NUL is found by a bit trick (the lowest flagged byte is the first zero; flags
+/// above it may be false).
 fn hash_cstr(bytes: &[u8]) -> (u32, Option<usize>) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -132,17 +108,10 @@ impl<'a> StrHashes<'a> {
     }
 
     #[inline]
-    fn hash(bytes: &[u8]) -> u32 {
-        let mut st = ByteHash::default();
-        bytes.iter().for_each(|&b| st.push(b));
-        st.finish()
-    }
-
-    #[inline]
     fn get(&self, off: u32) -> u64 {
         match self.memo.get(off as usize) {
             Some(&h) if h != 0 => u64::from(h),
-            _ => u64::from(Self::hash(str_bytes_in(self.strings, off))),
+            _ => u64::from(hash_cstr(self.strings.get(off as usize..).unwrap_or(&[])).0),
         }
     }
 }
@@ -497,7 +466,40 @@ impl Prededup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::btf::{BTF_INT_SIGNED, Btf, BtfType, Linkage, Member, Param, TypeData};
+    use crate::btf::{
+        BTF_INT_SIGNED, Btf, BtfType, Linkage, Member, Param, TypeData, str_bytes_in,
+    };
+
+    /// The reference for [`hash_cstr`]: the same hash, fed a byte at a time (8-byte
+    /// little-endian words mixed in as they fill, then the last partial word tagged with
+    /// its length).
+    #[derive(Default)]
+    struct ByteHash {
+        h: u64,
+        word: u64,
+        k: u32,
+    }
+
+    impl ByteHash {
+        fn push(&mut self, b: u8) {
+            self.word |= u64::from(b) << (8 * self.k);
+            self.k += 1;
+            if self.k == 8 {
+                self.h = mix(self.h, self.word);
+                (self.word, self.k) = (0, 0);
+            }
+        }
+
+        fn finish(self) -> u32 {
+            finish_hash(self.h, self.word, self.k)
+        }
+    }
+
+    fn byte_hash(bytes: &[u8]) -> u32 {
+        let mut st = ByteHash::default();
+        bytes.iter().for_each(|&b| st.push(b));
+        st.finish()
+    }
 
     #[test]
     fn strings_compare_up_to_their_nul_or_table_end() {
@@ -517,10 +519,10 @@ mod tests {
         let s = StrHashes::new(table);
         let mut start = 0;
         for part in table.split(|&b| b == 0).take(7) {
-            assert_eq!(s.memo[start], StrHashes::hash(part), "{part:?}");
+            assert_eq!(s.memo[start], byte_hash(part), "{part:?}");
             start += part.len() + 1;
         }
-        assert_ne!(StrHashes::hash(b"a"), StrHashes::hash(b"x"));
+        assert_ne!(byte_hash(b"a"), byte_hash(b"x"));
     }
 
     #[test]
@@ -540,9 +542,9 @@ mod tests {
             let mut start = 0;
             for part in t.split(|&b| b == 0) {
                 if start + part.len() < t.len() {
-                    assert_eq!(s.memo[start], StrHashes::hash(part), "{skew} {part:?}");
+                    assert_eq!(s.memo[start], byte_hash(part), "{skew} {part:?}");
                 }
-                assert_eq!(hash_cstr(&t[start..]).0, StrHashes::hash(part), "{part:?}");
+                assert_eq!(hash_cstr(&t[start..]).0, byte_hash(part), "{part:?}");
                 start += part.len() + 1;
             }
         }
