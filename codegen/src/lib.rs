@@ -121,15 +121,23 @@ fn data_section(g: &ir::GlobalData) -> String {
     }
 }
 
-/// Adds where the function is in the C source (the IR keeps lines, not byte spans).
+/// Adds where the function is in the C source (the IR keeps lines, not byte spans): the
+/// earliest source position of its code, which does not depend on the order passes
+/// left the instructions in.
 fn locate(d: Diagnostic, m: &ir::Module, f: &ir::Function) -> Diagnostic {
-    let first = f
-        .layout
-        .blocks()
-        .iter()
-        .flat_map(|&b| f.layout.block_insts(b).iter())
-        .filter_map(|&i| f.srclocs.get(i).copied())
-        .find(|l| !l.is_unknown());
+    let known = || {
+        f.layout
+            .blocks()
+            .iter()
+            .flat_map(|&b| f.layout.block_insts(b).iter())
+            .filter_map(|&i| f.srclocs.get(i).copied())
+            .filter(|l| !l.is_unknown())
+    };
+    let first = known().next().and_then(|l| {
+        known()
+            .filter(|k| k.file == l.file)
+            .min_by_key(|k| (k.line, k.col))
+    });
     match first {
         Some(l) => {
             let file = m

@@ -22,6 +22,8 @@
 //!   full unrolling (`unroll`) of constant-trip loops before the second and third, and
 //!   ipcp after the first. A round is skipped when the module is already a fixed point
 //!   of it (see [`Stage::round`]).
+//! - From `-O1` up, last: schedule (within a block, computations and loads move down
+//!   to their first user, so fewer values are live at once).
 //!
 //! Invariants: in debug builds (and so in every test) the module is verified after
 //! every pass; a failure is returned as the verifier's diagnostics, naming the pass.
@@ -44,6 +46,7 @@ pub mod loadelim;
 pub mod mem2reg;
 pub mod params;
 pub mod ptrflow;
+pub mod schedule;
 pub mod simplify_cfg;
 pub mod sink;
 pub mod slotwiden;
@@ -149,6 +152,7 @@ pub fn stages(level: OptLevel) -> Vec<Stage> {
                     passes: cleanup,
                     round: true,
                 },
+                always(vec!["schedule"]),
                 globals_last(),
             ]
         }
@@ -171,6 +175,7 @@ pub fn stages(level: OptLevel) -> Vec<Stage> {
                 cleanup_gvn(),
                 always(vec!["unroll", "simplify_cfg"]),
                 cleanup_gvn(),
+                always(vec!["schedule"]),
                 globals_last(),
             ]
         }
@@ -270,6 +275,7 @@ fn run_pass(m: &mut Module, name: &str) -> Result<bool, String> {
         "slotwiden" => each(m, slotwiden::run),
         "ifconv" => each(m, ifconv::run),
         "sink" => each(m, sink::run),
+        "schedule" => each(m, schedule::run),
         "constglobal" => constglobal::run(m),
         "drop_unused_globals" => constglobal::drop_unused(m),
         "constlocal" => constlocal::run(m),

@@ -58,7 +58,8 @@ fn use_blocks(f: &Function) -> SecondaryMap<Value, Vec<Block>> {
     uses
 }
 
-fn is_sinkable(data: &InstData) -> bool {
+/// A pure computation or a non-volatile load (also what `schedule` may move).
+pub(crate) fn is_sinkable(data: &InstData) -> bool {
     match data {
         InstData::Unary { .. }
         | InstData::Convert { .. }
@@ -70,7 +71,8 @@ fn is_sinkable(data: &InstData) -> bool {
     }
 }
 
-fn writes_memory(data: &InstData) -> bool {
+/// Stores, calls, atomics, memcpy/memset and volatile loads.
+pub(crate) fn writes_memory(data: &InstData) -> bool {
     !data.is_terminator() && data.has_side_effects()
 }
 

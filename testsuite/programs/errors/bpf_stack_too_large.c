@@ -1,4 +1,4 @@
-// EXPECT: E0501 at 7:17
+// EXPECT: E0501 at 7:2
 // EXPECT: E0501 at 
 // A frame larger than BPF's 512-byte stack.
 int f(int i)

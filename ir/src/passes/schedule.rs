@@ -1,0 +1,398 @@
+//! Local scheduling for register pressure: within each block, a pure computation
+//! (constant, address, arithmetic, comparison, conversion, select) or a non-volatile
+//! load moves down to just before its first user, pulling the movable instructions that
+//! compute its operands along. C written as "read every field, then compute"
+//! (`struct s x = { p[0], p[1], ... }; ... use x ...`) otherwise keeps every loaded
+//! value live from its load to its use, and BPF has only r6-r9 across calls and ten
+//! registers in all: the values spill to the stack. LLVM's selection DAG reorders a
+//! block the same way.
+//!
+//! What may move (a "movable" instruction), all in one block `b`:
+//! - its result is used in `b` and is not live out of `b` (a value used by later blocks
+//!   stays where it is);
+//! - at most one of its operands would live longer for the move: the others are
+//!   constants or stay live up to its first user anyway (used there or later in `b`,
+//!   or live out). The one may be the result of a movable instruction, which then
+//!   moves along; otherwise the operand's life grows as much as the result's shrinks.
+//!
+//! A load never moves past an instruction that may write what it reads (store, call,
+//! atomic, memcpy/memset, volatile load): before each such instruction, the loads still
+//! waiting above it are placed first. A store to a private stack slot (one whose
+//! address is only ever used directly as the address of loads and stores, so no other
+//! pointer can reach it) holds back only the loads of that slot: a local struct that
+//! stays in memory does not pin the packet loads around its initialization. Everything else keeps its order, so side effects happen
+//! exactly as before, each instruction still runs once per run of `b`, and no operand
+//! is used above its definition (operands are placed before their users).
+//!
+//! Verifier note: nothing leaves its block, so a packet load stays below the bounds
+//! check that guards it (the branch that ends a dominating block).
+
+use cranelift_entity::{EntityRef, SecondaryMap};
+
+use crate::cfg::ControlFlowGraph;
+use crate::entities::{Inst, StackSlot, Value};
+use crate::function::Function;
+use crate::instructions::InstData;
+use crate::passes::sink::{is_sinkable, writes_memory};
+
+/// Returns true if any block's order changed.
+pub fn run(f: &mut Function) -> bool {
+    f.dfg.resolve_all_aliases();
+    let live_out = live_out_sets(f);
+    let private = private_slot_addrs(f);
+    let mut scratch = Positions::default();
+    let mut changed = false;
+    for &b in &f.layout.blocks().to_vec() {
+        let insts = f.layout.block_insts(b).to_vec();
+        let order = scratch.record(f, &insts, |pos| {
+            schedule_block(f, &insts, pos, &live_out[b.index()], &private)
+        });
+        if order != insts {
+            f.layout.set_block_insts(b, order);
+            changed = true;
+        }
+    }
+    changed
+}
+
+/// Pure or a plain load: free to run later in its block. Constants and addresses too
+/// (a constant placed at its first user is one value fewer to keep in a register).
+fn can_move(data: &InstData) -> bool {
+    is_sinkable(data)
+        || matches!(
+            data,
+            InstData::Iconst { .. }
+                | InstData::StackAddr { .. }
+                | InstData::GlobalAddr { .. }
+                | InstData::FuncAddr { .. }
+        )
+}
+
+/// Per `stack_addr` result: its slot, when that slot is private (every `stack_addr` of
+/// it is used only as the address operand of loads and stores).
+fn private_slot_addrs(f: &Function) -> SecondaryMap<Value, Option<StackSlot>> {
+    let mut addr_slot: SecondaryMap<Value, Option<StackSlot>> = SecondaryMap::new();
+    for i in crate::passes::util::all_insts(f) {
+        if let (InstData::StackAddr { slot, .. }, Some(r)) = (&f.dfg.insts[i], f.dfg.inst_result(i))
+        {
+            addr_slot[r] = Some(*slot);
+        }
+    }
+    let mut escaped: SecondaryMap<StackSlot, bool> = SecondaryMap::new();
+    for i in crate::passes::util::all_insts(f) {
+        let data = &f.dfg.insts[i];
+        let address = match data {
+            InstData::Load { addr, .. } => Some(*addr),
+            InstData::Store { args, .. } => Some(args[1]),
+            _ => None,
+        };
+        let mut operands = data.values();
+        if let Some(a) = address {
+            // The address operand itself is a private use; any other use of it is not.
+            if let Some(k) = operands.iter().position(|&v| v == a) {
+                operands.remove(k);
+            }
+        }
+        for v in operands {
+            if let Some(slot) = addr_slot[v] {
+                escaped[slot] = true;
+            }
+        }
+    }
+    for v in addr_slot.values_mut() {
+        if v.is_some_and(|s| escaped[s]) {
+            *v = None;
+        }
+    }
+    addr_slot
+}
+
+/// The private slot an instruction reads or writes through a direct address, if any.
+fn private_slot_of(
+    data: &InstData,
+    private: &SecondaryMap<Value, Option<StackSlot>>,
+) -> Option<StackSlot> {
+    match data {
+        InstData::Load { addr, .. } => private[*addr],
+        InstData::Store { args, .. } => private[args[1]],
+        _ => None,
+    }
+}
+
+/// True when store `w` and load `r` use the same address value at offsets whose byte
+/// ranges do not overlap (`*(u32 *)(p + 32) = x` cannot change `p[5]`).
+fn disjoint(f: &Function, w: &InstData, r: &InstData) -> bool {
+    let (
+        InstData::Store {
+            args: [val, waddr],
+            offset: woff,
+            ..
+        },
+        InstData::Load {
+            mem,
+            addr: raddr,
+            offset: roff,
+            ..
+        },
+    ) = (w, r)
+    else {
+        return false;
+    };
+    let wlen = i64::from(f.dfg.value_type(*val).bytes());
+    let rlen = i64::from(mem.bytes());
+    let (woff, roff) = (i64::from(*woff), i64::from(*roff));
+    waddr == raddr && (woff + wlen <= roff || roff + rlen <= woff)
+}
+
+/// Positions within the block being scheduled (usize::MAX: not in it, or not used in
+/// it). Kept across blocks and cleared after each, so a function's blocks do not each
+/// allocate maps as large as its value count.
+struct Positions {
+    /// Per instruction of the block: its index.
+    pos_of: SecondaryMap<Inst, usize>,
+    /// Per value: the index of its first and last user in the block.
+    first_use: SecondaryMap<Value, usize>,
+    last_use: SecondaryMap<Value, usize>,
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Positions {
+            pos_of: SecondaryMap::with_default(usize::MAX),
+            first_use: SecondaryMap::with_default(usize::MAX),
+            last_use: SecondaryMap::with_default(usize::MAX),
+        }
+    }
+}
+
+impl Positions {
+    /// Fills the positions of block `insts`, runs `then` on them, and clears them.
+    fn record<T>(&mut self, f: &Function, insts: &[Inst], then: impl FnOnce(&Self) -> T) -> T {
+        for (p, &i) in insts.iter().enumerate() {
+            self.pos_of[i] = p;
+            for v in f.dfg.insts[i].values() {
+                if self.first_use[v] == usize::MAX {
+                    self.first_use[v] = p;
+                }
+                self.last_use[v] = p;
+            }
+        }
+        let out = then(self);
+        for &i in insts {
+            self.pos_of[i] = usize::MAX;
+            for v in f.dfg.insts[i].values() {
+                self.first_use[v] = usize::MAX;
+                self.last_use[v] = usize::MAX;
+            }
+        }
+        out
+    }
+}
+
+/// The new order of one block's instructions `insts`.
+fn schedule_block(
+    f: &Function,
+    insts: &[Inst],
+    positions: &Positions,
+    live_out: &ValueSet,
+    private: &SecondaryMap<Value, Option<StackSlot>>,
+) -> Vec<Inst> {
+    let n = insts.len();
+    let Positions {
+        pos_of,
+        first_use,
+        last_use,
+    } = positions;
+    let is_const = |v: Value| match f.dfg.value_def(v) {
+        crate::dfg::ValueDef::Result(d) => matches!(f.dfg.insts[d], InstData::Iconst { .. }),
+        _ => false,
+    };
+    // Per position: None if the instruction stays in order, else whether one operand
+    // would live longer for the move.
+    let mobility: Vec<Option<bool>> = insts
+        .iter()
+        .map(|&i| {
+            let r = f.dfg.inst_result(i)?;
+            if !can_move(&f.dfg.insts[i]) || first_use[r] == usize::MAX || live_out.contains(r) {
+                return None;
+            }
+            // Operands whose life would run on to the new place: one at most, so that
+            // the move never adds to the values live at once.
+            let dest = first_use[r];
+            let mut longer = f.dfg.insts[i].values();
+            longer.sort_unstable();
+            longer.dedup();
+            longer.retain(|&o| {
+                let live_there =
+                    live_out.contains(o) || (last_use[o] != usize::MAX && last_use[o] >= dest);
+                !(live_there || is_const(o))
+            });
+            (longer.len() <= 1).then_some(longer.len() == 1)
+        })
+        .collect();
+    let movable: Vec<bool> = mobility.iter().map(Option::is_some).collect();
+    if !movable.iter().any(|&m| m) {
+        return insts.to_vec();
+    }
+    let mut placed = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    // Movable instructions not placed yet, in their original order.
+    let mut waiting: Vec<usize> = Vec::new();
+    for p in 0..n {
+        let data = &f.dfg.insts[insts[p]];
+        if movable[p] {
+            waiting.push(p);
+            continue;
+        }
+        let is_call = matches!(data, InstData::Call { .. } | InstData::CallHelper { .. });
+        if writes_memory(data) {
+            // A store to a private slot can only change loads of that slot.
+            let only = private_slot_of(data, private);
+            waiting.retain(|&w| {
+                let held = match &f.dfg.insts[insts[w]] {
+                    load @ InstData::Load { .. } => {
+                        only.is_none_or(|s| private_slot_of(load, private) == Some(s))
+                            && !disjoint(f, data, load)
+                    }
+                    // Across a call, a value that lengthens an operand's life would
+                    // keep both in the few registers calls preserve (r6-r9).
+                    _ => is_call && mobility[w] == Some(true),
+                };
+                if held {
+                    place(f, insts, pos_of, &movable, &mut placed, &mut order, w);
+                }
+                !held && !placed[w]
+            });
+        }
+        place(f, insts, pos_of, &movable, &mut placed, &mut order, p);
+    }
+    debug_assert_eq!(order.len(), n, "every instruction placed once");
+    order
+}
+
+/// Places the instruction at position `p`, after the movable instructions of this
+/// block that compute its operands (in the order it reads them) not yet placed.
+fn place(
+    f: &Function,
+    insts: &[Inst],
+    pos_of: &SecondaryMap<Inst, usize>,
+    movable: &[bool],
+    placed: &mut [bool],
+    order: &mut Vec<Inst>,
+    p: usize,
+) {
+    if placed[p] {
+        return;
+    }
+    placed[p] = true;
+    for v in f.dfg.insts[insts[p]].values() {
+        if let crate::dfg::ValueDef::Result(d) = f.dfg.value_def(v) {
+            let q = pos_of[d];
+            if q != usize::MAX && movable[q] && !placed[q] {
+                place(f, insts, pos_of, movable, placed, order, q);
+            }
+        }
+    }
+    order.push(insts[p]);
+}
+
+/// A set of values as a bit set over their indices.
+#[derive(Clone, Default)]
+struct ValueSet(Vec<u64>);
+
+impl ValueSet {
+    fn contains(&self, v: Value) -> bool {
+        let i = v.index();
+        self.0.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 != 0)
+    }
+    fn insert(&mut self, v: Value) {
+        let i = v.index();
+        if self.0.len() <= i / 64 {
+            self.0.resize(i / 64 + 1, 0);
+        }
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    /// Adds every member of `other`; true if that added any.
+    fn union_with(&mut self, other: &ValueSet) -> bool {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        let mut grew = false;
+        for (w, &o) in self.0.iter_mut().zip(&other.0) {
+            grew |= o & !*w != 0;
+            *w |= o;
+        }
+        grew
+    }
+}
+
+/// Per block (by index), the values live at its end: classic backward liveness, where
+/// a branch argument is a use in the branching block and a block parameter is defined
+/// at its block's start.
+fn live_out_sets(f: &Function) -> Vec<ValueSet> {
+    let cfg = ControlFlowGraph::compute(f);
+    let blocks = f.layout.blocks().to_vec();
+    let size = blocks.iter().map(|b| b.index() + 1).max().unwrap_or(0);
+    // Per block: values used before any definition in it (upward-exposed), and defined.
+    let mut gen_: Vec<ValueSet> = vec![ValueSet::default(); size];
+    let mut kill: Vec<ValueSet> = vec![ValueSet::default(); size];
+    for &b in &blocks {
+        let (g, k) = (&mut gen_[b.index()], &mut kill[b.index()]);
+        for &p in f.dfg.block_params(b) {
+            k.insert(p);
+        }
+        for &i in f.layout.block_insts(b) {
+            for v in f.dfg.insts[i].values() {
+                if !k.contains(v) {
+                    g.insert(v);
+                }
+            }
+            if let Some(r) = f.dfg.inst_result(i) {
+                k.insert(r);
+            }
+        }
+    }
+    let mut live_in = gen_.clone();
+    let mut live_out = vec![ValueSet::default(); size];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &b in blocks.iter().rev() {
+            let bi = b.index();
+            let mut out = std::mem::take(&mut live_out[bi]);
+            for &s in &cfg.succs[b] {
+                out.union_with(&live_in[s.index()]);
+            }
+            // live_in(b) grows by what is live out of b and not defined in it.
+            let (inn, kill_b) = (&mut live_in[bi].0, &kill[bi].0);
+            if inn.len() < out.0.len() {
+                inn.resize(out.0.len(), 0);
+            }
+            for (k, (w, &o)) in inn.iter_mut().zip(&out.0).enumerate() {
+                let add = o & !kill_b.get(k).copied().unwrap_or(0);
+                changed |= add & !*w != 0;
+                *w |= add;
+            }
+            live_out[bi] = out;
+        }
+    }
+    live_out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_set_members() {
+        let mut s = ValueSet::default();
+        let (a, b) = (Value::new(3), Value::new(130));
+        s.insert(a);
+        s.insert(b);
+        assert!(s.contains(a) && s.contains(b) && !s.contains(Value::new(4)));
+        let mut t = ValueSet::default();
+        assert!(t.union_with(&s));
+        assert!(!t.union_with(&s));
+        assert!(t.contains(b));
+    }
+}
