@@ -32,7 +32,9 @@ use crate::entities::{Inst, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::opcodes::Opcode;
-use crate::passes::util::{all_insts, const_value, replace_with_const, replace_with_value};
+use crate::passes::util::{
+    all_insts, const_value, emit_before, replace_with_const, replace_with_value,
+};
 use crate::types::{Ext, Type};
 
 /// Returns true if anything changed.
@@ -547,16 +549,6 @@ fn compare_as_bit(f: &Function, kz: &mut KnownZero, inst: Inst) -> Option<(Value
             (kz.get(f, x) & high == high).then_some((x, k))
         }
         _ => None,
-    }
-}
-
-fn emit_before(f: &mut Function, inst: Inst, data: InstData, ty: Type) -> Value {
-    let (i, r) = f.dfg.make_inst(data, Some(ty));
-    f.layout.insert_inst_before(i, inst);
-    f.srclocs[i] = f.srclocs[inst];
-    match r {
-        Some(r) => r,
-        None => f.dfg.make_inst_result(i, ty),
     }
 }
 

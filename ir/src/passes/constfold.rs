@@ -19,7 +19,9 @@ use crate::eval;
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::opcodes::Opcode;
-use crate::passes::util::{all_insts, const_value, replace_with_const, replace_with_value};
+use crate::passes::util::{
+    all_insts, const_value, emit_before, replace_with_const, replace_with_value,
+};
 use crate::types::{IntCC, Type};
 
 /// Returns true if anything changed.
@@ -89,7 +91,7 @@ fn fold_inst(f: &mut Function, inst: Inst) -> bool {
                 replace_with_const(f, inst, 0);
                 return true;
             }
-            false
+            combine_shifts(f, inst, op, x, cy, ty)
         }
         InstData::Unary { op, arg } => {
             let (Some(ty), Some(a)) = (rty, const_value(f, arg)) else {
@@ -163,6 +165,58 @@ fn fold_inst(f: &mut Function, inst: Inst) -> bool {
         }
         _ => false,
     }
+}
+
+/// Two constant shifts the same way become one: `(z << a) << b` is `z << (a + b)`, and
+/// likewise for `>>` (logical or arithmetic); a total of the width or more leaves 0
+/// (for `s>>`, the sign: a shift by width - 1). Bit-field reads extract with such
+/// pairs (`(w << 8) << 49 s>> 57`).
+fn combine_shifts(
+    f: &mut Function,
+    inst: Inst,
+    op: Opcode,
+    x: Value,
+    b: Option<i64>,
+    ty: Type,
+) -> bool {
+    if !matches!(op, Opcode::Ishl | Opcode::Ushr | Opcode::Sshr) {
+        return false;
+    }
+    let Some(b) = b else { return false };
+    let ValueDef::Result(def) = f.dfg.value_def(f.dfg.resolve_alias(x)) else {
+        return false;
+    };
+    let InstData::Binary {
+        op: inner,
+        args: [z, k],
+    } = f.dfg.insts[def]
+    else {
+        return false;
+    };
+    let Some(a) = const_value(f, k) else {
+        return false;
+    };
+    if inner != op || f.dfg.value_type(z) != ty || f.dfg.value_type(x) != ty {
+        return false;
+    }
+    let bits = u64::from(ty.bits());
+    let total = (a as u64 & (bits - 1)) + (b as u64 & (bits - 1));
+    let amount = match (total < bits, op) {
+        (true, _) => total,
+        (false, Opcode::Sshr) => bits - 1,
+        (false, _) => {
+            replace_with_const(f, inst, 0);
+            return true;
+        }
+    };
+    let k = emit_before(
+        f,
+        inst,
+        InstData::Iconst { imm: amount as i64 },
+        f.dfg.value_type(k),
+    );
+    f.dfg.insts[inst] = InstData::Binary { op, args: [z, k] };
+    true
 }
 
 /// `x - y` when both are addresses in the same stack slot or global (`&a[3] - &a[0]`

@@ -1,5 +1,5 @@
 //! Small helpers shared by the passes: constants, use counts, replacing an
-//! instruction by a value or a constant.
+//! instruction by a value or a constant, inserting one.
 //!
 //! Invariants: replacements keep the replaced value's type; removed instructions leave
 //! the layout but stay in the DFG (entities are never reused).
@@ -10,6 +10,7 @@ use crate::dfg::ValueDef;
 use crate::entities::{Inst, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
+use crate::types::Type;
 
 /// The constant a value holds, if it is the result of an `iconst`.
 pub fn const_value(f: &Function, v: Value) -> Option<i64> {
@@ -68,4 +69,16 @@ pub fn all_insts(f: &Function) -> Vec<Inst> {
 pub fn prune_core_relocs(f: &mut Function) {
     let layout = &f.layout;
     f.core_relocs.retain(|&i, _| layout.inst_block(i).is_some());
+}
+
+/// Inserts a new instruction computing `data` (of type `ty`) before `inst`, at its
+/// source location; returns its result.
+pub fn emit_before(f: &mut Function, inst: Inst, data: InstData, ty: Type) -> Value {
+    let (i, r) = f.dfg.make_inst(data, Some(ty));
+    f.layout.insert_inst_before(i, inst);
+    f.srclocs[i] = f.srclocs[inst];
+    match r {
+        Some(r) => r,
+        None => f.dfg.make_inst_result(i, ty),
+    }
 }
