@@ -245,15 +245,14 @@ fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
             )) = def(f, x)
                 && let Some(c1) = const_value(f, c1)
             {
-                let (k, kv) = f.dfg.make_inst(
+                let kv = emit_before(
+                    f,
+                    inst,
                     InstData::Iconst {
                         imm: ty.sext((c1 as u64 & c) as i64),
                     },
-                    Some(ty),
+                    ty,
                 );
-                let Some(kv) = kv else { return false };
-                f.layout.insert_inst_before(k, inst);
-                f.srclocs[k] = f.srclocs[inst];
                 f.dfg.insts[inst] = InstData::Binary {
                     op: Opcode::Band,
                     args: [inner, kv],
@@ -424,8 +423,78 @@ fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
             }
             resize(f, inst, x, ty, Opcode::Uextend)
         }
+        InstData::Convert {
+            op: Opcode::Sextend,
+            arg,
+        } => sext_field(f, inst, arg, ty),
         _ => false,
     }
+}
+
+/// `sextend(ireduce.N(ushr x, k))`, a signed field of `x` (N bits at bit k, `x` of the
+/// result's type): one left shift puts the field's top bit at the top, then an
+/// arithmetic right shift brings the field down, sign-extended. Two shifts where the
+/// lowering of `sextend` adds two (or one `movsx`) to the `ushr`.
+fn sext_field(f: &mut Function, inst: Inst, arg: Value, ty: Type) -> bool {
+    let Some((
+        _,
+        &InstData::Convert {
+            op: Opcode::Ireduce,
+            arg: y,
+        },
+    )) = def(f, arg)
+    else {
+        return false;
+    };
+    let Some((
+        _,
+        &InstData::Binary {
+            op: Opcode::Ushr,
+            args: [x, k],
+        },
+    )) = def(f, y)
+    else {
+        return false;
+    };
+    let (n, bits) = (f.dfg.value_type(arg).bits(), ty.bits());
+    let Some(shift) = const_value(f, k) else {
+        return false;
+    };
+    let shift = (shift as u64 & u64::from(bits - 1)) as u32;
+    if f.dfg.value_type(y) != ty || f.dfg.value_type(x) != ty || shift + n > bits {
+        return false;
+    }
+    let kty = f.dfg.value_type(k);
+    let left = emit_before(
+        f,
+        inst,
+        InstData::Iconst {
+            imm: i64::from(bits - shift - n),
+        },
+        kty,
+    );
+    let up = emit_before(
+        f,
+        inst,
+        InstData::Binary {
+            op: Opcode::Ishl,
+            args: [x, left],
+        },
+        ty,
+    );
+    let right = emit_before(
+        f,
+        inst,
+        InstData::Iconst {
+            imm: i64::from(bits - n),
+        },
+        kty,
+    );
+    f.dfg.insts[inst] = InstData::Binary {
+        op: Opcode::Sshr,
+        args: [up, right],
+    };
+    true
 }
 
 /// Values used as a `brif` or `select` condition (codegen fuses those compares into
