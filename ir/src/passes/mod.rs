@@ -6,7 +6,8 @@
 //!   slots; the output is still valid IR that codegen must handle.
 //! - `-O1`: first constlocal (locals only copied from a constant global and then only
 //!   read become that global; it needs the `memcpy`, so it runs before expand_mem),
-//!   then as -O0 plus constfold (folds `stack_addr + c` for sroa), sroa, slotwiden (small
+//!   then as -O0 plus constfold (folds `stack_addr + c` for sroa), speculate (loads
+//!   through a choice of two stack addresses become two loads and a select), sroa, slotwiden (small
 //!   slots accessed piecewise become whole-slot accesses), mem2reg, constfold,
 //!   constglobal (loads of constant globals), bitsimp (known-zero bits), demanded
 //!   (operands simplified on the bits their users read), strength, copyprop, simplify_cfg, dce;
@@ -50,6 +51,7 @@ pub mod schedule;
 pub mod simplify_cfg;
 pub mod sink;
 pub mod slotwiden;
+pub mod speculate;
 pub mod sroa;
 pub mod strength;
 pub mod unnamed_addr;
@@ -100,6 +102,7 @@ pub fn stages(level: OptLevel) -> Vec<Stage> {
     // strength again after constfold, which may expose constant divisors.
     let to_ssa_and_fold = [
         "constfold",
+        "speculate",
         "sroa",
         "slotwiden",
         "mem2reg",
@@ -276,6 +279,7 @@ fn run_pass(m: &mut Module, name: &str) -> Result<bool, String> {
         "ifconv" => each(m, ifconv::run),
         "sink" => each(m, sink::run),
         "schedule" => each(m, schedule::run),
+        "speculate" => each(m, speculate::run),
         "constglobal" => constglobal::run(m),
         "drop_unused_globals" => constglobal::drop_unused(m),
         "constlocal" => constlocal::run(m),

@@ -1,0 +1,180 @@
+//! Loads through a choice of two stack addresses become a choice of two loads: C's
+//! struct-valued `c ? a : b` (and `p = c ? left : right; p[i]`) reaches the IR as a
+//! block parameter (or a `select`) that is one of two local addresses, and the copy out
+//! of it as loads from that parameter. Each such load becomes a load from each address,
+//! at the same point, and a `select` between the two values on a new 0/1 block
+//! parameter (or the `select`'s condition). The locals are then only accessed at fixed
+//! places, so `sroa` and `mem2reg` can keep them in registers. LLVM's SROA speculates
+//! loads of selects of allocas the same way.
+//!
+//! When: every incoming value of the parameter is a `stack_addr` (two distinct slot and
+//! offset pairs in all), every use of it is the address of a non-volatile load, and
+//! each load stays inside both slots. Both loads run where the original one ran, so a
+//! store between the choice and the load is seen as before.
+//!
+//! Verifier note: a stack read is in bounds or rejected, so each load is checked to lie
+//! within its slot. The load from the slot not chosen reads a slot of this frame, as
+//! clang's code does after the same transformation.
+
+use cranelift_entity::SecondaryMap;
+
+use crate::dfg::ValueDef;
+use crate::entities::{Block, Inst, StackSlot, Value};
+use crate::function::Function;
+use crate::instructions::InstData;
+use crate::passes::util::{all_insts, emit_before};
+use crate::types::Type;
+
+/// Returns true if any load changed.
+pub fn run(f: &mut Function) -> bool {
+    f.dfg.resolve_all_aliases();
+    let insts = all_insts(f);
+    // Per value: the loads that use it as their address, or None once it has another use.
+    let mut loads: SecondaryMap<Value, Option<Vec<Inst>>> = SecondaryMap::new();
+    let mut other_use: SecondaryMap<Value, bool> = SecondaryMap::new();
+    for &i in &insts {
+        let data = &f.dfg.insts[i];
+        let mut operands = data.values();
+        if let InstData::Load { addr, flags, .. } = data
+            && !flags.volatile
+        {
+            loads[*addr].get_or_insert_with(Vec::new).push(i);
+            if let Some(k) = operands.iter().position(|v| v == addr) {
+                operands.remove(k);
+            }
+        }
+        for v in operands {
+            other_use[v] = true;
+        }
+    }
+    let mut changed = false;
+    // Parameters first, in block order, then selects.
+    for b in f.layout.blocks().to_vec() {
+        for (idx, &p) in f.dfg.block_params(b).to_vec().iter().enumerate() {
+            let Some(users) = loads[p].clone().filter(|_| !other_use[p]) else {
+                continue;
+            };
+            let Some(choice) = param_choice(f, b, idx) else {
+                continue;
+            };
+            if !all_in_bounds(f, &users, &choice.sources) {
+                continue;
+            }
+            let sel = f.dfg.append_block_param(b, Type::I32);
+            for (branch, dest_idx, first) in choice.edges {
+                let k = emit_before(
+                    f,
+                    branch,
+                    InstData::Iconst {
+                        imm: i64::from(first),
+                    },
+                    Type::I32,
+                );
+                f.dfg.insts[branch].branch_dests_mut()[dest_idx]
+                    .args
+                    .push(k);
+            }
+            for l in users {
+                split_load(f, l, sel, &choice.sources);
+            }
+            changed = true;
+        }
+    }
+    for &i in &insts {
+        let InstData::Select { args: [c, x, y] } = f.dfg.insts[i] else {
+            continue;
+        };
+        let Some(r) = f.dfg.inst_result(i) else {
+            continue;
+        };
+        let Some(users) = loads[r].clone().filter(|_| !other_use[r]) else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (stack_addr_of(f, x), stack_addr_of(f, y)) else {
+            continue;
+        };
+        let sources = [a, b];
+        if !all_in_bounds(f, &users, &sources) {
+            continue;
+        }
+        for l in users {
+            split_load(f, l, c, &sources);
+        }
+        changed = true;
+    }
+    changed
+}
+
+/// A block parameter that is one of two stack addresses: the two (slot, offset) pairs
+/// and, per incoming edge, its branch, the index of that edge among the branch's
+/// destinations, and whether it passes the first pair.
+struct Choice {
+    sources: [(StackSlot, i32); 2],
+    edges: Vec<(Inst, usize, bool)>,
+}
+
+fn param_choice(f: &Function, b: Block, idx: usize) -> Option<Choice> {
+    let mut sources: Vec<(StackSlot, i32)> = Vec::new();
+    let mut edges = Vec::new();
+    for pred in f.layout.blocks() {
+        let Some(branch) = f.layout.last_inst(*pred) else {
+            continue;
+        };
+        for (d, dest) in f.dfg.insts[branch].branch_dests().iter().enumerate() {
+            if dest.block != b {
+                continue;
+            }
+            let src = stack_addr_of(f, *dest.args.get(idx)?)?;
+            if !sources.contains(&src) {
+                sources.push(src);
+            }
+            edges.push((branch, d, src == sources[0]));
+        }
+    }
+    let sources: [(StackSlot, i32); 2] = sources.try_into().ok()?;
+    Some(Choice { sources, edges })
+}
+
+/// The slot and offset of a `stack_addr` result.
+fn stack_addr_of(f: &Function, v: Value) -> Option<(StackSlot, i32)> {
+    match f.dfg.value_def(f.dfg.resolve_alias(v)) {
+        ValueDef::Result(i) => match f.dfg.insts[i] {
+            InstData::StackAddr { slot, offset } => Some((slot, offset)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether every load, from either source, reads bytes of that source's slot only.
+fn all_in_bounds(f: &Function, loads: &[Inst], sources: &[(StackSlot, i32); 2]) -> bool {
+    loads.iter().all(|&l| {
+        let InstData::Load { mem, offset, .. } = f.dfg.insts[l] else {
+            return false;
+        };
+        sources.iter().all(|&(slot, base)| {
+            let start = i64::from(base) + i64::from(offset);
+            let size = i64::from(f.stack_slots[slot].size);
+            start >= 0 && start + i64::from(mem.bytes()) <= size
+        })
+    })
+}
+
+/// Replaces load `l` by a load from each source and a `select` on `cond` (non-zero: the
+/// first source).
+fn split_load(f: &mut Function, l: Inst, cond: Value, sources: &[(StackSlot, i32); 2]) {
+    let Some(r) = f.dfg.inst_result(l) else {
+        return;
+    };
+    let ty = f.dfg.value_type(r);
+    let load = f.dfg.insts[l].clone();
+    let [x, y] = sources.map(|(slot, base)| {
+        let at = emit_before(f, l, InstData::StackAddr { slot, offset: base }, Type::I64);
+        let mut copy = load.clone();
+        if let InstData::Load { addr, .. } = &mut copy {
+            *addr = at;
+        }
+        emit_before(f, l, copy, ty)
+    });
+    f.dfg.insts[l] = InstData::Select { args: [cond, x, y] };
+}
