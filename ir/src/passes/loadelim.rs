@@ -96,7 +96,7 @@ struct Known {
 /// Stack slots whose address is only ever the address operand of loads and stores:
 /// no pointer held in a value (a packet or map pointer, a helper's argument) can
 /// point into them, and no call can touch them.
-fn private_slots(f: &Function) -> HashSet<StackSlot> {
+pub(crate) fn private_slots(f: &Function) -> HashSet<StackSlot> {
     let insts = crate::passes::util::all_insts(f);
     let mut addr_of: HashMap<Value, StackSlot> = HashMap::new();
     for &i in &insts {

@@ -68,40 +68,17 @@ fn can_move(data: &InstData) -> bool {
         )
 }
 
-/// Per `stack_addr` result: its slot, when that slot is private (every `stack_addr` of
-/// it is used only as the address operand of loads and stores).
+/// Per `stack_addr` result: its slot, when that slot is private (`loadelim`'s
+/// definition: every `stack_addr` of it is used only as the address operand of loads
+/// and stores).
 fn private_slot_addrs(f: &Function) -> SecondaryMap<Value, Option<StackSlot>> {
+    let private = crate::passes::loadelim::private_slots(f);
     let mut addr_slot: SecondaryMap<Value, Option<StackSlot>> = SecondaryMap::new();
     for i in crate::passes::util::all_insts(f) {
         if let (InstData::StackAddr { slot, .. }, Some(r)) = (&f.dfg.insts[i], f.dfg.inst_result(i))
+            && private.contains(slot)
         {
             addr_slot[r] = Some(*slot);
-        }
-    }
-    let mut escaped: SecondaryMap<StackSlot, bool> = SecondaryMap::new();
-    for i in crate::passes::util::all_insts(f) {
-        let data = &f.dfg.insts[i];
-        let address = match data {
-            InstData::Load { addr, .. } => Some(*addr),
-            InstData::Store { args, .. } => Some(args[1]),
-            _ => None,
-        };
-        let mut operands = data.values();
-        if let Some(a) = address {
-            // The address operand itself is a private use; any other use of it is not.
-            if let Some(k) = operands.iter().position(|&v| v == a) {
-                operands.remove(k);
-            }
-        }
-        for v in operands {
-            if let Some(slot) = addr_slot[v] {
-                escaped[slot] = true;
-            }
-        }
-    }
-    for v in addr_slot.values_mut() {
-        if v.is_some_and(|s| escaped[s]) {
-            *v = None;
         }
     }
     addr_slot
