@@ -151,6 +151,8 @@ pub fn finalize(
         bodies.push(body);
         terms.push(term.ok_or("block without terminator")?);
     }
+    // 1a. Spill stores that a later one to the same slot overwrites, unread.
+    drop_overwritten_spills(&mut bodies, frame);
     // 1b. Both successors of a conditional branch start the same way (typically the
     // allocator's copy for a join, as in `x < 0 ? -x : x`): do it once, before the
     // branch, and an arm that is left empty disappears in jump threading.
@@ -282,6 +284,57 @@ pub fn finalize(
         res.extend(out);
     }
     Ok(res)
+}
+
+/// Drops each spill store that a later spill store to the same slot overwrites in the
+/// same block with no reload of that slot in between (only a reload, `*(u64 *)(r10 -
+/// N)` in the spill area, reads a spill slot: its address is never taken). The
+/// allocator spills at every definition of a spilled value, and two-address updates
+/// (`w0 <<= 24; w0 s>>= 24; w0 &= 0xffff`) are one value to it: each step was stored.
+/// A label inside the block (a select's) or a branch ends what is known.
+fn drop_overwritten_spills(bodies: &mut [Vec<(BodyItem, SourceLoc)>], frame: &Frame) {
+    let first = i64::from(frame.spill_off(0));
+    let in_spills = |off: i16| {
+        frame.spill_slots > 0
+            && i64::from(off) <= first
+            && i64::from(off) >= i64::from(frame.spill_off(frame.spill_slots - 1))
+    };
+    for body in bodies.iter_mut() {
+        let mut dead = vec![false; body.len()];
+        // Spill offset -> the last store to it not read since.
+        let mut unread: Vec<(i16, usize)> = Vec::new();
+        for (k, (item, _)) in body.iter().enumerate() {
+            match item {
+                BodyItem::Inst(MInst::Store {
+                    base: Base::Fp,
+                    off,
+                    size: MemSize::DW,
+                    ..
+                }) if in_spills(*off) => {
+                    if let Some(e) = unread.iter_mut().find(|(o, _)| o == off) {
+                        dead[e.1] = true;
+                        e.1 = k;
+                    } else {
+                        unread.push((*off, k));
+                    }
+                }
+                BodyItem::Inst(MInst::Load {
+                    base: Base::Fp,
+                    off,
+                    ..
+                }) => unread.retain(|(o, _)| o != off),
+                BodyItem::Inst(MInst::Br { .. }) | BodyItem::Label(_) => unread.clear(),
+                BodyItem::Inst(_) => {}
+            }
+        }
+        if dead.contains(&true) {
+            let mut k = 0;
+            body.retain(|_| {
+                k += 1;
+                !dead[k - 1]
+            });
+        }
+    }
 }
 
 /// Moves the instructions both successors of a two-way branch begin with into the
@@ -729,6 +782,55 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn a_spill_store_overwritten_before_any_reload_goes() {
+        let mut frame = Frame::layout(&[(8, 8)]);
+        frame.spill_slots = 2;
+        let (a, b) = (frame.spill_off(0) as i16, frame.spill_off(1) as i16);
+        let st = |off: i16, r: u8| MInst::Store {
+            size: MemSize::DW,
+            base: Base::Fp,
+            off,
+            src: Src::Reg(Reg::Phys(r)),
+            core: None,
+        };
+        let ld = |off: i16| MInst::Load {
+            size: MemSize::DW,
+            signed: false,
+            dst: Reg::Phys(2),
+            base: Base::Fp,
+            off,
+            core: None,
+        };
+        let local = -8; // the local slot, not a spill: both stores stay
+        let insts = [
+            st(a, 0),     // overwritten below: dropped
+            st(local, 0), // a local's store
+            st(b, 0),     // read by the reload of b: kept
+            ld(b),
+            st(a, 1), // the last store to a in the block: kept
+            st(b, 1), // overwritten below: dropped
+            st(local, 1),
+            st(b, 3),
+        ];
+        let mut bodies = vec![
+            insts
+                .iter()
+                .map(|i| (BodyItem::Inst(i.clone()), SourceLoc::default()))
+                .collect::<Vec<_>>(),
+        ];
+        drop_overwritten_spills(&mut bodies, &frame);
+        let left: Vec<MInst> = bodies[0]
+            .iter()
+            .filter_map(|(i, _)| match i {
+                BodyItem::Inst(i) => Some(i.clone()),
+                BodyItem::Label(_) => None,
+            })
+            .collect();
+        let want = [1, 2, 3, 4, 6, 7].map(|k| insts[k].clone());
+        assert_eq!(left, want);
     }
 
     #[test]
