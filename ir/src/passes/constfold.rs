@@ -55,6 +55,14 @@ fn fold_inst(f: &mut Function, inst: Inst) -> bool {
                 replace_with_const(f, inst, d);
                 return true;
             }
+            // `(a + t) - a` is `t` (pointer differences: `&arr[i] - arr`).
+            if op == Opcode::Isub
+                && let Some(t) = added_to(f, x, y)
+                && f.dfg.value_type(t) == ty
+            {
+                replace_with_value(f, inst, t);
+                return true;
+            }
             let same = f.dfg.resolve_alias(x) == f.dfg.resolve_alias(y);
             let is = |c: Option<i64>, v: i64| c.is_some_and(|c| ty.sext(c) == ty.sext(v));
             let keep_x = match op {
@@ -248,6 +256,31 @@ fn address_difference(f: &Function, x: Value, y: Value) -> Option<i64> {
             },
         ) if a == b => Some(i64::from(o1) - i64::from(o2)),
         _ => None,
+    }
+}
+
+/// `t` when `x` is `a + t` (or `t + a`) and `a` is `base` or the same address as it.
+fn added_to(f: &Function, x: Value, base: Value) -> Option<Value> {
+    let ValueDef::Result(i) = f.dfg.value_def(f.dfg.resolve_alias(x)) else {
+        return None;
+    };
+    let InstData::Binary {
+        op: Opcode::Iadd,
+        args: [a, b],
+    } = f.dfg.insts[i]
+    else {
+        return None;
+    };
+    let same = |v: Value| {
+        f.dfg.resolve_alias(v) == f.dfg.resolve_alias(base)
+            || address_difference(f, v, base) == Some(0)
+    };
+    if same(a) {
+        Some(b)
+    } else if same(b) {
+        Some(a)
+    } else {
+        None
     }
 }
 
