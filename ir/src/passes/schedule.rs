@@ -243,8 +243,14 @@ fn schedule_block(
         }
         place(f, insts, pos_of, &movable, &mut placed, &mut order, p);
     }
+    // Every movable instruction has a user in the block, so placing the others places
+    // it. Should that ever fail, the block keeps its order rather than lose code.
     debug_assert_eq!(order.len(), n, "every instruction placed once");
-    order
+    if order.len() == n {
+        order
+    } else {
+        insts.to_vec()
+    }
 }
 
 /// Places the instruction at position `p`, after the movable instructions of this
