@@ -431,9 +431,11 @@ fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
     }
 }
 
-/// `sextend(ireduce.N(ushr x, k))`, a signed field of `x` (N bits at bit k, `x` of the
-/// result's type): one left shift puts the field's top bit at the top, then an
-/// arithmetic right shift brings the field down, sign-extended. Two shifts where the
+/// `sextend.T(ireduce.N(ushr x, k))`, a signed field of `x` (N bits at bit k, `x` at
+/// least as wide as T): shift the field's top bit to bit T-1 (right by k + N - T, or
+/// left by T - k - N, in x's width), cut to T, then an arithmetic right shift by T - N
+/// brings the field down, sign-extended. Two shifts, or one when the field already
+/// ends at bit T-1 (`(s16)(w >> 16)` of a 32-bit word is `(s32)w s>> 16`), where the
 /// lowering of `sextend` adds two (or one `movsx`) to the `ushr`.
 fn sext_field(f: &mut Function, inst: Inst, arg: Value, ty: Type) -> bool {
     let Some((
@@ -456,43 +458,61 @@ fn sext_field(f: &mut Function, inst: Inst, arg: Value, ty: Type) -> bool {
     else {
         return false;
     };
-    let (n, bits) = (f.dfg.value_type(arg).bits(), ty.bits());
+    let xty = f.dfg.value_type(x);
+    let (n, t, s) = (f.dfg.value_type(arg).bits(), ty.bits(), xty.bits());
     let Some(shift) = const_value(f, k) else {
         return false;
     };
-    let shift = (shift as u64 & u64::from(bits - 1)) as u32;
-    if f.dfg.value_type(y) != ty || f.dfg.value_type(x) != ty || shift + n > bits {
+    let shift = (shift as u64 & u64::from(s - 1)) as u32;
+    if f.dfg.value_type(y) != xty || s < t || shift + n > s {
         return false;
     }
     let kty = f.dfg.value_type(k);
-    let left = emit_before(
-        f,
-        inst,
-        InstData::Iconst {
-            imm: i64::from(bits - shift - n),
-        },
-        kty,
-    );
-    let up = emit_before(
-        f,
-        inst,
-        InstData::Binary {
-            op: Opcode::Ishl,
-            args: [x, left],
-        },
-        ty,
-    );
+    let shifted = |f: &mut Function, op: Opcode, by: u32| {
+        if by == 0 {
+            return x;
+        }
+        let amount = emit_before(f, inst, InstData::Iconst { imm: i64::from(by) }, kty);
+        emit_before(
+            f,
+            inst,
+            InstData::Binary {
+                op,
+                args: [x, amount],
+            },
+            xty,
+        )
+    };
+    // The field's top bit at bit t - 1 of the low t bits.
+    let top = if shift + n >= t {
+        shifted(f, Opcode::Ushr, shift + n - t)
+    } else {
+        shifted(f, Opcode::Ishl, t - shift - n)
+    };
+    let top = if s == t {
+        top
+    } else {
+        emit_before(
+            f,
+            inst,
+            InstData::Convert {
+                op: Opcode::Ireduce,
+                arg: top,
+            },
+            ty,
+        )
+    };
     let right = emit_before(
         f,
         inst,
         InstData::Iconst {
-            imm: i64::from(bits - n),
+            imm: i64::from(t - n),
         },
-        kty,
+        ty,
     );
     f.dfg.insts[inst] = InstData::Binary {
         op: Opcode::Sshr,
-        args: [up, right],
+        args: [top, right],
     };
     true
 }
