@@ -33,7 +33,7 @@ use crate::function::Function;
 use crate::instructions::InstData;
 use crate::opcodes::Opcode;
 use crate::passes::util::{
-    all_insts, const_value, emit_before, replace_with_const, replace_with_value,
+    all_insts, const_value, def, emit_before, replace_with_const, replace_with_value,
 };
 use crate::types::{Ext, Type};
 
@@ -188,14 +188,6 @@ fn sum_known_zero(zx: u64, zy: u64, bits: u32) -> u64 {
     let low = low_zeros(zx).min(low_zeros(zy));
     let high = if top == 0 { 0 } else { mask & !(mask >> top) };
     high | (1u64.checked_shl(low).unwrap_or(0).wrapping_sub(1) & mask)
-}
-
-/// The defining instruction of `v` (aliases resolved), unless it is a CO-RE constant.
-pub(crate) fn def(f: &Function, v: Value) -> Option<(Inst, &InstData)> {
-    match f.dfg.value_def(f.dfg.resolve_alias(v)) {
-        ValueDef::Result(i) if !f.core_relocs.contains_key(&i) => Some((i, &f.dfg.insts[i])),
-        _ => None,
-    }
 }
 
 fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {

@@ -20,7 +20,7 @@ use crate::function::Function;
 use crate::instructions::InstData;
 use crate::opcodes::Opcode;
 use crate::passes::util::{
-    all_insts, const_value, emit_before, replace_with_const, replace_with_value,
+    all_insts, const_value, def, emit_before, replace_with_const, replace_with_value,
 };
 use crate::types::{IntCC, Type};
 
@@ -191,13 +191,13 @@ fn combine_shifts(
         return false;
     }
     let Some(b) = b else { return false };
-    let ValueDef::Result(def) = f.dfg.value_def(f.dfg.resolve_alias(x)) else {
-        return false;
-    };
-    let InstData::Binary {
-        op: inner,
-        args: [z, k],
-    } = f.dfg.insts[def]
+    let Some((
+        _,
+        &InstData::Binary {
+            op: inner,
+            args: [z, k],
+        },
+    )) = def(f, x)
     else {
         return false;
     };
@@ -261,13 +261,13 @@ fn address_difference(f: &Function, x: Value, y: Value) -> Option<i64> {
 
 /// `t` when `x` is `a + t` (or `t + a`) and `a` is `base` or the same address as it.
 fn added_to(f: &Function, x: Value, base: Value) -> Option<Value> {
-    let ValueDef::Result(i) = f.dfg.value_def(f.dfg.resolve_alias(x)) else {
-        return None;
-    };
-    let InstData::Binary {
-        op: Opcode::Iadd,
-        args: [a, b],
-    } = f.dfg.insts[i]
+    let Some((
+        _,
+        &InstData::Binary {
+            op: Opcode::Iadd,
+            args: [a, b],
+        },
+    )) = def(f, x)
     else {
         return None;
     };

@@ -33,8 +33,9 @@ use crate::entities::{Inst, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::opcodes::Opcode;
-use crate::passes::bitsimp::{KnownZero, def};
+use crate::passes::bitsimp::KnownZero;
 use crate::passes::util::const_value;
+use crate::passes::util::def;
 use crate::types::Type;
 
 /// How far one operand is looked through.

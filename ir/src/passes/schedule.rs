@@ -34,6 +34,7 @@ use crate::entities::{Inst, StackSlot, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::passes::sink::{is_sinkable, writes_memory};
+use crate::passes::util::const_value;
 
 /// Returns true if any block's order changed.
 pub fn run(f: &mut Function) -> bool {
@@ -180,10 +181,6 @@ fn schedule_block(
         first_use,
         last_use,
     } = positions;
-    let is_const = |v: Value| match f.dfg.value_def(v) {
-        crate::dfg::ValueDef::Result(d) => matches!(f.dfg.insts[d], InstData::Iconst { .. }),
-        _ => false,
-    };
     // Per position: None if the instruction stays in order, else whether one operand
     // would live longer for the move.
     let mobility: Vec<Option<bool>> = insts
@@ -202,7 +199,7 @@ fn schedule_block(
             longer.retain(|&o| {
                 let live_there =
                     live_out.contains(o) || (last_use[o] != usize::MAX && last_use[o] >= dest);
-                !(live_there || is_const(o))
+                !(live_there || const_value(f, o).is_some())
             });
             (longer.len() <= 1).then_some(longer.len() == 1)
         })
@@ -254,7 +251,8 @@ fn schedule_block(
 }
 
 /// Places the instruction at position `p`, after the movable instructions of this
-/// block that compute its operands (in the order it reads them) not yet placed.
+/// block that compute its operands (in the order it reads them) not yet placed. With
+/// an explicit stack: a long expression chain is as deep as it is long.
 fn place(
     f: &Function,
     insts: &[Inst],
@@ -268,15 +266,23 @@ fn place(
         return;
     }
     placed[p] = true;
-    for v in f.dfg.insts[insts[p]].values() {
+    // (position, its operands, how many of them are handled)
+    let mut stack = vec![(p, f.dfg.insts[insts[p]].values(), 0usize)];
+    while let Some((q, operands, next)) = stack.last_mut() {
+        let Some(&v) = operands.get(*next) else {
+            order.push(insts[*q]);
+            stack.pop();
+            continue;
+        };
+        *next += 1;
         if let crate::dfg::ValueDef::Result(d) = f.dfg.value_def(v) {
-            let q = pos_of[d];
-            if q != usize::MAX && movable[q] && !placed[q] {
-                place(f, insts, pos_of, movable, placed, order, q);
+            let r = pos_of[d];
+            if r != usize::MAX && movable[r] && !placed[r] {
+                placed[r] = true;
+                stack.push((r, f.dfg.insts[insts[r]].values(), 0));
             }
         }
     }
-    order.push(insts[p]);
 }
 
 /// A set of values as a bit set over their indices.

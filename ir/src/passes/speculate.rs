@@ -18,11 +18,10 @@
 
 use cranelift_entity::SecondaryMap;
 
-use crate::dfg::ValueDef;
 use crate::entities::{Block, Inst, StackSlot, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
-use crate::passes::util::{all_insts, emit_before};
+use crate::passes::util::{all_insts, def, emit_before};
 use crate::types::Type;
 
 /// Returns true if any load changed.
@@ -137,11 +136,8 @@ fn param_choice(f: &Function, b: Block, idx: usize) -> Option<Choice> {
 
 /// The slot and offset of a `stack_addr` result.
 fn stack_addr_of(f: &Function, v: Value) -> Option<(StackSlot, i32)> {
-    match f.dfg.value_def(f.dfg.resolve_alias(v)) {
-        ValueDef::Result(i) => match f.dfg.insts[i] {
-            InstData::StackAddr { slot, offset } => Some((slot, offset)),
-            _ => None,
-        },
+    match def(f, v)? {
+        (_, &InstData::StackAddr { slot, offset }) => Some((slot, offset)),
         _ => None,
     }
 }

@@ -26,6 +26,14 @@ pub fn const_value(f: &Function, v: Value) -> Option<i64> {
     }
 }
 
+/// The defining instruction of `v` (aliases resolved), unless it is a CO-RE constant.
+pub fn def(f: &Function, v: Value) -> Option<(Inst, &InstData)> {
+    match f.dfg.value_def(f.dfg.resolve_alias(v)) {
+        ValueDef::Result(i) if !f.core_relocs.contains_key(&i) => Some((i, &f.dfg.insts[i])),
+        _ => None,
+    }
+}
+
 /// How many times each value is used by instructions in the layout (aliases resolved).
 pub fn use_counts(f: &Function) -> SecondaryMap<Value, u32> {
     let mut uses: SecondaryMap<Value, u32> = SecondaryMap::new();
