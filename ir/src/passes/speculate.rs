@@ -28,7 +28,8 @@ use crate::types::Type;
 pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
     let insts = all_insts(f);
-    // Per value: the loads that use it as their address, or None once it has another use.
+    // Per value: the non-volatile loads that use it as their address, and whether
+    // anything else uses it.
     let mut loads: SecondaryMap<Value, Option<Vec<Inst>>> = SecondaryMap::new();
     let mut other_use: SecondaryMap<Value, bool> = SecondaryMap::new();
     for &i in &insts {
