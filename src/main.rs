@@ -5,11 +5,10 @@ mod cli;
 
 use clap::Parser;
 
-/// mimalloc for the command line: a compile makes and frees many small objects (tokens,
-/// AST and IR nodes), and glibc's malloc/free took about a quarter of the instructions
-/// of a small compile (callgrind). The library leaves the choice to its users.
+/// The command line's allocator: its first few MiB in order on huge pages, then mimalloc
+/// (see `cli/arena.rs`). The library leaves the choice to its users.
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: cli::arena::StartArena = cli::arena::StartArena;
 
 /// A C-to-eBPF toolchain without LLVM.
 #[derive(Parser)]

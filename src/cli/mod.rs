@@ -1,5 +1,6 @@
 //! The subcommands. Each lives in its own module and returns the process exit code.
 
+pub mod arena;
 mod asm;
 mod compile;
 mod link;
@@ -23,12 +24,7 @@ pub fn run(command: Command) -> ! {
     let code = match command {
         Command::Compile(args) => compile::run(args),
         Command::Asm(args) => asm::run(args),
-        // Huge pages, off from the start (process.rs), go back on for the linker: its
-        // inputs fault far less with them.
-        Command::Link(args) => {
-            process::huge_pages();
-            link::run(args)
-        }
+        Command::Link(args) => link::run(args),
         Command::Objdump(args) => objdump::run(args),
     };
     process::exit_now(code)

@@ -6,44 +6,19 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-/// Turns transparent huge pages off for the process. mimalloc asks for huge pages on
-/// its arena (`MADV_HUGEPAGE`), so each 2 MiB region a small compile touches was
-/// zeroed whole; with 4 KiB pages it zeroes only what it uses (about 40 more page
-/// faults instead of two huge-page clears): xdp_counter's compile went from 4.38 to
-/// 4.09 ms of CPU (median of 400 runs).
-///
-/// It runs before anything else, the allocator's set-up included: an `.init_array`
-/// entry whose priority (99) sorts it before the default constructors. Done later, in
-/// `main`, it came after the runtime's first allocation, which had already faulted in a
-/// whole 2 MiB page: `ebpfc --version` took 1.55 ms of CPU with that page and 1.35 ms
-/// without (p10 of 500 interleaved runs), a compile of xdp_counter 3.88 -> 3.72 ms
-/// (median).
+/// Sets up the allocator's first region ([`super::arena`]) before anything else runs,
+/// the runtime's own first allocations included: an `.init_array` entry whose priority
+/// (99) sorts it before the default constructors.
 #[cfg(target_os = "linux")]
 #[used]
 #[allow(unsafe_code)] // link_section: the entry must be a plain fn pointer, as it is
 #[unsafe(link_section = ".init_array.00099")]
-static SMALL_PAGES_AT_START: extern "C" fn() = {
-    extern "C" fn small_pages() {
-        // SAFETY: prctl(PR_SET_THP_DISABLE) only sets a flag on this process's memory
-        // map; it takes no pointers. A kernel without it returns an error, which is fine.
-        unsafe {
-            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-        }
+static ARENA_AT_START: extern "C" fn() = {
+    extern "C" fn at_start() {
+        super::arena::map_region();
     }
-    small_pages
+    at_start
 };
-
-/// Turns transparent huge pages back on, for `ebpfc link`: its 20-input bench run took
-/// 13.9 ms of wall time with them and 15.9 ms without (p10 of 100 runs; 250 page faults
-/// against 1,700).
-#[allow(unsafe_code)]
-pub fn huge_pages() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: as in SMALL_PAGES_AT_START.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 0, 0, 0, 0);
-    }
-}
 
 /// The CPU the calling thread runs on now, if the system says.
 #[allow(unsafe_code)]
