@@ -12,10 +12,11 @@
 //! allocation grows and shrinks in place (a growing `Vec` on top); anything else freed in
 //! the region stays used until the process exits. So the region is small, and once it
 //! is full, every further allocation goes to mimalloc, which reuses memory: a large
-//! compile or link runs as it would with mimalloc alone, a few MiB later.
+//! compile runs as it would with mimalloc alone, a few MiB later.
 //!
 //! The region is set up by an `.init_array` entry, before anything allocates; until
-//! then (or if `mmap` fails) the region is empty and mimalloc serves everything.
+//! then (or if `mmap` fails, or for `ebpfc link`, see `process.rs`) the region is empty
+//! and mimalloc serves everything.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
