@@ -558,7 +558,7 @@ impl<'a> Isel<'a> {
                 let Some(d) = f.dfg.insts.get(i) else {
                     continue;
                 };
-                for v in d.values() {
+                for v in d.operands() {
                     if let Some(InstData::GlobalAddr { global, .. }) = self.def_inst(v) {
                         match used.iter_mut().find(|(g, _)| g == global) {
                             Some((_, bs)) => {
@@ -836,7 +836,7 @@ impl<'a> Isel<'a> {
                 let Some(d) = f.dfg.insts.get(i) else {
                     continue;
                 };
-                for v in d.values() {
+                for v in d.operands() {
                     *self.uses.entry(v).or_default() += 1;
                 }
                 match d {

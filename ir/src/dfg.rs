@@ -91,7 +91,7 @@ impl DataFlowGraph {
     /// The type of a result for `data` with controlling type `ctrl` (the `.T` suffix),
     /// following the opcode table's `ResultRule`; None if there is no result.
     pub fn result_type(&self, data: &InstData, ctrl: Option<Type>) -> Option<Type> {
-        let operand = |i: usize| data.fixed_values().get(i).map(|&v| self.value_type(v));
+        let operand = |i: usize| data.fixed_operand(i).map(|v| self.value_type(v));
         match data.opcode().result_rule() {
             ResultRule::None => None,
             ResultRule::Suffix | ResultRule::OptSuffix => ctrl,

@@ -190,37 +190,73 @@ impl InstData {
         self.opcode().is_terminator()
     }
 
-    /// The non-branch value operands, in printing order (branch arguments excluded).
-    pub fn fixed_values(&self) -> Vec<Value> {
+    /// The non-branch value operands, in printing order, as two slices: an atomic's
+    /// address and argument are separate fields; every other instruction has its
+    /// operands in the first slice.
+    fn fixed_parts(&self) -> [&[Value]; 2] {
+        use std::slice::from_ref;
         match self {
             InstData::Iconst { .. }
             | InstData::StackAddr { .. }
             | InstData::GlobalAddr { .. }
             | InstData::FuncAddr { .. }
             | InstData::Unreachable
-            | InstData::Jump { .. } => Vec::new(),
-            InstData::Unary { arg, .. } | InstData::Convert { arg, .. } => vec![*arg],
-            InstData::Binary { args, .. } | InstData::Icmp { args, .. } => args.to_vec(),
-            InstData::Select { args } => args.to_vec(),
-            InstData::Load { addr, .. } => vec![*addr],
-            InstData::Store { args, .. } => args.to_vec(),
-            InstData::Call { args, .. } | InstData::CallHelper { args, .. } => args.clone(),
-            InstData::AtomicRmw { addr, arg, .. } => vec![*addr, *arg],
-            InstData::AtomicCas { args, .. } => args.to_vec(),
-            InstData::Memcpy { args, .. } => args.to_vec(),
-            InstData::Memset { dst, .. } => vec![*dst],
-            InstData::Brif { cond, .. } => vec![*cond],
-            InstData::Return { arg } => arg.iter().copied().collect(),
+            | InstData::Jump { .. } => [&[], &[]],
+            InstData::Unary { arg, .. } | InstData::Convert { arg, .. } => [from_ref(arg), &[]],
+            InstData::Binary { args, .. } | InstData::Icmp { args, .. } => [args, &[]],
+            InstData::Select { args } | InstData::AtomicCas { args, .. } => [args, &[]],
+            InstData::Load { addr, .. } => [from_ref(addr), &[]],
+            InstData::Store { args, .. } | InstData::Memcpy { args, .. } => [args, &[]],
+            InstData::Call { args, .. } | InstData::CallHelper { args, .. } => [args, &[]],
+            InstData::AtomicRmw { addr, arg, .. } => [from_ref(addr), from_ref(arg)],
+            InstData::Memset { dst, .. } => [from_ref(dst), &[]],
+            InstData::Brif { cond, .. } => [from_ref(cond), &[]],
+            InstData::Return { arg } => [arg.as_slice(), &[]],
         }
     }
 
-    /// Every value operand including branch arguments, in printing order.
-    pub fn values(&self) -> Vec<Value> {
-        let mut v = self.fixed_values();
-        for d in self.branch_dests() {
-            v.extend(d.args.iter().copied());
+    /// The arguments of the branch targets, in printing order.
+    fn branch_arg_parts(&self) -> [&[Value]; 2] {
+        match self {
+            InstData::Jump { dest } => [&dest.args, &[]],
+            InstData::Brif {
+                then_dest,
+                else_dest,
+                ..
+            } => [&then_dest.args, &else_dest.args],
+            _ => [&[], &[]],
         }
-        v
+    }
+
+    /// The non-branch value operands, in printing order (branch arguments excluded),
+    /// without allocating.
+    pub fn fixed_operands(&self) -> impl Iterator<Item = Value> + '_ {
+        let [a, b] = self.fixed_parts();
+        a.iter().chain(b).copied()
+    }
+
+    /// Non-branch operand `i`, if there is one.
+    pub fn fixed_operand(&self, i: usize) -> Option<Value> {
+        let [a, b] = self.fixed_parts();
+        a.get(i).or_else(|| b.get(i.checked_sub(a.len())?)).copied()
+    }
+
+    /// Every value operand including branch arguments, in printing order, without
+    /// allocating (the passes walk every operand of every instruction many times).
+    pub fn operands(&self) -> impl Iterator<Item = Value> + '_ {
+        let [a, b] = self.fixed_parts();
+        let [c, d] = self.branch_arg_parts();
+        a.iter().chain(b).chain(c).chain(d).copied()
+    }
+
+    /// [`Self::fixed_operands`], collected.
+    pub fn fixed_values(&self) -> Vec<Value> {
+        self.fixed_operands().collect()
+    }
+
+    /// [`Self::operands`], collected.
+    pub fn values(&self) -> Vec<Value> {
+        self.operands().collect()
     }
 
     /// Applies `f` to every value operand (including branch arguments).

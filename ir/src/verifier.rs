@@ -202,7 +202,7 @@ impl Verifier<'_> {
         let f = self.f;
         let data = &f.dfg.insts[inst];
         let op = data.opcode();
-        for v in data.values() {
+        for v in data.operands() {
             if !self.value_ok(v) {
                 self.inst_err(codes::E_IR_SSA, inst, format!("{v} does not exist"));
                 return;
@@ -485,7 +485,7 @@ impl Verifier<'_> {
                 continue;
             }
             for &inst in f.layout.block_insts(b) {
-                for v in f.dfg.insts[inst].values() {
+                for v in f.dfg.insts[inst].operands() {
                     let v = f.dfg.resolve_alias(v);
                     let ok = match f.dfg.value_def(v) {
                         ValueDef::Param(pb, _) => {

@@ -30,7 +30,7 @@ pub fn run(f: &mut Function) -> bool {
     for &i in &insts {
         let data = &f.dfg.insts[i];
         if data.has_side_effects() {
-            work.extend(data.fixed_values());
+            work.extend(data.fixed_operands());
         }
     }
     while let Some(v) = work.pop() {
@@ -40,7 +40,7 @@ pub fn run(f: &mut Function) -> bool {
         }
         live[v] = true;
         match f.dfg.value_def(v) {
-            ValueDef::Result(inst) => work.extend(f.dfg.insts[inst].fixed_values()),
+            ValueDef::Result(inst) => work.extend(f.dfg.insts[inst].fixed_operands()),
             ValueDef::Param(b, idx) => {
                 for &(_, inst, d) in &cfg.preds[b] {
                     if let Some(a) = f.dfg.insts[inst]

@@ -84,7 +84,7 @@ fn round(f: &mut Function) -> bool {
 }
 
 fn demand_all(f: &Function, dem: &mut SecondaryMap<Value, u64>, inst: Inst) {
-    for v in f.dfg.insts[inst].values() {
+    for v in f.dfg.insts[inst].operands() {
         let v = f.dfg.resolve_alias(v);
         dem[v] |= f.dfg.value_type(v).mask();
     }

@@ -107,12 +107,11 @@ pub(crate) fn private_slots(f: &Function) -> HashSet<StackSlot> {
     }
     let mut escaped = HashSet::new();
     for &i in &insts {
-        let operands = match &f.dfg.insts[i] {
-            InstData::Load { .. } => Vec::new(),
-            InstData::Store { args: [v, _], .. } => vec![*v],
-            other => other.values(),
-        };
-        escaped.extend(operands.iter().filter_map(|v| addr_of.get(v).copied()));
+        match &f.dfg.insts[i] {
+            InstData::Load { .. } => {}
+            InstData::Store { args: [v, _], .. } => escaped.extend(addr_of.get(v).copied()),
+            other => escaped.extend(other.operands().filter_map(|v| addr_of.get(&v).copied())),
+        }
     }
     addr_of
         .into_values()

@@ -107,7 +107,7 @@ fn promotable_slots(f: &Function) -> Vec<(StackSlot, Type)> {
                 }
             }
             other => {
-                for v in other.values() {
+                for v in other.operands() {
                     if let Some(slot) = addr_slot[v] {
                         note(&mut state, slot, None);
                     }

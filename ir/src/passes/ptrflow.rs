@@ -146,7 +146,7 @@ pub fn derived_uses(f: &Function, roots: &[(Value, bool)]) -> Vec<PtrUse> {
                 let select_cond =
                     matches!(other, InstData::Select { args } if d(args[0]).is_some());
                 if (!derives || select_cond)
-                    && let Some(off) = other.fixed_values().into_iter().find_map(d)
+                    && let Some(off) = other.fixed_operands().find_map(d)
                 {
                     push(UseKind::Other, off);
                 }

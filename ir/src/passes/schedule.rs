@@ -148,7 +148,7 @@ impl Positions {
     fn record<T>(&mut self, f: &Function, insts: &[Inst], then: impl FnOnce(&Self) -> T) -> T {
         for (p, &i) in insts.iter().enumerate() {
             self.pos_of[i] = p;
-            for v in f.dfg.insts[i].values() {
+            for v in f.dfg.insts[i].operands() {
                 if self.first_use[v] == usize::MAX {
                     self.first_use[v] = p;
                 }
@@ -158,7 +158,7 @@ impl Positions {
         let out = then(self);
         for &i in insts {
             self.pos_of[i] = usize::MAX;
-            for v in f.dfg.insts[i].values() {
+            for v in f.dfg.insts[i].operands() {
                 self.first_use[v] = usize::MAX;
                 self.last_use[v] = usize::MAX;
             }
@@ -331,7 +331,7 @@ fn live_out_sets(f: &Function) -> Vec<ValueSet> {
             k.insert(p);
         }
         for &i in f.layout.block_insts(b) {
-            for v in f.dfg.insts[i].values() {
+            for v in f.dfg.insts[i].operands() {
                 if !k.contains(v) {
                     g.insert(v);
                 }

@@ -216,7 +216,7 @@ fn user_blocks(f: &Function) -> SecondaryMap<Value, Vec<Block>> {
     let mut users: SecondaryMap<Value, Vec<Block>> = SecondaryMap::new();
     for &b in f.layout.blocks() {
         for &i in f.layout.block_insts(b) {
-            for v in f.dfg.insts[i].values() {
+            for v in f.dfg.insts[i].operands() {
                 let list = &mut users[f.dfg.resolve_alias(v)];
                 if list.last() != Some(&b) {
                     list.push(b);

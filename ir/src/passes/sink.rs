@@ -47,7 +47,7 @@ fn use_blocks(f: &Function) -> SecondaryMap<Value, Vec<Block>> {
     let mut uses: SecondaryMap<Value, Vec<Block>> = SecondaryMap::new();
     for &b in f.layout.blocks() {
         for &i in f.layout.block_insts(b) {
-            for v in f.dfg.insts[i].values() {
+            for v in f.dfg.insts[i].operands() {
                 let v = f.dfg.resolve_alias(v);
                 if uses[v].last() != Some(&b) {
                     uses[v].push(b);
@@ -99,7 +99,7 @@ fn sink_once(f: &mut Function, cfg: &ControlFlowGraph, dt: &DominatorTree) -> bo
             write_below |= writes_memory(&f.dfg.insts[inst]);
             let Some(dest) = target else { continue };
             move_to_front(f, inst, dest);
-            for v in f.dfg.insts[inst].values() {
+            for v in f.dfg.insts[inst].operands() {
                 let v = f.dfg.resolve_alias(v);
                 // The operand is now (also) used in `dest`; `b` may still use it.
                 if !uses[v].contains(&dest) {
@@ -140,8 +140,7 @@ fn sink_target(
 fn still_used_in(f: &Function, v: Value, b: Block) -> bool {
     f.layout.block_insts(b).iter().any(|&i| {
         f.dfg.insts[i]
-            .values()
-            .into_iter()
+            .operands()
             .any(|u| f.dfg.resolve_alias(u) == v)
     })
 }

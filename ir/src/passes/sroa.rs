@@ -88,7 +88,7 @@ pub fn run(f: &mut Function) -> bool {
                 }
             }
             other => {
-                for v in other.values() {
+                for v in other.operands() {
                     if let Some((s, _)) = addr_of[v] {
                         escaped[s] = true;
                     }

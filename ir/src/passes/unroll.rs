@@ -301,8 +301,7 @@ fn loop_values_used_outside(f: &Function, l: &Loop) -> bool {
         .flat_map(|&b| f.layout.block_insts(b))
         .any(|&i| {
             f.dfg.insts[i]
-                .values()
-                .into_iter()
+                .operands()
                 .any(|v| defined.contains(&f.dfg.resolve_alias(v)))
         })
 }
@@ -330,7 +329,7 @@ fn exit_params(f: &mut Function, cfg: &ControlFlowGraph, dt: &DominatorTree, l: 
             continue;
         }
         for &i in f.layout.block_insts(b) {
-            for v in f.dfg.insts[i].values() {
+            for v in f.dfg.insts[i].operands() {
                 let v = f.dfg.resolve_alias(v);
                 if !defined.contains(&v) {
                     continue;

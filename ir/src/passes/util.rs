@@ -39,7 +39,7 @@ pub fn use_counts(f: &Function) -> SecondaryMap<Value, u32> {
     let mut uses: SecondaryMap<Value, u32> = SecondaryMap::new();
     for &b in f.layout.blocks() {
         for &i in f.layout.block_insts(b) {
-            for v in f.dfg.insts[i].values() {
+            for v in f.dfg.insts[i].operands() {
                 uses[f.dfg.resolve_alias(v)] += 1;
             }
         }

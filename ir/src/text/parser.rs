@@ -796,7 +796,7 @@ impl Parser {
                 }
             }
             let span = start.to(self.prev_span());
-            for v in data.values() {
+            for v in data.operands() {
                 used.push((v, span));
             }
             for d in data.branch_dests() {
@@ -868,8 +868,8 @@ impl Parser {
                 let data = &f.dfg.insts[pr.inst];
                 let rule = data.opcode().result_rule();
                 let dep = match rule {
-                    ResultRule::Arg0 => data.fixed_values().first().copied(),
-                    ResultRule::Arg1 => data.fixed_values().get(1).copied(),
+                    ResultRule::Arg0 => data.fixed_operand(0),
+                    ResultRule::Arg1 => data.fixed_operand(1),
                     _ => None,
                 };
                 if dep.is_some_and(|d| !known[d]) {
