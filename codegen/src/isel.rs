@@ -234,7 +234,7 @@ impl<'a> Isel<'a> {
             // Block arguments are passed canonical: the widest incoming value.
             let mut k = 0;
             for &br in self.incoming.get(&b)? {
-                for dest in self.f.dfg.insts.get(br)?.branch_dests() {
+                for dest in self.f.dfg.insts.get(br)?.branch_targets() {
                     if dest.block == b {
                         k = k.max(self.zbits(*dest.args.get(idx)?, depth + 1)?);
                     }
@@ -822,7 +822,7 @@ impl<'a> Isel<'a> {
             .layout
             .last_inst(b)
             .and_then(|i| self.f.dfg.insts.get(i))
-            .map(|d| d.branch_dests().iter().map(|c| c.block).collect())
+            .map(|d| d.branch_targets().map(|c| c.block).collect())
             .unwrap_or_default()
     }
 
@@ -844,7 +844,7 @@ impl<'a> Isel<'a> {
                     InstData::Select { args } => conds.push(args[0]),
                     _ => {}
                 }
-                for s in d.branch_dests() {
+                for s in d.branch_targets() {
                     *self.preds.entry(s.block).or_default() += 1;
                     let list = self.incoming.entry(s.block).or_default();
                     if !list.contains(&i) {

@@ -282,7 +282,7 @@ impl<'a> FunctionBuilder<'a> {
     /// returns it with its result.
     pub fn build(&mut self, data: InstData, ctrl: Option<Type>) -> (Inst, Option<Value>) {
         let block = self.ensure_block();
-        let dests: Vec<Block> = data.branch_dests().iter().map(|d| d.block).collect();
+        let dests: Vec<Block> = data.branch_targets().map(|d| d.block).collect();
         let (inst, v) = self.func.dfg.make_inst(data, ctrl);
         self.func.layout.append_inst(inst, block);
         self.func.srclocs[inst] = self.srcloc;

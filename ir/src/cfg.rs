@@ -5,7 +5,7 @@
 //! after changing the CFG). Unreachable blocks have no immediate dominator and are not
 //! in the reverse post-order. Edge lists are in layout order (deterministic).
 
-use cranelift_entity::SecondaryMap;
+use cranelift_entity::{EntityRef, SecondaryMap};
 
 use crate::entities::{Block, Inst};
 use crate::function::Function;
@@ -14,24 +14,92 @@ use crate::function::Function;
 #[derive(Clone, Debug, Default)]
 pub struct ControlFlowGraph {
     /// Incoming edges: (predecessor block, branch instruction, destination index).
-    pub preds: SecondaryMap<Block, Vec<(Block, Inst, usize)>>,
+    pub preds: EdgeLists<(Block, Inst, usize)>,
     /// Successor blocks, in branch order, duplicates kept (a `brif` to the same block
     /// twice has two edges).
-    pub succs: SecondaryMap<Block, Vec<Block>>,
+    pub succs: EdgeLists<Block>,
+}
+
+/// One list of edges per block, all in one array (`cfg.preds[b]` is a slice; a block
+/// outside the function has none). The passes recompute the CFG often, and a list
+/// per block was an allocation per block each time.
+#[derive(Clone, Debug)]
+pub struct EdgeLists<T> {
+    /// Block `b`'s edges are `items[start[b]..start[b + 1]]`.
+    start: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Default for EdgeLists<T> {
+    fn default() -> Self {
+        EdgeLists {
+            start: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<T> std::ops::Index<Block> for EdgeLists<T> {
+    type Output = [T];
+    fn index(&self, b: Block) -> &[T] {
+        let i = b.index();
+        match (self.start.get(i), self.start.get(i + 1)) {
+            (Some(&a), Some(&z)) => &self.items[a as usize..z as usize],
+            _ => &[],
+        }
+    }
+}
+
+impl<T: Copy> EdgeLists<T> {
+    /// Lists from `(block, edge)` pairs, kept in their order within each block; `blocks`
+    /// bounds the block indices.
+    fn from_pairs(blocks: usize, pairs: &[(Block, T)]) -> Self {
+        let mut start = vec![0u32; blocks + 1];
+        for (b, _) in pairs {
+            start[b.index() + 1] += 1;
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let Some(&(_, any)) = pairs.first() else {
+            return EdgeLists {
+                start,
+                items: Vec::new(),
+            };
+        };
+        // Every slot is written below (the counts above are exact); `any` only fills
+        // the array first.
+        let mut items = vec![any; pairs.len()];
+        let mut fill = start.clone();
+        for &(b, e) in pairs {
+            let at = &mut fill[b.index()];
+            items[*at as usize] = e;
+            *at += 1;
+        }
+        EdgeLists { start, items }
+    }
 }
 
 impl ControlFlowGraph {
     pub fn compute(f: &Function) -> Self {
-        let mut cfg = ControlFlowGraph::default();
+        // Edges in layout order: each block's successors, then (stably grouped by
+        // target) the same edges as predecessor lists.
+        let mut blocks = 0;
+        let mut succs = Vec::with_capacity(2 * f.layout.blocks().len());
+        let mut preds = Vec::with_capacity(2 * f.layout.blocks().len());
         for &b in f.layout.blocks() {
             if let Some(term) = f.layout.last_inst(b) {
-                for (i, d) in f.dfg.insts[term].branch_dests().into_iter().enumerate() {
-                    cfg.preds[d.block].push((b, term, i));
-                    cfg.succs[b].push(d.block);
+                for (i, d) in f.dfg.insts[term].branch_targets().enumerate() {
+                    preds.push((d.block, (b, term, i)));
+                    succs.push((b, d.block));
+                    blocks = blocks.max(b.index().max(d.block.index()) + 1);
                 }
             }
         }
-        cfg
+        ControlFlowGraph {
+            preds: EdgeLists::from_pairs(blocks, &preds),
+            succs: EdgeLists::from_pairs(blocks, &succs),
+        }
     }
 
     /// Distinct predecessor blocks of `b`, in first-seen order.

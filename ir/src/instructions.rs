@@ -304,20 +304,21 @@ impl InstData {
         }
     }
 
-    /// The branch targets of a terminator (empty for anything else).
-    pub fn branch_dests(&self) -> Vec<&BlockCall> {
-        match self {
-            InstData::Jump { dest } => vec![dest],
+    /// The branch targets of a terminator, in order (none for anything else).
+    pub fn branch_targets(&self) -> impl Iterator<Item = &BlockCall> {
+        let (first, second) = match self {
+            InstData::Jump { dest } => (Some(dest), None),
             InstData::Brif {
                 then_dest,
                 else_dest,
                 ..
-            } => vec![then_dest, else_dest],
-            _ => Vec::new(),
-        }
+            } => (Some(then_dest), Some(else_dest)),
+            _ => (None, None),
+        };
+        first.into_iter().chain(second)
     }
 
-    /// Mutable branch targets, in the same order as `branch_dests`.
+    /// Mutable branch targets, in the same order as `branch_targets`.
     pub fn branch_dests_mut(&mut self) -> Vec<&mut BlockCall> {
         match self {
             InstData::Jump { dest } => vec![dest],

@@ -365,7 +365,7 @@ impl Verifier<'_> {
                 self.want_mem_size(inst, *size);
             }
             InstData::Jump { .. } | InstData::Brif { .. } => {
-                for d in data.branch_dests() {
+                for d in data.branch_targets() {
                     if !f.dfg.blocks.is_valid(d.block) || !f.layout.is_block_inserted(d.block) {
                         self.inst_err(
                             codes::E_IR_CFG,

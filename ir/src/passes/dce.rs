@@ -44,8 +44,8 @@ pub fn run(f: &mut Function) -> bool {
             ValueDef::Param(b, idx) => {
                 for &(_, inst, d) in &cfg.preds[b] {
                     if let Some(a) = f.dfg.insts[inst]
-                        .branch_dests()
-                        .get(d)
+                        .branch_targets()
+                        .nth(d)
                         .and_then(|dest| dest.args.get(idx))
                     {
                         work.push(*a);

@@ -201,11 +201,7 @@ fn promote(f: &mut Function, slots: &[(StackSlot, Type)]) {
         }
         // Pass the values along every outgoing edge that expects them.
         if let Some(&t) = kept.last() {
-            let dests: Vec<Block> = f.dfg.insts[t]
-                .branch_dests()
-                .iter()
-                .map(|d| d.block)
-                .collect();
+            let dests: Vec<Block> = f.dfg.insts[t].branch_targets().map(|d| d.block).collect();
             for (d, target) in dests.into_iter().enumerate() {
                 let Some(at) = first[target] else {
                     continue;

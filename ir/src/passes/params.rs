@@ -31,8 +31,8 @@ pub fn remove_trivial_params(f: &mut Function) -> bool {
                 let mut complete = true;
                 for &(_, inst, d) in &cfg.preds[b] {
                     let arg = f.dfg.insts[inst]
-                        .branch_dests()
-                        .get(d)
+                        .branch_targets()
+                        .nth(d)
                         .and_then(|dest| dest.args.get(idx).copied());
                     match arg {
                         Some(a) if f.dfg.value_is_valid(a) => {

@@ -73,7 +73,7 @@ pub fn derived_uses(f: &Function, roots: &[(Value, bool)]) -> Vec<PtrUse> {
             {
                 mark(&mut derived, r, off);
             }
-            for dest in data.branch_dests() {
+            for dest in data.branch_targets() {
                 let params = f.dfg.block_params(dest.block);
                 for (k, &a) in dest.args.iter().enumerate() {
                     if get(&derived, a).is_some()

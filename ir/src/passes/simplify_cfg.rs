@@ -76,8 +76,8 @@ fn fold_same_target_brif(f: &mut Function) -> bool {
 /// edge list of its start: edges moved since are skipped).
 fn edge_into(f: &Function, inst: Inst, d: usize, b: Block) -> Option<BlockCall> {
     f.dfg.insts[inst]
-        .branch_dests()
-        .get(d)
+        .branch_targets()
+        .nth(d)
         .map(|e| (*e).clone())
         .filter(|e| e.block == b)
 }
@@ -153,30 +153,35 @@ struct Decidable {
     chained: std::collections::HashSet<Block>,
 }
 
+/// Whether `b` may be [`decidable`]: it ends in a `brif` after pure instructions only
+/// (the cheap part of the test, which needs no use lists).
+fn may_be_decidable(f: &Function, b: Block) -> bool {
+    let Some((&branch, body)) = f.layout.block_insts(b).split_last() else {
+        return false;
+    };
+    matches!(f.dfg.insts[branch], InstData::Brif { .. })
+        && body.iter().all(|&i| {
+            matches!(
+                f.dfg.insts[i],
+                InstData::Iconst { .. }
+                    | InstData::Icmp { .. }
+                    | InstData::Binary { .. }
+                    | InstData::Unary { .. }
+                    | InstData::Convert { .. }
+            )
+        })
+}
+
 fn decidable(
     f: &Function,
     cfg: &ControlFlowGraph,
     users: &SecondaryMap<Value, Vec<Block>>,
     b: Block,
 ) -> Option<Decidable> {
-    let insts = f.layout.block_insts(b);
-    let (&branch, body) = insts.split_last()?;
-    if !matches!(f.dfg.insts[branch], InstData::Brif { .. }) {
+    if !may_be_decidable(f, b) {
         return None;
     }
-    let pure = |i: &Inst| {
-        matches!(
-            f.dfg.insts[*i],
-            InstData::Iconst { .. }
-                | InstData::Icmp { .. }
-                | InstData::Binary { .. }
-                | InstData::Unary { .. }
-                | InstData::Convert { .. }
-        )
-    };
-    if !body.iter().all(pure) {
-        return None;
-    }
+    let (&branch, body) = f.layout.block_insts(b).split_last()?;
     let params = f.dfg.block_params(b).to_vec();
     let mut defined: std::collections::HashSet<Value> = params.iter().copied().collect();
     defined.extend(body.iter().filter_map(|&i| f.dfg.inst_result(i)));
@@ -195,7 +200,7 @@ fn decidable(
         let mut chain = Vec::new();
         loop {
             chain.push(at);
-            match cfg.preds[at].as_slice() {
+            match &cfg.preds[at] {
                 [(p, _, _)] if *p == b => break,
                 [(p, _, _)] if !chain.contains(p) && chain.len() < 64 => at = *p,
                 _ => return None,
@@ -272,15 +277,17 @@ fn decided_side(
 /// its other edges (or goes, unreachable).
 fn thread_known_branches(f: &mut Function) -> bool {
     let cfg = ControlFlowGraph::compute(f);
-    let users = user_blocks(f);
+    // The use lists only when some block may qualify (most functions have none).
+    let mut users = None;
     let entry = f.entry_block();
     let mut changed = false;
     let mut gained = std::collections::HashSet::new();
     for b in f.layout.blocks().to_vec() {
-        if Some(b) == entry || cfg.preds[b].is_empty() {
+        if Some(b) == entry || cfg.preds[b].is_empty() || !may_be_decidable(f, b) {
             continue;
         }
-        let Some(d) = decidable(f, &cfg, &users, b) else {
+        let users = users.get_or_insert_with(|| user_blocks(f));
+        let Some(d) = decidable(f, &cfg, users, b) else {
             continue;
         };
         let own: std::collections::HashSet<Value> = d
@@ -301,8 +308,8 @@ fn thread_known_branches(f: &mut Function) -> bool {
                 continue;
             };
             let Some(taken) = f.dfg.insts[d.branch]
-                .branch_dests()
-                .get(side)
+                .branch_targets()
+                .nth(side)
                 .map(|c| (*c).clone())
             else {
                 continue;
@@ -348,7 +355,7 @@ fn fold_known_branches(f: &mut Function) -> bool {
         else {
             continue;
         };
-        let [(p, i, k)] = cfg.preds[b].as_slice() else {
+        let [(p, i, k)] = &cfg.preds[b] else {
             continue;
         };
         if *p == b {
@@ -392,7 +399,7 @@ fn edge_facts(
         if gained.contains(&block) {
             break;
         }
-        match cfg.preds[block].as_slice() {
+        match &cfg.preds[block] {
             [(p, i, d)] if *p != block && edge_into(f, *i, *d, block).is_some() => {
                 (block, inst, k) = (*p, *i, *d);
             }

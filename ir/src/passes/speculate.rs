@@ -120,7 +120,7 @@ fn param_choice(f: &Function, b: Block, idx: usize) -> Option<Choice> {
         let Some(branch) = f.layout.last_inst(*pred) else {
             continue;
         };
-        for (d, dest) in f.dfg.insts[branch].branch_dests().iter().enumerate() {
+        for (d, dest) in f.dfg.insts[branch].branch_targets().enumerate() {
             if dest.block != b {
                 continue;
             }

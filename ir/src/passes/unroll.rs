@@ -186,8 +186,8 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop, tables: &BTreeSet<String
         .sum::<usize>();
     let exit_params = exits != 1 && loop_values_used_outside(f, l);
     let entry_args = f.dfg.insts[entry_branch]
-        .branch_dests()
-        .get(entry_idx)
+        .branch_targets()
+        .nth(entry_idx)
         .map(|d| d.args.clone())?;
     let params = f.dfg.block_params(l.header).to_vec();
     let mut state: Vec<Option<i64>> = entry_args

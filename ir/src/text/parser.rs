@@ -799,7 +799,7 @@ impl Parser {
             for v in data.operands() {
                 used.push((v, span));
             }
-            for d in data.branch_dests() {
+            for d in data.branch_targets() {
                 targets.push((d.block, span));
             }
             if let InstData::StackAddr { slot, .. } = &data {
