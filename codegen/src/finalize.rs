@@ -4,7 +4,8 @@
 //! single `goto`, and thread jumps through blocks that only jump. Before layout, three
 //! clean-ups on physical code: the common register-only prefix of both arms of a
 //! branch moves above it, the common suffix of all predecessors of a join moves into
-//! it, and two one-move arms become select form (one move before the branch).
+//! it, two one-move arms become select form (one move before the branch), and an arm
+//! that only sets constants sets them before the branch (`edge_consts`).
 //!
 //! Invariants of the output: a list of [`Item`]s where every jump target has a `Label`;
 //! only physical registers; the entry block comes first. Spills and reloads are always
@@ -163,6 +164,9 @@ pub fn finalize(
     // 1d. `c ? A : B` as two one-move arms (`r = A; goto J` / `r = B; goto J`): do the
     // taken arm's move before the branch; the other arm overwrites it (select form).
     speculate_diamonds(&mut bodies, &terms);
+    // 1e. A branch arm that only sets constants before jumping on sets them before the
+    // branch instead, where that is dead on the other arm (`edge_consts`).
+    crate::edge_consts::hoist_edge_constants(&mut bodies, &terms);
     // 2. Thread jumps: a block with an empty body ending in `goto T` is an alias of T.
     let mut alias: Vec<BlockIdx> = (0..nblocks as BlockIdx).collect();
     for (b, slot) in alias.iter_mut().enumerate() {
@@ -343,27 +347,11 @@ fn drop_overwritten_spills(bodies: &mut [Vec<(BodyItem, SourceLoc)>], frame: &Fr
 /// verifier judges memory accesses by the path they are on), and only those that write
 /// no register the branch reads.
 fn hoist_common_prefix(bodies: &mut [Vec<(BodyItem, SourceLoc)>], terms: &[MInst]) {
-    let n = bodies.len();
-    let mut preds = vec![0u32; n];
-    for t in terms {
-        for s in t.succs() {
-            if let Some(p) = preds.get_mut(s as usize) {
-                *p += 1;
-            }
-        }
-    }
+    let preds = pred_counts(terms);
     for (b, term) in terms.iter().enumerate() {
-        let MInst::Br {
-            lhs,
-            rhs,
-            taken,
-            not_taken,
-            ..
-        } = term
-        else {
+        let Some((lhs, rhs, t, f)) = two_way_branch(term) else {
             continue;
         };
-        let (t, f) = (*taken as usize, *not_taken as usize);
         let single = |x: usize| x != 0 && x != b && preds.get(x) == Some(&1);
         if t == f || !single(t) || !single(f) {
             continue;
@@ -436,15 +424,7 @@ fn sink_common_suffix(bodies: &mut [Vec<(BodyItem, SourceLoc)>], terms: &[MInst]
 /// instruction that defines the same register without reading it (a constant or a copy),
 /// then jump to the same block; the register is not one the branch reads.
 fn speculate_diamonds(bodies: &mut [Vec<(BodyItem, SourceLoc)>], terms: &[MInst]) {
-    let n = bodies.len();
-    let mut preds = vec![0u32; n];
-    for t in terms {
-        for s in t.succs() {
-            if let Some(p) = preds.get_mut(s as usize) {
-                *p += 1;
-            }
-        }
-    }
+    let preds = pred_counts(terms);
     let pure_def = |i: &MInst| -> Option<u8> {
         match i {
             MInst::MovImm { dst, .. } | MInst::LdImm64 { dst, .. } => Some(dst.num()),
@@ -453,17 +433,9 @@ fn speculate_diamonds(bodies: &mut [Vec<(BodyItem, SourceLoc)>], terms: &[MInst]
         }
     };
     for (b, term) in terms.iter().enumerate() {
-        let MInst::Br {
-            lhs,
-            rhs,
-            taken,
-            not_taken,
-            ..
-        } = term
-        else {
+        let Some((lhs, rhs, t, f)) = two_way_branch(term) else {
             continue;
         };
-        let (t, f) = (*taken as usize, *not_taken as usize);
         let single = |x: usize| x != 0 && x != b && preds.get(x) == Some(&1);
         if t == f || !single(t) || !single(f) {
             continue;
@@ -507,6 +479,33 @@ fn speculate_diamonds(bodies: &mut [Vec<(BodyItem, SourceLoc)>], terms: &[MInst]
     }
 }
 
+/// A conditional branch's operands and its taken and not-taken blocks.
+pub(crate) fn two_way_branch(term: &MInst) -> Option<(Reg, Src, usize, usize)> {
+    match term {
+        MInst::Br {
+            lhs,
+            rhs,
+            taken,
+            not_taken,
+            ..
+        } => Some((*lhs, *rhs, *taken as usize, *not_taken as usize)),
+        _ => None,
+    }
+}
+
+/// How many jumps and branch arms go to each block (terminators only).
+pub(crate) fn pred_counts(terms: &[MInst]) -> Vec<u32> {
+    let mut preds = vec![0u32; terms.len()];
+    for t in terms {
+        for s in t.succs() {
+            if let Some(p) = preds.get_mut(s as usize) {
+                *p += 1;
+            }
+        }
+    }
+    preds
+}
+
 /// Instructions that only read and write registers.
 fn register_only(i: &MInst) -> bool {
     matches!(
@@ -539,7 +538,7 @@ fn writes(i: &MInst) -> Vec<u8> {
 }
 
 /// A body element: an instruction or a label local to the block.
-enum BodyItem {
+pub(crate) enum BodyItem {
     Inst(MInst),
     Label(BlockIdx),
 }

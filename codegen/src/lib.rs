@@ -14,6 +14,7 @@
 //! are `diag` diagnostics with E05xx codes, never panics.
 
 pub mod btf;
+mod edge_consts;
 pub mod emit;
 pub mod encode;
 pub mod finalize;
