@@ -20,29 +20,31 @@ pub struct ControlFlowGraph {
     pub succs: EdgeLists<Block>,
 }
 
-/// One list of edges per block, all in one array (`cfg.preds[b]` is a slice; a block
-/// outside the function has none). The passes recompute the CFG often, and a list
-/// per block was an allocation per block each time.
+/// One list of edges per block (or of items per other entity `K`), all in one array
+/// (`cfg.preds[b]` is a slice; a key outside the lists has none). The passes recompute
+/// the CFG often, and a list per block was an allocation per block each time.
 #[derive(Clone, Debug)]
-pub struct EdgeLists<T> {
-    /// Block `b`'s edges are `items[start[b]..start[b + 1]]`.
+pub struct EdgeLists<T, K = Block> {
+    /// Key `k`'s items are `items[start[k]..start[k + 1]]`.
     start: Vec<u32>,
     items: Vec<T>,
+    key: std::marker::PhantomData<K>,
 }
 
-impl<T> Default for EdgeLists<T> {
+impl<T, K> Default for EdgeLists<T, K> {
     fn default() -> Self {
         EdgeLists {
             start: Vec::new(),
             items: Vec::new(),
+            key: std::marker::PhantomData,
         }
     }
 }
 
-impl<T> std::ops::Index<Block> for EdgeLists<T> {
+impl<T, K: EntityRef> std::ops::Index<K> for EdgeLists<T, K> {
     type Output = [T];
-    fn index(&self, b: Block) -> &[T] {
-        let i = b.index();
+    fn index(&self, k: K) -> &[T] {
+        let i = k.index();
         match (self.start.get(i), self.start.get(i + 1)) {
             (Some(&a), Some(&z)) => &self.items[a as usize..z as usize],
             _ => &[],
@@ -50,10 +52,10 @@ impl<T> std::ops::Index<Block> for EdgeLists<T> {
     }
 }
 
-impl<T: Copy> EdgeLists<T> {
-    /// Lists from `(block, edge)` pairs, kept in their order within each block; `blocks`
-    /// bounds the block indices.
-    fn from_pairs(blocks: usize, pairs: &[(Block, T)]) -> Self {
+impl<T: Copy, K: EntityRef> EdgeLists<T, K> {
+    /// Lists from `(key, item)` pairs, kept in their order within each key; `blocks`
+    /// bounds the key indices.
+    pub(crate) fn from_pairs(blocks: usize, pairs: &[(K, T)]) -> Self {
         let mut start = vec![0u32; blocks + 1];
         for (b, _) in pairs {
             start[b.index() + 1] += 1;
@@ -65,6 +67,7 @@ impl<T: Copy> EdgeLists<T> {
             return EdgeLists {
                 start,
                 items: Vec::new(),
+                key: std::marker::PhantomData,
             };
         };
         // Every slot is written below (the counts above are exact); `any` only fills
@@ -76,7 +79,11 @@ impl<T: Copy> EdgeLists<T> {
             items[*at as usize] = e;
             *at += 1;
         }
-        EdgeLists { start, items }
+        EdgeLists {
+            start,
+            items,
+            key: std::marker::PhantomData,
+        }
     }
 }
 

@@ -12,7 +12,7 @@
 
 use cranelift_entity::SecondaryMap;
 
-use crate::cfg::{ControlFlowGraph, reverse_post_order};
+use crate::cfg::{ControlFlowGraph, EdgeLists, reverse_post_order};
 use crate::entities::{Block, Inst, Value};
 use crate::function::Function;
 use crate::instructions::{BlockCall, InstData};
@@ -21,13 +21,25 @@ use crate::passes::util::use_counts;
 /// Returns true if anything changed.
 pub fn run(f: &mut Function) -> bool {
     let mut changed = false;
+    // The CFG as the last step that changed something left it: each step reads it, and
+    // only a step that changed the function makes the next one compute it again (the
+    // last round, which changes nothing, computes it once).
+    let mut cfg = None;
     loop {
-        let mut round = fold_same_target_brif(f);
-        round |= thread_jumps(f);
-        round |= thread_known_branches(f);
-        round |= fold_known_branches(f);
-        round |= merge_blocks(f);
-        round |= remove_unreachable(f);
+        let mut round = false;
+        for step in [
+            fold_same_target_brif,
+            thread_jumps,
+            thread_known_branches,
+            fold_known_branches,
+            merge_blocks,
+            remove_unreachable,
+        ] {
+            if step(f, &mut cfg) {
+                cfg = None;
+                round = true;
+            }
+        }
         if !round {
             break;
         }
@@ -36,6 +48,11 @@ pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
     crate::passes::util::prune_core_relocs(f);
     changed
+}
+
+/// The CFG of `f` in `cached`, computed if it is not there.
+fn cfg_of<'a>(f: &Function, cached: &'a mut Option<ControlFlowGraph>) -> &'a ControlFlowGraph {
+    cached.get_or_insert_with(|| ControlFlowGraph::compute(f))
 }
 
 fn terminator(f: &Function, b: Block) -> Option<Inst> {
@@ -53,7 +70,7 @@ fn same_call(f: &Function, a: &BlockCall, b: &BlockCall) -> bool {
             .all(|(&x, &y)| f.dfg.resolve_alias(x) == f.dfg.resolve_alias(y))
 }
 
-fn fold_same_target_brif(f: &mut Function) -> bool {
+fn fold_same_target_brif(f: &mut Function, _: &mut Option<ControlFlowGraph>) -> bool {
     let mut changed = false;
     for b in f.layout.blocks().to_vec() {
         let Some(t) = terminator(f, b) else { continue };
@@ -82,11 +99,20 @@ fn edge_into(f: &Function, inst: Inst, d: usize, b: Block) -> Option<BlockCall> 
         .filter(|e| e.block == b)
 }
 
-fn thread_jumps(f: &mut Function) -> bool {
-    let uses = use_counts(f);
-    let cfg = ControlFlowGraph::compute(f);
-    let mut changed = false;
+fn thread_jumps(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool {
     let entry = f.entry_block();
+    // Only blocks that hold nothing but a jump qualify (few, after the first round):
+    // the use counts and the CFG are needed only when there is one.
+    let jump_only = |b: Block| {
+        Some(b) != entry
+            && matches!(f.layout.block_insts(b), [t] if matches!(f.dfg.insts[*t], InstData::Jump { .. }))
+    };
+    if !f.layout.blocks().iter().any(|&b| jump_only(b)) {
+        return false;
+    }
+    let uses = use_counts(f);
+    let cfg = cfg_of(f, cached);
+    let mut changed = false;
     for b in f.layout.blocks().to_vec() {
         if Some(b) == entry || f.layout.block_insts(b).len() != 1 {
             continue;
@@ -175,7 +201,7 @@ fn may_be_decidable(f: &Function, b: Block) -> bool {
 fn decidable(
     f: &Function,
     cfg: &ControlFlowGraph,
-    users: &SecondaryMap<Value, Vec<Block>>,
+    users: &EdgeLists<Block, Value>,
     b: Block,
 ) -> Option<Decidable> {
     if !may_be_decidable(f, b) {
@@ -214,22 +240,6 @@ fn decidable(
         branch,
         chained,
     })
-}
-
-/// The blocks that use each value (each block once per value, in layout order).
-fn user_blocks(f: &Function) -> SecondaryMap<Value, Vec<Block>> {
-    let mut users: SecondaryMap<Value, Vec<Block>> = SecondaryMap::new();
-    for &b in f.layout.blocks() {
-        for &i in f.layout.block_insts(b) {
-            for v in f.dfg.insts[i].operands() {
-                let list = &mut users[f.dfg.resolve_alias(v)];
-                if list.last() != Some(&b) {
-                    list.push(b);
-                }
-            }
-        }
-    }
-    users
 }
 
 /// The side (0: then, 1: else) `d`'s branch takes when its parameters are `args`,
@@ -275,8 +285,8 @@ fn decided_side(
 /// Sends each edge whose arguments decide its target's `brif` (see [`decidable`])
 /// to the side taken, with the arguments that side gets. The target block stays for
 /// its other edges (or goes, unreachable).
-fn thread_known_branches(f: &mut Function) -> bool {
-    let cfg = ControlFlowGraph::compute(f);
+fn thread_known_branches(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool {
+    let cfg = cfg_of(f, cached);
     // The use lists only when some block may qualify (most functions have none).
     let mut users = None;
     let entry = f.entry_block();
@@ -286,7 +296,7 @@ fn thread_known_branches(f: &mut Function) -> bool {
         if Some(b) == entry || cfg.preds[b].is_empty() || !may_be_decidable(f, b) {
             continue;
         }
-        let users = users.get_or_insert_with(|| user_blocks(f));
+        let users = users.get_or_insert_with(|| crate::passes::util::use_blocks(f));
         let Some(d) = decidable(f, &cfg, users, b) else {
             continue;
         };
@@ -341,8 +351,8 @@ fn thread_known_branches(f: &mut Function) -> bool {
 
 /// A `brif` whose condition a branch above already decided (the block is reached from
 /// that branch through single-predecessor blocks, see [`edge_facts`]) becomes a `jump`.
-fn fold_known_branches(f: &mut Function) -> bool {
-    let cfg = ControlFlowGraph::compute(f);
+fn fold_known_branches(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool {
+    let cfg = cfg_of(f, cached);
     let none = std::collections::HashSet::new();
     let mut changed = false;
     for b in f.layout.blocks().to_vec() {
@@ -409,11 +419,11 @@ fn edge_facts(
     facts
 }
 
-fn merge_blocks(f: &mut Function) -> bool {
+fn merge_blocks(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool {
     let mut changed = false;
     let entry = f.entry_block();
     let mut counts: SecondaryMap<Block, u32> = SecondaryMap::new();
-    let cfg = ControlFlowGraph::compute(f);
+    let cfg = cfg_of(f, cached);
     for &b in f.layout.blocks() {
         counts[b] = u32::try_from(cfg.preds[b].len()).unwrap_or(u32::MAX);
     }
@@ -449,10 +459,10 @@ fn merge_blocks(f: &mut Function) -> bool {
     changed
 }
 
-fn remove_unreachable(f: &mut Function) -> bool {
-    let cfg = ControlFlowGraph::compute(f);
+fn remove_unreachable(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool {
+    let cfg = cfg_of(f, cached);
     let mut reachable: SecondaryMap<Block, bool> = SecondaryMap::new();
-    for b in reverse_post_order(f, &cfg) {
+    for b in reverse_post_order(f, cfg) {
         reachable[b] = true;
     }
     let dead: Vec<Block> = f

@@ -21,41 +21,45 @@
 
 use cranelift_entity::SecondaryMap;
 
-use crate::cfg::{ControlFlowGraph, DominatorTree};
+use crate::cfg::{ControlFlowGraph, DominatorTree, EdgeLists};
 use crate::entities::{Block, Inst, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
+use crate::passes::util::use_blocks;
 
 /// Returns true if any instruction moved.
 pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
+    // Moving instructions between blocks leaves the CFG and the dominator tree as they
+    // are: one of each serves every sweep.
+    let cfg = ControlFlowGraph::compute(f);
+    let dt = DominatorTree::compute(f, &cfg);
     let mut changed = false;
-    loop {
-        let cfg = ControlFlowGraph::compute(f);
-        let dt = DominatorTree::compute(f, &cfg);
-        let moved = sink_once(f, &cfg, &dt);
-        if !moved {
-            return changed;
-        }
+    while sink_once(f, &cfg, &dt) {
         changed = true;
     }
+    changed
 }
 
-/// The blocks that use each value: the block of each user instruction (a branch
-/// argument counts for the branching block).
-fn use_blocks(f: &Function) -> SecondaryMap<Value, Vec<Block>> {
-    let mut uses: SecondaryMap<Value, Vec<Block>> = SecondaryMap::new();
-    for &b in f.layout.blocks() {
-        for &i in f.layout.block_insts(b) {
-            for v in f.dfg.insts[i].operands() {
-                let v = f.dfg.resolve_alias(v);
-                if uses[v].last() != Some(&b) {
-                    uses[v].push(b);
-                }
-            }
+/// The use blocks of each value ([`use_blocks`]) as a sweep updates them: a value's
+/// list is copied out when an instruction that uses it moves.
+struct Uses {
+    initial: EdgeLists<Block, Value>,
+    changed: SecondaryMap<Value, Option<Vec<Block>>>,
+}
+
+impl Uses {
+    fn of(&self, v: Value) -> &[Block] {
+        match &self.changed[v] {
+            Some(list) => list,
+            None => &self.initial[v],
         }
     }
-    uses
+
+    fn list_mut(&mut self, v: Value) -> &mut Vec<Block> {
+        let initial = &self.initial;
+        self.changed[v].get_or_insert_with(|| initial[v].to_vec())
+    }
 }
 
 /// A pure computation or a non-volatile load (also what `schedule` may move).
@@ -80,7 +84,10 @@ pub(crate) fn writes_memory(data: &InstData) -> bool {
 /// a block, later instructions go first, so an operand whose only user just moved
 /// follows it in the same sweep.
 fn sink_once(f: &mut Function, cfg: &ControlFlowGraph, dt: &DominatorTree) -> bool {
-    let mut uses = use_blocks(f);
+    let mut uses = Uses {
+        initial: use_blocks(f),
+        changed: SecondaryMap::new(),
+    };
     let mut moved = false;
     for b in dt.rpo().to_vec() {
         let insts = f.layout.block_insts(b).to_vec();
@@ -92,7 +99,7 @@ fn sink_once(f: &mut Function, cfg: &ControlFlowGraph, dt: &DominatorTree) -> bo
             let target = if is_sinkable(data) && !(is_load && write_below) {
                 f.dfg
                     .inst_result(inst)
-                    .and_then(|r| sink_target(cfg, dt, b, &uses[r]))
+                    .and_then(|r| sink_target(cfg, dt, b, uses.of(r)))
             } else {
                 None
             };
@@ -102,11 +109,13 @@ fn sink_once(f: &mut Function, cfg: &ControlFlowGraph, dt: &DominatorTree) -> bo
             for v in f.dfg.insts[inst].operands() {
                 let v = f.dfg.resolve_alias(v);
                 // The operand is now (also) used in `dest`; `b` may still use it.
-                if !uses[v].contains(&dest) {
-                    uses[v].push(dest);
+                let still_in_b = still_used_in(f, v, b);
+                let list = uses.list_mut(v);
+                if !list.contains(&dest) {
+                    list.push(dest);
                 }
-                if !still_used_in(f, v, b) {
-                    uses[v].retain(|&u| u != b);
+                if !still_in_b {
+                    list.retain(|&u| u != b);
                 }
             }
             moved = true;

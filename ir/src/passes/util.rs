@@ -6,8 +6,9 @@
 
 use cranelift_entity::SecondaryMap;
 
+use crate::cfg::EdgeLists;
 use crate::dfg::ValueDef;
-use crate::entities::{Inst, Value};
+use crate::entities::{Block, Inst, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::types::Type;
@@ -48,6 +49,26 @@ pub fn use_counts(f: &Function) -> SecondaryMap<Value, u32> {
 }
 
 /// Makes `inst` an `iconst` of its result type holding `imm`.
+/// The blocks that use each value: the block of each user instruction (a branch
+/// argument counts for the branching block), each block once per value, in layout
+/// order. All lists in one array (a list per value was an allocation per value).
+pub fn use_blocks(f: &Function) -> EdgeLists<Block, Value> {
+    let mut pairs: Vec<(Value, Block)> = Vec::new();
+    let mut last: SecondaryMap<Value, Option<Block>> = SecondaryMap::new();
+    for &b in f.layout.blocks() {
+        for &i in f.layout.block_insts(b) {
+            for v in f.dfg.insts[i].operands() {
+                let v = f.dfg.resolve_alias(v);
+                if last[v] != Some(b) {
+                    last[v] = Some(b);
+                    pairs.push((v, b));
+                }
+            }
+        }
+    }
+    EdgeLists::from_pairs(f.dfg.values.len(), &pairs)
+}
+
 pub fn replace_with_const(f: &mut Function, inst: Inst, imm: i64) {
     if let Some(r) = f.dfg.inst_result(inst) {
         let ty = f.dfg.value_type(r);
