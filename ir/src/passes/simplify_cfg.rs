@@ -297,7 +297,7 @@ fn thread_known_branches(f: &mut Function, cached: &mut Option<ControlFlowGraph>
             continue;
         }
         let users = users.get_or_insert_with(|| crate::passes::util::use_blocks(f));
-        let Some(d) = decidable(f, &cfg, users, b) else {
+        let Some(d) = decidable(f, cfg, users, b) else {
             continue;
         };
         let own: std::collections::HashSet<Value> = d
@@ -313,7 +313,7 @@ fn thread_known_branches(f: &mut Function, cached: &mut Option<ControlFlowGraph>
             else {
                 continue;
             };
-            let facts = edge_facts(f, &cfg, &gained, pred, inst, k);
+            let facts = edge_facts(f, cfg, &gained, pred, inst, k);
             let Some(side) = decided_side(f, &d, &edge.args, &facts) else {
                 continue;
             };
@@ -372,7 +372,7 @@ fn fold_known_branches(f: &mut Function, cached: &mut Option<ControlFlowGraph>) 
             continue;
         }
         let cond = f.dfg.resolve_alias(cond);
-        let facts = edge_facts(f, &cfg, &none, *p, *i, *k);
+        let facts = edge_facts(f, cfg, &none, *p, *i, *k);
         if let Some(&(_, truth)) = facts.iter().find(|(v, _)| *v == cond) {
             let dest = if truth { then_dest } else { else_dest };
             f.dfg.insts[t] = InstData::Jump { dest };
