@@ -167,16 +167,15 @@ fn thread_jumps(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool
     changed
 }
 
-/// A block whose `brif` the edge into it decides: the branch and the pure arithmetic
-/// before it, on the block's parameters and constants. Its values (parameters
-/// included) may be used outside it only in blocks it reaches through a chain of
-/// blocks with one predecessor each (`chained`): an edge threaded past it must not
-/// reach those.
+/// A block whose `brif` the edge into it may decide: the branch and the pure
+/// arithmetic before it, on the block's parameters and constants. Its values
+/// (parameters included) may be used outside it only in blocks it reaches through a
+/// chain of blocks with one predecessor each ([`chained_blocks`]): an edge threaded
+/// past it must not reach those.
 struct Decidable {
     params: Vec<Value>,
     insts: Vec<Inst>,
     branch: Inst,
-    chained: std::collections::HashSet<Block>,
 }
 
 /// Whether `b` may be [`decidable`]: it ends in a `brif` after pure instructions only
@@ -198,25 +197,36 @@ fn may_be_decidable(f: &Function, b: Block) -> bool {
         })
 }
 
-fn decidable(
-    f: &Function,
-    cfg: &ControlFlowGraph,
-    users: &EdgeLists<Block, Value>,
-    b: Block,
-) -> Option<Decidable> {
+fn decidable(f: &Function, b: Block) -> Option<Decidable> {
     if !may_be_decidable(f, b) {
         return None;
     }
     let (&branch, body) = f.layout.block_insts(b).split_last()?;
-    let params = f.dfg.block_params(b).to_vec();
-    let mut defined: std::collections::HashSet<Value> = params.iter().copied().collect();
-    defined.extend(body.iter().filter_map(|&i| f.dfg.inst_result(i)));
-    // Where the block's values are used outside it: each such block must hang below it
-    // through single-predecessor blocks.
+    Some(Decidable {
+        params: f.dfg.block_params(b).to_vec(),
+        insts: body.to_vec(),
+        branch,
+    })
+}
+
+/// The blocks below `b` that use its values, with the single-predecessor chains that
+/// lead to them from `b`; `None` if some use is elsewhere (then no edge into `b` may
+/// skip it). Needed only once an edge is decided, which most blocks never are.
+fn chained_blocks(
+    f: &Function,
+    cfg: &ControlFlowGraph,
+    users: &EdgeLists<Block, Value>,
+    b: Block,
+    d: &Decidable,
+) -> Option<std::collections::HashSet<Block>> {
+    let defined = d
+        .params
+        .iter()
+        .copied()
+        .chain(d.insts.iter().filter_map(|&i| f.dfg.inst_result(i)));
     let mut chained = std::collections::HashSet::new();
     let mut outside: Vec<Block> = defined
-        .iter()
-        .flat_map(|v| users[*v].iter().copied())
+        .flat_map(|v| users[v].iter().copied())
         .filter(|&u| u != b)
         .collect();
     outside.sort_unstable();
@@ -234,12 +244,7 @@ fn decidable(
         }
         chained.extend(chain);
     }
-    Some(Decidable {
-        params,
-        insts: body.to_vec(),
-        branch,
-        chained,
-    })
+    Some(chained)
 }
 
 /// The side (0: then, 1: else) `d`'s branch takes when its parameters are `args`,
@@ -287,24 +292,21 @@ fn decided_side(
 /// its other edges (or goes, unreachable).
 fn thread_known_branches(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool {
     let cfg = cfg_of(f, cached);
-    // The use lists only when some block may qualify (most functions have none).
+    // The use lists only once some edge is decided (in most functions none is).
     let mut users = None;
     let entry = f.entry_block();
     let mut changed = false;
     let mut gained = std::collections::HashSet::new();
     for b in f.layout.blocks().to_vec() {
-        if Some(b) == entry || cfg.preds[b].is_empty() || !may_be_decidable(f, b) {
+        if Some(b) == entry || cfg.preds[b].is_empty() {
             continue;
         }
-        let users = users.get_or_insert_with(|| crate::passes::util::use_blocks(f));
-        let Some(d) = decidable(f, cfg, users, b) else {
+        let Some(d) = decidable(f, b) else {
             continue;
         };
-        let own: std::collections::HashSet<Value> = d
-            .insts
-            .iter()
-            .filter_map(|&i| f.dfg.inst_result(i))
-            .collect();
+        // The chained blocks (`None` inside: the block may not be skipped), and the
+        // values the block defines, once an edge is decided.
+        let mut below: Option<Option<std::collections::HashSet<Block>>> = None;
         for &(pred, inst, k) in &cfg.preds[b] {
             if pred == b {
                 continue;
@@ -324,15 +326,27 @@ fn thread_known_branches(f: &mut Function, cached: &mut Option<ControlFlowGraph>
             else {
                 continue;
             };
-            if taken.block == b || d.chained.contains(&taken.block) {
+            let chained = below.get_or_insert_with(|| {
+                let users = users.get_or_insert_with(|| crate::passes::util::use_blocks(f));
+                chained_blocks(f, cfg, users, b, &d)
+            });
+            let Some(chained) = chained else {
+                break;
+            };
+            if taken.block == b || chained.contains(&taken.block) {
                 continue;
             }
+            let own = |a: Value| {
+                d.insts
+                    .iter()
+                    .any(|&i| f.dfg.inst_result(i) == Some(a))
+            };
             let mut args = Vec::with_capacity(taken.args.len());
             for &a in &taken.args {
                 let a = f.dfg.resolve_alias(a);
                 match d.params.iter().position(|&p| p == a) {
                     Some(i) => args.push(edge.args[i]),
-                    None if own.contains(&a) => break,
+                    None if own(a) => break,
                     None => args.push(a),
                 }
             }
