@@ -126,8 +126,10 @@ pub fn reverse_post_order(f: &Function, cfg: &ControlFlowGraph) -> Vec<Block> {
     let Some(entry) = f.entry_block() else {
         return Vec::new();
     };
-    let mut visited: SecondaryMap<Block, bool> = SecondaryMap::new();
-    let mut post = Vec::new();
+    let blocks = f.dfg.blocks.len();
+    let mut visited: SecondaryMap<Block, bool> = SecondaryMap::with_capacity(blocks);
+    visited.resize(blocks);
+    let mut post = Vec::with_capacity(blocks);
     // Iterative DFS: (block, next successor index).
     let mut stack: Vec<(Block, usize)> = vec![(entry, 0)];
     visited[entry] = true;
@@ -161,11 +163,15 @@ pub struct DominatorTree {
 impl DominatorTree {
     pub fn compute(f: &Function, cfg: &ControlFlowGraph) -> Self {
         let rpo = reverse_post_order(f, cfg);
-        let mut rpo_num: SecondaryMap<Block, u32> = SecondaryMap::new();
+        // Every map sized once (each new index would otherwise grow it by one).
+        let blocks = f.dfg.blocks.len();
+        let mut rpo_num: SecondaryMap<Block, u32> = SecondaryMap::with_capacity(blocks);
+        rpo_num.resize(blocks);
         for (i, &b) in rpo.iter().enumerate() {
             rpo_num[b] = u32::try_from(i + 1).unwrap_or(u32::MAX);
         }
-        let mut idom: SecondaryMap<Block, Option<Block>> = SecondaryMap::new();
+        let mut idom: SecondaryMap<Block, Option<Block>> = SecondaryMap::with_capacity(blocks);
+        idom.resize(blocks);
         if let Some(&entry) = rpo.first() {
             idom[entry] = Some(entry);
         }
@@ -190,16 +196,17 @@ impl DominatorTree {
             }
         }
         // Pre/post numbers of an iterative DFS over the tree make `dominates` O(1).
-        let mut children: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
-        for &b in rpo.iter().skip(1) {
-            if let Some(d) = idom[b]
-                && d != b
-            {
-                children[d].push(b);
-            }
-        }
-        let mut pre: SecondaryMap<Block, u32> = SecondaryMap::new();
-        let mut post: SecondaryMap<Block, u32> = SecondaryMap::new();
+        // Children in reverse post-order, all lists in one array.
+        let tree: Vec<(Block, Block)> = rpo
+            .iter()
+            .skip(1)
+            .filter_map(|&b| idom[b].filter(|&d| d != b).map(|d| (d, b)))
+            .collect();
+        let children: EdgeLists<Block> = EdgeLists::from_pairs(f.dfg.blocks.len(), &tree);
+        let mut pre: SecondaryMap<Block, u32> = SecondaryMap::with_capacity(blocks);
+        pre.resize(blocks);
+        let mut post: SecondaryMap<Block, u32> = SecondaryMap::with_capacity(blocks);
+        post.resize(blocks);
         let mut clock = 0u32;
         if let Some(&entry) = rpo.first() {
             let mut stack: Vec<(Block, usize)> = vec![(entry, 0)];

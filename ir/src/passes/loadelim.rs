@@ -31,7 +31,6 @@
 //! Invariants: volatile loads are never removed or reused; results keep their types.
 
 use cranelift_entity::SecondaryMap;
-use std::collections::{HashMap, HashSet};
 
 use crate::cfg::{ControlFlowGraph, DominatorTree};
 use crate::dfg::ValueDef;
@@ -96,33 +95,57 @@ struct Known {
 /// Stack slots whose address is only ever the address operand of loads and stores:
 /// no pointer held in a value (a packet or map pointer, a helper's argument) can
 /// point into them, and no call can touch them.
-pub(crate) fn private_slots(f: &Function) -> HashSet<StackSlot> {
+pub(crate) fn private_slots(f: &Function) -> PrivateSlots {
     let insts = crate::passes::util::all_insts(f);
-    let mut addr_of: HashMap<Value, StackSlot> = HashMap::new();
+    let mut addr_of: SecondaryMap<Value, Option<StackSlot>> = SecondaryMap::new();
+    // Per slot: whether some `stack_addr` takes its address (then whether one escapes).
+    let mut addressed: SecondaryMap<StackSlot, bool> = SecondaryMap::new();
+    let mut escaped: SecondaryMap<StackSlot, bool> = SecondaryMap::new();
     for &i in &insts {
         if let (InstData::StackAddr { slot, .. }, Some(r)) = (&f.dfg.insts[i], f.dfg.inst_result(i))
         {
-            addr_of.insert(r, *slot);
+            addr_of[r] = Some(*slot);
+            addressed[*slot] = true;
         }
     }
-    let mut escaped = HashSet::new();
     for &i in &insts {
         match &f.dfg.insts[i] {
             InstData::Load { .. } => {}
-            InstData::Store { args: [v, _], .. } => escaped.extend(addr_of.get(v).copied()),
-            other => escaped.extend(other.operands().filter_map(|v| addr_of.get(&v).copied())),
+            InstData::Store { args: [v, _], .. } => {
+                if let Some(s) = addr_of[*v] {
+                    escaped[s] = true;
+                }
+            }
+            other => {
+                for v in other.operands() {
+                    if let Some(s) = addr_of[v] {
+                        escaped[s] = true;
+                    }
+                }
+            }
         }
     }
-    addr_of
-        .into_values()
-        .filter(|s| !escaped.contains(s))
-        .collect()
+    for (s, e) in escaped.iter() {
+        if *e {
+            addressed[s] = false;
+        }
+    }
+    PrivateSlots(addressed)
+}
+
+/// The private slots of a function ([`private_slots`]).
+pub(crate) struct PrivateSlots(SecondaryMap<StackSlot, bool>);
+
+impl PrivateSlots {
+    pub(crate) fn contains(&self, s: &StackSlot) -> bool {
+        self.0[*s]
+    }
 }
 
 /// True if a store to `w` may change what a load of `k` reads. Distinct stack slots
 /// and globals never overlap; within one symbol, byte ranges decide; an address that
 /// is some other value may point anywhere but into a private slot.
-fn may_overlap(k: &Key, w: &Key, private: &HashSet<StackSlot>) -> bool {
+fn may_overlap(k: &Key, w: &Key, private: &PrivateSlots) -> bool {
     match (k.addr, w.addr) {
         (Base::Stack(s), Base::Value(_)) | (Base::Value(_), Base::Stack(s))
             if private.contains(&s) =>

@@ -336,11 +336,7 @@ fn thread_known_branches(f: &mut Function, cached: &mut Option<ControlFlowGraph>
             if taken.block == b || chained.contains(&taken.block) {
                 continue;
             }
-            let own = |a: Value| {
-                d.insts
-                    .iter()
-                    .any(|&i| f.dfg.inst_result(i) == Some(a))
-            };
+            let own = |a: Value| d.insts.iter().any(|&i| f.dfg.inst_result(i) == Some(a));
             let mut args = Vec::with_capacity(taken.args.len());
             for &a in &taken.args {
                 let a = f.dfg.resolve_alias(a);

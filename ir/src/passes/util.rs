@@ -86,11 +86,13 @@ pub fn replace_with_value(f: &mut Function, inst: Inst, v: Value) {
 
 /// Every instruction in the layout, in order.
 pub fn all_insts(f: &Function) -> Vec<Inst> {
-    f.layout
-        .blocks()
-        .iter()
-        .flat_map(|&b| f.layout.block_insts(b).iter().copied())
-        .collect()
+    let blocks = f.layout.blocks();
+    let count = blocks.iter().map(|&b| f.layout.block_insts(b).len()).sum();
+    let mut all = Vec::with_capacity(count);
+    for &b in blocks {
+        all.extend_from_slice(f.layout.block_insts(b));
+    }
+    all
 }
 
 /// Drops CO-RE relocations of instructions no longer in the layout, so codegen sees
