@@ -37,7 +37,18 @@ pub fn run(f: &mut Function) -> bool {
 }
 
 fn fold_inst(f: &mut Function, inst: Inst) -> bool {
-    let data = f.dfg.insts[inst].clone();
+    // Only the kinds below fold; a branch only on a constant condition (its
+    // destinations' argument lists are copied then).
+    let data = match &f.dfg.insts[inst] {
+        InstData::Brif { cond, .. } if const_value(f, *cond).is_none() => return false,
+        d @ (InstData::Binary { .. }
+        | InstData::Unary { .. }
+        | InstData::Convert { .. }
+        | InstData::Icmp { .. }
+        | InstData::Select { .. }
+        | InstData::Brif { .. }) => d.clone(),
+        _ => return false,
+    };
     let rty = f.dfg.inst_result(inst).map(|r| f.dfg.value_type(r));
     match data {
         InstData::Binary { op, args: [x, y] } => {
@@ -314,7 +325,16 @@ fn fold_address(f: &mut Function, inst: Inst) -> bool {
     if f.layout.inst_block(inst).is_none() {
         return false;
     }
-    let data = f.dfg.insts[inst].clone();
+    let data = match &f.dfg.insts[inst] {
+        d @ (InstData::Binary {
+            op: Opcode::Iadd, ..
+        }
+        | InstData::Load { .. }
+        | InstData::Store { .. }
+        | InstData::AtomicRmw { .. }
+        | InstData::AtomicCas { .. }) => d.clone(),
+        _ => return false,
+    };
     match data {
         InstData::Binary {
             op: Opcode::Iadd,

@@ -270,7 +270,23 @@ pub fn run(f: &mut Function) -> bool {
         let insts = f.layout.block_insts(b).to_vec();
         let mut kept = Vec::with_capacity(insts.len());
         for inst in insts {
-            match f.dfg.insts[inst].clone() {
+            let data = &f.dfg.insts[inst];
+            let tracked = match data {
+                InstData::Load { flags, .. } => !flags.volatile,
+                InstData::Store { .. } => true,
+                _ => false,
+            };
+            if !tracked {
+                if data.has_side_effects() && !data.is_terminator() {
+                    // Private slots are out of a call's reach, but values kept
+                    // live across calls cost callee-saved registers and spills
+                    // (builtins.bpf.c: +12 instructions), so calls still forget.
+                    known.clear();
+                }
+                kept.push(inst);
+                continue;
+            }
+            match data.clone() {
                 InstData::Load {
                     mem,
                     ext,
@@ -337,15 +353,8 @@ pub fn run(f: &mut Function) -> bool {
                     }
                     kept.push(inst);
                 }
-                data => {
-                    if data.has_side_effects() && !data.is_terminator() {
-                        // Private slots are out of a call's reach, but values kept
-                        // live across calls cost callee-saved registers and spills
-                        // (builtins.bpf.c: +12 instructions), so calls still forget.
-                        known.clear();
-                    }
-                    kept.push(inst);
-                }
+                // (Not reached: other instructions took the path above.)
+                _ => kept.push(inst),
             }
         }
         f.layout.set_block_insts(b, kept);

@@ -37,7 +37,9 @@ pub fn def(f: &Function, v: Value) -> Option<(Inst, &InstData)> {
 
 /// How many times each value is used by instructions in the layout (aliases resolved).
 pub fn use_counts(f: &Function) -> SecondaryMap<Value, u32> {
-    let mut uses: SecondaryMap<Value, u32> = SecondaryMap::new();
+    let mut uses: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(f.dfg.values.len());
+    // Sized once: each new index would otherwise grow the map by one.
+    uses.resize(f.dfg.values.len());
     for &b in f.layout.blocks() {
         for &i in f.layout.block_insts(b) {
             for v in f.dfg.insts[i].operands() {
@@ -54,7 +56,9 @@ pub fn use_counts(f: &Function) -> SecondaryMap<Value, u32> {
 /// order. All lists in one array (a list per value was an allocation per value).
 pub fn use_blocks(f: &Function) -> EdgeLists<Block, Value> {
     let mut pairs: Vec<(Value, Block)> = Vec::new();
-    let mut last: SecondaryMap<Value, Option<Block>> = SecondaryMap::new();
+    let mut last: SecondaryMap<Value, Option<Block>> =
+        SecondaryMap::with_capacity(f.dfg.values.len());
+    last.resize(f.dfg.values.len());
     for &b in f.layout.blocks() {
         for &i in f.layout.block_insts(b) {
             for v in f.dfg.insts[i].operands() {
