@@ -32,6 +32,7 @@
 //! (llvm_reloc.rst, CO-RE; btf.rst 4.2.3).
 //! Spec: instruction-set.rst (operations, widths, cpu versions), abi.rst (calls).
 
+use ir::fasthash::{FastMap, FastSet};
 use std::collections::HashMap;
 
 use cranelift_entity::EntityRef;
@@ -74,49 +75,49 @@ struct Isel<'a> {
     frame: &'a Frame,
     code: VCode,
     /// VCode block of each IR block (by IR block index).
-    vblock: HashMap<Block, BlockIdx>,
+    vblock: FastMap<Block, BlockIdx>,
     /// The chain of VCode blocks emitted for each IR block, in layout order.
-    chains: HashMap<Block, Vec<BlockIdx>>,
+    chains: FastMap<Block, Vec<BlockIdx>>,
     cur_ir: Option<Block>,
     cur: BlockIdx,
     loc: SourceLoc,
-    vals: HashMap<Value, Reg>,
+    vals: FastMap<Value, Reg>,
     /// Constants and addresses rematerialized per VCode block.
-    remat: HashMap<Value, Reg>,
+    remat: FastMap<Value, Reg>,
     /// Values whose register may hold garbage above their type's width.
-    dirty: std::collections::HashSet<Value>,
+    dirty: FastSet<Value>,
     /// Canonical copies of dirty values, with the VCode and IR block that computed
     /// them (see `get_canon` for where they are reused).
-    canon: HashMap<Value, (BlockIdx, Option<Block>, Reg)>,
+    canon: FastMap<Value, (BlockIdx, Option<Block>, Reg)>,
     /// The dominator tree of the IR function (computed once per function).
     dt: Option<ir::cfg::DominatorTree>,
     /// `r10 + index` registers by index value, same lifetime as `remat`.
-    fp_plus: HashMap<Value, Reg>,
+    fp_plus: FastMap<Value, Reg>,
     /// `sym ll` registers by symbol, same lifetime as `remat`.
-    globals: HashMap<GlobalRef, Reg>,
-    uses: HashMap<Value, u32>,
+    globals: FastMap<GlobalRef, Reg>,
+    uses: FastMap<Value, u32>,
     /// Values whose every use folds into memory operands or a fused branch.
-    absorbed: std::collections::HashSet<Value>,
-    preds: HashMap<Block, u32>,
+    absorbed: FastSet<Value>,
+    preds: FastMap<Block, u32>,
     /// icmps used only as brif/select conditions: selected as the jump itself.
-    fused: std::collections::HashSet<Value>,
+    fused: FastSet<Value>,
     /// Loads some `sextend` to i64 uses: selected as one sign-extending load (cpu v4
     /// MEMSX), which the `sextend` takes as it is; other uses see a dirty value.
-    sext_loads: std::collections::HashSet<Value>,
+    sext_loads: FastSet<Value>,
     /// Globals whose address is used in several blocks, with the nearest block that
     /// dominates every use: their `sym ll` is materialized once, there (by index).
     global_homes: Vec<(GlobalRef, Block)>,
     /// Registers of those hoisted addresses, once materialized (never forgotten).
-    hoisted: HashMap<GlobalRef, Reg>,
+    hoisted: FastMap<GlobalRef, Reg>,
     /// The branch instructions that jump to each block (for block parameters' sources).
-    incoming: HashMap<Block, Vec<Inst>>,
+    incoming: FastMap<Block, Vec<Inst>>,
     errors: Vec<Diagnostic>,
     /// CO-RE relocations of this function, indexed by `MInst::CoreConst::reloc` and
     /// the `core` field of loads and stores.
     core: Vec<ir::CoreReloc>,
     /// `iadd base, <CO-RE field offset>` values used only as load/store addresses:
     /// the relocated offset goes into each access's `off` (see [`Isel::core_field`]).
-    core_addrs: std::collections::HashSet<Value>,
+    core_addrs: FastSet<Value>,
 }
 
 /// Selects instructions for `f`. Errors are located by the function and source line.
@@ -131,26 +132,26 @@ pub fn select(
         t,
         frame,
         code: VCode::default(),
-        vblock: HashMap::new(),
-        chains: HashMap::new(),
+        vblock: FastMap::default(),
+        chains: FastMap::default(),
         cur_ir: None,
         cur: 0,
         loc: SourceLoc::default(),
-        vals: HashMap::new(),
-        remat: HashMap::new(),
-        globals: HashMap::new(),
-        fp_plus: HashMap::new(),
+        vals: FastMap::default(),
+        remat: FastMap::default(),
+        globals: FastMap::default(),
+        fp_plus: FastMap::default(),
         dirty: Default::default(),
-        canon: HashMap::new(),
+        canon: FastMap::default(),
         dt: None,
-        uses: HashMap::new(),
+        uses: FastMap::default(),
         absorbed: Default::default(),
-        preds: HashMap::new(),
+        preds: FastMap::default(),
         fused: Default::default(),
         sext_loads: Default::default(),
         global_homes: Vec::new(),
-        hoisted: HashMap::new(),
-        incoming: HashMap::new(),
+        hoisted: FastMap::default(),
+        incoming: FastMap::default(),
         errors: Vec::new(),
         core: Vec::new(),
         core_addrs: Default::default(),

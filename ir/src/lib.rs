@@ -53,6 +53,7 @@ pub mod debuginfo;
 pub mod dfg;
 pub mod entities;
 pub mod eval;
+pub mod fasthash;
 pub mod function;
 pub mod fuzzing;
 pub mod instructions;

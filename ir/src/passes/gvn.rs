@@ -13,10 +13,9 @@
 //!
 //! Invariants: the hash maps are only looked up, never iterated (deterministic output).
 
-use std::collections::HashMap;
-
 use crate::cfg::{ControlFlowGraph, DominatorTree};
 use crate::entities::{Block, Value};
+use crate::fasthash::FastMap;
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::passes::util::const_value;
@@ -27,8 +26,9 @@ pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
     let cfg = ControlFlowGraph::compute(f);
     let dt = DominatorTree::compute(f, &cfg);
-    let mut table: HashMap<(InstData, Type), Vec<(Block, Value)>> = HashMap::new();
-    let mut consts: HashMap<(i64, Type), Value> = HashMap::new();
+    // (Looked up only, never iterated: the hash order reaches no output.)
+    let mut table: FastMap<(InstData, Type), Vec<(Block, Value)>> = FastMap::default();
+    let mut consts: FastMap<(i64, Type), Value> = FastMap::default();
     let mut changed = false;
     for &b in dt.rpo() {
         let insts = f.layout.block_insts(b).to_vec();

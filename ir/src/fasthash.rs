@@ -1,6 +1,7 @@
-//! A small, fast, non-cryptographic hasher for the frontend's lookup tables
+//! A small, fast, non-cryptographic hasher for lookup tables: the frontend's
 //! (preprocessor macro names, interned spellings, hide sets; the parser's typedef
-//! scopes; sema's scopes and member names; the type interner). Keys come from the program being
+//! scopes; sema's scopes and member names; the type interner) and the IR passes' (gvn's
+//! value numbers). Keys come from the program being
 //! compiled, not from an attacker, so SipHash's DoS resistance buys nothing here.
 //!
 //! Invariant: no table hashed with this is ever iterated to produce output (output
