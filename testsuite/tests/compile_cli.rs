@@ -3,8 +3,9 @@
 //! `-c` writes, `--emit=ir` text that parses back, clang's default output names, `-` for
 //! standard input, `-D/-U/-I/-isystem`, `-target bpfeb`, `-mcpu=v1..v4` (checked on the
 //! instruction classes in `.text`, instruction-set.rst "Instruction classes"),
-//! determinism across runs and working directories, and `-O0` objects that the kernel
-//! loads and that behave like the `-O2` ones.
+//! determinism across runs and working directories, `-O0` objects that the kernel
+//! loads and that behave like the `-O2` ones, and an allocator that reads no
+//! environment.
 //!
 //! Uses the `ebpfc` binary of the same target directory (built when missing or older than
 //! this test). Tests needing clang-19, llvm-mc-19, bpftool or bpf() print `SKIP` without.
@@ -785,4 +786,24 @@ fn dependency_rules_match_clang() {
             );
         }
     }
+}
+
+/// The command line's mimalloc is built not to read the environment (`MI_NO_GETENV`
+/// in `.cargo/config.toml`): at every start it looked up each of its ~40 options there.
+/// A mimalloc that reads it reports its options on standard error under
+/// `MIMALLOC_VERBOSE=1`.
+#[test]
+fn the_allocator_reads_no_environment() {
+    let Some(bin) = ebpfc_bin() else { return };
+    let out = Command::new(&bin)
+        .arg("--version")
+        .env("MIMALLOC_VERBOSE", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("mimalloc"),
+        "mimalloc read MIMALLOC_VERBOSE:\n{err}"
+    );
 }
