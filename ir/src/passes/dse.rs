@@ -17,7 +17,7 @@
 use cranelift_entity::SecondaryMap;
 
 use crate::dfg::ValueDef;
-use crate::entities::{StackSlot, Value};
+use crate::entities::{Inst, StackSlot, Value};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::passes::util::{all_insts, use_counts};
@@ -38,6 +38,40 @@ fn stack_range(
             Some((slot, start, start + i64::from(bytes)))
         }
         _ => None,
+    }
+}
+
+/// What an instruction does to memory, as the dead-store scan sees it.
+#[derive(Clone, Copy)]
+enum Access {
+    /// A load, with its stack range if it reads a stack slot.
+    Load(Option<(StackSlot, i64, i64)>),
+    /// A store, with its stack range if it writes a stack slot.
+    Store {
+        range: Option<(StackSlot, i64, i64)>,
+        volatile: bool,
+    },
+    /// Anything else that may read memory or has side effects.
+    Barrier,
+    /// No memory access.
+    None,
+}
+
+fn access(f: &Function, i: Inst) -> Access {
+    match f.dfg.insts[i] {
+        InstData::Load {
+            mem, addr, offset, ..
+        } => Access::Load(stack_range(f, addr, offset, mem.bytes())),
+        InstData::Store {
+            flags,
+            args: [v, addr],
+            offset,
+        } => Access::Store {
+            range: stack_range(f, addr, offset, f.dfg.value_type(v).bytes()),
+            volatile: flags.volatile,
+        },
+        ref other if other.reads_memory() || other.has_side_effects() => Access::Barrier,
+        _ => Access::None,
     }
 }
 
@@ -81,21 +115,22 @@ pub fn run(f: &mut Function) -> bool {
     let mut changed = false;
     for b in f.layout.blocks().to_vec() {
         let list = f.layout.block_insts(b).to_vec();
+        if !list
+            .iter()
+            .any(|&i| matches!(f.dfg.insts[i], InstData::Store { .. }))
+        {
+            continue;
+        }
+        // Each instruction's memory access, worked out once: the scan below visits the
+        // rest of the block for every store.
+        let accesses: Vec<Access> = list.iter().map(|&i| access(f, i)).collect();
         let mut dead = vec![false; list.len()];
-        for (n, &i) in list.iter().enumerate() {
-            let InstData::Store {
-                flags,
-                args: [v, addr],
-                offset,
-            } = f.dfg.insts[i]
+        for (n, acc) in accesses.iter().enumerate() {
+            let Access::Store {
+                range: Some((slot, lo, hi)),
+                volatile: false,
+            } = *acc
             else {
-                continue;
-            };
-            if flags.volatile {
-                continue;
-            }
-            let bytes = f.dfg.value_type(v).bytes();
-            let Some((slot, lo, hi)) = stack_range(f, addr, offset, bytes) else {
                 continue;
             };
             if !escaped[slot] && !read[slot] {
@@ -103,35 +138,18 @@ pub fn run(f: &mut Function) -> bool {
                 continue;
             }
             // Overwritten later in the block before anything may read it?
-            for &j in list.iter().skip(n + 1) {
-                match f.dfg.insts[j] {
-                    InstData::Load {
-                        mem, addr, offset, ..
-                    } => match stack_range(f, addr, offset, mem.bytes()) {
-                        Some((s, a, e)) if s != slot || e <= lo || hi <= a => continue,
-                        _ => break,
-                    },
-                    InstData::Store {
-                        flags,
-                        args: [v2, addr2],
-                        offset: off2,
-                    } => {
-                        let b2 = f.dfg.value_type(v2).bytes();
-                        if let Some((s, a, e)) = stack_range(f, addr2, off2, b2)
-                            && s == slot
-                            && a <= lo
-                            && hi <= e
-                            && !flags.volatile
-                        {
-                            dead[n] = true;
-                            break;
-                        }
+            for later in &accesses[n + 1..] {
+                match *later {
+                    Access::Load(Some((s, a, e))) if s != slot || e <= lo || hi <= a => continue,
+                    Access::Load(_) | Access::Barrier => break,
+                    Access::Store {
+                        range: Some((s, a, e)),
+                        volatile: false,
+                    } if s == slot && a <= lo && hi <= e => {
+                        dead[n] = true;
+                        break;
                     }
-                    ref other => {
-                        if other.reads_memory() || other.has_side_effects() {
-                            break;
-                        }
-                    }
+                    Access::Store { .. } | Access::None => {}
                 }
             }
         }

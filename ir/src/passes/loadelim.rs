@@ -146,21 +146,20 @@ impl PrivateSlots {
 /// and globals never overlap; within one symbol, byte ranges decide; an address that
 /// is some other value may point anywhere but into a private slot.
 fn may_overlap(k: &Key, w: &Key, private: &PrivateSlots) -> bool {
+    let ranges = || {
+        let (k0, k1) = (k.offset, k.offset + i64::from(k.mem.bytes()));
+        let (w0, w1) = (w.offset, w.offset + i64::from(w.mem.bytes()));
+        k0 < w1 && w0 < k1
+    };
     match (k.addr, w.addr) {
-        (Base::Stack(s), Base::Value(_)) | (Base::Value(_), Base::Stack(s))
-            if private.contains(&s) =>
-        {
-            false
+        (Base::Stack(a), Base::Stack(b)) => a == b && ranges(),
+        (Base::Global(a), Base::Global(b)) => a == b && ranges(),
+        (Base::Value(a), Base::Value(b)) => a != b || ranges(),
+        (Base::Stack(s), Base::Value(_)) | (Base::Value(_), Base::Stack(s)) => {
+            !private.contains(&s)
         }
-        (Base::Stack(a), Base::Stack(b)) if a != b => false,
-        (Base::Global(a), Base::Global(b)) if a != b => false,
         (Base::Stack(_), Base::Global(_)) | (Base::Global(_), Base::Stack(_)) => false,
-        (a, b) if a == b => {
-            let (k0, k1) = (k.offset, k.offset + i64::from(k.mem.bytes()));
-            let (w0, w1) = (w.offset, w.offset + i64::from(w.mem.bytes()));
-            k0 < w1 && w0 < k1
-        }
-        _ => true,
+        (Base::Value(_), Base::Global(_)) | (Base::Global(_), Base::Value(_)) => true,
     }
 }
 
@@ -306,11 +305,13 @@ pub fn run(f: &mut Function) -> bool {
                     }
                     // Part of a wider known value: its bytes, shifted down; or all of
                     // a known value of the same width, read by an extending load.
-                    let wider = known.iter().filter(|e| e.parts).find_map(|e| {
+                    let wider = known.iter().find_map(|e| {
                         let (k, v) = (e.key, e.value);
-                        let inside = k.addr == key.addr
-                            && k.mem == k.ty
-                            && k.offset <= key.offset
+                        // (The cheap tests first: most entries are of another base.)
+                        if !e.parts || k.addr != key.addr || k.mem != k.ty {
+                            return None;
+                        }
+                        let inside = k.offset <= key.offset
                             && key.offset + i64::from(mem.bytes())
                                 <= k.offset + i64::from(k.mem.bytes());
                         let narrower = mem.bits() < k.mem.bits();
