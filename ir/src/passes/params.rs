@@ -6,8 +6,6 @@
 //! Invariants: never touches the entry block (its parameters are the function's);
 //! leaves the function with aliases resolved.
 
-use std::collections::BTreeSet;
-
 use crate::cfg::ControlFlowGraph;
 use crate::entities::Value;
 use crate::function::Function;
@@ -15,8 +13,10 @@ use crate::function::Function;
 /// Returns true if any parameter was removed.
 pub fn remove_trivial_params(f: &mut Function) -> bool {
     let mut any = false;
+    // Removing parameters changes branch arguments, not edges: one CFG serves every
+    // sweep.
+    let cfg = ControlFlowGraph::compute(f);
     loop {
-        let cfg = ControlFlowGraph::compute(f);
         let mut changed = false;
         let entry = f.entry_block();
         let blocks: Vec<_> = f.layout.blocks().to_vec();
@@ -27,7 +27,10 @@ pub fn remove_trivial_params(f: &mut Function) -> bool {
             let params = f.dfg.block_params(b).to_vec();
             for idx in (0..params.len()).rev() {
                 let p = params[idx];
-                let mut incoming: BTreeSet<Value> = BTreeSet::new();
+                // The one value other than `p` itself that every edge passes, if there
+                // is exactly one.
+                let mut only: Option<Value> = None;
+                let mut several = false;
                 let mut complete = true;
                 for &(_, inst, d) in &cfg.preds[b] {
                     let arg = f.dfg.insts[inst]
@@ -38,16 +41,17 @@ pub fn remove_trivial_params(f: &mut Function) -> bool {
                         Some(a) if f.dfg.value_is_valid(a) => {
                             let a = f.dfg.resolve_alias(a);
                             if a != p {
-                                incoming.insert(a);
+                                match only {
+                                    None => only = Some(a),
+                                    Some(o) if o != a => several = true,
+                                    Some(_) => {}
+                                }
                             }
                         }
                         _ => complete = false,
                     }
                 }
-                if !complete || incoming.len() != 1 {
-                    continue;
-                }
-                let Some(&x) = incoming.iter().next() else {
+                let Some(x) = only.filter(|_| complete && !several) else {
                     continue;
                 };
                 f.dfg.change_to_alias(p, x);
