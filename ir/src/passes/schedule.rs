@@ -191,25 +191,37 @@ fn schedule_block(
                 return None;
             }
             // Operands whose life would run on to the new place: one at most, so that
-            // the move never adds to the values live at once.
+            // the move never adds to the values live at once. (A movable instruction
+            // has at most three operands: they are counted in place.)
             let dest = first_use[r];
-            let mut longer = f.dfg.insts[i].values();
-            longer.sort_unstable();
-            longer.dedup();
-            longer.retain(|&o| {
+            let mut seen = [None::<Value>; 3];
+            let mut longer = 0;
+            for o in f.dfg.insts[i].operands() {
+                if seen.contains(&Some(o)) {
+                    continue;
+                }
+                match seen.iter_mut().find(|s| s.is_none()) {
+                    Some(slot) => *slot = Some(o),
+                    None => return None,
+                }
                 let live_there =
                     live_out.contains(o) || (last_use[o] != usize::MAX && last_use[o] >= dest);
-                !(live_there || const_value(f, o).is_some())
-            });
-            (longer.len() <= 1).then_some(longer.len() == 1)
+                if !(live_there || const_value(f, o).is_some()) {
+                    longer += 1;
+                }
+            }
+            (longer <= 1).then_some(longer == 1)
         })
         .collect();
     let movable: Vec<bool> = mobility.iter().map(Option::is_some).collect();
     if !movable.iter().any(|&m| m) {
         return insts.to_vec();
     }
-    let mut placed = vec![false; n];
-    let mut order = Vec::with_capacity(n);
+    let mut out = Placement {
+        placed: vec![false; n],
+        order: Vec::with_capacity(n),
+        stack: Vec::new(),
+    };
     // Movable instructions not placed yet, in their original order.
     let mut waiting: Vec<usize> = Vec::new();
     for p in 0..n {
@@ -233,53 +245,66 @@ fn schedule_block(
                     _ => is_call && mobility[w] == Some(true),
                 };
                 if held {
-                    place(f, insts, pos_of, &movable, &mut placed, &mut order, w);
+                    out.place(f, insts, pos_of, &movable, w);
                 }
-                !held && !placed[w]
+                !held && !out.placed[w]
             });
         }
-        place(f, insts, pos_of, &movable, &mut placed, &mut order, p);
+        out.place(f, insts, pos_of, &movable, p);
     }
     // Every movable instruction has a user in the block, so placing the others places
     // it. Should that ever fail, the block keeps its order rather than lose code.
-    debug_assert_eq!(order.len(), n, "every instruction placed once");
-    if order.len() == n {
-        order
+    debug_assert_eq!(out.order.len(), n, "every instruction placed once");
+    if out.order.len() == n {
+        out.order
     } else {
         insts.to_vec()
     }
 }
 
-/// Places the instruction at position `p`, after the movable instructions of this
-/// block that compute its operands (in the order it reads them) not yet placed. With
-/// an explicit stack: a long expression chain is as deep as it is long.
-fn place(
-    f: &Function,
-    insts: &[Inst],
-    pos_of: &SecondaryMap<Inst, usize>,
-    movable: &[bool],
-    placed: &mut [bool],
-    order: &mut Vec<Inst>,
-    p: usize,
-) {
-    if placed[p] {
-        return;
-    }
-    placed[p] = true;
-    // (position, its operands, how many of them are handled)
-    let mut stack = vec![(p, f.dfg.insts[insts[p]].values(), 0usize)];
-    while let Some((q, operands, next)) = stack.last_mut() {
-        let Some(&v) = operands.get(*next) else {
-            order.push(insts[*q]);
-            stack.pop();
-            continue;
-        };
-        *next += 1;
-        if let crate::dfg::ValueDef::Result(d) = f.dfg.value_def(v) {
-            let r = pos_of[d];
-            if r != usize::MAX && movable[r] && !placed[r] {
-                placed[r] = true;
-                stack.push((r, f.dfg.insts[insts[r]].values(), 0));
+/// The new order of a block as it is built.
+struct Placement {
+    /// Per position: already in `order`.
+    placed: Vec<bool>,
+    order: Vec<Inst>,
+    /// Scratch for [`Placement::place`]: (position, how many of its operands are
+    /// handled).
+    stack: Vec<(usize, usize)>,
+}
+
+impl Placement {
+    /// Places the instruction at position `p`, after the movable instructions of this
+    /// block that compute its operands (in the order it reads them) not yet placed.
+    /// With an explicit stack: a long expression chain is as deep as it is long.
+    /// Operands are read in place (`operands().nth`: a movable instruction has at most
+    /// three).
+    fn place(
+        &mut self,
+        f: &Function,
+        insts: &[Inst],
+        pos_of: &SecondaryMap<Inst, usize>,
+        movable: &[bool],
+        p: usize,
+    ) {
+        if self.placed[p] {
+            return;
+        }
+        self.placed[p] = true;
+        self.stack.clear();
+        self.stack.push((p, 0));
+        while let Some((q, next)) = self.stack.last_mut() {
+            let Some(v) = f.dfg.insts[insts[*q]].operands().nth(*next) else {
+                self.order.push(insts[*q]);
+                self.stack.pop();
+                continue;
+            };
+            *next += 1;
+            if let crate::dfg::ValueDef::Result(d) = f.dfg.value_def(v) {
+                let r = pos_of[d];
+                if r != usize::MAX && movable[r] && !self.placed[r] {
+                    self.placed[r] = true;
+                    self.stack.push((r, 0));
+                }
             }
         }
     }
