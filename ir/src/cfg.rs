@@ -7,7 +7,7 @@
 
 use cranelift_entity::{EntityRef, SecondaryMap};
 
-use crate::entities::{Block, Inst};
+use crate::entities::{Block, Inst, map_of_len};
 use crate::function::Function;
 
 /// Predecessors and successors of every block in the layout.
@@ -53,10 +53,10 @@ impl<T, K: EntityRef> std::ops::Index<K> for EdgeLists<T, K> {
 }
 
 impl<T: Copy, K: EntityRef> EdgeLists<T, K> {
-    /// Lists from `(key, item)` pairs, kept in their order within each key; `blocks`
+    /// Lists from `(key, item)` pairs, kept in their order within each key; `keys`
     /// bounds the key indices.
-    pub(crate) fn from_pairs(blocks: usize, pairs: &[(K, T)]) -> Self {
-        let mut start = vec![0u32; blocks + 1];
+    pub(crate) fn from_pairs(keys: usize, pairs: &[(K, T)]) -> Self {
+        let mut start = vec![0u32; keys + 1];
         for (b, _) in pairs {
             start[b.index() + 1] += 1;
         }
@@ -127,8 +127,7 @@ pub fn reverse_post_order(f: &Function, cfg: &ControlFlowGraph) -> Vec<Block> {
         return Vec::new();
     };
     let blocks = f.dfg.blocks.len();
-    let mut visited: SecondaryMap<Block, bool> = SecondaryMap::with_capacity(blocks);
-    visited.resize(blocks);
+    let mut visited: SecondaryMap<Block, bool> = map_of_len(blocks);
     let mut post = Vec::with_capacity(blocks);
     // Iterative DFS: (block, next successor index).
     let mut stack: Vec<(Block, usize)> = vec![(entry, 0)];
@@ -163,15 +162,12 @@ pub struct DominatorTree {
 impl DominatorTree {
     pub fn compute(f: &Function, cfg: &ControlFlowGraph) -> Self {
         let rpo = reverse_post_order(f, cfg);
-        // Every map sized once (each new index would otherwise grow it by one).
         let blocks = f.dfg.blocks.len();
-        let mut rpo_num: SecondaryMap<Block, u32> = SecondaryMap::with_capacity(blocks);
-        rpo_num.resize(blocks);
+        let mut rpo_num: SecondaryMap<Block, u32> = map_of_len(blocks);
         for (i, &b) in rpo.iter().enumerate() {
             rpo_num[b] = u32::try_from(i + 1).unwrap_or(u32::MAX);
         }
-        let mut idom: SecondaryMap<Block, Option<Block>> = SecondaryMap::with_capacity(blocks);
-        idom.resize(blocks);
+        let mut idom: SecondaryMap<Block, Option<Block>> = map_of_len(blocks);
         if let Some(&entry) = rpo.first() {
             idom[entry] = Some(entry);
         }
@@ -202,11 +198,9 @@ impl DominatorTree {
             .skip(1)
             .filter_map(|&b| idom[b].filter(|&d| d != b).map(|d| (d, b)))
             .collect();
-        let children: EdgeLists<Block> = EdgeLists::from_pairs(f.dfg.blocks.len(), &tree);
-        let mut pre: SecondaryMap<Block, u32> = SecondaryMap::with_capacity(blocks);
-        pre.resize(blocks);
-        let mut post: SecondaryMap<Block, u32> = SecondaryMap::with_capacity(blocks);
-        post.resize(blocks);
+        let children: EdgeLists<Block> = EdgeLists::from_pairs(blocks, &tree);
+        let mut pre: SecondaryMap<Block, u32> = map_of_len(blocks);
+        let mut post: SecondaryMap<Block, u32> = map_of_len(blocks);
         let mut clock = 0u32;
         if let Some(&entry) = rpo.first() {
             let mut stack: Vec<(Block, usize)> = vec![(entry, 0)];

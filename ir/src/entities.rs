@@ -4,7 +4,7 @@
 //! (`Value` with its function's `DataFlowGraph`, `DebugTypeId` with its module's
 //! `DebugTypes`...). Each prints with a fixed prefix that the text parser reads back.
 
-use cranelift_entity::entity_impl;
+use cranelift_entity::{EntityRef, SecondaryMap, entity_impl};
 
 /// A basic block, printed `blockN`.
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -47,3 +47,11 @@ entity_impl!(DebugTypeId, "t");
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Variable(u32);
 entity_impl!(Variable, "var");
+
+/// A map with an entry (the default) for each of the first `len` entities, sized once:
+/// a map grown by indexing grows by one entry per new index.
+pub fn map_of_len<K: EntityRef, V: Clone + Default>(len: usize) -> SecondaryMap<K, V> {
+    let mut map = SecondaryMap::with_capacity(len);
+    map.resize(len);
+    map
+}

@@ -37,20 +37,10 @@ pub fn run(f: &mut Function) -> bool {
 }
 
 fn fold_inst(f: &mut Function, inst: Inst) -> bool {
-    // Only the kinds below fold; a branch only on a constant condition (its
-    // destinations' argument lists are copied then).
-    let data = match &f.dfg.insts[inst] {
-        InstData::Brif { cond, .. } if const_value(f, *cond).is_none() => return false,
-        d @ (InstData::Binary { .. }
-        | InstData::Unary { .. }
-        | InstData::Convert { .. }
-        | InstData::Icmp { .. }
-        | InstData::Select { .. }
-        | InstData::Brif { .. }) => d.clone(),
-        _ => return false,
-    };
     let rty = f.dfg.inst_result(inst).map(|r| f.dfg.value_type(r));
-    match data {
+    // Matched in place: the operands are copied out, and only a folded branch's
+    // destination is cloned.
+    match f.dfg.insts[inst] {
         InstData::Binary { op, args: [x, y] } => {
             let Some(ty) = rty else { return false };
             let (cx, cy) = (const_value(f, x), const_value(f, y));
@@ -167,17 +157,17 @@ fn fold_inst(f: &mut Function, inst: Inst) -> bool {
         }
         InstData::Brif {
             cond,
-            then_dest,
-            else_dest,
+            ref then_dest,
+            ref else_dest,
         } => {
             let Some(cv) = const_value(f, cond) else {
                 return false;
             };
             let ct = f.dfg.value_type(cond);
             let dest = if ct.zext(cv) != 0 {
-                then_dest
+                then_dest.clone()
             } else {
-                else_dest
+                else_dest.clone()
             };
             f.dfg.insts[inst] = InstData::Jump { dest };
             true
@@ -325,17 +315,7 @@ fn fold_address(f: &mut Function, inst: Inst) -> bool {
     if f.layout.inst_block(inst).is_none() {
         return false;
     }
-    let data = match &f.dfg.insts[inst] {
-        d @ (InstData::Binary {
-            op: Opcode::Iadd, ..
-        }
-        | InstData::Load { .. }
-        | InstData::Store { .. }
-        | InstData::AtomicRmw { .. }
-        | InstData::AtomicCas { .. }) => d.clone(),
-        _ => return false,
-    };
-    match data {
+    match f.dfg.insts[inst] {
         InstData::Binary {
             op: Opcode::Iadd,
             args: [x, y],

@@ -269,23 +269,9 @@ pub fn run(f: &mut Function) -> bool {
         let insts = f.layout.block_insts(b).to_vec();
         let mut kept = Vec::with_capacity(insts.len());
         for inst in insts {
-            let data = &f.dfg.insts[inst];
-            let tracked = match data {
-                InstData::Load { flags, .. } => !flags.volatile,
-                InstData::Store { .. } => true,
-                _ => false,
-            };
-            if !tracked {
-                if data.has_side_effects() && !data.is_terminator() {
-                    // Private slots are out of a call's reach, but values kept
-                    // live across calls cost callee-saved registers and spills
-                    // (builtins.bpf.c: +12 instructions), so calls still forget.
-                    known.clear();
-                }
-                kept.push(inst);
-                continue;
-            }
-            match data.clone() {
+            // Matched in place: a load's or store's fields are copied out, nothing else
+            // is.
+            match f.dfg.insts[inst] {
                 InstData::Load {
                     mem,
                     ext,
@@ -354,8 +340,15 @@ pub fn run(f: &mut Function) -> bool {
                     }
                     kept.push(inst);
                 }
-                // (Not reached: other instructions took the path above.)
-                _ => kept.push(inst),
+                ref data => {
+                    if data.has_side_effects() && !data.is_terminator() {
+                        // Private slots are out of a call's reach, but values kept
+                        // live across calls cost callee-saved registers and spills
+                        // (builtins.bpf.c: +12 instructions), so calls still forget.
+                        known.clear();
+                    }
+                    kept.push(inst);
+                }
             }
         }
         f.layout.set_block_insts(b, kept);

@@ -178,30 +178,23 @@ struct Decidable {
     branch: Inst,
 }
 
-/// Whether `b` may be [`decidable`]: it ends in a `brif` after pure instructions only
-/// (the cheap part of the test, which needs no use lists).
-fn may_be_decidable(f: &Function, b: Block) -> bool {
-    let Some((&branch, body)) = f.layout.block_insts(b).split_last() else {
-        return false;
-    };
-    matches!(f.dfg.insts[branch], InstData::Brif { .. })
-        && body.iter().all(|&i| {
-            matches!(
-                f.dfg.insts[i],
-                InstData::Iconst { .. }
-                    | InstData::Icmp { .. }
-                    | InstData::Binary { .. }
-                    | InstData::Unary { .. }
-                    | InstData::Convert { .. }
-            )
-        })
-}
-
+/// `b` as a [`Decidable`] when it ends in a `brif` after pure instructions only (the
+/// cheap part of the test, which needs no use lists).
 fn decidable(f: &Function, b: Block) -> Option<Decidable> {
-    if !may_be_decidable(f, b) {
+    let (&branch, body) = f.layout.block_insts(b).split_last()?;
+    let pure = body.iter().all(|&i| {
+        matches!(
+            f.dfg.insts[i],
+            InstData::Iconst { .. }
+                | InstData::Icmp { .. }
+                | InstData::Binary { .. }
+                | InstData::Unary { .. }
+                | InstData::Convert { .. }
+        )
+    });
+    if !pure || !matches!(f.dfg.insts[branch], InstData::Brif { .. }) {
         return None;
     }
-    let (&branch, body) = f.layout.block_insts(b).split_last()?;
     Some(Decidable {
         params: f.dfg.block_params(b).to_vec(),
         insts: body.to_vec(),
@@ -304,8 +297,8 @@ fn thread_known_branches(f: &mut Function, cached: &mut Option<ControlFlowGraph>
         let Some(d) = decidable(f, b) else {
             continue;
         };
-        // The chained blocks (`None` inside: the block may not be skipped), and the
-        // values the block defines, once an edge is decided.
+        // The chained blocks, once an edge is decided (`None` inside: no edge may
+        // skip the block).
         let mut below: Option<Option<std::collections::HashSet<Block>>> = None;
         for &(pred, inst, k) in &cfg.preds[b] {
             if pred == b {

@@ -8,7 +8,7 @@ use cranelift_entity::SecondaryMap;
 
 use crate::cfg::EdgeLists;
 use crate::dfg::ValueDef;
-use crate::entities::{Block, Inst, Value};
+use crate::entities::{Block, Inst, Value, map_of_len};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::types::Type;
@@ -37,9 +37,7 @@ pub fn def(f: &Function, v: Value) -> Option<(Inst, &InstData)> {
 
 /// How many times each value is used by instructions in the layout (aliases resolved).
 pub fn use_counts(f: &Function) -> SecondaryMap<Value, u32> {
-    let mut uses: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(f.dfg.values.len());
-    // Sized once: each new index would otherwise grow the map by one.
-    uses.resize(f.dfg.values.len());
+    let mut uses: SecondaryMap<Value, u32> = map_of_len(f.dfg.values.len());
     for &b in f.layout.blocks() {
         for &i in f.layout.block_insts(b) {
             for v in f.dfg.insts[i].operands() {
@@ -56,9 +54,7 @@ pub fn use_counts(f: &Function) -> SecondaryMap<Value, u32> {
 /// order. All lists in one array (a list per value was an allocation per value).
 pub fn use_blocks(f: &Function) -> EdgeLists<Block, Value> {
     let mut pairs: Vec<(Value, Block)> = Vec::new();
-    let mut last: SecondaryMap<Value, Option<Block>> =
-        SecondaryMap::with_capacity(f.dfg.values.len());
-    last.resize(f.dfg.values.len());
+    let mut last: SecondaryMap<Value, Option<Block>> = map_of_len(f.dfg.values.len());
     for &b in f.layout.blocks() {
         for &i in f.layout.block_insts(b) {
             for v in f.dfg.insts[i].operands() {
