@@ -32,7 +32,7 @@
 //! (llvm_reloc.rst, CO-RE; btf.rst 4.2.3).
 //! Spec: instruction-set.rst (operations, widths, cpu versions), abi.rst (calls).
 
-use ir::fasthash::{FastMap, FastSet};
+use diag::fasthash::{FastMap, FastSet};
 use std::collections::HashMap;
 
 use cranelift_entity::EntityRef;

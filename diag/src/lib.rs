@@ -5,6 +5,7 @@
 //! rustc-style, through [`render`]. Codes come from the single table in [`codes`].
 
 pub mod codes;
+pub mod fasthash;
 mod render;
 mod source;
 

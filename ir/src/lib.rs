@@ -53,7 +53,6 @@ pub mod debuginfo;
 pub mod dfg;
 pub mod entities;
 pub mod eval;
-pub mod fasthash;
 pub mod function;
 pub mod fuzzing;
 pub mod instructions;

@@ -8,7 +8,7 @@
 //! that reader; `directive.rs` executes directives; `expr.rs` evaluates `#if`;
 //! `include.rs` finds headers; `predefined.rs` is the table of predefined macros;
 //! `print.rs` prints `-E` output; `attr_pragma.rs` turns `#pragma clang attribute
-//! push/pop` into token ranges; `ir::fasthash` is the hasher of the lookup tables.
+//! push/pop` into token ranges; `diag::fasthash` is the hasher of the lookup tables.
 //!
 //! Entry points: [`preprocess`] (tokens + diagnostics, what the parser needs) and
 //! [`preprocess_full`] (also each token's layout, the pragmas, the included files),
@@ -26,7 +26,7 @@
 mod attr_pragma;
 mod directive;
 mod expr;
-pub(crate) use ir::fasthash;
+pub(crate) use diag::fasthash;
 mod include;
 mod macro_table;
 mod macros;

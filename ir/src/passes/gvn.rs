@@ -15,11 +15,11 @@
 
 use crate::cfg::{ControlFlowGraph, DominatorTree};
 use crate::entities::{Block, Value};
-use crate::fasthash::FastMap;
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::passes::util::const_value;
 use crate::types::Type;
+use diag::fasthash::FastMap;
 
 /// Returns true if any instruction was replaced.
 pub fn run(f: &mut Function) -> bool {

@@ -18,8 +18,8 @@
 //! the builder guarantee).
 
 use super::flat::{FlatTypes, Slot, layout};
-use super::fxhash::FxHashMap;
 use super::{Btf, BtfType, Kind, TypeData};
+use diag::fasthash::FastMap;
 
 mod hashcons;
 
@@ -106,7 +106,7 @@ fn intern_into<T: std::hash::Hash + Eq>(
     out.clear();
     out.reserve(count);
     let slice = |k: usize| &arena[starts[k]..starts[k + 1]];
-    let build = super::fxhash::FxBuild::default();
+    let build = diag::fasthash::FastBuild::default();
     let mut next = 0u32;
     for k in 0..count {
         // Fx leaves the low bits weak: index by the high bits of a final mix.
@@ -136,7 +136,7 @@ fn intern_into<T: std::hash::Hash + Eq>(
 /// (index) to its new id (0 for dropped types and void) and statistics.
 pub fn dedup(btf: &mut Btf, alias: &[Option<u32>], drop: &[bool]) -> (Vec<u32>, DedupStats) {
     // Names by their first offset, so that equal strings compare equal as offsets.
-    let mut first_off: FxHashMap<&[u8], u32> = FxHashMap::default();
+    let mut first_off: FastMap<&[u8], u32> = FastMap::default();
     let mut flat = FlatTypes::default();
     for (_, t) in btf.types() {
         flat.push_type(t);
@@ -262,7 +262,7 @@ pub(crate) fn dedup_flat(btf: &FlatTypes, alias: &[Option<u32>], drop: &[bool]) 
     let mut fwds_resolved = 0usize;
     for _ in 0..rounds {
         let mut order: Vec<u32> = Vec::new();
-        let mut groups: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        let mut groups: FastMap<u32, Vec<u32>> = FastMap::default();
         for id in ids() {
             if !is_agg(id) || resolve(&redirect, id) != id {
                 continue;
@@ -383,7 +383,7 @@ fn equal_modulo_fwd(
     redirect: &[u32],
     resolve: &dyn Fn(&[u32], u32) -> u32,
 ) -> Option<Vec<(u32, u32)>> {
-    let mut hypot: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut hypot: FastMap<u32, u32> = FastMap::default();
     let mut pairs = Vec::new();
     let mut stack = vec![(a, b)];
     while let Some((x, y)) = stack.pop() {

@@ -16,7 +16,6 @@ pub mod dedup;
 pub mod dump;
 pub mod ext;
 pub mod flat;
-pub(crate) mod fxhash;
 mod parse;
 pub(crate) mod prededup;
 mod strindex;

@@ -24,7 +24,7 @@
 
 use super::Kind;
 use super::flat::FlatTypes;
-use super::fxhash::FxHashMap;
+use diag::fasthash::FastMap;
 
 /// Not decided yet (in an input's map).
 const UNDECIDED: u32 = u32::MAX;
@@ -197,7 +197,7 @@ pub(crate) struct Prededup {
     /// Per merged id: its hash (0 for void).
     hash: Vec<u64>,
     /// First merged type of each hash; `chain[id]` is the next one of the same hash.
-    heads: FxHashMap<u64, u32>,
+    heads: FastMap<u64, u32>,
     chain: Vec<u32>,
     /// Walk state over the current input's ids: `hyp[x]` is valid when
     /// `stamp[x] == epoch`.

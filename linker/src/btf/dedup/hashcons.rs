@@ -17,7 +17,7 @@
 //!
 //! Invariant: the result maps every id to the lowest id of its class (void to 0).
 
-use super::super::fxhash::{FxBuild, FxHashMap};
+use diag::fasthash::{FastBuild, FastMap};
 
 /// Rounds of mixing in referenced types' hashes: types that differ only deeper than
 /// this collide and cost one failed walk.
@@ -100,8 +100,8 @@ pub(super) fn classes(g: &mut Graph) -> Vec<u32> {
     let mut class = vec![UNKNOWN; n];
     class[0] = 0;
     // Representatives by hash; `chain[rep]` links representatives with equal hashes.
-    let mut heads: FxHashMap<u64, u32> =
-        std::collections::HashMap::with_capacity_and_hasher(n / 2, FxBuild::default());
+    let mut heads: FastMap<u64, u32> =
+        std::collections::HashMap::with_capacity_and_hasher(n / 2, FastBuild::default());
     let mut chain = vec![UNKNOWN; n];
     let mut walk = Walk {
         parent: vec![0; n],
