@@ -1,6 +1,6 @@
 //! `ebpfc link A.o B.o ... -o OUT.o [--verbose]`: the static linker, like
-//! `bpftool gen object OUT A B ...`. Reads objects and `ar` archives (one at a time,
-//! through one buffer, on the linker's reading thread), links them with `linker::link_stream`, writes the result atomically (no
+//! `bpftool gen object OUT A B ...`. Reads objects and `ar` archives (on the linker's
+//! threads, each through one buffer), links them with `linker::link_stream`, writes the result atomically (no
 //! output file on error) and prints every error rustc-style, exiting 1.
 
 use linker::link::{LinkOptions, link_stream};
@@ -28,29 +28,35 @@ fn fail(diags: &[diag::Diagnostic], output: &std::path::Path) -> ExitCode {
 }
 
 pub fn run(args: LinkArgs) -> ExitCode {
-    // One reused buffer for every input (each object's sections are copied out as it
-    // is read): a fresh buffer per file would cost a page fault per 4 KiB of input. The
-    // files are read on the linker's reading thread, a few ahead of the merge, without
-    // their DWARF (`elf_sparse`).
-    let mut buf = Vec::new();
-    // The closure runs on the reading thread: on its first call it moves that thread off
-    // this one's CPU (see `keep_off_cpu`).
-    let mut off_cpu = super::process::current_cpu();
-    let sources = args.inputs.iter().map(move |p| {
-        if let Some(cpu) = off_cpu.take() {
+    // The files are read on the linker's threads (this one included), a few ahead of
+    // the merge, without their DWARF (`elf_sparse`), each thread through one reused
+    // buffer: a fresh buffer per file would cost a page fault per 4 KiB of input.
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        static MOVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    // A helper thread, on its first input, moves off this thread's CPU (see
+    // `keep_off_cpu`).
+    let (this_thread, this_cpu) = (std::thread::current().id(), super::process::current_cpu());
+    let read = move |p: &PathBuf| {
+        if let Some(cpu) = this_cpu
+            && std::thread::current().id() != this_thread
+            && !MOVED.replace(true)
+        {
             super::process::keep_off_cpu(cpu);
         }
         let name = p.display().to_string();
-        buf.clear();
-        std::fs::File::open(p)
-            .and_then(|mut f| linker::elf_sparse::read_for_link(&mut f, &mut buf))
-            .map_err(|e| diag::Diagnostic::error(diag::codes::E_IO, format!("{name}: {e}")))?;
-        linker::elf_read::read_input_with(&buf, &name, true)
-    });
+        BUF.with_borrow_mut(|buf| {
+            std::fs::File::open(p)
+                .and_then(|mut f| linker::elf_sparse::read_for_link(&mut f, buf))
+                .map_err(|e| diag::Diagnostic::error(diag::codes::E_IO, format!("{name}: {e}")))?;
+            linker::elf_read::read_input_with(buf, &name, true)
+        })
+    };
     let opts = LinkOptions {
         verbose: args.verbose,
     };
-    let linked = match link_stream(sources, &opts) {
+    let linked = match link_stream(args.inputs.iter(), read, &opts) {
         Ok(l) => l,
         Err(diags) => return fail(&diags, &args.output),
     };

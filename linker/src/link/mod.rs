@@ -1,8 +1,8 @@
 //! The static linker (`ebpfc link`): merges relocatable BPF objects into one object the
 //! way libbpf's linker (`bpftool gen object`) does.
 //!
-//! The pipeline, one input at a time and then once at the end ([`link_stream`]: a
-//! reading thread parses the next input while the previous one is merged):
+//! The pipeline, one input at a time and then once at the end ([`link_stream`]: inputs
+//! are read and parsed on several threads while they are merged in order):
 //! 1. [`sections`]: same-named sections are concatenated (each piece aligned); DWARF,
 //!    `.BTF`, `.BTF.ext` and address-significance sections are not copied; `license`
 //!    and `version` must be identical and are kept once.
@@ -23,6 +23,7 @@
 //! returned as E08xx diagnostics naming the files involved.
 
 mod btf_merge;
+mod pipeline;
 mod sections;
 mod symbols;
 
@@ -51,72 +52,66 @@ pub fn link_files(
     opts: &LinkOptions,
 ) -> Result<Linked, Vec<Diagnostic>> {
     link_stream(
-        files
-            .iter()
-            .map(|(name, bytes)| elf_read::read_input_with(bytes, name, true)),
+        files.iter(),
+        |(name, bytes): &(String, Vec<u8>)| elf_read::read_input_with(bytes, name, true),
         opts,
     )
 }
 
 /// Links already-read objects (name, object), in order.
 pub fn link(inputs: Vec<(String, Object)>, opts: &LinkOptions) -> Result<Linked, Vec<Diagnostic>> {
-    link_stream(std::iter::once(Ok(inputs)), opts)
+    link_stream(std::iter::once(inputs), Ok::<_, Diagnostic>, opts)
 }
 
-/// Links inputs as `sources` yields them (each item: the objects of one file, or why the
-/// file could not be read), in order. `sources` is consumed on the reading thread.
+/// Links the inputs that `read` makes of each of `sources` (the objects of one file, or
+/// why the file could not be read), in order.
 ///
-/// A pipeline of two threads: one pulls the next file from `sources` (reading and
-/// parsing its ELF) and parses and hashes its BTF, while this one merges the file
-/// before it. Each input is dropped once merged, and the buffers of its BTF go back to
-/// the reading thread for a later input ([`btf_merge::Spare`]), so memory stays near a
-/// few inputs' worth (bench-link: 46 MB peak when every input was held, and fresh
-/// pages cost about a third of the time).
+/// Reading an input (`read`, then parsing and hashing its BTF) runs on helper threads
+/// and on this one, while this one merges the inputs in order ([`pipeline`]). Each input
+/// is dropped once merged, and the buffers of its BTF go back for a later input
+/// ([`btf_merge::Spare`]), so memory stays near a few inputs' worth (bench-link: 46 MB
+/// peak when every input was held, and fresh pages cost about a third of the time).
 ///
 /// Errors come in the order of the phases: unreadable inputs, then mixed byte order,
 /// then bad BTF, then symbol and BTF merging errors; once an input fails in the first
 /// three, the rest are only checked, not merged.
-pub fn link_stream<I>(sources: I, opts: &LinkOptions) -> Result<Linked, Vec<Diagnostic>>
+pub fn link_stream<I, R>(sources: I, read: R, opts: &LinkOptions) -> Result<Linked, Vec<Diagnostic>>
 where
-    I: Iterator<Item = Result<Vec<(String, Object)>, Diagnostic>> + Send,
+    I: Iterator + Send,
+    I::Item: Send,
+    R: Fn(I::Item) -> Result<Vec<(String, Object)>, Diagnostic> + Sync,
 {
-    /// A few inputs ahead of the merge at most.
+    /// Inputs prepared ahead of the merge at most.
     const AHEAD: usize = 4;
+    // Threads besides this one: enough for the merge never to wait, on a few CPUs.
+    let helpers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) - 1;
     let mut stream = Stream::new(opts.verbose);
-    std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(AHEAD);
-        let (spare_tx, spare_rx) = std::sync::mpsc::channel::<btf_merge::Spare>();
-        scope.spawn(move || {
-            for source in sources {
-                let items = match source {
-                    Ok(objs) => objs
-                        .into_iter()
-                        .map(|(name, mut obj)| {
-                            let spare = spare_rx.try_recv().unwrap_or_default();
-                            let btf = btf_merge::parse_input_btf(&name, &mut obj, spare);
-                            Prepared::Input(name, obj, btf)
-                        })
-                        .collect(),
-                    Err(e) => vec![Prepared::Unreadable(e)],
-                };
-                for item in items {
-                    if tx.send(item).is_err() {
-                        return;
-                    }
+    pipeline::prepare_in_order(
+        sources,
+        helpers,
+        AHEAD,
+        |source, spares: &pipeline::Recycle<btf_merge::Spare>| match read(source) {
+            Ok(objs) => objs
+                .into_iter()
+                .map(|(name, mut obj)| {
+                    let btf = btf_merge::parse_input_btf(&name, &mut obj, spares.take());
+                    Prepared::Input(name, obj, btf)
+                })
+                .collect(),
+            Err(e) => vec![Prepared::Unreadable(e)],
+        },
+        |items: Vec<Prepared>, spares| {
+            for item in items {
+                if let Some(spare) = stream.take(item) {
+                    spares.put(spare);
                 }
             }
-        });
-        for item in rx {
-            if let Some(spare) = stream.take(item) {
-                // The reading thread may be done already; then the buffers just go.
-                let _ = spare_tx.send(spare);
-            }
-        }
-    });
+        },
+    );
     stream.finish()
 }
 
-/// One input as the reading thread hands it over.
+/// One input, read and parsed, as the merge takes it.
 enum Prepared {
     Input(
         String,
