@@ -11,9 +11,10 @@ use std::process::ExitCode;
 /// (99) sorts it before the default constructors. glibc calls these with the
 /// program's `argc` and `argv`, as it calls `main`.
 ///
-/// `ebpfc link` goes without the region: it allocates and frees tens of megabytes on
-/// two threads, and memory it cannot reuse only adds fresh pages (bench-link, p10 of 60
-/// interleaved runs: 7.04 ms of wall time without the region, 9.18 with it).
+/// `ebpfc link` keeps the region for small blocks only (see `RegionUse::Link`): its big
+/// buffers, allocated and freed per input on two threads, need memory that is reused,
+/// and a region's is not (bench-link, p10 of 60 interleaved runs: 7.04 ms of wall time
+/// without the region, 9.18 with all blocks in it).
 #[cfg(target_os = "linux")]
 #[used]
 #[allow(unsafe_code)] // link_section: the entry must be a plain fn pointer, as it is
@@ -26,9 +27,11 @@ static ARENA_AT_START: extern "C" fn(libc::c_int, *const *const libc::c_char) = 
             (argc >= 2 && !argv.is_null() && !(*argv.add(1)).is_null())
                 .then(|| std::ffi::CStr::from_ptr(*argv.add(1)))
         };
-        if subcommand.is_none_or(|s| s.to_bytes() != b"link") {
-            super::arena::map_region();
-        }
+        super::arena::map_region(if subcommand.is_some_and(|s| s.to_bytes() == b"link") {
+            super::arena::RegionUse::Link
+        } else {
+            super::arena::RegionUse::Compile
+        });
     }
     at_start
 };

@@ -10,8 +10,10 @@
 //!
 //! Sources are claimed in order, under a lock (taking the next source is cheap; the
 //! preparing happens outside it). A claimed source's slot is empty until its item is
-//! ready; the merging thread consumes items strictly in order. Helpers stay at most
-//! `ahead` items ahead of the merge, which bounds memory to a few inputs' worth.
+//! ready; the merging thread consumes items strictly in order. No thread claims a source
+//! more than `ahead` items ahead of the merge: that bounds memory to a few inputs'
+//! worth, and when a helper waits for the merging thread's CPU (the kernel may start it
+//! there), the merging thread soon waits too instead of preparing every input itself.
 //! Buffers the merge no longer needs go back through a [`Recycle`] pool to whichever
 //! thread prepares next.
 
@@ -113,8 +115,8 @@ impl<I, T, B> Drop for FailOnUnwind<'_, I, T, B> {
 }
 
 /// Prepares every source with `prepare` (on `helpers` threads and on this one) and
-/// hands the items to `consume` on this thread, in the order of `sources`. Helpers stay
-/// at most `ahead` (at least 1) items ahead of `consume`.
+/// hands the items to `consume` on this thread, in the order of `sources`. No source is
+/// claimed more than `ahead` (at least 1) items ahead of `consume`.
 pub(super) fn prepare_in_order<I, T, B, P, C>(
     sources: I,
     helpers: usize,
@@ -180,15 +182,19 @@ pub(super) fn prepare_in_order<I, T, B, P, C>(
                 if q.finished() || q.stopped {
                     break None;
                 }
-                // The next item is not ready: rather than wait, prepare another source.
-                if let Some((index, source)) = q.claim() {
+                // The next item is not ready: rather than wait, prepare another source,
+                // unless that is too far ahead (then waiting also lets a helper that
+                // shares this thread's CPU run).
+                if q.claimed < q.next + ahead
+                    && let Some((index, source)) = q.claim()
+                {
                     drop(q);
                     let item = prepare(source, &shared.recycle);
                     q = lock(&shared.queue);
                     q.fill(index, item);
                     continue;
                 }
-                // The claim may have just found the sources exhausted.
+                // A claim may have just found the sources exhausted.
                 if q.finished() {
                     break None;
                 }
