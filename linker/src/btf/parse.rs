@@ -30,12 +30,15 @@ pub(super) fn parse_flat(
     // trailer are then read in place, and the trailer stays where it is (one bulk
     // conversion instead of a copy per type: bench-link's 59,002 types spent a third
     // of their parse time copying trailers).
-    types.clear();
-    types.hdr.reserve(area.len() / 12);
     // (Sized first, then filled by a zip over two slices, one loop per byte order: the
     // compiler makes each a vector copy; an `extend` over the chunks converted a word at
-    // a time.)
-    types.words.resize(area.len() / 4, 0);
+    // a time. The words of an earlier input are overwritten, not cleared first.)
+    let mut words = std::mem::take(&mut types.words);
+    types.clear();
+    types.hdr.reserve(area.len() / 12);
+    words.truncate(area.len() / 4);
+    words.resize(area.len() / 4, 0);
+    types.words = words;
     let pairs = types.words.iter_mut().zip(area.chunks_exact(4));
     if big {
         pairs.for_each(|(w, c)| *w = u32::from_be_bytes([c[0], c[1], c[2], c[3]]));
