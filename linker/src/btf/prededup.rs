@@ -289,6 +289,11 @@ impl Prededup {
             self.hash.push(0);
             self.chain.push(UNDECIDED);
         }
+        // Room for every input type to be appended, so that the index grows (and
+        // rehashes) at most once more: the first input appends all its types.
+        self.heads.reserve(n);
+        self.hash.reserve(n);
+        self.chain.reserve(n);
         self.hyp.clear();
         self.hyp.resize(n + 1, 0);
         self.stamp.clear();
