@@ -93,7 +93,7 @@ struct StrHashes<'a> {
 
 impl<'a> StrHashes<'a> {
     /// One string after the other, 8 bytes at a time (a byte at a time, this was half
-    /// of the reading thread's work on an input's BTF).
+    /// of the work of preparing an input's BTF).
     fn new(strings: &'a [u8]) -> Self {
         let mut memo = vec![0u32; strings.len()];
         let mut start = 0;

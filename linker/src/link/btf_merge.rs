@@ -1,7 +1,7 @@
 //! BTF and `.BTF.ext` merging for the static linker (`../shared/spec/btf.rst`).
 //!
-//! Per input: its types, parsed into the compact [`FlatTypes`] form and hashed (on the
-//! reading thread), are matched against the merged list: a type equal to a merged one
+//! Per input: its types, parsed into the compact [`FlatTypes`] form and hashed (by
+//! whichever thread prepared the input), are matched against the merged list: a type equal to a merged one
 //! maps to it ([`prededup`](crate::btf::prededup)), the others are appended (strings
 //! interned into one table, so equal strings have equal offsets), and the input keeps
 //! its id map; its DATASECs are dropped and their entries
@@ -51,8 +51,8 @@ pub(super) struct ParsedBtf {
     ext: Option<BtfExt>,
 }
 
-/// The buffers of an input's BTF once it is merged, handed back to the reading thread to
-/// hold a later input's ([`link_stream`](super::link_stream)).
+/// The buffers of an input's BTF once it is merged, handed back to the threads that
+/// prepare inputs, to hold a later input's ([`link_stream`](super::link_stream)).
 #[derive(Debug, Default)]
 pub(super) struct Spare {
     types: FlatTypes,
@@ -143,7 +143,7 @@ fn sort_ext<T>(list: &mut [ExtSection<T>], order: &[&str]) {
 /// of `spare`, then drops the two sections' bytes from `obj` (the linker rebuilds both).
 /// Depends on nothing else, so inputs can be parsed on another thread.
 ///
-/// Memory: the reading thread allocates these buffers and the merging thread would
+/// Memory: a preparing thread allocates these buffers and the merging thread would
 /// free them; recycled, and with the raw sections freed where they were allocated, a
 /// link keeps reusing a few inputs' worth of memory instead of faulting in fresh pages
 /// for every input.
