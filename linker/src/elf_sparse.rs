@@ -1,10 +1,11 @@
 //! Reading an input file for the static linker without its DWARF: the file's bytes,
-//! except the contents of the sections that [`read_object_with`](crate::elf_read::read_object_with)
-//! with `skip_debug` never looks at (`.debug_*` and the REL sections that patch them),
-//! which are left as the buffer held them (zeros, or bytes of a file read before: never
-//! looked at, so the object read is the same either way, and not writing them saves
-//! clearing 200 KB per bench-link input). Section layout follows the ELF64 header and section header
-//! table (`e_shoff`, `e_shnum`, `e_shstrndx`; 64-byte entries with `sh_name`, `sh_type`,
+//! except the contents of the sections that
+//! [`read_object_with`](crate::elf_read::read_object_with) with `skip_debug` never looks
+//! at (`.debug_*` and the REL sections that patch them), which are left as the buffer
+//! held them (zeros, or bytes of a file read before: never looked at, so the object
+//! read is the same either way, and not writing them saves clearing 200 KB per
+//! bench-link input). Section layout follows the ELF64 header and section header table
+//! (`e_shoff`, `e_shnum`, `e_shstrndx`; 64-byte entries with `sh_name`, `sh_type`,
 //! `sh_offset`, `sh_size`, `sh_info`).
 //!
 //! Why: DWARF is most of a clang `-g` object (bench-link: 200 of 350 KB per input), and

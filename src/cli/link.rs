@@ -1,7 +1,8 @@
 //! `ebpfc link A.o B.o ... -o OUT.o [--verbose]`: the static linker, like
 //! `bpftool gen object OUT A B ...`. Reads objects and `ar` archives (on the linker's
-//! threads, each through one buffer), links them with `linker::link_stream`, writes the result atomically (no
-//! output file on error) and prints every error rustc-style, exiting 1.
+//! threads, each through one buffer), links them with `linker::link_stream`, writes the
+//! result atomically (no output file on error) and prints every error rustc-style,
+//! exiting 1.
 
 use linker::link::{LinkOptions, link_stream};
 use std::io::Write;

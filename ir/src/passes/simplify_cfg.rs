@@ -99,26 +99,28 @@ fn edge_into(f: &Function, inst: Inst, d: usize, b: Block) -> Option<BlockCall> 
         .filter(|e| e.block == b)
 }
 
+/// The jump of `b` when it holds nothing else and is not the entry block.
+fn lone_jump(f: &Function, b: Block) -> Option<(Inst, &BlockCall)> {
+    match f.layout.block_insts(b) {
+        [t] if Some(b) != f.entry_block() => match &f.dfg.insts[*t] {
+            InstData::Jump { dest } => Some((*t, dest)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn thread_jumps(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool {
-    let entry = f.entry_block();
     // Only blocks that hold nothing but a jump qualify (few, after the first round):
     // the use counts and the CFG are needed only when there is one.
-    let jump_only = |b: Block| {
-        Some(b) != entry
-            && matches!(f.layout.block_insts(b), [t] if matches!(f.dfg.insts[*t], InstData::Jump { .. }))
-    };
-    if !f.layout.blocks().iter().any(|&b| jump_only(b)) {
+    if !f.layout.blocks().iter().any(|&b| lone_jump(f, b).is_some()) {
         return false;
     }
     let uses = use_counts(f);
     let cfg = cfg_of(f, cached);
     let mut changed = false;
     for b in f.layout.blocks().to_vec() {
-        if Some(b) == entry || f.layout.block_insts(b).len() != 1 {
-            continue;
-        }
-        let Some(t) = terminator(f, b) else { continue };
-        let InstData::Jump { dest } = f.dfg.insts[t].clone() else {
+        let Some((t, dest)) = lone_jump(f, b).map(|(t, d)| (t, d.clone())) else {
             continue;
         };
         if dest.block == b {

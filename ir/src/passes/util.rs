@@ -48,7 +48,6 @@ pub fn use_counts(f: &Function) -> SecondaryMap<Value, u32> {
     uses
 }
 
-/// Makes `inst` an `iconst` of its result type holding `imm`.
 /// The blocks that use each value: the block of each user instruction (a branch
 /// argument counts for the branching block), each block once per value, in layout
 /// order. All lists in one array (a list per value was an allocation per value).
@@ -69,6 +68,7 @@ pub fn use_blocks(f: &Function) -> EdgeLists<Block, Value> {
     EdgeLists::from_pairs(f.dfg.values.len(), &pairs)
 }
 
+/// Makes `inst` an `iconst` of its result type holding `imm`.
 pub fn replace_with_const(f: &mut Function, inst: Inst, imm: i64) {
     if let Some(r) = f.dfg.inst_result(inst) {
         let ty = f.dfg.value_type(r);

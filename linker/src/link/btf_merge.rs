@@ -1,10 +1,10 @@
 //! BTF and `.BTF.ext` merging for the static linker (`../shared/spec/btf.rst`).
 //!
 //! Per input: its types, parsed into the compact [`FlatTypes`] form and hashed (by
-//! whichever thread prepared the input), are matched against the merged list: a type equal to a merged one
-//! maps to it ([`prededup`](crate::btf::prededup)), the others are appended (strings
-//! interned into one table, so equal strings have equal offsets), and the input keeps
-//! its id map; its DATASECs are dropped and their entries
+//! whichever thread prepared the input), are matched against the merged list: a type
+//! equal to a merged one maps to it ([`prededup`](crate::btf::prededup)), the others
+//! are appended (strings interned into one table, so equal strings have equal
+//! offsets), and the input keeps its id map; its DATASECs are dropped and their entries
 //! collected per output section, offsets taken from the input's symbols (clang leaves
 //! them 0) plus the offset the input's piece got; its `.BTF.ext` records are rebased to
 //! the output sections' byte offsets. Resolving a global merges its two VAR/FUNC types
