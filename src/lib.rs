@@ -1,6 +1,7 @@
 //! ebpfc as a library: the same pipeline the CLI runs, for tools that embed the compiler,
 //! assembler, linker or disassembler.
 
+pub mod allocator;
 pub mod clang_args;
 pub mod compile;
 pub mod debug_paths;

@@ -5,10 +5,10 @@ mod cli;
 
 use clap::Parser;
 
-/// The command line's allocator: its first few MiB in order on huge pages, then mimalloc
-/// (see `cli/arena.rs`). The library leaves the choice to its users.
+/// The command line's allocator: its first few MiB in order on huge pages, then dlmalloc
+/// (see `src/allocator/`). The library leaves the choice to its users.
 #[global_allocator]
-static ALLOC: cli::arena::StartArena = cli::arena::StartArena;
+static ALLOC: ebpfc::allocator::StartArena = ebpfc::allocator::StartArena;
 
 /// A C-to-eBPF toolchain without LLVM.
 #[derive(Parser)]

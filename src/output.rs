@@ -63,9 +63,10 @@ fn exchange(tmp: &Path, path: &Path) -> bool {
         return false;
     };
     // SAFETY: both paths are NUL-terminated strings that outlive the call; renameat2 only
-    // reads them.
+    // reads them. The raw system call, because not every libc wraps it (musl before 1.2.5).
     let rc = unsafe {
-        libc::renameat2(
+        libc::syscall(
+            libc::SYS_renameat2,
             libc::AT_FDCWD,
             from.as_ptr(),
             libc::AT_FDCWD,

@@ -29,6 +29,7 @@ fn fail(diags: &[diag::Diagnostic], output: &std::path::Path) -> ExitCode {
 }
 
 pub fn run(args: LinkArgs) -> ExitCode {
+    ebpfc::allocator::narrow_for_link();
     // The files are read on the linker's threads (this one included), a few ahead of
     // the merge, without their DWARF (`elf_sparse`), each thread through one reused
     // buffer: a fresh buffer per file would cost a page fault per 4 KiB of input.

@@ -1,6 +1,5 @@
 //! The subcommands. Each lives in its own module and returns the process exit code.
 
-pub mod arena;
 mod asm;
 mod compile;
 mod link;

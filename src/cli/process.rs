@@ -6,32 +6,18 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-/// Sets up the allocator's first region ([`super::arena`]) before anything else runs,
+/// Sets up the allocator's first region ([`ebpfc::allocator`]) before anything else runs,
 /// the runtime's own first allocations included: an `.init_array` entry whose priority
-/// (99) sorts it before the default constructors. glibc calls these with the
-/// program's `argc` and `argv`, as it calls `main`.
-///
-/// `ebpfc link` keeps the region for small blocks only (see `RegionUse::Link`): its big
-/// buffers, allocated and freed per input on two threads, need memory that is reused,
-/// and a region's is not (bench-link, p10 of 60 interleaved runs: 7.04 ms of wall time
-/// without the region, 9.18 with all blocks in it).
+/// (99) sorts it before the default constructors. It takes no arguments: glibc passes
+/// `argc` and `argv` to these entries, musl does not, so a link narrows the region
+/// later, from `link::run` (see `narrow_for_link`).
 #[cfg(target_os = "linux")]
 #[used]
 #[allow(unsafe_code)] // link_section: the entry must be a plain fn pointer, as it is
 #[unsafe(link_section = ".init_array.00099")]
-static ARENA_AT_START: extern "C" fn(libc::c_int, *const *const libc::c_char) = {
-    extern "C" fn at_start(argc: libc::c_int, argv: *const *const libc::c_char) {
-        // SAFETY: glibc passes the process's own argc and argv, whose strings are
-        // NUL-terminated; only argv[1] is read, and only when argc says it exists.
-        let subcommand = unsafe {
-            (argc >= 2 && !argv.is_null() && !(*argv.add(1)).is_null())
-                .then(|| std::ffi::CStr::from_ptr(*argv.add(1)))
-        };
-        super::arena::map_region(if subcommand.is_some_and(|s| s.to_bytes() == b"link") {
-            super::arena::RegionUse::Link
-        } else {
-            super::arena::RegionUse::Compile
-        });
+static ARENA_AT_START: extern "C" fn() = {
+    extern "C" fn at_start() {
+        ebpfc::allocator::map_region();
     }
     at_start
 };

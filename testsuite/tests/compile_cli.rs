@@ -787,23 +787,3 @@ fn dependency_rules_match_clang() {
         }
     }
 }
-
-/// The command line's mimalloc is built not to read the environment (`MI_NO_GETENV`
-/// in `.cargo/config.toml`): at every start it looked up each of its ~40 options there.
-/// A mimalloc that reads it reports its options on standard error under
-/// `MIMALLOC_VERBOSE=1`.
-#[test]
-fn the_allocator_reads_no_environment() {
-    let Some(bin) = ebpfc_bin() else { return };
-    let out = Command::new(&bin)
-        .arg("--version")
-        .env("MIMALLOC_VERBOSE", "1")
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !err.contains("mimalloc"),
-        "mimalloc read MIMALLOC_VERBOSE:\n{err}"
-    );
-}

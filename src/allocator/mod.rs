@@ -1,25 +1,38 @@
-//! The command line's global allocator: a process's first allocations come, in order,
-//! from one region of a few MiB (a bump pointer) on transparent huge pages, and the rest
-//! from mimalloc.
+//! The `ebpfc` command line's global allocator, also used by the benchmarks: a process's
+//! first allocations come, in order, from one region of a few MiB (a bump pointer) on
+//! transparent huge pages, and the rest from dlmalloc over huge pages it never gives back
+//! ([`pages`]). The library itself leaves the choice of allocator to its users.
 //!
-//! Why: a small compile allocates 1.6 MB in all (xdp_counter; 206 KB live at most), and
-//! on this kind of VM the fresh memory costs more than the allocator. With 4 KiB pages
-//! mimalloc's heap took about 180 page faults of some 1.8 µs each; with huge pages its
-//! size classes, each in its own 64 KiB page of a segment, spread over three or more
-//! 2 MiB regions that the kernel zeroes whole. In order, the whole compile fits in one.
+//! Why the region: a small compile allocates 1.6 MB in all (xdp_counter; 206 KB live at
+//! most), and on this kind of VM the fresh memory costs more than the allocator. With
+//! 4 KiB pages, a heap took about 180 page faults of some 1.8 µs each; with huge pages,
+//! a size-class allocator (mimalloc, before) spread its classes over three or more 2 MiB
+//! ranges that the kernel zeroes whole. In order, the whole compile fits in one.
 //!
 //! Freeing the most recent allocation gives its bytes back, and the most recent
 //! allocation grows and shrinks in place (a growing `Vec` on top); anything else freed in
 //! the region stays used until the process exits. So the region is small, and once it
-//! is full, every further allocation goes to mimalloc, which reuses memory: a large
-//! compile runs as it would with mimalloc alone, a few MiB later.
+//! is full, every further allocation goes to dlmalloc, which reuses memory: a large
+//! compile runs as it would with dlmalloc alone, a few MiB later.
 //!
-//! The region is set up by an `.init_array` entry, before anything allocates; until
-//! then (or if `mmap` fails, or for `ebpfc link`, see `process.rs`) the region is empty
-//! and mimalloc serves everything.
+//! Why dlmalloc, a Rust crate, behind it: it needs no C compiler for any target, the
+//! static musl build included (see `.cargo/config.toml`), and on huge pages it kept it
+//! beats mimalloc v2, which it replaced: bench-link's 20-object `ebpfc link` 7.62 -> 7.40
+//! ms of wall time and 12.6 -> 11.5 ms of CPU (p10 and median of 100 interleaved runs),
+//! a compile of big_stack (8 MiB of region, then the heap) 4.26 -> 4.10 ms (p10 of 100).
+//!
+//! The region is set up by [`map_region`], which the command line calls from an
+//! `.init_array` entry before anything allocates; until then, or if `mmap` fails, the
+//! region is empty and dlmalloc serves everything. `ebpfc link` narrows it to small
+//! blocks ([`narrow_for_link`]).
 
+mod pages;
+
+use dlmalloc::Dlmalloc;
+use pages::Pages;
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// The region's size: a multiple of the huge page. A compile of xdp_counter uses under
 /// 2 MiB of it; big_stack's fills 8 MiB (4.83 -> 4.36 ms of CPU against mimalloc alone
@@ -32,7 +45,7 @@ const HUGE_PAGE: usize = 2 << 20;
 static REGION: Region = Region::empty();
 
 /// A range `[base, end)` handed out in order from `next`. An empty region (all three 0)
-/// hands out nothing, so every allocation goes to mimalloc.
+/// hands out nothing, so every allocation goes to dlmalloc.
 struct Region {
     base: AtomicUsize,
     end: AtomicUsize,
@@ -55,6 +68,19 @@ impl Region {
         self.base.store(base, Relaxed);
         self.next.store(base, Relaxed);
         self.end.store(base + len, Relaxed);
+        self.max_block.store(max_block, Relaxed);
+    }
+
+    /// Ends the region `len` bytes after its start, or where its blocks end if that is
+    /// later, and hands out no block over `max_block` from now on. An empty region stays
+    /// empty.
+    fn narrow(&self, len: usize, max_block: usize) {
+        let base = self.base.load(Relaxed);
+        if base == 0 {
+            return;
+        }
+        let end = (base + len).max(self.next.load(Relaxed));
+        self.end.store(end.min(self.end.load(Relaxed)), Relaxed);
         self.max_block.store(max_block, Relaxed);
     }
 
@@ -112,11 +138,22 @@ impl Region {
     }
 }
 
-/// The global allocator of the `ebpfc` binary. The library leaves the choice to its users.
+/// The allocator behind the region: dlmalloc over huge pages that it keeps (see
+/// [`pages`]), under one lock. Two or three threads allocate at once at most (a link's).
+static HEAP: Mutex<Dlmalloc<Pages>> = Mutex::new(Dlmalloc::new_with_allocator(Pages));
+
+fn heap() -> MutexGuard<'static, Dlmalloc<Pages>> {
+    // A panic never unwinds (the release profile aborts), so the lock is never poisoned
+    // with the heap half-updated.
+    HEAP.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The global allocator of the `ebpfc` binary and the benchmarks (see the module).
+#[derive(Debug)]
 pub struct StartArena;
 
 // SAFETY: every block handed out is either a disjoint, aligned range of the mapped
-// region (see `Region::bump`) or a block from mimalloc; blocks go back to whichever of
+// region (see `Region::bump`) or a block from dlmalloc; blocks go back to whichever of
 // the two they came from, told apart by address.
 #[allow(unsafe_code)]
 unsafe impl GlobalAlloc for StartArena {
@@ -124,7 +161,7 @@ unsafe impl GlobalAlloc for StartArena {
         match REGION.bump(layout) {
             Some(ptr) => ptr,
             // SAFETY: the caller's contract for `layout` is passed on unchanged.
-            None => unsafe { mimalloc::MiMalloc.alloc(layout) },
+            None => unsafe { heap().malloc(layout.size(), layout.align()) },
         }
     }
 
@@ -132,15 +169,15 @@ unsafe impl GlobalAlloc for StartArena {
         if REGION.holds(ptr) {
             REGION.free(ptr, layout.size());
         } else {
-            // SAFETY: not in the region, so mimalloc allocated it, with this layout.
-            unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+            // SAFETY: not in the region, so dlmalloc allocated it, with this layout.
+            unsafe { heap().free(ptr, layout.size(), layout.align()) }
         }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if !REGION.holds(ptr) {
-            // SAFETY: mimalloc's block, with the caller's contract passed on.
-            return unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) };
+            // SAFETY: dlmalloc's block, with the caller's contract passed on.
+            return unsafe { heap().realloc(ptr, layout.size(), layout.align(), new_size) };
         }
         if REGION.resize_in_place(ptr, layout.size(), new_size) {
             return ptr;
@@ -159,47 +196,32 @@ unsafe impl GlobalAlloc for StartArena {
     }
 }
 
-/// What the region is for: how large it is and the largest block it hands out.
-#[derive(Clone, Copy, Debug)]
-pub enum RegionUse {
-    /// A compile: every block while the region lasts.
-    Compile,
-    /// A link: only small blocks, in one huge page. A link allocates a few big buffers
-    /// per input (sections, parsed BTF) that mimalloc reuses from input to input, and
-    /// many small ones (names, maps, per-input lists) that its size classes spread over
-    /// pages of their own; the huge pages the kernel zeroes for those were a fifth of the
-    /// merging thread's time (bench-link, perf). Blocks under 16 KiB total 0.8 MB.
-    Link,
+/// Maps the region: aligned to a huge page, with huge pages asked for. Call it once,
+/// before any thread starts and before anything allocates (the command line does so
+/// from an `.init_array` entry); a second call, or a failed `mmap`, changes nothing.
+pub fn map_region() {
+    if REGION.base.load(Relaxed) == 0
+        && let Some(base) = pages::map_huge(REGION_SIZE)
+    {
+        REGION.set(base, REGION_SIZE, usize::MAX);
+    }
 }
 
-/// Maps the region for `purpose`: aligned to a huge page, with huge pages asked for.
-/// Runs once, from the `.init_array` entry in `process.rs`, before any thread.
-#[allow(unsafe_code)]
-pub fn map_region(purpose: RegionUse) {
-    let (size, max_block) = match purpose {
-        RegionUse::Compile => (REGION_SIZE, usize::MAX),
-        RegionUse::Link => (HUGE_PAGE, 16 << 10),
-    };
-    #[cfg(target_os = "linux")]
-    // SAFETY: an anonymous private mapping that nothing else refers to; madvise only
-    // takes a range inside it. On any error the region stays empty.
-    unsafe {
-        let len = size + HUGE_PAGE;
-        let map = libc::mmap(
-            std::ptr::null_mut(),
-            len,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-            -1,
-            0,
-        );
-        if map == libc::MAP_FAILED {
-            return;
-        }
-        let base = (map as usize + HUGE_PAGE - 1) & !(HUGE_PAGE - 1);
-        libc::madvise(base as *mut libc::c_void, size, libc::MADV_HUGEPAGE);
-        REGION.set(base, size, max_block);
-    }
+/// The largest block the region hands out once [`narrow_for_link`] has run.
+const LINK_MAX_BLOCK: usize = 16 << 10;
+
+/// Keeps the region for a link's small blocks only, in its first huge page; call it
+/// before the link allocates, while only this thread runs. A link allocates a few big
+/// buffers per input (sections, parsed BTF) that the allocator behind the region reuses
+/// from input to input, and a region's memory is not reused (bench-link, p10 of 60
+/// interleaved runs: 7.04 ms of wall time without the region, 9.18 with all blocks in
+/// it). Its many small blocks (names, maps, per-input lists; 0.8 MB under 16 KiB) are
+/// another matter: mimalloc spread them over pages of their own size classes, and the
+/// huge pages the kernel zeroed for those were a fifth of the merging thread's time
+/// (bench-link, perf); in the region they share one. Blocks already handed out stay
+/// where they are.
+pub fn narrow_for_link() {
+    REGION.narrow(HUGE_PAGE, LINK_MAX_BLOCK);
 }
 
 #[cfg(test)]
@@ -289,18 +311,54 @@ mod tests {
     }
 
     #[test]
-    fn the_process_allocator_serves_big_and_small_blocks() {
-        // Whatever the region holds now, a block larger than it comes from mimalloc.
-        let big = vec![7u8; REGION_SIZE + 1];
-        let mut small: Vec<u32> = Vec::new();
-        small.extend(0..100_000);
-        assert_eq!(
-            big.iter().map(|&b| usize::from(b)).sum::<usize>(),
-            7 * (REGION_SIZE + 1)
-        );
-        assert_eq!(
-            small.iter().map(|&v| u64::from(v)).sum::<u64>(),
-            4_999_950_000
+    fn blocks_beyond_the_region_come_from_the_heap_which_reuses_them() {
+        // This test binary's region is never mapped, so every block comes from dlmalloc.
+        let big = layout(REGION_SIZE + 1, 8);
+        // SAFETY: layouts of non-zero size; each block is written within its size and
+        // freed once, with the layout it was allocated with.
+        #[allow(unsafe_code)]
+        unsafe {
+            let a = StartArena.alloc(big);
+            assert!(!a.is_null() && (a as usize).is_multiple_of(8));
+            let page = StartArena.alloc(layout(100, 4096));
+            assert!(!page.is_null() && (page as usize).is_multiple_of(4096));
+            a.write_bytes(7, big.size());
+            let small = StartArena.alloc(layout(24, 8));
+            small.write_bytes(1, 24);
+            let grown = StartArena.realloc(small, layout(24, 8), 100_000);
+            assert_eq!(std::slice::from_raw_parts(grown, 24), &[1; 24]);
+            assert_eq!(*a.add(big.size() - 1), 7);
+            StartArena.dealloc(a, big);
+            let again = StartArena.alloc(big);
+            assert_eq!(again, a, "a freed block's memory is handed out again");
+            StartArena.dealloc(again, big);
+            StartArena.dealloc(grown, layout(100_000, 8));
+            StartArena.dealloc(page, layout(100, 4096));
+        }
+    }
+
+    #[test]
+    fn a_narrowed_region_keeps_its_blocks_and_hands_out_only_small_ones() {
+        let mut buf = vec![0u64; 64];
+        let r = region_over(&mut buf);
+        let base = r.base.load(Relaxed);
+        let a = r.bump(layout(100, 8)).unwrap();
+        r.narrow(64, 16);
+        assert!(r.holds(a) && r.holds((base + 99) as *mut u8), "blocks stay");
+        assert!(!r.holds((base + 100) as *mut u8), "past the blocks ends");
+        assert!(r.bump(layout(8, 8)).is_none(), "full up to its new end");
+        let r = region_over(&mut buf);
+        r.narrow(64, 16);
+        assert!(r.bump(layout(24, 8)).is_none(), "over the new limit");
+        for _ in 0..4 {
+            assert!(r.bump(layout(16, 8)).is_some());
+        }
+        assert!(r.bump(layout(8, 8)).is_none(), "64 bytes in all");
+        let empty = Region::empty();
+        empty.narrow(64, 16);
+        assert!(
+            empty.bump(layout(8, 8)).is_none(),
+            "an empty region stays empty"
         );
     }
 
