@@ -173,10 +173,8 @@ fn main() {
             return;
         }
     }
-    let cli = std::env::current_exe()
-        .ok()
-        .and_then(|p| Some(p.parent()?.join("ebpfc")))
-        .filter(|p| p.is_file() && !args.lib_only);
+    let installed = testsuite::bench_cli::installed_cli().filter(|_| !args.lib_only);
+    let cli = installed.as_ref().map(|c| c.path().to_path_buf());
     let clang = testsuite::tools::find("clang-19").filter(|_| !args.lib_only);
     if cli.is_none() {
         println!("(no ebpfc binary next to bench-compile: `cargo build --release -p ebpfc`)");

@@ -205,10 +205,8 @@ fn main() {
     );
     let ours = dir_path.join("ours.o");
     let reference = dir_path.join("ref.o");
-    let cli = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(|d| d.join("ebpfc")))
-        .filter(|p| p.is_file());
+    let installed = testsuite::bench_cli::installed_cli();
+    let cli = installed.as_ref().map(|c| c.path().to_path_buf());
     let ours_cli = dir_path.join("ours_cli.o");
     let mut contenders = vec![
         Contender {

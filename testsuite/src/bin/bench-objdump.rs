@@ -13,7 +13,6 @@
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -113,10 +112,8 @@ fn main() {
         Some(e)
     });
 
-    let exe_dir = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.parent().map(PathBuf::from));
-    let ebpfc = exe_dir.map(|d| d.join("ebpfc")).filter(|p| p.is_file());
+    let installed = testsuite::bench_cli::installed_cli();
+    let ebpfc = installed.as_ref().map(|c| c.path().to_path_buf());
     let mut ours_out = Vec::new();
     let ours = ebpfc.as_ref().and_then(|e| {
         best_of(3, || {
