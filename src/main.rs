@@ -9,7 +9,7 @@ mod cli;
 
 use clap::Parser;
 
-/// The command line's allocator: its first few MiB in order on huge pages, then dlmalloc
+/// The command line's allocator: its first 2 MiB in order on a huge page, then dlmalloc
 /// (see `src/allocator/`). The library leaves the choice to its users.
 #[global_allocator]
 static ALLOC: ebpfc::allocator::StartArena = ebpfc::allocator::StartArena;
@@ -29,15 +29,20 @@ struct Cli {
 /// standard input, output and error are open and ignores SIGPIPE. A compile lasts about
 /// a millisecond, and that work was a few percent of it. Without it, a stack overflow
 /// still ends the process (by SIGSEGV, with no message), as a broken pipe does, as for
-/// clang. `std::env::args` works as before: glibc passes the arguments to the runtime
-/// through `.init_array`.
+/// clang. The arguments are read from `argv` (musl, unlike glibc, does not hand them
+/// to the runtime when it does not start the program).
 #[cfg(not(test))]
-#[allow(unsafe_code)] // no_mangle: the C runtime calls `main` by name
+#[allow(unsafe_code)] // no_mangle: the C runtime calls `main` by name; argv is read raw
 #[unsafe(no_mangle)]
-extern "C" fn main(
-    _argc: std::ffi::c_int,
-    _argv: *const *const std::ffi::c_char,
-) -> std::ffi::c_int {
-    let cli = Cli::parse();
+extern "C" fn main(argc: std::ffi::c_int, argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
+    use std::os::unix::ffi::OsStrExt;
+    let count = usize::try_from(argc).unwrap_or(0);
+    let args = (0..count).map(|i| {
+        // SAFETY: the C runtime passes `argc` pointers to NUL-terminated strings that
+        // live as long as the process.
+        let arg = unsafe { std::ffi::CStr::from_ptr(*argv.add(i)) };
+        std::ffi::OsStr::from_bytes(arg.to_bytes()).to_os_string()
+    });
+    let cli = Cli::parse_from(args);
     cli::run(cli.command)
 }

@@ -1,6 +1,6 @@
 //! The `ebpfc` command line's global allocator, also used by the benchmarks: a process's
-//! first allocations come, in order, from one region of a few MiB (a bump pointer) on
-//! transparent huge pages, and the rest from dlmalloc over huge pages it never gives back
+//! first allocations come, in order, from one region of 2 MiB (a bump pointer) on a
+//! transparent huge page, and the rest from dlmalloc over huge pages it never gives back
 //! ([`pages`]). The library itself leaves the choice of allocator to its users.
 //!
 //! Why the region: a small compile allocates 1.6 MB in all (xdp_counter; 206 KB live at
@@ -13,13 +13,15 @@
 //! allocation grows and shrinks in place (a growing `Vec` on top); anything else freed in
 //! the region stays used until the process exits. So the region is small, and once it
 //! is full, every further allocation goes to dlmalloc, which reuses memory: a large
-//! compile runs as it would with dlmalloc alone, a few MiB later.
+//! compile runs as it would with dlmalloc alone, 2 MiB later.
 //!
 //! Why dlmalloc, a Rust crate, behind it: it needs no C compiler for any target, the
-//! static musl build included (see `.cargo/config.toml`), and on huge pages it kept it
-//! beats mimalloc v2, which it replaced: bench-link's 20-object `ebpfc link` 7.62 -> 7.40
-//! ms of wall time and 12.6 -> 11.5 ms of CPU (p10 and median of 100 interleaved runs),
-//! a compile of big_stack (8 MiB of region, then the heap) 4.26 -> 4.10 ms (p10 of 100).
+//! static musl build included (see `.cargo/config.toml`), it reads no environment and no
+//! `/proc` file at start, and on huge pages that it keeps it beats mimalloc v2, which it
+//! replaced (fresh copies of both binaries, medians of 150 interleaved runs):
+//! `ebpfc --version` 1.54 -> 1.33 ms, a compile of xdp_counter 3.26 -> 3.12 ms,
+//! bench-link's 20-object `ebpfc link` 9.08 -> 8.15 ms of wall time and 13.0 -> 11.3 ms
+//! of CPU.
 //!
 //! The region is set up by [`map_region`], which the command line calls from an
 //! `.init_array` entry before anything allocates; until then, or if `mmap` fails, the
@@ -34,10 +36,12 @@ use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-/// The region's size: a multiple of the huge page. A compile of xdp_counter uses under
-/// 2 MiB of it; big_stack's fills 8 MiB (4.83 -> 4.36 ms of CPU against mimalloc alone
-/// on huge pages, p10 of 100 interleaved runs; 4 MiB gave 4.50).
-const REGION_SIZE: usize = 8 << 20;
+/// The region's size: one huge page. A compile of xdp_counter allocates under 2 MiB in
+/// all. A larger compile goes on in dlmalloc, which reuses what is freed: an 8 MiB
+/// region made struct_by_value (some 6 MB allocated in all) touch four huge pages, and
+/// this one two, 6.02 -> 5.90 ms of wall time (median of 100 interleaved runs; big_stack
+/// 4.74 -> 4.80, within the noise). Behind mimalloc, 8 MiB had been the better size.
+const REGION_SIZE: usize = 2 << 20;
 /// A transparent huge page on x86-64 (and the alignment that lets the kernel use one).
 const HUGE_PAGE: usize = 2 << 20;
 
@@ -235,7 +239,7 @@ pub fn map_region() {
 /// The largest block the region hands out once [`narrow_for_link`] has run.
 const LINK_MAX_BLOCK: usize = 16 << 10;
 
-/// Keeps the region for a link's small blocks only, in its first huge page; call it
+/// Keeps the region for a link's small blocks only; call it
 /// before the link allocates, while only this thread runs. A link allocates a few big
 /// buffers per input (sections, parsed BTF) that the allocator behind the region reuses
 /// from input to input, and a region's memory is not reused (bench-link, p10 of 60
