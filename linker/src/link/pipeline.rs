@@ -273,6 +273,7 @@ mod tests {
 
     #[test]
     fn a_helper_panic_is_reported_not_waited_for() {
+        let helper_ran = std::sync::atomic::AtomicBool::new(false);
         let r = std::panic::catch_unwind(|| {
             prepare_in_order(
                 0..100usize,
@@ -281,7 +282,16 @@ mod tests {
                 |i, _: &Recycle<()>| {
                     // Only helpers (unnamed threads) panic; the consumer is this test's.
                     if std::thread::current().name().is_none() {
+                        helper_ran.store(true, std::sync::atomic::Ordering::SeqCst);
                         panic!("helper failed on {i}");
+                    }
+                    // The consumer prepares nothing until a helper has run: on a busy
+                    // machine it could otherwise prepare all 100 before a helper starts.
+                    let start = std::time::Instant::now();
+                    while !helper_ran.load(std::sync::atomic::Ordering::SeqCst)
+                        && start.elapsed() < std::time::Duration::from_secs(20)
+                    {
+                        std::thread::yield_now();
                     }
                     i
                 },
