@@ -25,17 +25,18 @@ struct Cli {
 /// The C entry point, in place of the Rust runtime's (`#![no_main]`). The runtime's
 /// start-up work suits long-lived programs: it reads `/proc/self/maps` (through glibc's
 /// `pthread_getattr_np`) to place a guard for the main thread's stack, maps an alternate
-/// signal stack with handlers that name the thread on a stack overflow, checks that
-/// standard input, output and error are open and ignores SIGPIPE. A compile lasts about
-/// a millisecond, and that work was a few percent of it. Without it, a stack overflow
-/// still ends the process (by SIGSEGV, with no message), as a broken pipe does, as for
-/// clang. The arguments are read from `argv` (musl, unlike glibc, does not hand them
-/// to the runtime when it does not start the program).
+/// signal stack with handlers that name the thread on a stack overflow, and ignores
+/// SIGPIPE. A compile lasts about a millisecond, and that work was a few percent of it.
+/// Without it, a stack overflow still ends the process (by SIGSEGV, with no message), as
+/// a broken pipe does, as for clang. Its check that standard input, output and error are
+/// open is kept (`ensure_standard_fds`). The arguments are read from `argv` (musl,
+/// unlike glibc, does not hand them to the runtime when it does not start the program).
 #[cfg(not(test))]
 #[allow(unsafe_code)] // no_mangle: the C runtime calls `main` by name; argv is read raw
 #[unsafe(no_mangle)]
 extern "C" fn main(argc: std::ffi::c_int, argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
     use std::os::unix::ffi::OsStrExt;
+    cli::ensure_standard_fds();
     let count = usize::try_from(argc).unwrap_or(0);
     let args = (0..count).map(|i| {
         // SAFETY: the C runtime passes `argc` pointers to NUL-terminated strings that

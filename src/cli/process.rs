@@ -22,6 +22,33 @@ static ARENA_AT_START: extern "C" fn() = {
     at_start
 };
 
+/// Opens `/dev/null` on each of standard input, output and error that is closed, as the
+/// Rust runtime does before `main` (which `#![no_main]` skips): otherwise the first files
+/// the command opens take those numbers, `/dev/stdin` names no file, and text meant for
+/// the terminal could land in an output file. One `poll` tells which are closed.
+#[allow(unsafe_code)]
+pub fn ensure_standard_fds() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: poll reads and writes only the three entries of `fds`; open gets a
+    // NUL-terminated path. A closed descriptor is the lowest free one when its turn
+    // comes (0, 1, 2 in order), so open reuses exactly it.
+    unsafe {
+        let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
+            fd,
+            events: 0,
+            revents: 0,
+        });
+        if libc::poll(fds.as_mut_ptr(), 3, 0) == -1 {
+            return;
+        }
+        for p in fds {
+            if p.revents & libc::POLLNVAL != 0 {
+                libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+            }
+        }
+    }
+}
+
 /// The CPU the calling thread runs on now, if the system says.
 #[allow(unsafe_code)]
 pub fn current_cpu() -> Option<usize> {

@@ -305,6 +305,32 @@ fn standard_input_compiles_like_a_file() {
     assert!(!cwd.join("bad.o").exists());
 }
 
+/// Standard input, output and error that the caller closed are reopened on `/dev/null`
+/// before anything else is opened (as the Rust runtime would; `ebpfc` starts without
+/// it): otherwise the input file would take descriptor 0, `/dev/stdin` would name
+/// nothing, and output meant for the terminal could reach an open file.
+#[test]
+fn closed_standard_descriptors_are_reopened() {
+    let Some(bin) = ebpfc_bin() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out.o");
+    let res = Command::new("sh")
+        .args([
+            "-c",
+            r#"exec "$0" compile -O2 -c /dev/stdin -o "$1" <&- >&-"#,
+        ])
+        .arg(&bin)
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    assert!(out.is_file(), "an empty translation unit compiles");
+}
+
 #[test]
 fn macro_and_include_flags() {
     let Some(bin) = ebpfc_bin() else { return };
