@@ -65,10 +65,12 @@ fn this_thread() -> usize {
 /// to dlmalloc.
 ///
 /// One owner, because a compile runs on one thread, and a lock-free bump that any thread
-/// may take from needs a compare-and-swap (a locked instruction) for every allocation and
-/// free: about 6% of a small compile's instructions were the region's. Other threads (a
-/// link's helpers) allocate from dlmalloc; they may free and shrink region blocks that
-/// the owner handed them, which leaves the bytes used.
+/// may take from needs a compare-and-swap (a locked instruction, dearer than its one
+/// instruction count shows) for every allocation and free; the region's code was about
+/// 6% of a small compile's instructions then (callgrind, maps.bpf.c), most of it the
+/// register saves that `heap_alloc` and its kin now spare. Other threads (a link's
+/// helpers) allocate from dlmalloc; they may free and shrink region blocks that the owner
+/// handed them, which leaves the bytes used.
 struct Region {
     base: AtomicUsize,
     end: AtomicUsize,
@@ -271,16 +273,16 @@ pub fn map_region() {
 /// The largest block the region hands out once [`narrow_for_link`] has run.
 const LINK_MAX_BLOCK: usize = 16 << 10;
 
-/// Keeps the region for a link's small blocks only; call it
-/// before the link allocates, while only this thread runs. A link allocates a few big
-/// buffers per input (sections, parsed BTF) that the allocator behind the region reuses
-/// from input to input, and a region's memory is not reused (bench-link, p10 of 60
-/// interleaved runs: 7.04 ms of wall time without the region, 9.18 with all blocks in
-/// it). Its many small blocks (names, maps, per-input lists; 0.8 MB under 16 KiB) are
-/// another matter: mimalloc spread them over pages of their own size classes, and the
-/// huge pages the kernel zeroed for those were a fifth of the merging thread's time
-/// (bench-link, perf); in the region they share one. Blocks already handed out stay
-/// where they are.
+/// Keeps the region for a link's small blocks only; call it before the link allocates,
+/// from the thread that mapped the region. A link allocates a few big buffers per input
+/// (sections, parsed BTF) that the allocator behind the region reuses from input to
+/// input, and a region's memory is not reused (bench-link, p10 of 60 interleaved runs:
+/// 7.04 ms of wall time without the region, 9.18 with all blocks in it). Its many small
+/// blocks (names, maps, per-input lists; 0.8 MB under 16 KiB) are another matter:
+/// mimalloc spread them over pages of their own size classes, and the huge pages the
+/// kernel zeroed for those were a fifth of the merging thread's time (bench-link, perf);
+/// in the region they share one. Blocks already handed out stay where they are. (With
+/// the region one huge page, the end it is narrowed to is the end it has.)
 pub fn narrow_for_link() {
     REGION.narrow(HUGE_PAGE, LINK_MAX_BLOCK);
 }

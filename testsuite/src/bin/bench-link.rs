@@ -11,7 +11,7 @@
 
 /// The in-process rows run with mimalloc, a fast general allocator, as an embedder would
 /// pick one (glibc's malloc and free took about a fifth of a library compile). The
-/// command line's own allocator hands out its first few MiB once per process, so it
+/// command line's own allocator hands out its first 2 MiB once per process, so it
 /// cannot serve repeated runs in one; behind that, its dlmalloc made these rows about
 /// a quarter slower than mimalloc.
 #[global_allocator]
