@@ -1881,11 +1881,13 @@ impl<'a> Isel<'a> {
         };
         let used = res.is_some_and(|v| self.uses.get(&v).copied().unwrap_or(0) > 0);
         let fetch = fetch && used || op == AtomicOp::Xchg;
-        if (fetch || op != AtomicOp::Add) && self.t.cpu < CpuVersion::V3 {
+        // Below v3, as in clang-19: every 64-bit atomic, but of the 32-bit ones
+        // (which take `w` registers, ALU32) only `lock +=` without its result.
+        if w == Width::W32 && (fetch || op != AtomicOp::Add) && self.t.cpu < CpuVersion::V3 {
             self.error(
                 codes::E_CPU_FEATURE,
                 format!(
-                    "this atomic operation needs -mcpu=v3 (have {})",
+                    "this 32-bit atomic operation needs -mcpu=v3 (have {}); its 64-bit form works on every version",
                     self.t.cpu.name()
                 ),
             );
@@ -1928,10 +1930,13 @@ impl<'a> Isel<'a> {
                 return;
             }
         };
-        if self.t.cpu < CpuVersion::V3 {
+        if w == Width::W32 && self.t.cpu < CpuVersion::V3 {
             self.error(
                 codes::E_CPU_FEATURE,
-                format!("cmpxchg needs -mcpu=v3 (have {})", self.t.cpu.name()),
+                format!(
+                    "a 32-bit compare-and-swap needs -mcpu=v3 (have {}); its 64-bit form works on every version",
+                    self.t.cpu.name()
+                ),
             );
             return;
         }

@@ -1,6 +1,7 @@
 // ARGS: -mcpu=v1
-// EXPECT: E0502 at 7:9
-// 32-bit fetching atomics need -mcpu=v3 (ALU32); clang rejects them below v3 too.
+// EXPECT: E0502 at 8:9
+// 32-bit fetching atomics need -mcpu=v3 (ALU32); clang rejects them below v3 too (its
+// 64-bit forms work at v1).
 int counter;
 int f(void)
 {
