@@ -20,7 +20,9 @@
 //!   `x < 2^(k+1)` is known;
 //! - `uextend.T (ireduce.N x)` with `x: T` is `x & mask(N)`; `((w >> k) & m) << k` is
 //!   `w & (m << k)`; masks of one value in a `bor` tree merge: `(w & a) | (w & b)` is
-//!   `w & (a | b)`.
+//!   `w & (a | b)`;
+//! - `urem x, c` with `x < 2c` known is `x >= c ? x - c : x` (a bound the verifier
+//!   keeps, where it loses one at a remainder).
 //!
 //! Invariants: only pure instructions are rewritten, results keep their types, CO-RE
 //! constants are never folded. Verifier note: nothing moves, so checks stay in place.
@@ -35,7 +37,7 @@ use crate::opcodes::Opcode;
 use crate::passes::util::{
     all_insts, const_value, def, emit_before, replace_with_const, replace_with_value,
 };
-use crate::types::{Ext, Type};
+use crate::types::{Ext, IntCC, Type};
 
 /// Returns true if anything changed.
 pub fn run(f: &mut Function) -> bool {
@@ -173,6 +175,59 @@ impl KnownZero {
 /// Known-zero bits of `x + y` (`bits` wide) from those of `x` and `y`: if both are below
 /// 2^n the sum is below 2^(n+1), one known-zero top bit fewer; the low bits both leave
 /// zero stay zero (no carry comes into them).
+/// `urem x, c` where `x` is known to be below `2c` (from its known-zero bits): `x` when
+/// `x < c`, else `x >= c ? x - c : x`. Why: the verifier loses a register's bounds at
+/// a remainder by a constant that is not a power of two (`(p[0] & 3) % 3` indexing a
+/// 3-entry table is rejected), but follows a compare and a subtraction; clang's
+/// CorrelatedValuePropagation makes the same rewrite. A power of two is `strength`'s.
+fn urem_below_twice(
+    f: &mut Function,
+    kz: &mut KnownZero,
+    inst: Inst,
+    x: Value,
+    y: Value,
+    ty: Type,
+) -> bool {
+    let Some(c) = const_value(f, y) else {
+        return false;
+    };
+    let c = c as u64 & ty.mask();
+    // The largest value `x` can have: every bit not known zero set.
+    let max = !kz.get(f, x) & ty.mask();
+    if c == 0 || c.is_power_of_two() {
+        return false;
+    }
+    if max < c {
+        replace_with_value(f, inst, x);
+        return true;
+    }
+    if max >= c.saturating_mul(2) {
+        return false;
+    }
+    let ge = emit_before(
+        f,
+        inst,
+        InstData::Icmp {
+            cond: IntCC::Uge,
+            args: [x, y],
+        },
+        Type::I32,
+    );
+    let less = emit_before(
+        f,
+        inst,
+        InstData::Binary {
+            op: Opcode::Isub,
+            args: [x, y],
+        },
+        ty,
+    );
+    f.dfg.insts[inst] = InstData::Select {
+        args: [ge, less, x],
+    };
+    true
+}
+
 fn sum_known_zero(zx: u64, zy: u64, bits: u32) -> u64 {
     let mask = if bits >= 64 {
         u64::MAX
@@ -253,6 +308,10 @@ fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
             }
             false
         }
+        InstData::Binary {
+            op: Opcode::Urem,
+            args: [x, y],
+        } => urem_below_twice(f, kz, inst, x, y, ty),
         InstData::Binary {
             op: Opcode::Bor,
             args: [x, y],
