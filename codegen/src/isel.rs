@@ -1272,6 +1272,9 @@ impl<'a> Isel<'a> {
                 dirty = true;
                 dst
             }
+            // The optimizer's `is_constant` pass decides these; one left (a pipeline
+            // without it) is a value that was not constant.
+            Opcode::IsConstant => self.const_reg(ty, 0),
             Opcode::Bnot => match (ty, w) {
                 (Type::I64, _) | (Type::I32, _) => {
                     dirty = true;

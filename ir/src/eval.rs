@@ -66,6 +66,8 @@ pub fn unary(op: Opcode, ty: Type, x: i64) -> Option<i64> {
         Opcode::Bswap16 => i64::from((ty.zext(x) as u16).swap_bytes()),
         Opcode::Bswap32 => i64::from((ty.zext(x) as u32).swap_bytes()),
         Opcode::Bswap64 => (ty.zext(x)).swap_bytes() as i64,
+        // Whether a value is a constant is a fact about the program, not about the
+        // value: a known value does not make it one (see the `is_constant` pass).
         _ => return None,
     };
     Some(ty.sext(r))

@@ -20,6 +20,7 @@ use crate::eval;
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::module::{DataInit, Module};
+use crate::opcodes::Opcode;
 use crate::types::{AtomicOp, Ext, Type};
 
 /// Why a run stopped early.
@@ -149,6 +150,12 @@ fn call(
                 .unwrap_or(Type::I64);
             let out: Option<i64> = match data {
                 InstData::Iconst { imm } => Some(*imm),
+                InstData::Unary {
+                    op: Opcode::IsConstant,
+                    arg,
+                } => Some(i64::from(
+                    crate::passes::util::const_value(f, *arg).is_some(),
+                )),
                 InstData::Unary { op, arg } => eval::unary(*op, rty, get(*arg)),
                 InstData::Convert { op, arg } => eval::convert(
                     *op,

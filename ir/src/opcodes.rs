@@ -117,6 +117,10 @@ opcode_table! {
     Bswap16 = "bswap16", Unary, Arg0, side_effects: false;
     Bswap32 = "bswap32", Unary, Arg0, side_effects: false;
     Bswap64 = "bswap64", Unary, Arg0, side_effects: false;
+    // `__builtin_constant_p` of an integer that is not a constant expression (clang's
+    // `llvm.is.constant`): 1 if its operand is a constant once optimized, else 0. Decided
+    // by constfold (a constant operand) and, at the end, by the `is_constant` pass.
+    IsConstant = "is_constant", Unary, I32, side_effects: false;
     Uextend = "uextend", Convert, Suffix, side_effects: false;
     Sextend = "sextend", Convert, Suffix, side_effects: false;
     Ireduce = "ireduce", Convert, Suffix, side_effects: false;

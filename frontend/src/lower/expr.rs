@@ -610,6 +610,10 @@ impl FnLower<'_, '_> {
                 Some(self.b.unary(op, v))
             }
             Builtin::Bits(op, bits) => Some(self.bit_op(*op, *bits, arg(0)?)),
+            Builtin::ConstantP => {
+                let v = arg(0)?;
+                Some(self.b.unary(Opcode::IsConstant, v))
+            }
             Builtin::AtomicFetch(op) => {
                 let (p, v) = (arg(0)?, arg(1)?);
                 let t = self.ty(e.ty);

@@ -8,6 +8,7 @@
 //! program; unknown names fall through to "undeclared identifier".
 
 use super::Checker;
+use super::expr::has_side_effects;
 use super::tast::{AtomicOp, Builtin, Expr, ExprKind};
 use crate::ast;
 use crate::types::{IntKind, QualType};
@@ -122,11 +123,19 @@ impl Checker {
                 self.cast_to(x, l)
             }
             "__builtin_constant_p" => {
-                let Some(v) = self.builtin_args(name, args, 1, span) else {
+                let Some(mut v) = self.builtin_args(name, args, 1, span) else {
                     return Some(self.error_expr(span));
                 };
-                let c = super::consteval::eval_int(&self.prog.types, &v[0]).is_some();
-                self.int_const(i128::from(c), span)
+                let x = v.swap_remove(0);
+                // As clang: 1 for a constant expression; 0 for anything with side
+                // effects (never evaluated) and for non-integers (pointers included);
+                // otherwise the optimizer decides (`is_constant` in the IR).
+                let known = super::consteval::eval_int(&self.prog.types, &x).is_some();
+                if known || has_side_effects(&x) || !self.prog.types.is_integer(x.ty) {
+                    return Some(self.int_const(i128::from(known), span));
+                }
+                let int = self.prog.types.int(IntKind::Int);
+                e(ExprKind::Builtin(Builtin::ConstantP, vec![x]), int, span)
             }
             "__builtin_trap" | "__builtin_unreachable" => {
                 let _ = self.builtin_args(name, args, 0, span);

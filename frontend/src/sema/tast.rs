@@ -272,6 +272,9 @@ pub enum Builtin {
     AtomicCas,
     /// `__builtin_trap()` / `__builtin_unreachable()`: control never gets here.
     Unreachable,
+    /// `__builtin_constant_p(x)` of an integer `x` that is not a constant expression
+    /// and has no side effects: whether the optimizer makes `x` a constant (`int`).
+    ConstantP,
 }
 
 /// Who a call goes to.

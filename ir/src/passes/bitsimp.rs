@@ -159,7 +159,11 @@ impl KnownZero {
                     (z >> k) | !(mask >> k)
                 }
             }
-            InstData::Icmp { .. } => mask & !1,
+            InstData::Icmp { .. }
+            | InstData::Unary {
+                op: Opcode::IsConstant,
+                ..
+            } => mask & !1,
             InstData::Binary {
                 op: Opcode::Iadd,
                 args: [x, y],

@@ -102,6 +102,16 @@ fn fold_inst(f: &mut Function, inst: Inst) -> bool {
             }
             combine_shifts(f, inst, op, x, cy, ty)
         }
+        InstData::Unary {
+            op: Opcode::IsConstant,
+            arg,
+        } => {
+            if const_value(f, arg).is_none() {
+                return false;
+            }
+            replace_with_const(f, inst, 1);
+            true
+        }
         InstData::Unary { op, arg } => {
             let (Some(ty), Some(a)) = (rty, const_value(f, arg)) else {
                 return false;

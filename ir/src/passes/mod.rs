@@ -43,6 +43,7 @@ pub mod gvn;
 pub mod ifconv;
 pub mod inline;
 pub mod ipcp;
+pub mod is_constant;
 pub mod loadelim;
 pub mod mem2reg;
 pub mod params;
@@ -144,7 +145,7 @@ pub fn stages(level: OptLevel) -> Vec<Stage> {
     let globals_last = || always(vec!["drop_unused_globals", "unnamed_addr", "constmerge"]);
     match level {
         OptLevel::O0 => {
-            first.push("inline_always");
+            first.extend(["is_constant", "inline_always"]);
             vec![always(first)]
         }
         OptLevel::O1 => {
@@ -155,7 +156,7 @@ pub fn stages(level: OptLevel) -> Vec<Stage> {
                     passes: cleanup,
                     round: true,
                 },
-                always(vec!["schedule"]),
+                always(vec!["is_constant", "schedule"]),
                 globals_last(),
             ]
         }
@@ -178,7 +179,7 @@ pub fn stages(level: OptLevel) -> Vec<Stage> {
                 cleanup_gvn(),
                 always(vec!["unroll", "simplify_cfg"]),
                 cleanup_gvn(),
-                always(vec!["schedule"]),
+                always(vec!["is_constant", "schedule"]),
                 globals_last(),
             ]
         }
@@ -277,6 +278,7 @@ fn run_pass(m: &mut Module, name: &str) -> Result<bool, String> {
         "demanded" => each(m, demanded::run),
         "slotwiden" => each(m, slotwiden::run),
         "ifconv" => each(m, ifconv::run),
+        "is_constant" => each(m, is_constant::run),
         "sink" => each(m, sink::run),
         "schedule" => each(m, schedule::run),
         "speculate" => each(m, speculate::run),
