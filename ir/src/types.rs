@@ -114,6 +114,19 @@ impl IntCC {
         IntCC::Sge,
     ];
 
+    /// The same order on signed values (`ult` → `slt`, ...; the others unchanged): how
+    /// two addresses in one object compare, by their offsets, which may be negative
+    /// (C17 6.5.8p5: an object does not wrap around the address space).
+    pub fn signed(self) -> IntCC {
+        match self {
+            IntCC::Ult => IntCC::Slt,
+            IntCC::Ule => IntCC::Sle,
+            IntCC::Ugt => IntCC::Sgt,
+            IntCC::Uge => IntCC::Sge,
+            c => c,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             IntCC::Eq => "eq",

@@ -29,7 +29,7 @@ pub fn run(f: &mut Function) -> bool {
     let mut changed = false;
     for inst in all_insts(f) {
         changed |= canonicalize(f, inst);
-        changed |= fold_inst(f, inst);
+        changed |= fold_inst(f, inst) || fold_through_param(f, inst);
         changed |= fold_address(f, inst);
     }
     f.dfg.resolve_all_aliases();
@@ -141,6 +141,10 @@ fn fold_inst(f: &mut Function, inst: Inst) -> bool {
             let ty = f.dfg.value_type(x);
             if let (Some(a), Some(b)) = (const_value(f, x), const_value(f, y)) {
                 replace_with_const(f, inst, i64::from(eval::icmp(cond, ty, a, b)));
+                return true;
+            }
+            if let Some(r) = address_compare(f, cond, x, y) {
+                replace_with_const(f, inst, i64::from(r));
                 return true;
             }
             if f.dfg.resolve_alias(x) == f.dfg.resolve_alias(y) {
@@ -268,6 +272,96 @@ fn address_difference(f: &Function, x: Value, y: Value) -> Option<i64> {
         ) if a == b => Some(i64::from(o1) - i64::from(o2)),
         _ => None,
     }
+}
+
+/// `cond` between two addresses in one object, which compare as their offsets do
+/// (C17 6.5.8p5: an object does not wrap around the address space).
+fn address_compare(f: &Function, cond: IntCC, x: Value, y: Value) -> Option<bool> {
+    let d = address_difference(f, x, y)?;
+    Some(eval::icmp(cond.signed(), Type::I64, d, 0))
+}
+
+/// The constant `isub x, y` or `icmp cc x, y` (`inst`'s operation) gives for this `x`,
+/// if it is one.
+fn folded_with(f: &Function, inst: Inst, x: Value, y: Value) -> Option<i64> {
+    let (cx, cy) = (const_value(f, x), const_value(f, y));
+    match f.dfg.insts[inst] {
+        InstData::Binary {
+            op: Opcode::Isub, ..
+        } => {
+            let ty = f.dfg.value_type(f.dfg.inst_result(inst)?);
+            match (cx, cy) {
+                (Some(a), Some(b)) => eval::binary(Opcode::Isub, ty, a, b),
+                _ => address_difference(f, x, y).map(|d| ty.sext(d)),
+            }
+        }
+        InstData::Icmp { cond, .. } => match (cx, cy) {
+            (Some(a), Some(b)) => Some(eval::icmp(cond, f.dfg.value_type(x), a, b)),
+            _ => address_compare(f, cond, x, y),
+        }
+        .map(i64::from),
+        _ => None,
+    }
+}
+
+/// `isub p, y` or `icmp cc p, y`, where `p` is a parameter of the instruction's own
+/// block and the operation gives a constant for every value `p` arrives with, becomes
+/// a new parameter that arrives with those constants (LLVM's FoldOpIntoPhi). What it
+/// is for: a pointer walk unrolled over an array leaves `p - array` behind the exits,
+/// with `p` one of `array + k`; the difference is then the constant `k` on each edge.
+fn fold_through_param(f: &mut Function, inst: Inst) -> bool {
+    let (x, y) = match f.dfg.insts[inst] {
+        InstData::Binary {
+            op: Opcode::Isub,
+            args: [x, y],
+        }
+        | InstData::Icmp { args: [x, y], .. } => (f.dfg.resolve_alias(x), y),
+        _ => return false,
+    };
+    let (Some(block), Some(r)) = (f.layout.inst_block(inst), f.dfg.inst_result(inst)) else {
+        return false;
+    };
+    let ValueDef::Param(pb, idx) = f.dfg.value_def(x) else {
+        return false;
+    };
+    // Only where `y` is a constant or an address: nothing else can fold.
+    let y_known = const_value(f, y).is_some()
+        || matches!(
+            def(f, y),
+            Some((_, InstData::StackAddr { .. } | InstData::GlobalAddr { .. }))
+        );
+    if pb != block || !y_known || f.layout.entry_block() == Some(block) {
+        return false;
+    }
+    // Every edge into the block: (terminator, destination index, constant).
+    let mut edges: Vec<(Inst, usize, i64)> = Vec::new();
+    for &b in f.layout.blocks() {
+        let Some(term) = f.layout.last_inst(b) else {
+            continue;
+        };
+        for (k, d) in f.dfg.insts[term].branch_targets().enumerate() {
+            if d.block != block {
+                continue;
+            }
+            let Some(c) = d.args.get(idx).and_then(|&a| folded_with(f, inst, a, y)) else {
+                return false;
+            };
+            edges.push((term, k, c));
+        }
+    }
+    if edges.is_empty() {
+        return false;
+    }
+    let ty = f.dfg.value_type(r);
+    let param = f.dfg.append_block_param(block, ty);
+    for (term, k, c) in edges {
+        let cv = emit_before(f, term, InstData::Iconst { imm: ty.sext(c) }, ty);
+        if let Some(d) = f.dfg.insts[term].branch_dests_mut().into_iter().nth(k) {
+            d.args.push(cv);
+        }
+    }
+    replace_with_value(f, inst, param);
+    true
 }
 
 /// `t` when `x` is `a + t` (or `t + a`) and `a` is `base` or the same address as it.

@@ -14,7 +14,11 @@
 //! count is found by evaluating, iteration by iteration, the header parameters that
 //! start as constants and evolve through pure arithmetic (`eval.rs` semantics), until
 //! the latch condition leaves the loop. Nothing is guessed: if the condition depends
-//! on anything else the loop stays.
+//! on anything else the loop stays. Besides constants, the simulation knows addresses:
+//! a global's or a stack slot's plus a constant offset ([`Known`]), so a loop that
+//! walks a pointer over a fixed array (`for (p = a; p < a + 4; p++)`) has a trip count
+//! too. Addresses of one object compare as their offsets do (C17 6.5.8p5; an object
+//! never wraps around the address space), and their difference is a constant.
 //!
 //! Size rule (clang's full-unroll threshold at -O2 is 150 LLVM instructions for the
 //! unrolled code): `trip count × body size <= UNROLL_BUDGET`, where the body size
@@ -33,10 +37,11 @@ use cranelift_entity::SecondaryMap;
 
 use crate::cfg::{ControlFlowGraph, DominatorTree};
 use crate::dfg::ValueDef;
-use crate::entities::{Block, Inst, Value};
+use crate::entities::{Block, GlobalRef, Inst, StackSlot, Value};
 use crate::eval;
 use crate::function::Function;
 use crate::instructions::{BlockCall, InstData};
+use crate::opcodes::Opcode;
 
 /// Largest unrolled size (trip count × body size) accepted.
 pub const UNROLL_BUDGET: usize = 150;
@@ -190,16 +195,23 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop, tables: &BTreeSet<String
         .nth(entry_idx)
         .map(|d| d.args.clone())?;
     let params = f.dfg.block_params(l.header).to_vec();
-    let mut state: Vec<Option<i64>> = entry_args
-        .iter()
-        .map(|&a| crate::passes::util::const_value(f, a))
-        .collect();
+    let mut state: Vec<Option<Known>> = {
+        let mut ev = Evaluator {
+            f,
+            in_loop: &l.blocks,
+            params: &[],
+            state: &[],
+            memo: SecondaryMap::new(),
+            depth: 0,
+        };
+        entry_args.iter().map(|&a| ev.eval(a)).collect()
+    };
     if state.len() != params.len() || state.iter().all(Option::is_none) {
         return None;
     }
     // Simulate up to MAX_TRIP iterations; parameters known in every one of them are
     // the induction variables.
-    let mut induction: Vec<Option<i64>> = state.clone();
+    let mut induction: Vec<Option<Known>> = state.clone();
     for trip in 1..=MAX_TRIP {
         let mut ev = Evaluator {
             f,
@@ -209,7 +221,7 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop, tables: &BTreeSet<String
             memo: SecondaryMap::new(),
             depth: 0,
         };
-        let c = ev.eval(*cond)?;
+        let c = ev.eval_const(*cond)?;
         let taken = f.dfg.value_type(*cond).zext(c) != 0;
         let leaves = if exit_idx == 0 { taken } else { !taken };
         if leaves {
@@ -221,7 +233,7 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop, tables: &BTreeSet<String
                 exit_params,
             });
         }
-        let next: Vec<Option<i64>> = back.args.iter().map(|&a| ev.eval(a)).collect();
+        let next: Vec<Option<Known>> = back.args.iter().map(|&a| ev.eval(a)).collect();
         for (known, n) in induction.iter_mut().zip(&next) {
             if n.is_none() {
                 *known = None;
@@ -240,7 +252,7 @@ fn body_size(
     f: &Function,
     l: &Loop,
     params: &[Value],
-    induction: &[Option<i64>],
+    induction: &[Option<Known>],
     tables: &BTreeSet<String>,
 ) -> usize {
     let mut ev = Evaluator {
@@ -266,22 +278,14 @@ fn body_size(
 
 /// Whether `v` is a constant table's address plus an offset known once unrolled.
 fn table_addr(f: &Function, ev: &mut Evaluator, v: Value, tables: &BTreeSet<String>) -> bool {
-    let v = f.dfg.resolve_alias(v);
-    let ValueDef::Result(inst) = f.dfg.value_def(v) else {
-        return false;
-    };
-    match &f.dfg.insts[inst] {
-        InstData::GlobalAddr { global, .. } => f
+    match ev.eval(v) {
+        Some(Known {
+            base: Some(Base::Global(g)),
+            ..
+        }) => f
             .global_refs
-            .get(*global)
+            .get(g)
             .is_some_and(|name| tables.contains(name)),
-        InstData::Binary {
-            op: crate::opcodes::Opcode::Iadd,
-            args: [x, y],
-        } => {
-            (table_addr(f, ev, *x, tables) && ev.eval(*y).is_some())
-                || (table_addr(f, ev, *y, tables) && ev.eval(*x).is_some())
-        }
         _ => false,
     }
 }
@@ -392,17 +396,39 @@ fn exit_params(f: &mut Function, cfg: &ControlFlowGraph, dt: &DominatorTree, l: 
 }
 
 /// Evaluates pure values of one iteration from the header parameters' constants.
+/// The object an address points into: its start is unknown until load time, but
+/// fixed while the loop runs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Base {
+    Global(GlobalRef),
+    Slot(StackSlot),
+}
+
+/// A value the simulation knows: a constant (`base` None), or an address `off` bytes
+/// into an object.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Known {
+    base: Option<Base>,
+    off: i64,
+}
+
+impl Known {
+    fn constant(off: i64) -> Known {
+        Known { base: None, off }
+    }
+}
+
 struct Evaluator<'a> {
     f: &'a Function,
     in_loop: &'a [Block],
     params: &'a [Value],
-    state: &'a [Option<i64>],
-    memo: SecondaryMap<Value, Option<Option<i64>>>,
+    state: &'a [Option<Known>],
+    memo: SecondaryMap<Value, Option<Option<Known>>>,
     depth: u32,
 }
 
 impl Evaluator<'_> {
-    fn eval(&mut self, v: Value) -> Option<i64> {
+    fn eval(&mut self, v: Value) -> Option<Known> {
         let v = self.f.dfg.resolve_alias(v);
         if let Some(known) = self.memo[v] {
             return known;
@@ -417,7 +443,12 @@ impl Evaluator<'_> {
         r
     }
 
-    fn compute(&mut self, v: Value) -> Option<i64> {
+    /// `v` if it is known to be a constant (not an address).
+    fn eval_const(&mut self, v: Value) -> Option<i64> {
+        self.eval(v).filter(|k| k.base.is_none()).map(|k| k.off)
+    }
+
+    fn compute(&mut self, v: Value) -> Option<Known> {
         let f = self.f;
         match f.dfg.value_def(v) {
             ValueDef::Param(..) => {
@@ -429,7 +460,22 @@ impl Evaluator<'_> {
                 if f.core_relocs.contains_key(&inst) {
                     return None;
                 }
-                // Outside the loop only constants are known (and they are iconsts).
+                let address = |base, offset: i32| {
+                    Some(Known {
+                        base: Some(base),
+                        off: i64::from(offset),
+                    })
+                };
+                match f.dfg.insts[inst] {
+                    InstData::GlobalAddr { global, offset } => {
+                        return address(Base::Global(global), offset);
+                    }
+                    InstData::StackAddr { slot, offset } => {
+                        return address(Base::Slot(slot), offset);
+                    }
+                    _ => {}
+                }
+                // Outside the loop only constants and addresses are known.
                 let inside = f
                     .layout
                     .inst_block(inst)
@@ -437,9 +483,55 @@ impl Evaluator<'_> {
                 if !inside && !matches!(f.dfg.insts[inst], InstData::Iconst { .. }) {
                     return None;
                 }
-                eval::pure_inst(f, inst, |a| self.eval(a))
+                if let Some(known) = self.address_arith(inst) {
+                    return known;
+                }
+                eval::pure_inst(f, inst, |a| self.eval_const(a)).map(Known::constant)
             }
         }
+    }
+
+    /// Arithmetic on an address: `a + c`, `a - c` and `c + a` are addresses in the same
+    /// object, `a - b` and compares of two addresses in one object work on their
+    /// offsets. Some(None) for any other use of an address (unknown), None when no
+    /// operand is an address (plain arithmetic, for `eval::pure_inst`).
+    fn address_arith(&mut self, inst: Inst) -> Option<Option<Known>> {
+        let f = self.f;
+        let (op, cmp, x, y) = match f.dfg.insts[inst] {
+            InstData::Binary { op, args: [x, y] } => (Some(op), None, x, y),
+            InstData::Icmp { cond, args: [x, y] } => (None, Some(cond), x, y),
+            _ => return None,
+        };
+        let (a, b) = (self.eval(x), self.eval(y));
+        let is_addr = |k: Option<Known>| k.is_some_and(|k| k.base.is_some());
+        if !is_addr(a) && !is_addr(b) {
+            return None;
+        }
+        let (Some(a), Some(b)) = (a, b) else {
+            return Some(None);
+        };
+        let same_object = a.base == b.base;
+        Some(match (op, cmp) {
+            (Some(Opcode::Iadd), _) if a.base.is_none() || b.base.is_none() => Some(Known {
+                base: a.base.or(b.base),
+                off: a.off.wrapping_add(b.off),
+            }),
+            (Some(Opcode::Isub), _) if b.base.is_none() => Some(Known {
+                base: a.base,
+                off: a.off.wrapping_sub(b.off),
+            }),
+            (Some(Opcode::Isub), _) if same_object => {
+                Some(Known::constant(a.off.wrapping_sub(b.off)))
+            }
+            // Offsets into one object order as the addresses do.
+            (_, Some(cond)) if same_object => Some(Known::constant(i64::from(eval::icmp(
+                cond.signed(),
+                crate::types::Type::I64,
+                a.off,
+                b.off,
+            )))),
+            _ => None,
+        })
     }
 }
 
