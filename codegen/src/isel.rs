@@ -1165,6 +1165,20 @@ impl<'a> Isel<'a> {
                     self.unary(*op, *arg, v)
                 }
             }
+            // A plain copy: only the optimizer was kept from seeing through it.
+            InstData::Opaque { arg } => {
+                if let Some(v) = res {
+                    let dirty = self.dirty.contains(arg);
+                    let src = self.get(*arg);
+                    let dst = self.tmp();
+                    self.push(MInst::Mov {
+                        w: Width::W64,
+                        dst,
+                        src,
+                    });
+                    self.bind_dirty(v, dst, dirty);
+                }
+            }
             InstData::Convert { op, arg } => {
                 if let Some(v) = res {
                     self.convert(*op, *arg, v)

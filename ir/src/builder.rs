@@ -308,6 +308,11 @@ impl<'a> FunctionBuilder<'a> {
         self.value(InstData::Unary { op, arg }, None)
     }
 
+    /// `opaque x` (see `Opcode::Opaque`).
+    pub fn opaque(&mut self, x: Value) -> Value {
+        self.value(InstData::Opaque { arg: x }, None)
+    }
+
     pub fn ineg(&mut self, x: Value) -> Value {
         self.unary(Opcode::Ineg, x)
     }

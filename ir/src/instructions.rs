@@ -54,6 +54,10 @@ pub enum InstData {
     Select {
         args: [Value; 3],
     },
+    /// `opaque x`: x, unknown to the optimizer (see `Opcode::Opaque`).
+    Opaque {
+        arg: Value,
+    },
     /// `load.T`: reads `mem` bytes at `addr + offset`; when `mem` is narrower than the
     /// result type T, `ext` says how it widens.
     Load {
@@ -147,6 +151,7 @@ impl InstData {
             | InstData::Call { op, .. } => *op,
             InstData::Icmp { .. } => Opcode::Icmp,
             InstData::Select { .. } => Opcode::Select,
+            InstData::Opaque { .. } => Opcode::Opaque,
             InstData::Load { .. } => Opcode::Load,
             InstData::Store { .. } => Opcode::Store,
             InstData::StackAddr { .. } => Opcode::StackAddr,
@@ -202,7 +207,9 @@ impl InstData {
             | InstData::FuncAddr { .. }
             | InstData::Unreachable
             | InstData::Jump { .. } => [&[], &[]],
-            InstData::Unary { arg, .. } | InstData::Convert { arg, .. } => [from_ref(arg), &[]],
+            InstData::Unary { arg, .. }
+            | InstData::Convert { arg, .. }
+            | InstData::Opaque { arg } => [from_ref(arg), &[]],
             InstData::Binary { args, .. } | InstData::Icmp { args, .. } => [args, &[]],
             InstData::Select { args } | InstData::AtomicCas { args, .. } => [args, &[]],
             InstData::Load { addr, .. } => [from_ref(addr), &[]],
@@ -267,7 +274,9 @@ impl InstData {
             | InstData::GlobalAddr { .. }
             | InstData::FuncAddr { .. }
             | InstData::Unreachable => {}
-            InstData::Unary { arg, .. } | InstData::Convert { arg, .. } => *arg = f(*arg),
+            InstData::Unary { arg, .. }
+            | InstData::Convert { arg, .. }
+            | InstData::Opaque { arg } => *arg = f(*arg),
             InstData::Binary { args, .. } | InstData::Icmp { args, .. } => {
                 args.iter_mut().for_each(|a| *a = f(*a))
             }

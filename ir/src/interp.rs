@@ -157,6 +157,7 @@ fn call(
                     crate::passes::util::const_value(f, *arg).is_some(),
                 )),
                 InstData::Unary { op, arg } => eval::unary(*op, rty, get(*arg)),
+                InstData::Opaque { arg } => Some(get(*arg)),
                 InstData::Convert { op, arg } => eval::convert(
                     *op,
                     f.dfg.value_type(f.dfg.resolve_alias(*arg)),

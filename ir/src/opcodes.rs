@@ -22,6 +22,8 @@ pub enum Format {
     Icmp,
     /// `select c, x, y`
     Select,
+    /// `opaque x`
+    Opaque,
     /// `load.T [sext.M|zext.M] [volatile] addr, off`
     Load,
     /// `store [volatile] val, addr, off`
@@ -139,6 +141,11 @@ opcode_table! {
     Sshr = "sshr", Binary, Arg0, side_effects: false;
     Icmp = "icmp", Icmp, I32, side_effects: false;
     Select = "select", Select, Arg1, side_effects: false;
+    // `x` itself, but nothing about it is known to the optimizer, and it is computed
+    // where it stands: an empty inline asm with a register operand (libbpf's
+    // `barrier_var(v)` is `asm volatile("" : "+r"(v))`), which BPF code uses to keep
+    // the compiler from reshaping a bounds check the verifier needs to see.
+    Opaque = "opaque", Opaque, Arg0, side_effects: true;
     Load = "load", Load, Suffix, side_effects: false;
     Store = "store", Store, None, side_effects: true;
     StackAddr = "stack_addr", StackAddr, I64, side_effects: false;

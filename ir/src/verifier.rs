@@ -299,6 +299,8 @@ impl Verifier<'_> {
                     }
                 }
             }
+            // The result type (the operand's) is checked above; any value may pass.
+            InstData::Opaque { .. } => {}
             InstData::Store { args, .. } => self.want_addr(inst, args[1]),
             InstData::StackAddr { slot, offset } => match f.stack_slots.get(*slot) {
                 None => self.inst_err(codes::E_IR_SYMBOL, inst, format!("{slot} does not exist")),

@@ -610,6 +610,10 @@ impl FnLower<'_, '_> {
                 Some(self.b.unary(op, v))
             }
             Builtin::Bits(op, bits) => Some(self.bit_op(*op, *bits, arg(0)?)),
+            Builtin::Opaque => {
+                let v = arg(0)?;
+                Some(self.b.opaque(v))
+            }
             Builtin::ConstantP => {
                 let v = arg(0)?;
                 Some(self.b.unary(Opcode::IsConstant, v))

@@ -819,7 +819,7 @@ impl Checker {
     }
 
     /// Checks that `e` is a modifiable lvalue (C17 6.3.2.1p1).
-    fn check_modifiable(&mut self, e: &Expr, span: Span) -> bool {
+    pub(crate) fn check_modifiable(&mut self, e: &Expr, span: Span) -> bool {
         if self.is_helper(e) {
             return false;
         }

@@ -6,9 +6,11 @@
 //! (E0319); every `goto` target must be defined in the function (checked when the body
 //! is done, E0321); case values are converted to the promoted type of the controlling
 //! expression. `asm volatile("" ::: "memory")` (a compiler barrier) is accepted as a
-//! no-op; any other inline assembly is rejected.
+//! no-op, and an empty asm with only register operands (`"+r"(v)`, libbpf's
+//! `barrier_var`; `"r"(x)`) as values the optimizer cannot see through; any other
+//! inline assembly is rejected.
 
-use super::tast::{Stmt, StmtKind};
+use super::tast::{Builtin, Expr, ExprKind, Stmt, StmtKind};
 use super::{Checker, SwitchCtx};
 use crate::ast;
 use diag::codes;
@@ -272,6 +274,9 @@ impl Checker {
                 }
             }
             ast::StmtKind::Asm(a) => {
+                if let Some(stmts) = self.register_barrier(a) {
+                    return Stmt::new(StmtKind::Block(stmts), span);
+                }
                 let barrier =
                     a.template.units.is_empty() && a.outputs.is_empty() && a.inputs.is_empty();
                 if !barrier {
@@ -291,6 +296,79 @@ impl Checker {
             }
         };
         Stmt::new(kind, span)
+    }
+
+    /// An empty inline asm whose operands are all registers: `"+r"(v)` outputs (libbpf's
+    /// `barrier_var(v)`) and `"r"(x)` inputs, with any clobbers. The asm does nothing,
+    /// but the compiler must assume it read the inputs and changed the outputs, as
+    /// clang does: each `v` becomes `v = opaque(v)` and each `x` is evaluated into an
+    /// `opaque` whose result is unused. None for any other asm (not supported).
+    fn register_barrier(&mut self, a: &ast::AsmStmt) -> Option<Vec<Stmt>> {
+        let constraint = |o: &ast::AsmOperand| o.constraint.bytes();
+        let registers = a.template.units.is_empty()
+            && !a.is_goto
+            && !(a.outputs.is_empty() && a.inputs.is_empty())
+            && a.outputs.iter().all(|o| constraint(o) == b"+r")
+            && a.inputs.iter().all(|o| constraint(o) == b"r");
+        if !registers {
+            return None;
+        }
+        let mut out = Vec::new();
+        for o in &a.outputs {
+            let place = self.expr(&o.expr);
+            if !self.check_modifiable(&place, o.expr.span) {
+                continue;
+            }
+            // Read and written back: evaluated twice, so it must not have side effects.
+            if super::expr::has_side_effects(&place) {
+                self.err(
+                    codes::E_UNSUPPORTED,
+                    o.expr.span,
+                    "an inline asm \"+r\" operand with side effects is not supported",
+                );
+                continue;
+            }
+            let Some(current) = self.register_operand(place.clone(), o.expr.span) else {
+                continue;
+            };
+            let ty = current.ty;
+            let opaque = Expr::new(
+                ExprKind::Builtin(Builtin::Opaque, vec![current]),
+                ty,
+                o.span,
+            );
+            let assign = Expr::new(ExprKind::Assign(place.boxed(), opaque.boxed()), ty, o.span);
+            out.push(Stmt::new(StmtKind::Expr(assign), o.span));
+        }
+        for i in &a.inputs {
+            let e = self.expr(&i.expr);
+            let Some(value) = self.register_operand(e, i.expr.span) else {
+                continue;
+            };
+            let ty = value.ty;
+            let opaque = Expr::new(ExprKind::Builtin(Builtin::Opaque, vec![value]), ty, i.span);
+            out.push(Stmt::new(StmtKind::Expr(opaque), i.span));
+        }
+        Some(out)
+    }
+
+    /// The value of an asm register operand: an integer or a pointer (a register holds
+    /// at most 8 bytes), evaluated once; None after an error.
+    fn register_operand(&mut self, e: Expr, span: diag::Span) -> Option<Expr> {
+        let value = self.rv(e);
+        let tt = &self.prog.types;
+        if !(tt.is_integer(value.ty) || tt.is_pointer(value.ty)) {
+            let shown = self.prog.types.display(value.ty);
+            self.err(
+                codes::E_UNSUPPORTED,
+                span,
+                format!(
+                    "an inline asm register operand must be an integer or a pointer, not '{shown}'"
+                ),
+            );
+            return None;
+        }
+        Some(value)
     }
 
     fn loop_body(&mut self, body: &ast::Stmt) -> Stmt {

@@ -272,6 +272,9 @@ pub enum Builtin {
     AtomicCas,
     /// `__builtin_trap()` / `__builtin_unreachable()`: control never gets here.
     Unreachable,
+    /// The operand of an empty inline asm with a register constraint: its value,
+    /// which the optimizer must not see through (`barrier_var`).
+    Opaque,
     /// `__builtin_constant_p(x)` of an integer `x` that is not a constant expression
     /// and has no side effects: whether the optimizer makes `x` a constant (`int`).
     ConstantP,

@@ -1133,6 +1133,7 @@ impl Parser {
                         op,
                         arg: self.value()?,
                     },
+                    Format::Opaque => InstData::Opaque { arg: self.value()? },
                     Format::Binary => {
                         let a = self.value()?;
                         self.comma()?;

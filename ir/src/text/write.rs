@@ -417,7 +417,9 @@ fn write_inst(w: &mut impl Write, f: &Function, inst: Inst) -> fmt::Result {
                 None => Ok(()),
             }
         }
-        InstData::Unary { arg, .. } => write!(w, "{} {}", op.name(), v(*arg)),
+        InstData::Unary { arg, .. } | InstData::Opaque { arg } => {
+            write!(w, "{} {}", op.name(), v(*arg))
+        }
         InstData::Convert { arg, .. } => write!(w, "{}{suffix} {}", op.name(), v(*arg)),
         InstData::Binary { args, .. } => {
             write!(w, "{} {}, {}", op.name(), v(args[0]), v(args[1]))
