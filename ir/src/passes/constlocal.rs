@@ -167,7 +167,7 @@ fn plan(m: &Module, f: &Function, readonly: &mut ReadOnlyParams) -> Vec<Action> 
                 .func_refs
                 .get(func)
                 .is_some_and(|name| readonly.check(m, name, idx)),
-            UseKind::Other => false,
+            UseKind::Store | UseKind::Other => false,
         });
         if only_read {
             out.push(Action::Replace { slot, global, copy });
@@ -239,7 +239,7 @@ impl ReadOnlyParams {
                     .func_refs
                     .get(func)
                     .is_some_and(|n| self.check(m, n, idx)),
-                UseKind::CopyDst | UseKind::Other => false,
+                UseKind::CopyDst | UseKind::Store | UseKind::Other => false,
             })
     }
 }

@@ -39,6 +39,7 @@ pub mod dce;
 pub mod demanded;
 pub mod dse;
 pub mod expand_mem;
+pub mod globalopt;
 pub mod gvn;
 pub mod ifconv;
 pub mod inline;
@@ -149,7 +150,7 @@ pub fn stages(level: OptLevel) -> Vec<Stage> {
             vec![always(first)]
         }
         OptLevel::O1 => {
-            first.extend(["inline_always", "ipcp"]);
+            first.extend(["inline_always", "globalopt", "ipcp"]);
             vec![
                 always(first),
                 Stage {
@@ -169,13 +170,14 @@ pub fn stages(level: OptLevel) -> Vec<Stage> {
             vec![
                 always(first),
                 cleanup_gvn(),
-                // Constant arguments of local functions, once the callers' are folded.
+                // Statics nothing writes become constants (globalopt), and constant
+                // arguments of local functions, once the callers' are folded.
                 // Unroll once constants are propagated (the trip count must be known),
                 // then clean up; a second round catches outer loops whose inner loops
                 // went away. simplify_cfg right after unrolling merges each copy's
                 // blocks, so the induction variable is a constant for constfold and
                 // ifconv.
-                always(vec!["ipcp", "unroll", "simplify_cfg"]),
+                always(vec!["globalopt", "ipcp", "unroll", "simplify_cfg"]),
                 cleanup_gvn(),
                 always(vec!["unroll", "simplify_cfg"]),
                 cleanup_gvn(),
@@ -284,6 +286,7 @@ fn run_pass(m: &mut Module, name: &str) -> Result<bool, String> {
         "speculate" => each(m, speculate::run),
         "constglobal" => constglobal::run(m),
         "drop_unused_globals" => constglobal::drop_unused(m),
+        "globalopt" => globalopt::run(m),
         "constlocal" => constlocal::run(m),
         "constmerge" => constmerge::run(m),
         "ipcp" => ipcp::run(m),

@@ -30,6 +30,8 @@ pub enum UseKind {
     CopySrc,
     /// The destination of a `memcpy`.
     CopyDst,
+    /// The address of a non-volatile store (of a value not derived from the roots).
+    Store,
     /// Argument `idx` of a `call` to `func` (a BPF-to-BPF call).
     CallArg { func: FuncRef, idx: usize },
     /// Anything else: a store to or of it, a volatile load, a helper or extern call,
@@ -131,6 +133,23 @@ pub fn derived_uses(f: &Function, roots: &[(Value, bool)]) -> Vec<PtrUse> {
                     if let Some(off) = d(a) {
                         push(UseKind::CallArg { func: *func, idx }, off);
                     }
+                }
+            }
+            InstData::Store {
+                flags,
+                args: [val, addr],
+                ..
+            } => {
+                // Storing the pointer itself lets it escape.
+                if let Some(off) = d(*val) {
+                    push(UseKind::Other, off);
+                } else if let Some(off) = d(*addr) {
+                    let kind = if flags.volatile {
+                        UseKind::Other
+                    } else {
+                        UseKind::Store
+                    };
+                    push(kind, off);
                 }
             }
             // Branch arguments are derivations (block parameters); only the condition
