@@ -57,11 +57,25 @@ fn folded_load(f: &Function, globals: &[GlobalData], inst: Inst) -> Option<i64> 
     }
     let result_ty = f.dfg.value_type(f.dfg.inst_result(inst)?);
     let (name, goff) = global_address(f, addr)?;
+    let start = i64::from(goff).checked_add(i64::from(offset))?;
+    read_constant(globals, name, start, mem, ext, result_ty)
+}
+
+/// What a load of `mem` bytes at byte `start` of the global `name` reads, widened by
+/// `ext` to `to`, when the global is a foldable constant (see the module) and the bytes
+/// lie inside it, clear of data relocations.
+pub(crate) fn read_constant(
+    globals: &[GlobalData],
+    name: &str,
+    start: i64,
+    mem: Type,
+    ext: Ext,
+    to: Type,
+) -> Option<i64> {
     let g = globals.iter().find(|g| g.name == name)?;
     if !g.constant || g.volatile || g.linkage == Linkage::Weak {
         return None;
     }
-    let start = i64::from(goff).checked_add(i64::from(offset))?;
     let len = i64::from(mem.bytes());
     let size = i64::try_from(g.size).ok()?;
     if start < 0 || start.checked_add(len)? > size {
@@ -86,7 +100,7 @@ fn folded_load(f: &Function, globals: &[GlobalData], inst: Inst) -> Option<i64> 
                 .fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
         }
     };
-    Some(widen(raw, mem, ext, result_ty))
+    Some(widen(raw, mem, ext, to))
 }
 
 /// The value of `raw` (`mem` bytes) as a load of type `to` with extension `ext` gives it.

@@ -41,7 +41,9 @@ use crate::entities::{Block, GlobalRef, Inst, StackSlot, Value};
 use crate::eval;
 use crate::function::Function;
 use crate::instructions::{BlockCall, InstData};
+use crate::module::GlobalData;
 use crate::opcodes::Opcode;
+use crate::passes::constglobal::read_constant;
 
 /// Largest unrolled size (trip count × body size) accepted.
 pub const UNROLL_BUDGET: usize = 150;
@@ -52,15 +54,17 @@ const MAX_UNROLLS: usize = 16;
 
 /// Unrolls every eligible loop, innermost first; returns true if any was unrolled.
 pub fn run(f: &mut Function) -> bool {
-    run_with_tables(f, &BTreeSet::new())
+    run_with_globals(f, &[])
 }
 
-/// [`run`], knowing which data globals are constant (`tables`, by name): a load from
-/// one at an offset that only depends on induction variables folds to a constant once
-/// the loop is unrolled, so it costs nothing in the size rule (clang unrolls such table
-/// walks whole and the table disappears; kept, it is a map clang's object lacks and
-/// the verifier walks the loop).
-pub fn run_with_tables(f: &mut Function, tables: &BTreeSet<String>) -> bool {
+/// [`run`], knowing the module's data (`globals`): a load from a constant global (a
+/// table) at an offset that only depends on induction variables folds to a constant
+/// once the loop is unrolled, so it costs nothing in the size rule (clang unrolls such
+/// table walks whole and the table disappears; kept, it is a map clang's object lacks
+/// and the verifier walks the loop). The simulation reads such loads too, so a loop
+/// whose exit depends on a constant table's contents (`while (s[i])` over a string
+/// literal) has a trip count.
+pub fn run_with_globals(f: &mut Function, globals: &[GlobalData]) -> bool {
     let mut changed = false;
     let mut tried: BTreeSet<Block> = BTreeSet::new();
     for _ in 0..MAX_UNROLLS {
@@ -76,7 +80,7 @@ pub fn run_with_tables(f: &mut Function, tables: &BTreeSet<String>) -> bool {
                 continue;
             }
             tried.insert(l.header);
-            if let Some(plan) = plan(f, &cfg, &l, tables) {
+            if let Some(plan) = plan(f, &cfg, &l, globals) {
                 if plan.exit_params && !exit_params(f, &cfg, &dt, &l) {
                     continue;
                 }
@@ -157,7 +161,7 @@ struct Plan {
     exit_params: bool,
 }
 
-fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop, tables: &BTreeSet<String>) -> Option<Plan> {
+fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop, globals: &[GlobalData]) -> Option<Plan> {
     let in_loop = |b: Block| l.blocks.contains(&b);
     // One entry edge, from one block outside the loop.
     let outside: Vec<&(Block, Inst, usize)> = cfg.preds[l.header]
@@ -198,6 +202,7 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop, tables: &BTreeSet<String
     let mut state: Vec<Option<Known>> = {
         let mut ev = Evaluator {
             f,
+            globals,
             in_loop: &l.blocks,
             params: &[],
             state: &[],
@@ -215,6 +220,7 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop, tables: &BTreeSet<String
     for trip in 1..=MAX_TRIP {
         let mut ev = Evaluator {
             f,
+            globals,
             in_loop: &l.blocks,
             params: &params,
             state: &state,
@@ -225,7 +231,7 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop, tables: &BTreeSet<String
         let taken = f.dfg.value_type(*cond).zext(c) != 0;
         let leaves = if exit_idx == 0 { taken } else { !taken };
         if leaves {
-            let size = body_size(f, l, &params, &induction, tables).max(1);
+            let size = body_size(f, l, &params, &induction, globals).max(1);
             return (trip * size <= UNROLL_BUDGET).then_some(Plan {
                 trips: trip,
                 exit_idx,
@@ -247,16 +253,17 @@ fn plan(f: &Function, cfg: &ControlFlowGraph, l: &Loop, tables: &BTreeSet<String
 /// Instructions that cost something once unrolled: not constants and addresses (they
 /// fold into immediates and offsets), not arithmetic on induction variables (it folds
 /// to constants; `induction` holds their entry values, None for other parameters), and
-/// not loads from a constant table (`tables`) at such an offset.
+/// not loads from a constant table at such an offset.
 fn body_size(
     f: &Function,
     l: &Loop,
     params: &[Value],
     induction: &[Option<Known>],
-    tables: &BTreeSet<String>,
+    globals: &[GlobalData],
 ) -> usize {
     let mut ev = Evaluator {
         f,
+        globals,
         in_loop: &l.blocks,
         params,
         state: induction,
@@ -270,14 +277,14 @@ fn body_size(
             InstData::Iconst { .. } | InstData::StackAddr { .. } | InstData::GlobalAddr { .. } => {
                 false
             }
-            InstData::Load { addr, .. } => !table_addr(f, &mut ev, *addr, tables),
+            InstData::Load { addr, .. } => !table_addr(f, &mut ev, *addr, globals),
             _ => f.dfg.inst_result(i).is_none_or(|r| ev.eval(r).is_none()),
         })
         .count()
 }
 
 /// Whether `v` is a constant table's address plus an offset known once unrolled.
-fn table_addr(f: &Function, ev: &mut Evaluator, v: Value, tables: &BTreeSet<String>) -> bool {
+fn table_addr(f: &Function, ev: &mut Evaluator, v: Value, globals: &[GlobalData]) -> bool {
     match ev.eval(v) {
         Some(Known {
             base: Some(Base::Global(g)),
@@ -285,7 +292,7 @@ fn table_addr(f: &Function, ev: &mut Evaluator, v: Value, tables: &BTreeSet<Stri
         }) => f
             .global_refs
             .get(g)
-            .is_some_and(|name| tables.contains(name)),
+            .is_some_and(|name| globals.iter().any(|d| d.name == *name && d.constant)),
         _ => false,
     }
 }
@@ -420,6 +427,8 @@ impl Known {
 
 struct Evaluator<'a> {
     f: &'a Function,
+    /// The module's data, for loads from constant globals.
+    globals: &'a [GlobalData],
     in_loop: &'a [Block],
     params: &'a [Value],
     state: &'a [Option<Known>],
@@ -486,9 +495,45 @@ impl Evaluator<'_> {
                 if let Some(known) = self.address_arith(inst) {
                     return known;
                 }
+                if let InstData::Load {
+                    mem,
+                    ext,
+                    flags,
+                    addr,
+                    offset,
+                } = f.dfg.insts[inst]
+                {
+                    return self.constant_load(mem, ext, flags.volatile, addr, offset, v);
+                }
                 eval::pure_inst(f, inst, |a| self.eval_const(a)).map(Known::constant)
             }
         }
+    }
+
+    /// A load of `v` from a constant global at a known offset: what it reads.
+    fn constant_load(
+        &mut self,
+        mem: crate::types::Type,
+        ext: crate::types::Ext,
+        volatile: bool,
+        addr: Value,
+        offset: i16,
+        v: Value,
+    ) -> Option<Known> {
+        if volatile {
+            return None;
+        }
+        let Known {
+            base: Some(Base::Global(g)),
+            off,
+        } = self.eval(addr)?
+        else {
+            return None;
+        };
+        let name = self.f.global_refs.get(g)?;
+        let start = off.checked_add(i64::from(offset))?;
+        let to = self.f.dfg.value_type(v);
+        read_constant(self.globals, name, start, mem, ext, to).map(Known::constant)
     }
 
     /// Arithmetic on an address: `a + c`, `a - c` and `c + a` are addresses in the same
