@@ -328,12 +328,35 @@ pub struct RecordDef {
 pub struct EnumDef {
     pub name: Option<String>,
     pub complete: bool,
+    /// Each value as the 64-bit pattern of [`EnumDef::underlying`] (an `unsigned long`
+    /// value above `INT64_MAX` shows here as negative).
     pub constants: Vec<(String, i64)>,
     /// The compatible integer type: written (`enum e : T`, C23 6.7.2.2) or chosen from
     /// the values (as clang does).
     pub underlying: IntKind,
     /// True when the underlying type is written (an enum-base).
     pub fixed: bool,
+}
+
+/// The underlying type clang picks for an enum without an enum-base from its values:
+/// counting a non-negative value's active bits (at least 1) and a negative one's
+/// significant bits, as `Sema::ActOnEnumBody` does.
+fn enum_underlying(values: impl Iterator<Item = i128>) -> IntKind {
+    let (mut pos_bits, mut neg_bits) = (0u32, 0u32);
+    for v in values {
+        if v >= 0 {
+            pos_bits = pos_bits.max(128 - v.leading_zeros()).max(1);
+        } else {
+            neg_bits = neg_bits.max(129 - v.leading_ones());
+        }
+    }
+    match (neg_bits, pos_bits) {
+        (0, ..=32) => IntKind::UInt,
+        (0, _) => IntKind::ULong,
+        (..=32, ..32) => IntKind::Int,
+        (..=64, ..64) => IntKind::Long,
+        _ => IntKind::LongLong,
+    }
 }
 
 /// Why a record could not be laid out.
@@ -501,31 +524,23 @@ impl TypeTable {
     }
 
     /// Completes an enum with its constants and, unless it is fixed, picks its
-    /// underlying type as clang does: `unsigned int` when no value is negative and all
-    /// fit, `int` when some are negative and all fit, else `unsigned long` / `long`.
-    pub fn complete_enum(&mut self, e: EnumId, constants: Vec<(String, i64)>) {
-        if self.enums[e.index()].fixed {
-            let def = &mut self.enums[e.index()];
-            def.constants = constants;
-            def.complete = true;
-            return;
-        }
-        let any_neg = constants.iter().any(|(_, v)| *v < 0);
-        let fits32 = constants.iter().all(|(_, v)| {
-            if any_neg {
-                i32::try_from(*v).is_ok()
-            } else {
-                u32::try_from(*v).is_ok()
-            }
-        });
-        let underlying = match (any_neg, fits32) {
-            (false, true) => IntKind::UInt,
-            (true, true) => IntKind::Int,
-            (false, false) => IntKind::ULong,
-            (true, false) => IntKind::Long,
+    /// underlying type as clang does (`Sema::ActOnEnumBody`, C mode): without a negative
+    /// value the first of `unsigned int` / `unsigned long` that holds every value, with
+    /// one the first of `int` / `long` that does (else `long long`, as clang with its
+    /// "enumeration values exceed range of largest integer" warning). The values are
+    /// kept as 64-bit patterns of the underlying type: `unsigned long` values above
+    /// `INT64_MAX` read back through [`EnumDef::underlying`].
+    pub fn complete_enum(&mut self, e: EnumId, constants: Vec<(String, i128)>) {
+        let underlying = if self.enums[e.index()].fixed {
+            self.enums[e.index()].underlying
+        } else {
+            enum_underlying(constants.iter().map(|(_, v)| *v))
         };
         let def = &mut self.enums[e.index()];
-        def.constants = constants;
+        def.constants = constants
+            .into_iter()
+            .map(|(n, v)| (n, underlying.wrap(v) as i64))
+            .collect();
         def.complete = true;
         def.underlying = underlying;
     }
@@ -1163,17 +1178,33 @@ mod tests {
     #[test]
     fn enum_underlying_types_match_clang() {
         let mut t = TypeTable::new();
-        let cases: [(&[i64], IntKind); 4] = [
+        let cases: [(&[i128], IntKind); 10] = [
             (&[1], IntKind::UInt),
             (&[-1], IntKind::Int),
             (&[0x8000_0000], IntKind::UInt),
+            (&[-1, 0x7fff_ffff], IntKind::Int),
+            (&[-0x8000_0000], IntKind::Int),
             (&[-1, 0x8000_0000], IntKind::Long),
+            (&[0x1_0000_0000], IntKind::ULong),
+            (&[0xffff_ffff_0000_0000], IntKind::ULong),
+            (&[u64::MAX as i128], IntKind::ULong),
+            (&[-1, 0x8000_0000_0000_0000], IntKind::LongLong),
         ];
         for (vals, want) in cases {
             let (e, _) = t.new_enum(None);
             t.complete_enum(e, vals.iter().map(|v| ("X".to_string(), *v)).collect());
-            assert_eq!(t.enum_def(e).underlying, want);
+            assert_eq!(t.enum_def(e).underlying, want, "{vals:?}");
         }
+    }
+
+    #[test]
+    fn enum_constants_keep_their_unsigned_bits() {
+        let mut t = TypeTable::new();
+        let (e, _) = t.new_enum(None);
+        t.complete_enum(e, vec![("TOP".to_string(), 0xffff_ffff_0000_0000)]);
+        let def = t.enum_def(e);
+        assert_eq!(def.constants[0].1 as u64, 0xffff_ffff_0000_0000);
+        assert!(!def.underlying.is_signed());
     }
 
     #[test]

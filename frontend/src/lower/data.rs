@@ -29,11 +29,7 @@ pub fn init_bytes(
     let mut len = size;
     if let Some(Init::List(items)) = init {
         for it in items {
-            let n = match &it.value {
-                InitValue::Bytes(b) => b.len() as u64,
-                InitValue::Expr(_) => prog.types.size_of(it.ty).unwrap_or(0),
-            };
-            len = len.max(it.byte_offset.saturating_add(n));
+            len = len.max(it.byte_offset.saturating_add(item_bytes(prog, it)));
         }
     }
     let mut bytes = vec![0u8; usize::try_from(len).unwrap_or(0)];
@@ -59,6 +55,17 @@ pub fn init_bytes(
     (bytes, relocs)
 }
 
+/// How many bytes `it` writes from its `byte_offset`: a bit-field only the bytes its
+/// bits touch, not its declared type's size (its storage unit may start before
+/// `byte_offset` and end past the object, `unsigned int b : 8` at bit 24).
+fn item_bytes(prog: &Program, it: &InitItem) -> u64 {
+    match (&it.value, it.bitfield) {
+        (InitValue::Bytes(b), _) => b.len() as u64,
+        (InitValue::Expr(_), Some((bit, w))) => u64::from(bit + w).div_ceil(8),
+        (InitValue::Expr(_), None) => prog.types.size_of(it.ty).unwrap_or(0),
+    }
+}
+
 fn write_item(prog: &Program, it: &InitItem, bytes: &mut [u8], relocs: &mut Vec<DataReloc>) {
     let off = usize::try_from(it.byte_offset).unwrap_or(usize::MAX);
     match &it.value {
@@ -75,7 +82,7 @@ fn write_item(prog: &Program, it: &InitItem, bytes: &mut [u8], relocs: &mut Vec<
                 Some(ConstVal::Int(v)) => {
                     if let Some((bit, w)) = it.bitfield {
                         // The bytes holding the field, from `byte_offset`.
-                        let width = (bit + w).div_ceil(8) as usize;
+                        let width = item_bytes(prog, it) as usize;
                         let mask: u128 = if w >= 64 {
                             u64::MAX as u128
                         } else {
@@ -115,6 +122,54 @@ fn write_item(prog: &Program, it: &InitItem, bytes: &mut [u8], relocs: &mut Vec<
                 // Sema rejects non-constant initializers of globals.
                 None => {}
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::driver::{FrontendOptions, compile_source};
+    use ir::module::DataInit;
+
+    /// `(size, bytes)` of each global of `src`, by name.
+    fn globals(src: &str) -> Vec<(String, u64, Vec<u8>)> {
+        let mut sources = diag::SourceMap::new();
+        let (m, _) = compile_source("t.c", src, &FrontendOptions::default(), &mut sources)
+            .unwrap_or_else(|d| panic!("{}", diag::render_all(&sources, &d.items)));
+        m.globals
+            .iter()
+            .map(|g| {
+                let bytes = match &g.init {
+                    DataInit::Bytes(b) => b.clone(),
+                    DataInit::Zero => vec![0; g.size as usize],
+                };
+                (g.name.clone(), g.size, bytes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bit_field_initializers_keep_the_type_size() {
+        let got = globals(
+            "struct s { unsigned int a : 24; unsigned int b : 8; };
+             struct s g = { .a = 1, .b = 2 };
+             struct s arr[2] = { { 3, 4 }, { 5, 6 } };
+             struct t { unsigned char c; unsigned int x : 4; };
+             struct t h = { 7, 9 };
+             struct __attribute__((packed)) p { char c; unsigned int x : 20; };
+             struct p q = { 1, 0xabcde };
+             int after = 5;",
+        );
+        let want: [(&str, &[u8]); 5] = [
+            ("g", &[1, 0, 0, 2]),
+            ("arr", &[3, 0, 0, 4, 5, 0, 0, 6]),
+            ("h", &[7, 9, 0, 0]),
+            ("q", &[1, 0xde, 0xbc, 0x0a]),
+            ("after", &[5, 0, 0, 0]),
+        ];
+        for (name, bytes) in want {
+            let g = got.iter().find(|g| g.0 == name).expect(name);
+            assert_eq!((g.1, g.2.as_slice()), (bytes.len() as u64, bytes), "{name}");
         }
     }
 }

@@ -297,6 +297,30 @@ impl FnLower<'_, '_> {
                 self.b.switch_to_block(merge);
                 return res;
             }
+            ExprKind::BinaryCond(c, y) => {
+                // As clang's BinaryConditionalOperator: `c` once, tested where it is.
+                let t = self.ty(e.ty);
+                let v = self.value(c);
+                let merge = self.b.create_block();
+                let res = self.b.append_block_param(merge, t);
+                let tb = self.b.create_block();
+                let fb = self.b.create_block();
+                self.at(c.span);
+                self.b.brif(v, tb, vec![], fb, vec![]);
+                self.b.seal_block(tb);
+                self.b.switch_to_block(tb);
+                let x = self.convert(v, c.ty, e.ty);
+                self.b.jump(merge, vec![x]);
+                self.b.seal_block(fb);
+                self.b.switch_to_block(fb);
+                let w = self.value(y);
+                let s = is_signed(self.tt(), y.ty);
+                let w = self.resize(w, t, s);
+                self.b.jump(merge, vec![w]);
+                self.b.seal_block(merge);
+                self.b.switch_to_block(merge);
+                return Some(res);
+            }
             ExprKind::Comma(a, b) => {
                 self.rvalue(a);
                 return self.rvalue(b);

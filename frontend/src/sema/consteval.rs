@@ -153,6 +153,10 @@ pub fn eval(types: &TypeTable, e: &Expr) -> Option<ConstVal> {
                 eval(types, b)?
             }
         }
+        ExprKind::BinaryCond(c, b) => match int_of(types, c)? {
+            0 => eval(types, b)?,
+            v => Int(wrap(types, e, v)),
+        },
         ExprKind::Comma(_, _) => return None,
         // Addresses: &global, &global.member, decayed arrays and functions.
         ExprKind::AddrOf(lv) | ExprKind::Decay(lv) => match lvalue_addr(types, lv) {

@@ -79,7 +79,7 @@ impl Checker {
             .fixed
             .then(|| self.prog.types.enum_def(eid).underlying);
         let mut next: i128 = 0;
-        let mut consts: Vec<(String, i64)> = Vec::new();
+        let mut consts: Vec<(String, i128)> = Vec::new();
         let mut names: Vec<Arc<str>> = Vec::new();
         for en in items {
             let mut v = match &en.value {
@@ -129,7 +129,7 @@ impl Checker {
                 );
             }
             self.bind(&en.name.name, OrdName::EnumConst(v, ty));
-            consts.push((en.name.name.to_string(), v as i64));
+            consts.push((en.name.name.to_string(), v));
             names.push(en.name.name.clone());
             next = v + 1;
         }
@@ -139,10 +139,10 @@ impl Checker {
         let under = self.prog.types.enum_def(eid).underlying;
         for (n, (_, v)) in names.iter().zip(&consts) {
             if fixed.is_some() {
-                self.bind(n, OrdName::EnumConst(i128::from(*v), qt));
-            } else if !IntKind::Int.fits(i128::from(*v)) {
+                self.bind(n, OrdName::EnumConst(*v, qt));
+            } else if !IntKind::Int.fits(*v) {
                 let t = self.prog.types.int(under);
-                let val = under.wrap(i128::from(*v));
+                let val = under.wrap(*v);
                 self.bind(n, OrdName::EnumConst(val, t));
             }
         }

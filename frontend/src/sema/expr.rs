@@ -49,6 +49,7 @@ pub(crate) fn has_side_effects(e: &Expr) -> bool {
         ExprKind::Cond(a, b, c) => {
             has_side_effects(a) || has_side_effects(b) || has_side_effects(c)
         }
+        ExprKind::BinaryCond(a, b) => has_side_effects(a) || has_side_effects(b),
     }
 }
 
@@ -1252,6 +1253,8 @@ impl Checker {
         )
     }
 
+    /// `c ? a : b`, and GNU's `c ?: b` (`then` is `None`): the same operand rules with
+    /// `c` as the middle operand, but `c` evaluated once ([`ExprKind::BinaryCond`]).
     fn conditional(
         &mut self,
         cond: &ast::Expr,
@@ -1262,26 +1265,29 @@ impl Checker {
         let c = self.cond_expr(cond);
         let t = match then {
             Some(t) => self.rv_expr(t),
-            None => {
-                if has_side_effects(&c) {
-                    self.err(
-                        codes::E_UNSUPPORTED,
-                        cond.span,
-                        "GNU '?:' with side effects in the condition is not supported; use a temporary",
-                    );
-                }
-                c.clone()
-            }
+            None => c.clone(),
         };
         let f = self.rv_expr(els);
+        let Some((t, f, ty)) = self.cond_operands(t, f, span) else {
+            return self.error_expr(span);
+        };
+        let kind = match then {
+            Some(_) => ExprKind::Cond(c.boxed(), t.boxed(), f.boxed()),
+            None => ExprKind::BinaryCond(c.boxed(), f.boxed()),
+        };
+        mk(kind, ty, span)
+    }
+
+    /// The result type of a conditional with arms `t` and `f` (C17 6.5.15p3-6), with
+    /// both arms converted to it; `None` (after an error) when they do not go together.
+    fn cond_operands(&mut self, t: Expr, f: Expr, span: Span) -> Option<(Expr, Expr, QualType)> {
         let real = self.float_common(&t, &f);
         let tt = &self.prog.types;
         let ty = if tt.is_arith(t.ty) && tt.is_arith(f.ty) {
-            let (t, f, ty) = self.arith2(t, f);
-            return mk(ExprKind::Cond(c.boxed(), t.boxed(), f.boxed()), ty, span);
+            return Some(self.arith2(t, f));
         } else if let Some(ty) = real {
             let (t, f) = (self.cast_to(t, ty), self.cast_to(f, ty));
-            return mk(ExprKind::Cond(c.boxed(), t.boxed(), f.boxed()), ty, span);
+            return Some((t, f, ty));
         } else if (tt.is_void(t.ty) && tt.is_void(f.ty))
             || (tt.is_record(t.ty) && tt.compatible_unqual(t.ty, f.ty))
         {
@@ -1312,7 +1318,7 @@ impl Checker {
                     self.show(f.ty)
                 ),
             );
-            return self.error_expr(span);
+            return None;
         };
         let t = if self.prog.types.is_scalar(ty) {
             self.cast_to(t, ty)
@@ -1324,7 +1330,7 @@ impl Checker {
         } else {
             f
         };
-        mk(ExprKind::Cond(c.boxed(), t.boxed(), f.boxed()), ty, span)
+        Some((t, f, ty))
     }
 
     fn call(&mut self, callee: &ast::Expr, args: &[ast::Expr], span: Span) -> Expr {

@@ -343,6 +343,9 @@ pub enum ExprKind {
     LogOr(Box<Expr>, Box<Expr>),
     /// `c ? a : b` (operands converted to the result type; `void` allowed).
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// GNU `c ?: b`: `c` (scalar, of its own type) evaluated once; its value converted
+    /// to the result type when it is nonzero, else `b` (already converted).
+    BinaryCond(Box<Expr>, Box<Expr>),
     Comma(Box<Expr>, Box<Expr>),
     /// `lhs = rhs` (rhs converted to lhs's type); the value is the stored one.
     Assign(Box<Expr>, Box<Expr>),
@@ -472,6 +475,7 @@ impl Expr {
             | ExprKind::LogAnd(a, b)
             | ExprKind::LogOr(a, b)
             | ExprKind::Comma(a, b)
+            | ExprKind::BinaryCond(a, b)
             | ExprKind::Assign(a, b)
             | ExprKind::PtrAdd { ptr: a, idx: b, .. }
             | ExprKind::PtrDiff { lhs: a, rhs: b, .. }

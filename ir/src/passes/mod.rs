@@ -7,7 +7,8 @@
 //! - `-O1`: first constlocal (locals only copied from a constant global and then only
 //!   read become that global; it needs the `memcpy`, so it runs before expand_mem),
 //!   then as -O0 plus constfold (folds `stack_addr + c` for sroa), speculate (loads
-//!   through a choice of two stack addresses become two loads and a select), sroa, slotwiden (small
+//!   through a choice of two stack addresses become two loads and a select, stores a
+//!   branch to two stores), sroa, slotwiden (small
 //!   slots accessed piecewise become whole-slot accesses), mem2reg, constfold,
 //!   constglobal (loads of constant globals), bitsimp (known-zero bits), demanded
 //!   (operands simplified on the bits their users read), strength, copyprop, simplify_cfg, dce;

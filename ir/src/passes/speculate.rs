@@ -1,45 +1,47 @@
-//! Loads through a choice of two stack addresses become a choice of two loads: C's
-//! struct-valued `c ? a : b` (and `p = c ? left : right; p[i]`) reaches the IR as a
-//! block parameter (or a `select`) that is one of two local addresses, and the copy out
-//! of it as loads from that parameter. Each such load becomes a load from each address,
-//! at the same point, and a `select` between the two values on a new 0/1 block
-//! parameter (or the `select`'s condition). The locals are then only accessed at fixed
-//! places, so `sroa` and `mem2reg` can keep them in registers. LLVM's SROA speculates
-//! loads of selects of allocas the same way.
+//! Loads and stores through a choice of two stack addresses become accesses of each
+//! address: C's struct-valued `c ? a : b` (and `p = c ? left : right; p[i]`) reaches the
+//! IR as a block parameter (or a `select`) that is one of two local addresses, and the
+//! accesses through it as loads and stores at that parameter. Each such load becomes a
+//! load from each address, at the same point, and a `select` between the two values on
+//! a new 0/1 block parameter (or the `select`'s condition); each such store becomes a
+//! branch on that choice to one store to each address. The locals are then only
+//! accessed at fixed places, so `sroa` and `mem2reg` can keep them in registers (and a
+//! local initialized from a constant no longer keeps that constant in the object,
+//! `constlocal`). LLVM's SROA rewrites loads and stores of selects of allocas the same
+//! way (`rewriteMemOpOfSelect`: a load is speculated, a store is put under an if/else).
 //!
 //! When: every incoming value of the parameter is a `stack_addr` (two distinct slot and
-//! offset pairs in all), every use of it is the address of a non-volatile load, and
-//! each load stays inside both slots. Both loads run where the original one ran, so a
-//! store between the choice and the load is seen as before.
+//! offset pairs in all), every use of it is the address of a non-volatile load or
+//! store, and each access stays inside both slots. Both loads run where the original
+//! one ran, so a store between the choice and the load is seen as before; a store
+//! still writes only the chosen slot.
 //!
-//! Verifier note: a stack read is in bounds or rejected, so each load is checked to lie
-//! within its slot. The load from the slot not chosen reads a slot of this frame, as
+//! Verifier note: a stack access is in bounds or rejected, so each access is checked to
+//! lie within its slot. The load from the slot not chosen reads a slot of this frame, as
 //! clang's code does after the same transformation.
 
 use cranelift_entity::SecondaryMap;
 
 use crate::entities::{Block, Inst, StackSlot, Value};
 use crate::function::Function;
-use crate::instructions::InstData;
+use crate::instructions::{BlockCall, InstData};
 use crate::passes::util::{all_insts, def, emit_before};
 use crate::types::Type;
 
-/// Returns true if any load changed.
+/// Returns true if any access changed.
 pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
     let insts = all_insts(f);
-    // Per value: the non-volatile loads that use it as their address, and whether
-    // anything else uses it.
-    let mut loads: SecondaryMap<Value, Option<Vec<Inst>>> = SecondaryMap::new();
+    // Per value: the non-volatile loads and stores that use it as their address, and
+    // whether anything else uses it (a store of it as the value, for one).
+    let mut accesses: SecondaryMap<Value, Option<Vec<Inst>>> = SecondaryMap::new();
     let mut other_use: SecondaryMap<Value, bool> = SecondaryMap::new();
     for &i in &insts {
         let data = &f.dfg.insts[i];
         let mut operands = data.values();
-        if let InstData::Load { addr, flags, .. } = data
-            && !flags.volatile
-        {
-            loads[*addr].get_or_insert_with(Vec::new).push(i);
-            if let Some(k) = operands.iter().position(|v| v == addr) {
+        if let Some(addr) = access_addr(data) {
+            accesses[addr].get_or_insert_with(Vec::new).push(i);
+            if let Some(k) = operands.iter().rposition(|&v| v == addr) {
                 operands.remove(k);
             }
         }
@@ -51,7 +53,7 @@ pub fn run(f: &mut Function) -> bool {
     // Parameters first, in block order, then selects.
     for b in f.layout.blocks().to_vec() {
         for (idx, &p) in f.dfg.block_params(b).to_vec().iter().enumerate() {
-            let Some(users) = loads[p].clone().filter(|_| !other_use[p]) else {
+            let Some(users) = accesses[p].clone().filter(|_| !other_use[p]) else {
                 continue;
             };
             let Some(choice) = param_choice(f, b, idx) else {
@@ -74,8 +76,8 @@ pub fn run(f: &mut Function) -> bool {
                     .args
                     .push(k);
             }
-            for l in users {
-                split_load(f, l, sel, &choice.sources);
+            for i in users {
+                split_access(f, i, sel, &choice.sources);
             }
             changed = true;
         }
@@ -87,7 +89,7 @@ pub fn run(f: &mut Function) -> bool {
         let Some(r) = f.dfg.inst_result(i) else {
             continue;
         };
-        let Some(users) = loads[r].clone().filter(|_| !other_use[r]) else {
+        let Some(users) = accesses[r].clone().filter(|_| !other_use[r]) else {
             continue;
         };
         let (Some(a), Some(b)) = (stack_addr_of(f, x), stack_addr_of(f, y)) else {
@@ -97,12 +99,25 @@ pub fn run(f: &mut Function) -> bool {
         if !all_in_bounds(f, &users, &sources) {
             continue;
         }
-        for l in users {
-            split_load(f, l, c, &sources);
+        for u in users {
+            split_access(f, u, c, &sources);
         }
         changed = true;
     }
     changed
+}
+
+/// The address of a non-volatile load or store.
+fn access_addr(data: &InstData) -> Option<Value> {
+    match data {
+        InstData::Load { addr, flags, .. } if !flags.volatile => Some(*addr),
+        InstData::Store {
+            args: [_, addr],
+            flags,
+            ..
+        } if !flags.volatile => Some(*addr),
+        _ => None,
+    }
 }
 
 /// A block parameter that is one of two stack addresses: the two (slot, offset) pairs
@@ -143,18 +158,34 @@ fn stack_addr_of(f: &Function, v: Value) -> Option<(StackSlot, i32)> {
     }
 }
 
-/// Whether every load, from either source, reads bytes of that source's slot only.
-fn all_in_bounds(f: &Function, loads: &[Inst], sources: &[(StackSlot, i32); 2]) -> bool {
-    loads.iter().all(|&l| {
-        let InstData::Load { mem, offset, .. } = f.dfg.insts[l] else {
-            return false;
+/// Whether every access, to either source, touches bytes of that source's slot only.
+fn all_in_bounds(f: &Function, accesses: &[Inst], sources: &[(StackSlot, i32); 2]) -> bool {
+    accesses.iter().all(|&i| {
+        let (offset, bytes) = match f.dfg.insts[i] {
+            InstData::Load { mem, offset, .. } => (offset, mem.bytes()),
+            InstData::Store {
+                args: [v, _],
+                offset,
+                ..
+            } => (offset, f.dfg.value_type(v).bytes()),
+            _ => return false,
         };
         sources.iter().all(|&(slot, base)| {
             let start = i64::from(base) + i64::from(offset);
             let size = i64::from(f.stack_slots[slot].size);
-            start >= 0 && start + i64::from(mem.bytes()) <= size
+            start >= 0 && start + i64::from(bytes) <= size
         })
     })
+}
+
+/// Splits access `i` (a load or a store) over the two sources, by `cond` (non-zero: the
+/// first source).
+fn split_access(f: &mut Function, i: Inst, cond: Value, sources: &[(StackSlot, i32); 2]) {
+    if let InstData::Store { .. } = f.dfg.insts[i] {
+        split_store(f, i, cond, sources);
+    } else {
+        split_load(f, i, cond, sources);
+    }
 }
 
 /// Replaces load `l` by a load from each source and a `select` on `cond` (non-zero: the
@@ -174,4 +205,56 @@ fn split_load(f: &mut Function, l: Inst, cond: Value, sources: &[(StackSlot, i32
         emit_before(f, l, copy, ty)
     });
     f.dfg.insts[l] = InstData::Select { args: [cond, x, y] };
+}
+
+/// Replaces store `st` by a branch on `cond` to a store to the first source (non-zero)
+/// or to the second, each in a block of its own that jumps to a new block holding what
+/// followed `st` in its block.
+fn split_store(f: &mut Function, st: Inst, cond: Value, sources: &[(StackSlot, i32); 2]) {
+    let Some(block) = f.layout.inst_block(st) else {
+        return;
+    };
+    let loc = f.srclocs[st];
+    let insts = f.layout.block_insts(block).to_vec();
+    let pos = insts.iter().position(|&i| i == st).unwrap_or(insts.len());
+    let cont = f.dfg.make_block();
+    f.layout
+        .set_block_insts(cont, insts.get(pos + 1..).unwrap_or(&[]).to_vec());
+    f.layout
+        .set_block_insts(block, insts.get(..pos).unwrap_or(&[]).to_vec());
+    let store = f.dfg.insts[st].clone();
+    let arms = sources.map(|(slot, base)| {
+        let arm = f.dfg.make_block();
+        let (at, addr) = f
+            .dfg
+            .make_inst(InstData::StackAddr { slot, offset: base }, Some(Type::I64));
+        let mut copy = store.clone();
+        if let (InstData::Store { args, .. }, Some(addr)) = (&mut copy, addr) {
+            args[1] = addr;
+        }
+        let (put, _) = f.dfg.make_inst(copy, None);
+        let (jump, _) = f.dfg.make_inst(
+            InstData::Jump {
+                dest: BlockCall::new(cont, Vec::new()),
+            },
+            None,
+        );
+        for i in [at, put, jump] {
+            f.layout.append_inst(i, arm);
+            f.srclocs[i] = loc;
+        }
+        arm
+    });
+    let (branch, _) = f.dfg.make_inst(
+        InstData::Brif {
+            cond,
+            then_dest: BlockCall::new(arms[0], Vec::new()),
+            else_dest: BlockCall::new(arms[1], Vec::new()),
+        },
+        None,
+    );
+    f.layout.append_inst(branch, block);
+    f.srclocs[branch] = loc;
+    f.layout
+        .insert_blocks_after(&[arms[0], arms[1], cont], block);
 }
