@@ -172,6 +172,8 @@ error_tests! {
     parse_unexpected_eof => "parse_unexpected_eof.c",
     // semantic checks
     sema_undeclared => "sema_undeclared.c",
+    implicit_function => "implicit_function.c",
+    unsupported_builtin => "unsupported_builtin.c",
     sema_type_mismatch => "sema_type_mismatch.c",
     sema_not_lvalue => "sema_not_lvalue.c",
     sema_assign_const => "sema_assign_const.c",

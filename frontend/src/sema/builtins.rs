@@ -101,6 +101,31 @@ impl Checker {
         Some(self.cast_to(e, vp))
     }
 
+    /// `__builtin_strlen("...")`: the literal's length up to its first NUL, a constant of
+    /// type `unsigned long`, as clang folds it. BPF has no `strlen` to call, so any
+    /// other argument is an error.
+    fn strlen_call(&mut self, args: &[ast::Expr], span: Span) -> Expr {
+        match (args.len(), args.first().map(|a| &a.kind)) {
+            (1, Some(ast::ExprKind::StrLit(s))) => {
+                let bytes = s.bytes();
+                let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+                let ul = self.prog.types.int(IntKind::ULong);
+                Expr::new(ExprKind::Int(len as i128), ul, span)
+            }
+            _ => {
+                for a in args {
+                    self.rv_expr(a);
+                }
+                self.err(
+                    codes::E_UNSUPPORTED,
+                    span,
+                    "__builtin_strlen needs one string literal for BPF (there is no strlen to call)",
+                );
+                self.error_expr(span)
+            }
+        }
+    }
+
     /// Checks a call of builtin `name`; `None` when `name` is not a builtin.
     pub(crate) fn builtin_call(
         &mut self,
@@ -113,6 +138,7 @@ impl Checker {
             return Some(self.bit_call(name, bit, args, span));
         }
         Some(match name {
+            "__builtin_strlen" => self.strlen_call(args, span),
             "__builtin_expect" | "__builtin_expect_with_probability" => {
                 let n = if name == "__builtin_expect" { 2 } else { 3 };
                 let Some(mut v) = self.builtin_args(name, args, n, span) else {

@@ -1336,9 +1336,33 @@ impl Checker {
     fn call(&mut self, callee: &ast::Expr, args: &[ast::Expr], span: Span) -> Expr {
         if let ast::ExprKind::Ident(id) = &callee.kind
             && self.lookup(&id.name).is_none()
-            && let Some(e) = self.builtin_call(&id.name, args, span)
         {
-            return e;
+            if let Some(e) = self.builtin_call(&id.name, args, span) {
+                return e;
+            }
+            // One error, as clang gives it (implicit declarations are errors in C99).
+            let builtin = ["__builtin_", "__sync_", "__atomic_"]
+                .iter()
+                .any(|p| id.name.starts_with(p));
+            let (code, msg) = if builtin {
+                (
+                    codes::E_UNSUPPORTED,
+                    format!("builtin '{}' is not supported for BPF", id.name),
+                )
+            } else {
+                (
+                    codes::E_UNDECLARED,
+                    format!(
+                        "call to undeclared function '{}'; ISO C99 and later do not support implicit function declarations",
+                        id.name
+                    ),
+                )
+            };
+            self.err(code, callee.span, msg);
+            for a in args {
+                self.rv_expr(a);
+            }
+            return self.error_expr(span);
         }
         let fe = self.rv_expr(callee);
         let tt = &self.prog.types;

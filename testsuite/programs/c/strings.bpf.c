@@ -1,6 +1,7 @@
 // String literals: a char array initialized from a literal, a pointer into a literal in
 // .rodata indexed by packet data, sizeof of literals, adjacent literal concatenation,
-// escapes, and a hand-written string compare against packet bytes.
+// escapes, __builtin_strlen of literals (a constant, as clang folds it), and a
+// hand-written string compare against packet bytes.
 // @input: 68656c6c6f0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a
 // @input: 68656c700000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000ff
 // @input: 776f726c640a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40414243
@@ -33,6 +34,7 @@ int strings(struct xdp_md *ctx)
 	p[35] = sizeof("abc\0def");
 	p[36] = "\x41\102C"[p[7] & 3];
 	p[37] = kind;
+	p[38] = __builtin_strlen("hello") * 10 + __builtin_strlen("ab\0cd");
 	return kind ? XDP_PASS : XDP_DROP;
 }
 
