@@ -29,13 +29,20 @@ pub fn run(m: &mut Module) -> bool {
     let globals = &m.globals;
     let mut changed = false;
     for f in &mut m.functions {
+        let mut folded = false;
         for inst in all_insts(f) {
             if let Some(imm) = folded_load(f, globals, inst) {
                 replace_with_const(f, inst, imm);
-                changed = true;
+                folded = true;
             }
         }
         f.dfg.resolve_all_aliases();
+        // What was read (a table unrolled in the stage before) folds on in the same
+        // round: the round's constfold ran before this pass.
+        if folded {
+            crate::passes::constfold::run(f);
+            changed = true;
+        }
     }
     changed
 }

@@ -111,8 +111,6 @@ pub fn stages(level: OptLevel) -> Vec<Stage> {
         "mem2reg",
         "constfold",
         "constglobal",
-        // Again: what constglobal read (a table unrolled in the stage before) folds on.
-        "constfold",
         "bitsimp",
     ];
     let mut cleanup = to_ssa_and_fold.to_vec();
