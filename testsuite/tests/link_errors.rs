@@ -99,33 +99,62 @@ fn object(
     o
 }
 
-/// Adds a `.maps` section with map `name` (`max_entries`) and its BTF; `extern_decl`
+/// One map definition as `bpf_helpers.h` writes it: `__uint(type, map_type)`,
+/// `__uint(max_entries, max_entries)` and `__type(key, int)`, in a struct named
+/// `struct_name` ("" for the usual anonymous one), fields in reverse order if `reversed`.
+#[derive(Clone, Copy)]
+struct MapSpec {
+    map_type: u32,
+    max_entries: u32,
+    struct_name: &'static str,
+    reversed: bool,
+}
+
+const ARRAY_OF_16: MapSpec = MapSpec {
+    map_type: 2,
+    max_entries: 16,
+    struct_name: "",
+    reversed: false,
+};
+
+/// Adds a `.maps` section with map `name` as `spec` says, and its BTF; `extern_decl`
 /// makes it an extern declaration instead.
-fn with_map(mut o: Object, name: &str, max_entries: u32, extern_decl: bool) -> Object {
+fn with_map(mut o: Object, name: &str, spec: MapSpec, extern_decl: bool) -> Object {
     let mut b = Btf::new();
     let int = b.add_int("int", 4, BTF_INT_SIGNED);
     let idx = b.add_int("__ARRAY_SIZE_TYPE__", 4, 0);
-    let arr = b.add_type(BtfType::new(
-        0,
-        TypeData::Array {
-            elem_type: int,
-            index_type: idx,
-            nelems: max_entries,
-        },
-    ));
-    let ptr = b.add_ptr(arr);
-    let me = b.add_string("max_entries");
+    // `__uint(field, n)` is `int (*field)[n]`.
+    let mut uint = |n: u32| {
+        let arr = b.add_type(BtfType::new(
+            0,
+            TypeData::Array {
+                elem_type: int,
+                index_type: idx,
+                nelems: n,
+            },
+        ));
+        b.add_ptr(arr)
+    };
+    let (t, m) = (uint(spec.map_type), uint(spec.max_entries));
+    let k = b.add_ptr(int);
+    let mut fields = [("type", t), ("max_entries", m), ("key", k)];
+    if spec.reversed {
+        fields.reverse();
+    }
+    let members = fields
+        .iter()
+        .enumerate()
+        .map(|(i, &(n, type_id))| Member {
+            name_off: b.add_string(n),
+            type_id,
+            bit_offset: 64 * i as u32,
+            bitfield_size: 0,
+        })
+        .collect();
+    let struct_name = b.add_string(spec.struct_name);
     let st = b.add_type(BtfType::new(
-        0,
-        TypeData::Struct {
-            size: 8,
-            members: vec![Member {
-                name_off: me,
-                type_id: ptr,
-                bit_offset: 0,
-                bitfield_size: 0,
-            }],
-        },
+        struct_name,
+        TypeData::Struct { size: 24, members },
     ));
     let var = b.add_var(
         name,
@@ -144,7 +173,7 @@ fn with_map(mut o: Object, name: &str, max_entries: u32, extern_decl: bool) -> O
             vars: vec![VarSecInfo {
                 type_id: var,
                 offset: 0,
-                size: 8,
+                size: 24,
             }],
         },
     ));
@@ -158,15 +187,15 @@ fn with_map(mut o: Object, name: &str, max_entries: u32, extern_decl: bool) -> O
         ));
     } else {
         let mut s = Section::new(".maps", SectionKind::Progbits, SHF_ALLOC | SHF_WRITE, 8);
-        s.data = vec![0; 8];
-        s.size = 8;
+        s.data = vec![0; 24];
+        s.size = 24;
         let id = o.sections.push(s);
         o.symbols.push(sym(
             name,
             SymbolKind::Object,
             Binding::Global,
             SymbolPlace::Section(id),
-            8,
+            24,
         ));
     }
     let mut s = Section::new(".BTF", SectionKind::Progbits, 0, 4);
@@ -343,8 +372,68 @@ fn byte_order_mix() {
 
 #[test]
 fn map_mismatch() {
-    let a = with_map(le("p1"), "counts", 16, true);
-    let b = with_map(le("p2"), "counts", 64, false);
+    // Errors name the attribute in map terms: max_entries, then the map type.
+    let a = with_map(le("p1"), "counts", ARRAY_OF_16, true);
+    let b = with_map(
+        le("p2"),
+        "counts",
+        MapSpec {
+            max_entries: 64,
+            ..ARRAY_OF_16
+        },
+        false,
+    );
+    let c = with_map(le("p3"), "hist", ARRAY_OF_16, false);
+    let d = with_map(
+        le("p4"),
+        "hist",
+        MapSpec {
+            map_type: 1,
+            ..ARRAY_OF_16
+        },
+        true,
+    );
+    insta::assert_snapshot!(link_err(&[
+        ("user.o", a),
+        ("owner.o", b),
+        ("hist.o", c),
+        ("hist_user.o", d)
+    ]));
+}
+
+#[test]
+fn extern_map_through_a_named_struct_links() {
+    // The extern's struct has a name and its fields in another order: the definitions
+    // are equal all the same.
+    let named = MapSpec {
+        struct_name: "counts_map",
+        reversed: true,
+        ..ARRAY_OF_16
+    };
+    let files = vec![
+        (
+            "user.o".to_string(),
+            write_object(&with_map(le("p1"), "counts", named, true)),
+        ),
+        (
+            "owner.o".to_string(),
+            write_object(&with_map(le("p2"), "counts", ARRAY_OF_16, false)),
+        ),
+    ];
+    let linked = link_files(&files, &LinkOptions::default()).unwrap();
+    let o = &linked.object;
+    let counts = o.symbol_by_name("counts").unwrap();
+    assert!(matches!(o.symbols[counts].place, SymbolPlace::Section(_)));
+}
+
+#[test]
+fn invalid_map_definition() {
+    let bad = MapSpec {
+        map_type: 0,
+        ..ARRAY_OF_16
+    };
+    let a = with_map(le("p1"), "counts", bad, true);
+    let b = with_map(le("p2"), "counts", ARRAY_OF_16, false);
     insta::assert_snapshot!(link_err(&[("user.o", a), ("owner.o", b)]));
 }
 

@@ -41,7 +41,8 @@ pub fn compatible(btf: &impl Types, a: u32, b: u32) -> Result<(), String> {
     check(btf, a, b, 0)
 }
 
-fn describe(btf: &impl Types, id: u32) -> String {
+/// A type's name and kind in words, for errors (`STRUCT 'key'`, `void`).
+pub fn describe(btf: &impl Types, id: u32) -> String {
     match btf.get(id) {
         None => "void".to_string(),
         Some(t) => {

@@ -5,7 +5,9 @@
 //!   beats a weak one; two strong definitions are an error naming both inputs (except in
 //!   `license`/`version`, which are identical and kept once);
 //! - an extern (undefined) binds to the definition from any input, before or after it,
-//!   after a BTF check that both sides have compatible types (maps: same definition);
+//!   after a BTF check that both sides have compatible types
+//!   ([`compat`](crate::btf::compat)); a map (a global of `.maps`) is checked by its map
+//!   definition instead ([`map_def`](crate::btf::map_def)), whatever struct carries it;
 //! - what stays undefined at the end is an error, except weak externs and `__ksym` /
 //!   `__kconfig` externs (listed in a `.ksyms`/`.kconfig` DATASEC), which libbpf
 //!   resolves when it loads the object.
@@ -28,6 +30,8 @@ pub(super) struct Glob {
     /// The input that defines it (None while undefined).
     pub def_file: Option<String>,
     pub def_weak: bool,
+    /// The output section of its definition; while undefined, the DATASEC that declares
+    /// it (libbpf's section of a global: in `.maps`, it is a map), or "".
     pub def_section: String,
     /// The first input that mentioned it.
     pub first_file: String,
@@ -92,7 +96,12 @@ impl Linker {
             let defined = place != SymbolPlace::Undefined;
             let section_name = match place {
                 SymbolPlace::Section(s) => self.out.sections[s].name.clone(),
-                _ => String::new(),
+                // Clang lists externs without a section in `.extern`.
+                _ => inb
+                    .and_then(|b| b.global_secs.get(&sym.name))
+                    .filter(|s| *s != ".extern")
+                    .cloned()
+                    .unwrap_or_default(),
             };
             let Some(&gi) = self.globals.by_name.get(&sym.name) else {
                 let dst = self.out.symbols.push(Symbol {
@@ -164,28 +173,27 @@ impl Linker {
                 }
             };
             let was_undefined = g_def_file.is_none();
-            // BTF: check the types agree, then merge the two VAR/FUNC entries.
+            // BTF: check the types agree (maps: their definitions), then merge the two
+            // VAR/FUNC entries.
             if let (Some(old), Some(new)) = (g_btf, btf_id) {
-                let is_map = section_name == ".maps" || g_def_section == ".maps";
-                if let Err(why) = self.btf.compatible(old, new) {
-                    let (code, what) = if is_map {
-                        (codes::E_LINK_MAP_MISMATCH, "map")
-                    } else {
-                        (codes::E_LINK_TYPE_MISMATCH, "symbol")
-                    };
-                    let other = g_def_file.clone().unwrap_or_else(|| g_first_file.clone());
-                    self.errors.push(
+                let other = g_def_file.clone().unwrap_or_else(|| g_first_file.clone());
+                let checked = if g_def_section == ".maps" {
+                    self.check_map(&sym.name, old, new, &other, file)
+                } else {
+                    self.btf.compatible(old, new).map_err(|why| {
                         Diagnostic::error(
-                            code,
+                            codes::E_LINK_TYPE_MISMATCH,
                             format!(
-                                "{what} `{}` has different types in `{other}` and `{file}`",
+                                "symbol `{}` has different types in `{other}` and `{file}`",
                                 sym.name
                             ),
                         )
-                        .with_note(format!("they differ in: {why}")),
-                    );
-                } else {
-                    self.btf.merge_global(old, new, takes_over);
+                        .with_note(format!("they differ in: {why}"))
+                    })
+                };
+                match checked {
+                    Ok(()) => self.btf.merge_global(old, new, takes_over),
+                    Err(d) => self.errors.push(d),
                 }
             } else if g_btf.is_none() && btf_id.is_some() {
                 self.globals.list[gi].btf = btf_id;
@@ -224,6 +232,35 @@ impl Linker {
             }
         }
         map
+    }
+
+    /// Checks that the map `name` is defined alike by `old` (from `other`) and `new`
+    /// (from `file`): by their map definitions, not their struct types.
+    fn check_map(
+        &self,
+        name: &str,
+        old: u32,
+        new: u32,
+        other: &str,
+        file: &str,
+    ) -> Result<(), Diagnostic> {
+        let def = |id: u32, f: &str| {
+            self.btf.map_def(id).map_err(|why| {
+                Diagnostic::error(
+                    codes::E_LINK_MAP_MISMATCH,
+                    format!("map `{name}` in `{f}` is not a valid map definition"),
+                )
+                .with_note(why)
+            })
+        };
+        let (a, b) = (def(old, other)?, def(new, file)?);
+        self.btf.maps_match(&a, &b).map_err(|why| {
+            Diagnostic::error(
+                codes::E_LINK_MAP_MISMATCH,
+                format!("map `{name}` is declared differently in `{other}` and `{file}`"),
+            )
+            .with_note(why)
+        })
     }
 
     /// Reports externs no input defined (weak and kernel externs may stay undefined).
