@@ -7,6 +7,9 @@
 //! (rebuilt by `btf_merge`), `.llvm_addrsig`, an empty `.text`, and other
 //! non-PROGBITS/NOBITS kinds; every other section is copied, empty or not.
 //! `license` and `version` are kept once and must be byte-identical across inputs.
+//! As libbpf's linker does, sections of other ELF types are refused, and so are
+//! relocations of other types than R_BPF_64_64/64_32/ABS64/ABS32 and relocations in code
+//! that do not start an instruction.
 //!
 //! Relocations keep REL semantics (`../shared/spec/llvm_reloc.rst`): offsets move by the
 //! piece's offset; a relocation against a section symbol carries its addend in the
@@ -34,6 +37,17 @@ pub(super) fn is_skipped(sec: &Section) -> bool {
         || (n == ".text" && sec.kind == SectionKind::Progbits && sec.size == 0)
         || !matches!(sec.kind, SectionKind::Progbits | SectionKind::Nobits)
 }
+
+/// `sh_type` of a string table: libbpf ignores any (the writer makes its own).
+const SHT_STRTAB: u32 = 3;
+
+/// The relocation types libbpf's linker accepts in the sections it copies.
+const LINKABLE_RELOCS: [RelocType; 4] = [
+    RelocType::R_BPF_64_64,
+    RelocType::R_BPF_64_32,
+    RelocType::R_BPF_64_ABS64,
+    RelocType::R_BPF_64_ABS32,
+];
 
 /// Sections whose contents must agree across inputs and are kept once.
 fn is_single_copy(name: &str) -> bool {
@@ -63,6 +77,21 @@ impl Linker {
     pub(super) fn place_sections(&mut self, file: &str, obj: &Object) -> Vec<Option<Placed>> {
         let mut placed = vec![None; obj.sections.len()];
         for (sid, sec) in obj.sections.iter() {
+            if let SectionKind::Other(t) = sec.kind
+                && t != SHT_STRTAB
+            {
+                self.errors.push(
+                    Diagnostic::error(
+                        codes::E_LINK_BAD_INPUT,
+                        format!(
+                            "{file}: section `{}` has type {t:#x}, which a BPF object cannot link",
+                            sec.name
+                        ),
+                    )
+                    .with_note("libbpf's linker takes PROGBITS, NOBITS, SYMTAB, STRTAB, REL and LLVM_ADDRSIG sections only"),
+                );
+                continue;
+            }
             if is_skipped(sec) {
                 continue;
             }
@@ -109,6 +138,7 @@ impl Linker {
                 placed[sid.index()] = Some(Placed {
                     dst: dst_id,
                     off: 0,
+                    deduped: true,
                 });
                 let name = sec.name.clone();
                 self.note(|| format!("section `{name}`: {file} has the same contents, kept once"));
@@ -127,7 +157,11 @@ impl Linker {
                 d.data.extend_from_slice(&sec.data);
                 d.size = d.data.len() as u64;
             }
-            placed[sid.index()] = Some(Placed { dst: dst_id, off });
+            placed[sid.index()] = Some(Placed {
+                dst: dst_id,
+                off,
+                deduped: false,
+            });
             let (name, size) = (sec.name.clone(), sec.size);
             self.note(|| format!("section `{name}`: {file} at {off:#x} ({size:#x} bytes)"));
         }
@@ -155,12 +189,40 @@ impl Linker {
                 continue;
             }
             for r in &sec.relocs {
+                let at = || format!("{file}: section `{}`, offset {:#x}", sec.name, r.byte_off);
+                if !LINKABLE_RELOCS.contains(&r.kind) {
+                    self.errors.push(
+                        Diagnostic::error(
+                            codes::E_LINK_BAD_INPUT,
+                            format!(
+                                "{}: {} relocation, which libbpf's linker does not take",
+                                at(),
+                                r.kind.name().unwrap_or("unknown")
+                            ),
+                        )
+                        .with_note("linked sections take R_BPF_64_64, R_BPF_64_32, R_BPF_64_ABS64 and R_BPF_64_ABS32 relocations"),
+                    );
+                    continue;
+                }
+                if sec.is_exec() && !r.byte_off.is_multiple_of(8) {
+                    self.errors.push(Diagnostic::error(
+                        codes::E_ELF_BAD_RELOC,
+                        format!(
+                            "{}: a relocation in code must start an instruction (a multiple of 8 bytes)",
+                            at()
+                        ),
+                    ));
+                    continue;
+                }
                 let src_sym = obj.symbols.get(r.symbol);
                 let Some(dst_sym) = sym_map.get(r.symbol.index()).copied().flatten() else {
-                    let name = src_sym.map(|s| s.name.as_str()).unwrap_or("?");
+                    let name = match src_sym {
+                        Some(_) => obj.symbol_display_name(r.symbol),
+                        None => "?",
+                    };
                     self.errors.push(Diagnostic::error(
                         codes::E_LINK_BAD_INPUT,
-                        format!("{file}: section `{}`, offset {:#x}: relocation against `{name}`, which lives in a section the output does not keep", sec.name, r.byte_off),
+                        format!("{}: relocation against `{name}`, which lives in a section the output does not keep", at()),
                     ));
                     continue;
                 };
@@ -183,10 +245,7 @@ impl Linker {
                         {
                             self.errors.push(Diagnostic::error(
                                 codes::E_LINK_BAD_INPUT,
-                                format!(
-                                    "{file}: section `{}`, offset {:#x}: {msg}",
-                                    sec.name, r.byte_off
-                                ),
+                                format!("{}: {msg}", at()),
                             ));
                             continue;
                         }
@@ -260,11 +319,10 @@ fn adjust_addend(
             wr32(data, off, first);
             wr32(data, off + 4, second);
         }
-        RelocType::R_BPF_64_ABS32 | RelocType::R_BPF_64_NODYLD32 => {
+        RelocType::R_BPF_64_ABS32 => {
             let v = rd32(data, off).ok_or_else(missing)?;
             wr32(data, off, v.wrapping_add(delta as u32));
         }
-        RelocType::NONE => {}
         other => {
             return Err(format!(
                 "{} against a section symbol cannot be moved in a {} section",

@@ -10,7 +10,9 @@
 //!   definition instead ([`map_def`](crate::btf::map_def)), whatever struct carries it;
 //! - what stays undefined at the end is an error, except weak externs and `__ksym` /
 //!   `__kconfig` externs (listed in a `.ksyms`/`.kconfig` DATASEC), which libbpf
-//!   resolves when it loads the object.
+//!   resolves when it loads the object;
+//! - an input without `.BTF` can have only local symbols, or globals in a `license` or
+//!   `version` equal to an earlier input's (libbpf checks globals against their BTF).
 //!
 //! Invariant: output symbols are in order of first appearance; a resolved global keeps
 //! the slot of its first mention.
@@ -58,13 +60,14 @@ impl Linker {
         inb: Option<&InputBtf>,
     ) -> Vec<Option<SymbolId>> {
         let mut map = vec![None; obj.symbols.len()];
+        let mut told_no_btf = false;
         for (sid, sym) in obj.symbols.iter() {
-            let (place, value) = match sym.place {
+            let (place, value, deduped) = match sym.place {
                 SymbolPlace::Section(s) => match placed.get(s.index()).copied().flatten() {
-                    Some(p) => (SymbolPlace::Section(p.dst), sym.value + p.off),
+                    Some(p) => (SymbolPlace::Section(p.dst), sym.value + p.off, p.deduped),
                     None => continue,
                 },
-                other => (other, sym.value),
+                other => (other, sym.value, false),
             };
             if sym.kind == SymbolKind::Section {
                 let SymbolPlace::Section(dst) = place else {
@@ -92,6 +95,24 @@ impl Linker {
             }
             let btf_id =
                 inb.and_then(|b| b.global_ids.get(&sym.name).map(|&local| b.merged_id(local)));
+            // libbpf's linker needs the BTF of every global ("failed to find BTF info for
+            // object"). (It also wants each global's own VAR or FUNC, which gcc 12 does
+            // not give its global functions: ebpfc links such objects.)
+            if inb.is_none() && !deduped && !told_no_btf {
+                told_no_btf = true;
+                self.errors.push(
+                    Diagnostic::error(
+                        codes::E_LINK_BAD_INPUT,
+                        format!(
+                            "{file}: no BTF (no .BTF section), which global symbol `{}` needs",
+                            sym.name
+                        ),
+                    )
+                    .with_note(
+                        "libbpf's linker checks globals against their BTF types: compile with -g",
+                    ),
+                );
+            }
             let kernel_extern = inb.is_some_and(|b| b.kernel_externs.contains(&sym.name));
             let defined = place != SymbolPlace::Undefined;
             let section_name = match place {
