@@ -3,9 +3,9 @@
 //!
 //! Follows the System V gABI (ELF64, ET_REL, EM_BPF = 247, either byte order) and the
 //! BPF relocation list of `../shared/spec/llvm_reloc.rst`. Invariants of the result:
-//! every kept section (all but the null section, symbol tables, the symbol string table,
+//! every kept section (all but section 0, the symbol table, the symbol string table,
 //! the section-name string table and REL sections) becomes one [`Section`] in file
-//! order; every symbol but the null one becomes one [`Symbol`] in file order (so ELF
+//! order, sections of other types as [`SectionKind::Other`] (an SHT_NULL one empty); every symbol but the null one becomes one [`Symbol`] in file order (so ELF
 //! symbol index `i` is `SymbolId(i - 1)`); each REL section's entries are attached to the
 //! section they patch, keeping REL semantics (the addend stays in the section bytes).
 //! Every offset, size and index is checked before use: malformed input yields an E07xx
@@ -27,7 +27,6 @@ const SHT_STRTAB: u32 = 3;
 const SHT_RELA: u32 = 4;
 pub(crate) const SHT_NOBITS: u32 = 8;
 pub(crate) const SHT_REL: u32 = 9;
-const SHT_DYNSYM: u32 = 11;
 const SHT_LLVM_ADDRSIG: u32 = 0x6fff_4c03;
 const SHN_UNDEF: u16 = 0;
 const SHN_LORESERVE: u16 = 0xff00;
@@ -339,10 +338,10 @@ pub fn read_object_with(
     let mut sec_map: Vec<Option<SectionId>> = vec![None; shdrs.len()];
     let mut obj = Object::new(endian);
     for (i, s) in shdrs.iter().enumerate() {
+        // A null or dynamic-symbol section past index 0 is kept as `Other` (with no
+        // bytes for null), so that the linker can refuse it as libbpf does.
         let skip = i == 0
-            || s.sh_type == SHT_NULL
             || s.sh_type == SHT_SYMTAB
-            || s.sh_type == SHT_DYNSYM
             || s.sh_type == SHT_REL
             || s.sh_type == SHT_RELA
             || Some(i) == strtab_idx
@@ -385,7 +384,7 @@ pub fn read_object_with(
         } else {
             data_of(s).to_vec()
         };
-        sec.size = s.size;
+        sec.size = if s.sh_type == SHT_NULL { 0 } else { s.size };
         sec_map[i] = Some(obj.sections.push(sec));
     }
 

@@ -99,33 +99,62 @@ fn object(
     o
 }
 
-/// Adds a `.maps` section with map `name` (`max_entries`) and its BTF; `extern_decl`
+/// One map definition as `bpf_helpers.h` writes it: `__uint(type, map_type)`,
+/// `__uint(max_entries, max_entries)` and `__type(key, int)`, in a struct named
+/// `struct_name` ("" for the usual anonymous one), fields in reverse order if `reversed`.
+#[derive(Clone, Copy)]
+struct MapSpec {
+    map_type: u32,
+    max_entries: u32,
+    struct_name: &'static str,
+    reversed: bool,
+}
+
+const ARRAY_OF_16: MapSpec = MapSpec {
+    map_type: 2,
+    max_entries: 16,
+    struct_name: "",
+    reversed: false,
+};
+
+/// Adds a `.maps` section with map `name` as `spec` says, and its BTF; `extern_decl`
 /// makes it an extern declaration instead.
-fn with_map(mut o: Object, name: &str, max_entries: u32, extern_decl: bool) -> Object {
+fn with_map(mut o: Object, name: &str, spec: MapSpec, extern_decl: bool) -> Object {
     let mut b = Btf::new();
     let int = b.add_int("int", 4, BTF_INT_SIGNED);
     let idx = b.add_int("__ARRAY_SIZE_TYPE__", 4, 0);
-    let arr = b.add_type(BtfType::new(
-        0,
-        TypeData::Array {
-            elem_type: int,
-            index_type: idx,
-            nelems: max_entries,
-        },
-    ));
-    let ptr = b.add_ptr(arr);
-    let me = b.add_string("max_entries");
+    // `__uint(field, n)` is `int (*field)[n]`.
+    let mut uint = |n: u32| {
+        let arr = b.add_type(BtfType::new(
+            0,
+            TypeData::Array {
+                elem_type: int,
+                index_type: idx,
+                nelems: n,
+            },
+        ));
+        b.add_ptr(arr)
+    };
+    let (t, m) = (uint(spec.map_type), uint(spec.max_entries));
+    let k = b.add_ptr(int);
+    let mut fields = [("type", t), ("max_entries", m), ("key", k)];
+    if spec.reversed {
+        fields.reverse();
+    }
+    let members = fields
+        .iter()
+        .enumerate()
+        .map(|(i, &(n, type_id))| Member {
+            name_off: b.add_string(n),
+            type_id,
+            bit_offset: 64 * i as u32,
+            bitfield_size: 0,
+        })
+        .collect();
+    let struct_name = b.add_string(spec.struct_name);
     let st = b.add_type(BtfType::new(
-        0,
-        TypeData::Struct {
-            size: 8,
-            members: vec![Member {
-                name_off: me,
-                type_id: ptr,
-                bit_offset: 0,
-                bitfield_size: 0,
-            }],
-        },
+        struct_name,
+        TypeData::Struct { size: 24, members },
     ));
     let var = b.add_var(
         name,
@@ -144,7 +173,7 @@ fn with_map(mut o: Object, name: &str, max_entries: u32, extern_decl: bool) -> O
             vars: vec![VarSecInfo {
                 type_id: var,
                 offset: 0,
-                size: 8,
+                size: 24,
             }],
         },
     ));
@@ -158,15 +187,15 @@ fn with_map(mut o: Object, name: &str, max_entries: u32, extern_decl: bool) -> O
         ));
     } else {
         let mut s = Section::new(".maps", SectionKind::Progbits, SHF_ALLOC | SHF_WRITE, 8);
-        s.data = vec![0; 8];
-        s.size = 8;
+        s.data = vec![0; 24];
+        s.size = 24;
         let id = o.sections.push(s);
         o.symbols.push(sym(
             name,
             SymbolKind::Object,
             Binding::Global,
             SymbolPlace::Section(id),
-            8,
+            24,
         ));
     }
     let mut s = Section::new(".BTF", SectionKind::Progbits, 0, 4);
@@ -201,12 +230,25 @@ fn with_func_btf(mut o: Object, name: &str, nparams: usize, linkage: Linkage) ->
     o
 }
 
-/// Links (name, object) pairs through the ELF writer and reader; returns the rendered
-/// errors (the test fails if linking succeeds).
+/// The object's bytes, with an empty `.BTF` if it has none (libbpf's linker, and ours,
+/// refuse global symbols without BTF).
+fn bytes(o: &Object) -> Vec<u8> {
+    let mut o = o.clone();
+    if o.section_by_name(".BTF").is_none() {
+        let mut s = Section::new(".BTF", SectionKind::Progbits, 0, 4);
+        s.data = Btf::new().encode(o.endian);
+        s.size = s.data.len() as u64;
+        o.sections.push(s);
+    }
+    write_object(&o)
+}
+
+/// Links (name, object) pairs through the ELF writer (with a `.BTF`, see [`bytes`])
+/// and reader; returns the rendered errors (the test fails if linking succeeds).
 fn link_err(objs: &[(&str, Object)]) -> String {
     let files: Vec<(String, Vec<u8>)> = objs
         .iter()
-        .map(|(n, o)| (n.to_string(), write_object(o)))
+        .map(|(n, o)| (n.to_string(), bytes(o)))
         .collect();
     link_bytes_err(&files)
 }
@@ -238,8 +280,8 @@ fn inputs_link_cleanly_when_consistent() {
         Linkage::Global,
     );
     let files = vec![
-        ("a.o".to_string(), write_object(&a)),
-        ("b.o".to_string(), write_object(&b)),
+        ("a.o".to_string(), bytes(&a)),
+        ("b.o".to_string(), bytes(&b)),
     ];
     let linked = link_files(&files, &LinkOptions::default()).unwrap();
     let o = &linked.object;
@@ -343,8 +385,68 @@ fn byte_order_mix() {
 
 #[test]
 fn map_mismatch() {
-    let a = with_map(le("p1"), "counts", 16, true);
-    let b = with_map(le("p2"), "counts", 64, false);
+    // Errors name the attribute in map terms: max_entries, then the map type.
+    let a = with_map(le("p1"), "counts", ARRAY_OF_16, true);
+    let b = with_map(
+        le("p2"),
+        "counts",
+        MapSpec {
+            max_entries: 64,
+            ..ARRAY_OF_16
+        },
+        false,
+    );
+    let c = with_map(le("p3"), "hist", ARRAY_OF_16, false);
+    let d = with_map(
+        le("p4"),
+        "hist",
+        MapSpec {
+            map_type: 1,
+            ..ARRAY_OF_16
+        },
+        true,
+    );
+    insta::assert_snapshot!(link_err(&[
+        ("user.o", a),
+        ("owner.o", b),
+        ("hist.o", c),
+        ("hist_user.o", d)
+    ]));
+}
+
+#[test]
+fn extern_map_through_a_named_struct_links() {
+    // The extern's struct has a name and its fields in another order: the definitions
+    // are equal all the same.
+    let named = MapSpec {
+        struct_name: "counts_map",
+        reversed: true,
+        ..ARRAY_OF_16
+    };
+    let files = vec![
+        (
+            "user.o".to_string(),
+            bytes(&with_map(le("p1"), "counts", named, true)),
+        ),
+        (
+            "owner.o".to_string(),
+            bytes(&with_map(le("p2"), "counts", ARRAY_OF_16, false)),
+        ),
+    ];
+    let linked = link_files(&files, &LinkOptions::default()).unwrap();
+    let o = &linked.object;
+    let counts = o.symbol_by_name("counts").unwrap();
+    assert!(matches!(o.symbols[counts].place, SymbolPlace::Section(_)));
+}
+
+#[test]
+fn invalid_map_definition() {
+    let bad = MapSpec {
+        map_type: 0,
+        ..ARRAY_OF_16
+    };
+    let a = with_map(le("p1"), "counts", bad, true);
+    let b = with_map(le("p2"), "counts", ARRAY_OF_16, false);
     insta::assert_snapshot!(link_err(&[("user.o", a), ("owner.o", b)]));
 }
 
@@ -427,4 +529,109 @@ fn btf_ext_record_outside_its_section() {
         o.sections.push(s);
     }
     insta::assert_snapshot!(link_err(&[("ext.o", o)]));
+}
+
+/// Sets the `sh_type` of section `name` in little-endian ELF bytes.
+fn set_section_type(bytes: &mut [u8], name: &str, sh_type: u32) {
+    let u16_at = |b: &[u8], o: usize| u16::from_le_bytes([b[o], b[o + 1]]) as usize;
+    let u32_at = |b: &[u8], o: usize| u32::from_le_bytes(b[o..o + 4].try_into().unwrap()) as usize;
+    let shoff = u32_at(bytes, 0x28);
+    let (shnum, shstrndx) = (u16_at(bytes, 0x3c), u16_at(bytes, 0x3e));
+    let names = u32_at(bytes, shoff + shstrndx * 64 + 24);
+    for i in 0..shnum {
+        let h = shoff + i * 64;
+        let start = names + u32_at(bytes, h);
+        let end = start + bytes[start..].iter().position(|&c| c == 0).unwrap();
+        if &bytes[start..end] == name.as_bytes() {
+            bytes[h + 4..h + 8].copy_from_slice(&sh_type.to_le_bytes());
+            return;
+        }
+    }
+    panic!("no section {name}");
+}
+
+#[test]
+fn section_types_libbpf_refuses() {
+    // A program section of an unknown type, a note, a null section past index 0, and a
+    // relocation section of an unknown type: each is named with its file.
+    let with_section = |prog: &str, kind: SectionKind, name: &str| {
+        let mut o = le(prog);
+        let mut s = Section::new(name, kind, 0, 1);
+        s.data = if kind == SectionKind::Other(0) {
+            Vec::new()
+        } else {
+            b"data".to_vec()
+        };
+        s.size = s.data.len() as u64;
+        o.sections.push(s);
+        bytes(&o)
+    };
+    let mut xdp80 = bytes(&le("p1"));
+    set_section_type(&mut xdp80, "xdp", 0x80);
+    let mut rel80 = bytes(&object(Endian::Little, "p4", Some("f"), Some("f"), "GPL"));
+    set_section_type(&mut rel80, ".relxdp", 0x80);
+    insta::assert_snapshot!(link_bytes_err(&[
+        ("xdp80.o".into(), xdp80),
+        (
+            "note.o".into(),
+            with_section("p2", SectionKind::Other(7), ".note.x")
+        ),
+        (
+            "null.o".into(),
+            with_section("p3", SectionKind::Other(0), ".odd")
+        ),
+        ("rel80.o".into(), rel80),
+    ]));
+}
+
+#[test]
+fn global_symbols_without_btf() {
+    // No .BTF at all: said once per input, for its first global.
+    let nobtf = write_object(&le("p1"));
+    insta::assert_snapshot!(link_bytes_err(&[("nobtf.o".into(), nobtf)]));
+}
+
+#[test]
+fn a_repeated_license_needs_no_btf() {
+    // As in libbpf, the symbols of a `license` equal to an earlier input's are not
+    // checked: the second input, whose only global is `LICENSE`, needs no BTF, unless
+    // it comes first.
+    let mut second = le("p2");
+    let p2 = second.symbol_by_name("p2").unwrap();
+    second.symbols[p2].binding = Binding::Local;
+    let files = vec![
+        ("a.o".to_string(), bytes(&le("p1"))),
+        ("b.o".to_string(), write_object(&second)),
+    ];
+    assert!(link_files(&files, &LinkOptions::default()).is_ok());
+    let files = vec![files[1].clone(), files[0].clone()];
+    let e = link_files(&files, &LinkOptions::default()).unwrap_err();
+    assert!(
+        e[0].message.contains("global symbol `LICENSE` needs"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn relocations_libbpf_refuses() {
+    // A call relocation inside an instruction, and the two types libbpf's linker does
+    // not take (R_BPF_64_NODYLD32, R_BPF_NONE).
+    let with_reloc = |prog: &str, f: &str, byte_off: u64, kind: RelocType| {
+        let mut o = object(Endian::Little, prog, Some(f), Some(f), "GPL");
+        let xdp = o.section_by_name("xdp").unwrap();
+        o.sections[xdp].relocs[0].byte_off = byte_off;
+        o.sections[xdp].relocs[0].kind = kind;
+        o
+    };
+    insta::assert_snapshot!(link_err(&[
+        (
+            "inside.o",
+            with_reloc("p1", "f1", 4, RelocType::R_BPF_64_32)
+        ),
+        (
+            "nodyld.o",
+            with_reloc("p2", "f2", 0, RelocType::R_BPF_64_NODYLD32)
+        ),
+        ("none.o", with_reloc("p3", "f3", 8, RelocType::NONE)),
+    ]));
 }

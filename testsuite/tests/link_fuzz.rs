@@ -139,6 +139,18 @@ fn sample(endian: Endian) -> Vec<u8> {
     let fprog = b.add_func("prog", proto, Linkage::Global);
     let ff = b.add_func("f", proto, Linkage::Global);
     let vm = b.add_var("m", st, Linkage::Global);
+    // Every global needs its VAR or FUNC (libbpf's linker checks them).
+    let ch = b.add_int("char", 1, 0);
+    let idx = b.add_int("__ARRAY_SIZE_TYPE__", 4, 0);
+    let lic = b.add_type(BtfType::new(
+        0,
+        TypeData::Array {
+            elem_type: ch,
+            index_type: idx,
+            nelems: 4,
+        },
+    ));
+    b.add_var("LICENSE", lic, Linkage::Global);
     let ms = b.add_string(".maps");
     b.add_type(BtfType::new(
         ms,
@@ -289,6 +301,19 @@ fn mutated_objects_never_panic() {
             value: 0,
             size: 8,
         });
+        let mut b = Btf::new();
+        let proto = b.add_type(BtfType::new(
+            0,
+            TypeData::FuncProto {
+                ret_type: 0,
+                params: vec![],
+            },
+        ));
+        b.add_func("other", proto, Linkage::Global);
+        let mut s = Section::new(".BTF", SectionKind::Progbits, 0, 4);
+        s.data = b.encode(endian);
+        s.size = s.data.len() as u64;
+        o.sections.push(s);
         write_object(&o)
     };
     let partners = [partner(Endian::Little), partner(Endian::Big)];

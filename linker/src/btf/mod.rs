@@ -9,13 +9,15 @@
 //! the same bytes back for a parsed section (round trip). The builder half
 //! ([`Btf::add_string`] deduplicates, [`Btf::add_type`] returns the new id) is what
 //! codegen uses to emit BTF. [`dump`] gives bpftool's `format raw` text form,
-//! [`ext`] the `.BTF.ext` model, [`dedup`] the merge-time deduplication.
+//! [`ext`] the `.BTF.ext` model, [`dedup`] the merge-time deduplication, [`compat`] and
+//! [`map_def`] the linker's checks of a global's declarations.
 
 pub mod compat;
 pub mod dedup;
 pub mod dump;
 pub mod ext;
 pub mod flat;
+pub mod map_def;
 mod parse;
 pub(crate) mod prededup;
 mod strindex;

@@ -21,6 +21,7 @@ use super::{DstSec, Linker, Placed};
 use crate::btf::compat::Types;
 use crate::btf::ext::{BtfExt, CoreRelo, ExtSection, FuncInfo, LineInfo};
 use crate::btf::flat::{FlatTypes, norm_info};
+use crate::btf::map_def::{self, MapDef};
 use crate::btf::prededup::{self, APPEND, Merged, Prededup};
 use crate::btf::{Btf, BtfType, Kind, Linkage, VarSecInfo, magic_endian, str_bytes_in};
 use crate::object::{Endian, Object, Section, SectionKind, SymbolKind, SymbolPlace};
@@ -69,6 +70,9 @@ pub(super) struct InputBtf {
     pub global_ids: HashMap<String, u32>,
     /// Names declared in `.ksyms`/`.kconfig` DATASECs.
     pub kernel_externs: HashSet<String>,
+    /// Per non-static VAR/FUNC name, the first DATASEC that lists it (libbpf's section
+    /// of an extern: `.maps` makes it a map).
+    pub global_secs: HashMap<String, String>,
     /// DATASEC names in order.
     pub datasec_names: Vec<String>,
     /// Each DATASEC's entries with their VAR (or FUNC) name and extern-ness.
@@ -216,14 +220,25 @@ impl Types for MergedView<'_> {
 impl BtfMerge {
     /// Whether `old` and `new` (merged ids) have compatible types (else why not).
     pub fn compatible(&self, old: u32, new: u32) -> Result<(), String> {
-        crate::btf::compat::compatible(
-            &MergedView {
-                types: &self.merged,
-                strings: &self.strings,
-            },
-            old,
-            new,
-        )
+        crate::btf::compat::compatible(&self.view(), old, new)
+    }
+
+    /// The map definition of the VAR `var` (merged id), or why it is not one.
+    pub fn map_def(&self, var: u32) -> Result<MapDef, String> {
+        map_def::parse(&self.view(), var)
+    }
+
+    /// Whether two map definitions read by [`Self::map_def`] agree (else the first
+    /// attribute that differs).
+    pub fn maps_match(&self, a: &MapDef, b: &MapDef) -> Result<(), String> {
+        map_def::compare(&self.view(), a, b)
+    }
+
+    fn view(&self) -> MergedView<'_> {
+        MergedView {
+            types: &self.merged,
+            strings: &self.strings,
+        }
     }
 
     /// Appends one input's `.BTF` (and keeps its `.BTF.ext`); None if it has none.
@@ -242,6 +257,7 @@ impl BtfMerge {
         }
         let mut global_ids = HashMap::new();
         let mut kernel_externs = HashSet::new();
+        let mut global_secs = HashMap::new();
         let mut datasec_names = Vec::new();
         let mut datasecs = Vec::new();
         // (Only globals and DATASECs need their name: no UTF-8 check for the rest.)
@@ -274,6 +290,18 @@ impl BtfMerge {
                             ""
                         };
                         kernel_externs.insert(vn.to_string());
+                    }
+                }
+                for v in vars.clone().filter(|v| valid(v.type_id)) {
+                    let linkage = match btf.kind(v.type_id) {
+                        Kind::Var => btf.body(v.type_id)[0],
+                        Kind::Func => btf.vlen(v.type_id) as u32,
+                        _ => continue,
+                    };
+                    if linkage != Linkage::Static as u32 {
+                        global_secs
+                            .entry(str_at(btf.name(v.type_id)).to_string())
+                            .or_insert_with(|| name.to_string());
                     }
                 }
                 datasec_names.push(name.to_string());
@@ -350,6 +378,7 @@ impl BtfMerge {
             map,
             global_ids,
             kernel_externs,
+            global_secs,
             datasec_names,
             datasecs,
             strings: own_strings,

@@ -236,6 +236,9 @@ struct DstSec {
 struct Placed {
     dst: SectionId,
     off: u64,
+    /// A `license` or `version` equal to an earlier input's, not copied again (libbpf
+    /// skips such a section, and its symbols need no BTF).
+    deduped: bool,
 }
 
 /// Linker state across inputs.

@@ -1,10 +1,15 @@
 //! Section merging and relocation rebasing for the static linker.
 //!
-//! Same-named sections are concatenated in input order, each piece placed at the next
-//! multiple of its alignment (zero padding), the output alignment being the largest.
-//! Not copied (as libbpf's linker): DWARF `.debug_*`, `.BTF`/`.BTF.ext` (rebuilt by
-//! `btf_merge`), `.llvm_addrsig`, `.comment`, notes and other non-PROGBITS/NOBITS kinds.
+//! Same-named sections are concatenated in input order as libbpf's `extend_sec` does:
+//! each piece is placed at the next multiple of the larger of its own alignment and the
+//! output section's alignment so far (zero padding), and the output section takes that
+//! alignment. Not copied (as libbpf's linker): DWARF `.debug_*`, `.BTF`/`.BTF.ext`
+//! (rebuilt by `btf_merge`), `.llvm_addrsig`, an empty `.text`, and other
+//! non-PROGBITS/NOBITS kinds; every other section is copied, empty or not.
 //! `license` and `version` are kept once and must be byte-identical across inputs.
+//! As libbpf's linker does, sections of other ELF types are refused, and so are
+//! relocations of other types than R_BPF_64_64/64_32/ABS64/ABS32 and relocations in code
+//! that do not start an instruction.
 //!
 //! Relocations keep REL semantics (`../shared/spec/llvm_reloc.rst`): offsets move by the
 //! piece's offset; a relocation against a section symbol carries its addend in the
@@ -20,17 +25,29 @@ use crate::reloc::RelocType;
 use cranelift_entity::EntityRef;
 use diag::{Diagnostic, codes};
 
-/// True for input sections the output does not copy.
+/// True for input sections the output does not copy: DWARF, `.BTF` and `.BTF.ext`
+/// (rebuilt), the address-significance table, and an empty `.text` (clang's, in a file
+/// without subprograms). Any other empty section is kept and still aligns the output
+/// section, as in libbpf.
 pub(super) fn is_skipped(sec: &Section) -> bool {
     let n = sec.name.as_str();
     n.starts_with(".debug_")
         || n == ".BTF"
         || n == ".BTF.ext"
-        || n == ".comment"
-        || n.starts_with(".note")
-        || n == ".eh_frame"
+        || (n == ".text" && sec.kind == SectionKind::Progbits && sec.size == 0)
         || !matches!(sec.kind, SectionKind::Progbits | SectionKind::Nobits)
 }
+
+/// `sh_type` of a string table: libbpf ignores any (the writer makes its own).
+const SHT_STRTAB: u32 = 3;
+
+/// The relocation types libbpf's linker accepts in the sections it copies.
+const LINKABLE_RELOCS: [RelocType; 4] = [
+    RelocType::R_BPF_64_64,
+    RelocType::R_BPF_64_32,
+    RelocType::R_BPF_64_ABS64,
+    RelocType::R_BPF_64_ABS32,
+];
 
 /// Sections whose contents must agree across inputs and are kept once.
 fn is_single_copy(name: &str) -> bool {
@@ -60,13 +77,22 @@ impl Linker {
     pub(super) fn place_sections(&mut self, file: &str, obj: &Object) -> Vec<Option<Placed>> {
         let mut placed = vec![None; obj.sections.len()];
         for (sid, sec) in obj.sections.iter() {
-            // Empty sections (clang's empty `.text`) are dropped unless a symbol lives there.
-            let empty_unused = sec.size == 0
-                && !obj
-                    .symbols
-                    .values()
-                    .any(|s| s.kind != SymbolKind::Section && s.place == SymbolPlace::Section(sid));
-            if is_skipped(sec) || empty_unused {
+            if let SectionKind::Other(t) = sec.kind
+                && t != SHT_STRTAB
+            {
+                self.errors.push(
+                    Diagnostic::error(
+                        codes::E_LINK_BAD_INPUT,
+                        format!(
+                            "{file}: section `{}` has type {t:#x}, which a BPF object cannot link",
+                            sec.name
+                        ),
+                    )
+                    .with_note("libbpf's linker takes PROGBITS, NOBITS, SYMTAB, STRTAB, REL and LLVM_ADDRSIG sections only"),
+                );
+                continue;
+            }
+            if is_skipped(sec) {
                 continue;
             }
             let di = self.dst_sec(&sec.name);
@@ -112,13 +138,18 @@ impl Linker {
                 placed[sid.index()] = Some(Placed {
                     dst: dst_id,
                     off: 0,
+                    deduped: true,
                 });
                 let name = sec.name.clone();
                 self.note(|| format!("section `{name}`: {file} has the same contents, kept once"));
                 continue;
             }
-            let off = align_up(d.size, sec.align);
-            d.align = d.align.max(sec.align);
+            // libbpf pads to the larger of the section's alignment so far and the piece's,
+            // so a piece never sits less aligned than an earlier one (`__u8` after `__u64`
+            // after `__u8` lands at 0x10, not 0x9).
+            let align = d.align.max(sec.align);
+            let off = align_up(d.size, align);
+            d.align = align;
             if d.kind == SectionKind::Nobits {
                 d.size = off.saturating_add(sec.size);
             } else {
@@ -126,7 +157,11 @@ impl Linker {
                 d.data.extend_from_slice(&sec.data);
                 d.size = d.data.len() as u64;
             }
-            placed[sid.index()] = Some(Placed { dst: dst_id, off });
+            placed[sid.index()] = Some(Placed {
+                dst: dst_id,
+                off,
+                deduped: false,
+            });
             let (name, size) = (sec.name.clone(), sec.size);
             self.note(|| format!("section `{name}`: {file} at {off:#x} ({size:#x} bytes)"));
         }
@@ -154,12 +189,40 @@ impl Linker {
                 continue;
             }
             for r in &sec.relocs {
+                let at = || format!("{file}: section `{}`, offset {:#x}", sec.name, r.byte_off);
+                if !LINKABLE_RELOCS.contains(&r.kind) {
+                    self.errors.push(
+                        Diagnostic::error(
+                            codes::E_LINK_BAD_INPUT,
+                            format!(
+                                "{}: {} relocation, which libbpf's linker does not take",
+                                at(),
+                                r.kind.name().unwrap_or("unknown")
+                            ),
+                        )
+                        .with_note("linked sections take R_BPF_64_64, R_BPF_64_32, R_BPF_64_ABS64 and R_BPF_64_ABS32 relocations"),
+                    );
+                    continue;
+                }
+                if sec.is_exec() && !r.byte_off.is_multiple_of(8) {
+                    self.errors.push(Diagnostic::error(
+                        codes::E_ELF_BAD_RELOC,
+                        format!(
+                            "{}: a relocation in code must start an instruction (a multiple of 8 bytes)",
+                            at()
+                        ),
+                    ));
+                    continue;
+                }
                 let src_sym = obj.symbols.get(r.symbol);
                 let Some(dst_sym) = sym_map.get(r.symbol.index()).copied().flatten() else {
-                    let name = src_sym.map(|s| s.name.as_str()).unwrap_or("?");
+                    let name = match src_sym {
+                        Some(_) => obj.symbol_display_name(r.symbol),
+                        None => "?",
+                    };
                     self.errors.push(Diagnostic::error(
                         codes::E_LINK_BAD_INPUT,
-                        format!("{file}: section `{}`, offset {:#x}: relocation against `{name}`, which lives in a section the output does not keep", sec.name, r.byte_off),
+                        format!("{}: relocation against `{name}`, which lives in a section the output does not keep", at()),
                     ));
                     continue;
                 };
@@ -182,10 +245,7 @@ impl Linker {
                         {
                             self.errors.push(Diagnostic::error(
                                 codes::E_LINK_BAD_INPUT,
-                                format!(
-                                    "{file}: section `{}`, offset {:#x}: {msg}",
-                                    sec.name, r.byte_off
-                                ),
+                                format!("{}: {msg}", at()),
                             ));
                             continue;
                         }
@@ -259,11 +319,10 @@ fn adjust_addend(
             wr32(data, off, first);
             wr32(data, off + 4, second);
         }
-        RelocType::R_BPF_64_ABS32 | RelocType::R_BPF_64_NODYLD32 => {
+        RelocType::R_BPF_64_ABS32 => {
             let v = rd32(data, off).ok_or_else(missing)?;
             wr32(data, off, v.wrapping_add(delta as u32));
         }
-        RelocType::NONE => {}
         other => {
             return Err(format!(
                 "{} against a section symbol cannot be moved in a {} section",
@@ -278,6 +337,56 @@ fn adjust_addend(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::link::{LinkOptions, link};
+    use crate::object::{Binding, Endian, Symbol, Visibility};
+
+    /// An object with one `.data` piece of `size` bytes aligned to `align` holding the
+    /// static `name`, and optionally an empty 8-aligned `.rodata`.
+    fn data_piece(name: &str, size: u64, align: u64, empty_rodata: bool) -> Object {
+        let mut o = Object::new(Endian::Little);
+        let mut s = Section::new(".data", SectionKind::Progbits, SHF_ALLOC | SHF_WRITE, align);
+        s.data = vec![0x5a; size as usize];
+        s.size = size;
+        let sec = o.sections.push(s);
+        o.symbols.push(Symbol {
+            name: name.into(),
+            kind: SymbolKind::Object,
+            binding: Binding::Local,
+            visibility: Visibility::Default,
+            place: SymbolPlace::Section(sec),
+            value: 0,
+            size,
+        });
+        if empty_rodata {
+            o.sections
+                .push(Section::new(".rodata", SectionKind::Progbits, SHF_ALLOC, 8));
+        }
+        o
+    }
+
+    #[test]
+    fn pieces_align_to_the_output_sections_alignment_so_far() {
+        // a: 8 bytes aligned 8; b, c: 1 byte aligned 1. libbpf puts c at 0x10 (the
+        // output is 8-aligned by then), not at 0x9; an empty piece still pads.
+        let inputs = vec![
+            ("a.o".to_string(), data_piece("a", 8, 8, false)),
+            ("b.o".to_string(), data_piece("b", 1, 1, false)),
+            ("c.o".to_string(), data_piece("c", 1, 1, true)),
+            ("d.o".to_string(), data_piece("d", 2, 2, true)),
+        ];
+        let out = link(inputs, &LinkOptions::default()).unwrap().object;
+        let data = &out.sections[out.section_by_name(".data").unwrap()];
+        assert_eq!((data.size, data.align), (0x1a, 8));
+        let value = |n: &str| out.symbols[out.symbol_by_name(n).unwrap()].value;
+        assert_eq!(
+            [value("a"), value("b"), value("c"), value("d")],
+            [0, 8, 0x10, 0x18]
+        );
+        assert_eq!(&data.data[8..0x11], &[0x5a, 0, 0, 0, 0, 0, 0, 0, 0x5a]);
+        // Empty sections other than `.text` are kept, as libbpf keeps them.
+        let rodata = &out.sections[out.section_by_name(".rodata").unwrap()];
+        assert_eq!((rodata.size, rodata.align), (0, 8));
+    }
 
     #[test]
     fn call_and_ldimm64_addends_move() {

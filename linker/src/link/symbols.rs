@@ -5,10 +5,14 @@
 //!   beats a weak one; two strong definitions are an error naming both inputs (except in
 //!   `license`/`version`, which are identical and kept once);
 //! - an extern (undefined) binds to the definition from any input, before or after it,
-//!   after a BTF check that both sides have compatible types (maps: same definition);
+//!   after a BTF check that both sides have compatible types
+//!   ([`compat`](crate::btf::compat)); a map (a global of `.maps`) is checked by its map
+//!   definition instead ([`map_def`](crate::btf::map_def)), whatever struct carries it;
 //! - what stays undefined at the end is an error, except weak externs and `__ksym` /
 //!   `__kconfig` externs (listed in a `.ksyms`/`.kconfig` DATASEC), which libbpf
-//!   resolves when it loads the object.
+//!   resolves when it loads the object;
+//! - an input without `.BTF` can have only local symbols, or globals in a `license` or
+//!   `version` equal to an earlier input's (libbpf checks globals against their BTF).
 //!
 //! Invariant: output symbols are in order of first appearance; a resolved global keeps
 //! the slot of its first mention.
@@ -28,6 +32,8 @@ pub(super) struct Glob {
     /// The input that defines it (None while undefined).
     pub def_file: Option<String>,
     pub def_weak: bool,
+    /// The output section of its definition; while undefined, the DATASEC that declares
+    /// it (libbpf's section of a global: in `.maps`, it is a map), or "".
     pub def_section: String,
     /// The first input that mentioned it.
     pub first_file: String,
@@ -54,13 +60,14 @@ impl Linker {
         inb: Option<&InputBtf>,
     ) -> Vec<Option<SymbolId>> {
         let mut map = vec![None; obj.symbols.len()];
+        let mut told_no_btf = false;
         for (sid, sym) in obj.symbols.iter() {
-            let (place, value) = match sym.place {
+            let (place, value, deduped) = match sym.place {
                 SymbolPlace::Section(s) => match placed.get(s.index()).copied().flatten() {
-                    Some(p) => (SymbolPlace::Section(p.dst), sym.value + p.off),
+                    Some(p) => (SymbolPlace::Section(p.dst), sym.value + p.off, p.deduped),
                     None => continue,
                 },
-                other => (other, sym.value),
+                other => (other, sym.value, false),
             };
             if sym.kind == SymbolKind::Section {
                 let SymbolPlace::Section(dst) = place else {
@@ -88,11 +95,34 @@ impl Linker {
             }
             let btf_id =
                 inb.and_then(|b| b.global_ids.get(&sym.name).map(|&local| b.merged_id(local)));
+            // libbpf's linker needs the BTF of every global ("failed to find BTF info for
+            // object"). (It also wants each global's own VAR or FUNC, which gcc 12 does
+            // not give its global functions: ebpfc links such objects.)
+            if inb.is_none() && !deduped && !told_no_btf {
+                told_no_btf = true;
+                self.errors.push(
+                    Diagnostic::error(
+                        codes::E_LINK_BAD_INPUT,
+                        format!(
+                            "{file}: no BTF (no .BTF section), which global symbol `{}` needs",
+                            sym.name
+                        ),
+                    )
+                    .with_note(
+                        "libbpf's linker checks globals against their BTF types: compile with -g",
+                    ),
+                );
+            }
             let kernel_extern = inb.is_some_and(|b| b.kernel_externs.contains(&sym.name));
             let defined = place != SymbolPlace::Undefined;
             let section_name = match place {
                 SymbolPlace::Section(s) => self.out.sections[s].name.clone(),
-                _ => String::new(),
+                // Clang lists externs without a section in `.extern`.
+                _ => inb
+                    .and_then(|b| b.global_secs.get(&sym.name))
+                    .filter(|s| *s != ".extern")
+                    .cloned()
+                    .unwrap_or_default(),
             };
             let Some(&gi) = self.globals.by_name.get(&sym.name) else {
                 let dst = self.out.symbols.push(Symbol {
@@ -164,28 +194,27 @@ impl Linker {
                 }
             };
             let was_undefined = g_def_file.is_none();
-            // BTF: check the types agree, then merge the two VAR/FUNC entries.
+            // BTF: check the types agree (maps: their definitions), then merge the two
+            // VAR/FUNC entries.
             if let (Some(old), Some(new)) = (g_btf, btf_id) {
-                let is_map = section_name == ".maps" || g_def_section == ".maps";
-                if let Err(why) = self.btf.compatible(old, new) {
-                    let (code, what) = if is_map {
-                        (codes::E_LINK_MAP_MISMATCH, "map")
-                    } else {
-                        (codes::E_LINK_TYPE_MISMATCH, "symbol")
-                    };
-                    let other = g_def_file.clone().unwrap_or_else(|| g_first_file.clone());
-                    self.errors.push(
+                let other = g_def_file.clone().unwrap_or_else(|| g_first_file.clone());
+                let checked = if g_def_section == ".maps" {
+                    self.check_map(&sym.name, old, new, &other, file)
+                } else {
+                    self.btf.compatible(old, new).map_err(|why| {
                         Diagnostic::error(
-                            code,
+                            codes::E_LINK_TYPE_MISMATCH,
                             format!(
-                                "{what} `{}` has different types in `{other}` and `{file}`",
+                                "symbol `{}` has different types in `{other}` and `{file}`",
                                 sym.name
                             ),
                         )
-                        .with_note(format!("they differ in: {why}")),
-                    );
-                } else {
-                    self.btf.merge_global(old, new, takes_over);
+                        .with_note(format!("they differ in: {why}"))
+                    })
+                };
+                match checked {
+                    Ok(()) => self.btf.merge_global(old, new, takes_over),
+                    Err(d) => self.errors.push(d),
                 }
             } else if g_btf.is_none() && btf_id.is_some() {
                 self.globals.list[gi].btf = btf_id;
@@ -224,6 +253,35 @@ impl Linker {
             }
         }
         map
+    }
+
+    /// Checks that the map `name` is defined alike by `old` (from `other`) and `new`
+    /// (from `file`): by their map definitions, not their struct types.
+    fn check_map(
+        &self,
+        name: &str,
+        old: u32,
+        new: u32,
+        other: &str,
+        file: &str,
+    ) -> Result<(), Diagnostic> {
+        let def = |id: u32, f: &str| {
+            self.btf.map_def(id).map_err(|why| {
+                Diagnostic::error(
+                    codes::E_LINK_MAP_MISMATCH,
+                    format!("map `{name}` in `{f}` is not a valid map definition"),
+                )
+                .with_note(why)
+            })
+        };
+        let (a, b) = (def(old, other)?, def(new, file)?);
+        self.btf.maps_match(&a, &b).map_err(|why| {
+            Diagnostic::error(
+                codes::E_LINK_MAP_MISMATCH,
+                format!("map `{name}` is declared differently in `{other}` and `{file}`"),
+            )
+            .with_note(why)
+        })
     }
 
     /// Reports externs no input defined (weak and kernel externs may stay undefined).
