@@ -298,37 +298,66 @@ impl Checker {
         Stmt::new(kind, span)
     }
 
-    /// An empty inline asm whose operands are all registers: `"+r"(v)` outputs (libbpf's
-    /// `barrier_var(v)`) and `"r"(x)` inputs, with any clobbers. The asm does nothing,
+    /// An empty inline asm whose operands are all registers: `"+r"(v)` outputs, `"=r"(v)`
+    /// outputs with a tied input (`"=r"(v) : "0"(v)`, libbpf's `barrier_var(v)`), and
+    /// `"r"(x)` inputs, with any clobbers. The asm does nothing,
     /// but the compiler must assume it read the inputs and changed the outputs, as
     /// clang does: each `v` becomes `v = opaque(v)` and each `x` is evaluated into an
     /// `opaque` whose result is unused. None for any other asm (not supported).
     fn register_barrier(&mut self, a: &ast::AsmStmt) -> Option<Vec<Stmt>> {
         let constraint = |o: &ast::AsmOperand| o.constraint.bytes();
+        // An input tied to output `k` ("0", "1"...): the output's value on the way in.
+        let tied = |k: usize| {
+            a.inputs
+                .iter()
+                .find(|i| constraint(i) == k.to_string().as_bytes())
+        };
+        let tie_ok = |c: &[u8]| {
+            !c.is_empty()
+                && c.iter().all(u8::is_ascii_digit)
+                && std::str::from_utf8(c)
+                    .ok()
+                    .and_then(|t| t.parse::<usize>().ok())
+                    .is_some_and(|k| k < a.outputs.len())
+        };
         let registers = a.template.units.is_empty()
             && !a.is_goto
             && !(a.outputs.is_empty() && a.inputs.is_empty())
-            && a.outputs.iter().all(|o| constraint(o) == b"+r")
-            && a.inputs.iter().all(|o| constraint(o) == b"r");
+            && a.outputs.iter().enumerate().all(|(k, o)| {
+                constraint(o) == b"+r" || (constraint(o) == b"=r" && tied(k).is_some())
+            })
+            && a.inputs
+                .iter()
+                .all(|i| constraint(i) == b"r" || tie_ok(&constraint(i)));
         if !registers {
             return None;
         }
         let mut out = Vec::new();
-        for o in &a.outputs {
+        for (k, o) in a.outputs.iter().enumerate() {
             let place = self.expr(&o.expr);
             if !self.check_modifiable(&place, o.expr.span) {
                 continue;
             }
-            // Read and written back: evaluated twice, so it must not have side effects.
-            if super::expr::has_side_effects(&place) {
-                self.err(
-                    codes::E_UNSUPPORTED,
-                    o.expr.span,
-                    "an inline asm \"+r\" operand with side effects is not supported",
-                );
-                continue;
-            }
-            let Some(current) = self.register_operand(place.clone(), o.expr.span) else {
+            // "+r": read and written back, so evaluated twice: no side effects. "=r" with
+            // a tied input (libbpf 1.1's `barrier_var`: `"=r"(v) : "0"(v)`): the input
+            // is the value that goes in.
+            let incoming = if constraint(o) == b"+r" {
+                if super::expr::has_side_effects(&place) {
+                    self.err(
+                        codes::E_UNSUPPORTED,
+                        o.expr.span,
+                        "an inline asm \"+r\" operand with side effects is not supported",
+                    );
+                    continue;
+                }
+                self.register_operand(place.clone(), o.expr.span)
+            } else {
+                let Some(input) = tied(k) else { continue };
+                let e = self.expr(&input.expr);
+                self.register_operand(e, input.expr.span)
+                    .map(|v| self.cast_to(v, place.ty.unqual()))
+            };
+            let Some(current) = incoming else {
                 continue;
             };
             let ty = current.ty;
@@ -340,7 +369,7 @@ impl Checker {
             let assign = Expr::new(ExprKind::Assign(place.boxed(), opaque.boxed()), ty, o.span);
             out.push(Stmt::new(StmtKind::Expr(assign), o.span));
         }
-        for i in &a.inputs {
+        for i in a.inputs.iter().filter(|i| constraint(i) == b"r") {
             let e = self.expr(&i.expr);
             let Some(value) = self.register_operand(e, i.expr.span) else {
                 continue;

@@ -1,5 +1,6 @@
 // Empty inline asm with register operands, as libbpf's bpf_helpers.h spells them:
-// `barrier_var(v)` is `asm volatile("" : "+r"(v))` (the compiler forgets what it knew
+// `barrier_var(v)` is `asm volatile("" : "+r"(v))` in newer libbpf and
+// `asm volatile("" : "=r"(v) : "0"(v))` in libbpf 1.1 (the compiler forgets what it knew
 // about v, so a bounds check is done on the value as the verifier sees it), and
 // `asm volatile("" :: "r"(x))` makes x computed. `barrier()` (a "memory" clobber)
 // is a plain compiler barrier. Results go to .bss.
@@ -10,6 +11,7 @@
 
 #define barrier() asm volatile("" ::: "memory")
 #define barrier_var(var) asm volatile("" : "+r"(var))
+#define barrier_var_tied(var) asm volatile("" : "=r"(var) : "0"(var))
 
 __u32 table[8] = { 3, 1, 4, 1, 5, 9, 2, 6 };
 __u32 picked;
@@ -29,7 +31,7 @@ int asm_barrier(struct xdp_md *ctx)
 	if (idx < 8)
 		picked = table[idx];
 	/* k is 5 for the compiler no more: the sum is computed at run time */
-	barrier_var(k);
+	barrier_var_tied(k);
 	folded = k * 3 + 1;
 	barrier_var(wide);
 	barrier_var(q);
