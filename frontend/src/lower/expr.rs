@@ -529,26 +529,40 @@ impl FnLower<'_, '_> {
         let b64 = self.b.uextend(Type::I64, b8);
         let ones = self.b.iconst(Type::I64, 0x0101_0101_0101_0101);
         let pattern = self.b.imul(b64, ones);
-        let max = align.clamp(1, 8);
-        let mut off = 0u32;
-        while off < size {
-            let mut w = max;
-            while w > size - off || !off.is_multiple_of(w) {
-                w /= 2;
-            }
-            let ty = Type::from_bytes(u64::from(w)).unwrap_or(Type::I8);
+        for (off, ty) in chunks(u64::from(size), align) {
             let val = self.resize(pattern, ty, false);
-            match i16::try_from(off) {
-                Ok(o) => {
-                    self.b.store(MemFlags::default(), val, d, o);
-                }
-                Err(_) => {
-                    let k = self.b.iconst(Type::I64, i64::from(off));
-                    let a = self.b.iadd(d, k);
-                    self.b.store(MemFlags::default(), val, a, 0);
-                }
+            let (a, o) = self.at_offset(d, off);
+            self.b.store(MemFlags::default(), val, a, o);
+        }
+    }
+
+    /// `memmove(d, s, size)`: every chunk is loaded before any is stored, so the copy is
+    /// right however the objects overlap (what LLVM's memmove expansion does; a
+    /// forward copy would read bytes it had already overwritten).
+    fn memmove(&mut self, d: Value, s: Value, size: u64, align: u32) {
+        let parts = chunks(size, align);
+        let mut loaded = Vec::with_capacity(parts.len());
+        for &(off, ty) in &parts {
+            let (a, o) = self.at_offset(s, off);
+            loaded.push(self.b.load(ty, ty, Ext::Zero, MemFlags::default(), a, o));
+        }
+        for (&(off, _), v) in parts.iter().zip(loaded) {
+            let (a, o) = self.at_offset(d, off);
+            self.b.store(MemFlags::default(), v, a, o);
+        }
+    }
+
+    /// `(address, offset)` for byte `off` of `base`: the offset in the instruction
+    /// when it fits an `i16`, else added to the address.
+    fn at_offset(&mut self, base: Value, off: u64) -> (Value, i16) {
+        match i16::try_from(off) {
+            Ok(o) => (base, o),
+            Err(_) => {
+                let k = self
+                    .b
+                    .iconst(Type::I64, i64::try_from(off).unwrap_or(i64::MAX));
+                (self.b.iadd(base, k), 0)
             }
-            off += w.max(1);
         }
     }
 
@@ -567,6 +581,12 @@ impl FnLower<'_, '_> {
                     self.b
                         .memcpy(d, s, u32::try_from(*n).unwrap_or(u32::MAX), align);
                 }
+                Some(d)
+            }
+            Builtin::Memmove(n) => {
+                let (d, s) = (arg(0)?, arg(1)?);
+                let align = self.known_align(&args[0]).min(self.known_align(&args[1]));
+                self.memmove(d, s, *n, align);
                 Some(d)
             }
             Builtin::Memset(n) => {
@@ -1295,4 +1315,23 @@ pub(super) fn known_align(tt: &crate::types::TypeTable, e: &Expr) -> u32 {
         _ => tt.pointee(cur.ty).and_then(|p| tt.align_of(p)),
     };
     u32::try_from(a.unwrap_or(1).clamp(1, 8)).unwrap_or(1)
+}
+
+/// The pieces of a `size`-byte block at alignment `align`, widest first where the
+/// alignment allows (at most 8 bytes; the verifier rejects misaligned stack and map
+/// accesses): `(byte offset, type of the piece)`.
+fn chunks(size: u64, align: u32) -> Vec<(u64, Type)> {
+    let max = u64::from(align.clamp(1, 8));
+    let mut out = Vec::new();
+    let mut off = 0u64;
+    while off < size {
+        let mut w = max;
+        while w > size - off || !off.is_multiple_of(w) {
+            w /= 2;
+        }
+        let w = w.max(1);
+        out.push((off, Type::from_bytes(w).unwrap_or(Type::I8)));
+        off += w;
+    }
+    out
 }

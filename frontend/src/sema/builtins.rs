@@ -219,14 +219,12 @@ impl Checker {
                                 span,
                             )
                         } else {
-                            // memmove with a constant size: every load happens before the
-                            // stores only when expanded that way; the IR memcpy copies
-                            // forwards, which is correct for non-overlapping objects.
-                            e(
-                                ExprKind::Builtin(Builtin::Memcpy(size), vec![a, b]),
-                                vp,
-                                span,
-                            )
+                            let op = if name == "__builtin_memmove" {
+                                Builtin::Memmove(size)
+                            } else {
+                                Builtin::Memcpy(size)
+                            };
+                            e(ExprKind::Builtin(op, vec![a, b]), vp, span)
                         }
                     }
                 }

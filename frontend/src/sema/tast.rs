@@ -255,6 +255,8 @@ pub enum BitOp {
 pub enum Builtin {
     /// `__builtin_memcpy(dst, src, n)` with constant `n`.
     Memcpy(u64),
+    /// `__builtin_memmove(dst, src, n)` with constant `n` (the objects may overlap).
+    Memmove(u64),
     /// `__builtin_memset(dst, c, n)` with constant `n`.
     Memset(u64),
     /// `__builtin_memcmp(a, b, n)` with constant `n`.
