@@ -1,6 +1,7 @@
 //! The bit-counting builtins clang offers on every target and BPF programs use for
 //! bitmaps and logarithms: `__builtin_popcount`, `__builtin_clz`, `__builtin_ctz`,
-//! `__builtin_ffs` (with `l`/`ll` forms) and `__builtin_abs`/`labs`/`llabs`.
+//! `__builtin_ffs` (with `l`/`ll` forms) and `__builtin_abs`/`labs`/`llabs`
+//! (`__builtin_parity` is the low bit of a popcount: `builtins.rs`).
 //!
 //! The argument converts to the builtin's parameter type (`unsigned int`/`long`/
 //! `long long` for the counts, the signed types for ffs and abs); the counts return

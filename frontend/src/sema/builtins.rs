@@ -137,6 +137,24 @@ impl Checker {
         if let Some(bit) = super::bitops::bit_builtin(name) {
             return Some(self.bit_call(name, bit, args, span));
         }
+        // `__builtin_parity{,l,ll}(x)` is the low bit of the population count.
+        if let Some(width) = name.strip_prefix("__builtin_parity")
+            && let Some(bit) = super::bitops::bit_builtin(&format!("__builtin_popcount{width}"))
+        {
+            let count = self.bit_call(name, bit, args, span);
+            let ty = count.ty;
+            return Some(match count.kind {
+                ExprKind::Int(v) => Expr::new(ExprKind::Int(v & 1), ty, span),
+                _ => {
+                    let one = Expr::new(ExprKind::Int(1), ty, span);
+                    Expr::new(
+                        ExprKind::Binary(super::tast::BinOp::And, count.boxed(), one.boxed()),
+                        ty,
+                        span,
+                    )
+                }
+            });
+        }
         Some(match name {
             "__builtin_strlen" => self.strlen_call(args, span),
             "__builtin_expect" | "__builtin_expect_with_probability" => {

@@ -1,5 +1,5 @@
 // The bit builtins clang offers on BPF (no bit-counting instructions; both compilers
-// expand them): __builtin_popcount/clz/ctz/ffs with their l and ll forms and
+// expand them): __builtin_popcount/clz/ctz/ffs/parity with their l and ll forms and
 // __builtin_abs/labs/llabs, on packet words, and folded in constant expressions
 // (_Static_assert, an array size). ctz and ffs run only folded here; their run-time
 // de Bruijn table lookups are in ctz_tables.bpf.c.
@@ -28,6 +28,8 @@ int bits(struct xdp_md *ctx)
 	r[4] = __builtin_abs(s) + ((__u64)__builtin_llabs(l) << 1) + __builtin_labs(-l);
 	r[5] = tbl[2] + sizeof(tbl);
 	r[6] = __builtin_popcount(p[14]) + __builtin_clz((unsigned)p[15] + 1);
+	r[7] = __builtin_parity(b) + 2 * __builtin_parityll(d) + 4 * __builtin_parityl(c) +
+	       8 * __builtin_parity(0x7);
 	return __builtin_popcount(b) & 3;
 }
 char LICENSE[] SEC("license") = "GPL";
