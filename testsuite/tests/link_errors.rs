@@ -376,6 +376,33 @@ fn license_mismatch() {
     insta::assert_snapshot!(link_err(&[("gpl.o", a), ("mit.o", b)]));
 }
 
+/// Adds a section `name` (kept once, like `license`) holding `data`.
+fn with_single(mut o: Object, name: &str, data: &[u8]) -> Object {
+    let mut s = Section::new(name, SectionKind::Progbits, SHF_ALLOC | SHF_WRITE, 4);
+    s.data = data.to_vec();
+    s.size = s.data.len() as u64;
+    o.sections.push(s);
+    o
+}
+
+#[test]
+fn version_and_license_values() {
+    // `version` is a number, a license that is not text is shown as bytes, and a
+    // conflict inside one input is said to be one.
+    let twice = with_single(
+        with_single(le("p1"), "version", &[1, 0, 0, 0]),
+        "version",
+        &[2, 0, 0, 0],
+    );
+    let other = with_single(le("p2"), "version", &0x0005_0a00u32.to_le_bytes());
+    let junk = object(Endian::Little, "p3", None, None, "\u{1}\u{7f}");
+    insta::assert_snapshot!(link_err(&[
+        ("twice.o", twice),
+        ("other.o", other),
+        ("junk.o", junk)
+    ]));
+}
+
 #[test]
 fn byte_order_mix() {
     let a = le("p1");

@@ -533,6 +533,33 @@ mod tests {
         assert_ne!(map[7], map[14], "VARs stay unique");
     }
 
+    /// Two copies of `int *****...` 5,000 pointers deep, outermost first (as clang emits
+    /// them). Every pointer level has the same hashes, so comparing each with every
+    /// earlier one down the whole chain took minutes (cubic; 2,000 levels: 55 s);
+    /// classified children first, each pointer is one lookup.
+    #[test]
+    fn long_pointer_chains_dedup_in_linear_time() {
+        const DEPTH: u32 = 5_000;
+        let mut b = Btf::new();
+        for _ in 0..2 {
+            let base = b.len() as u32;
+            for k in 1..=DEPTH {
+                b.add_ptr(base + k + 1);
+            }
+            b.add_int("int", 4, BTF_INT_SIGNED);
+        }
+        let (map, stats) = dedup(&mut b, &[], &[]);
+        assert_eq!(stats.types_after, DEPTH as usize + 1);
+        let second = DEPTH + 1;
+        for k in 1..=DEPTH + 1 {
+            assert_eq!(map[(second + k) as usize], map[k as usize], "level {k}");
+        }
+        assert_eq!(map[1], 1, "the first chain keeps its ids");
+        assert!(
+            matches!(b.get(DEPTH).map(|t| &t.data), Some(TypeData::Ptr { type_id }) if *type_id == DEPTH + 1)
+        );
+    }
+
     #[test]
     fn ambiguous_fwd_stays() {
         let mut b = Btf::new();

@@ -20,6 +20,7 @@ pub mod flat;
 pub mod map_def;
 mod parse;
 pub(crate) mod prededup;
+mod scc;
 mod strindex;
 
 use crate::object::Endian;

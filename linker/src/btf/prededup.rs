@@ -20,11 +20,17 @@
 //! local facts with names hashed by their bytes, and one round mixes in those of the
 //! types it refers to; equal types always get equal hashes. Then (sequentially,
 //! [`Prededup::map_input`]) each type, in id order, is compared with the merged types of
-//! its hash by the walk.
+//! its hash by the walk. An input whose walks take far more steps than it has types
+//! (long chains of pointers) is decided children first instead: by strongly connected
+//! components, a type on no cycle after what it refers to, with one lookup.
 
 use super::Kind;
 use super::flat::FlatTypes;
 use diag::fasthash::FastMap;
+
+/// Walk steps per input type after which an input is decided children first: real
+/// inputs take a few (bench-link: 2.5; one walk maps a type and what it refers to).
+const WALK_STEPS_PER_TYPE: u64 = 64;
 
 /// Not decided yet (in an input's map).
 const UNDECIDED: u32 = u32::MAX;
@@ -196,9 +202,20 @@ pub(crate) fn input_hashes(t: &FlatTypes, strings: &[u8], reuse: Vec<u64>) -> Ve
 pub(crate) struct Prededup {
     /// Per merged id: its hash (0 for void).
     hash: Vec<u64>,
-    /// First merged type of each hash; `chain[id]` is the next one of the same hash.
-    heads: FastMap<u64, u32>,
+    /// First and last merged type of each hash; `chain[id]` is the next one of the same
+    /// hash.
+    heads: FastMap<u64, (u32, u32)>,
     chain: Vec<u32>,
+    /// Per merged id: whether it is offered as a candidate (not pinned).
+    candidate: Vec<bool>,
+    /// The candidates by [`children_key`] (hash and referenced merged ids), for the
+    /// input types on no cycle once decided children first; `by_children_chain[id]` is
+    /// the next one of the same key. Built when first needed, up to `children_indexed`.
+    by_children: FastMap<u64, (u32, u32)>,
+    by_children_chain: Vec<u32>,
+    children_indexed: usize,
+    /// Walk steps taken for the current input (see [`WALK_STEPS_PER_TYPE`]).
+    steps: u64,
     /// Walk state over the current input's ids: `hyp[x]` is valid when
     /// `stamp[x] == epoch`.
     hyp: Vec<u32>,
@@ -270,6 +287,50 @@ fn same_cstr(x: &[u8], a: u32, y: &[u8], b: u32) -> bool {
     }
 }
 
+/// The input's types, strongly connected components children first, each with whether
+/// it lies on no cycle (then what it refers to comes before it); the types of a cycle in
+/// id order. (Out of line: inputs need it rarely.)
+#[cold]
+#[inline(never)]
+fn children_first(t: &FlatTypes) -> Vec<(u32, bool)> {
+    let n = t.len();
+    let mut edges = Vec::new();
+    let mut starts = vec![0, 0];
+    for id in 1..=n as u32 {
+        t.for_each_ref(id, |r| edges.push(r));
+        starts.push(edges.len());
+    }
+    let refs = |v: u32| &edges[starts[v as usize]..starts[v as usize + 1]];
+    let mut order = Vec::with_capacity(n + 1);
+    super::scc::for_each_component(n + 1, refs, |c| {
+        let acyclic = c.len() == 1 && !refs(c[0]).contains(&c[0]);
+        let start = order.len();
+        order.extend(c.iter().map(|&id| (id, acyclic)));
+        order[start..].sort_unstable();
+    });
+    order
+}
+
+/// The key of a type among those of its hash: the hash and the merged ids of the types
+/// it refers to, in order.
+fn children_key(hash: u64, refs: impl Iterator<Item = u32>) -> u64 {
+    refs.fold(mix(hash, 0x5bd1_e995), |h, r| mix(h, u64::from(r)))
+}
+
+/// Appends `id` to the chain of `key` (earlier merged types are tried first; a walk to
+/// the end of the chain made a chain of 10,000 pointers quadratic).
+fn push_last(ends: &mut FastMap<u64, (u32, u32)>, next: &mut [u32], key: u64, id: u32) {
+    match ends.get_mut(&key) {
+        None => {
+            ends.insert(key, (id, id));
+        }
+        Some((_, tail)) => {
+            next[*tail as usize] = id;
+            *tail = id;
+        }
+    }
+}
+
 impl Prededup {
     /// Maps every type of an input (`t`, names in `strings`, hashes from
     /// [`input_hashes`]) to the merged type it equals, or to [`APPEND`]. Index = input
@@ -288,31 +349,73 @@ impl Prededup {
         if self.hash.is_empty() {
             self.hash.push(0);
             self.chain.push(UNDECIDED);
+            self.candidate.push(false);
         }
         // Room for every input type to be appended, so that the index grows (and
         // rehashes) at most once more: the first input appends all its types.
         self.heads.reserve(n);
         self.hash.reserve(n);
         self.chain.reserve(n);
+        self.candidate.reserve(n);
         self.hyp.clear();
         self.hyp.resize(n + 1, 0);
         self.stamp.clear();
         self.stamp.resize(n + 1, 0);
         self.epoch = 0;
-        for id in 1..=n as u32 {
+        // Each type in id order, compared with the merged types of its hash, as long as
+        // the walks stay within a budget; past it (chains of thousands of pointers, each
+        // walked down the whole chain for every merged pointer of its hash: minutes),
+        // the rest is decided children first ([`children_first`]). One loop serves
+        // both, so that the walk stays inlined in it.
+        self.steps = 0;
+        let budget = WALK_STEPS_PER_TYPE * (n as u64 + 64);
+        let mut fallback: Option<Vec<(u32, bool)>> = None;
+        let mut next = 0usize;
+        loop {
+            let (id, acyclic) = match &fallback {
+                None if next < n => (next as u32 + 1, false),
+                Some(order) if next < order.len() => order[next],
+                _ => break,
+            };
+            next += 1;
             if map[id as usize] != UNDECIDED {
                 continue;
             }
-            if let Some(&head) = self.heads.get(&hash[id as usize]) {
-                let mut cand = head;
-                while cand != UNDECIDED {
-                    if self.walk(&input, merged, &mut map, id, cand) {
-                        break;
-                    }
-                    cand = self.chain[cand as usize];
+            let mut cand = if !acyclic {
+                self.heads
+                    .get(&hash[id as usize])
+                    .map_or(UNDECIDED, |&(h, _)| h)
+            } else {
+                // What it refers to is decided: the merged types of its hash that refer
+                // to the very same (a walk through a decided type needs its very match;
+                // none if one was appended).
+                let mut key = Some(children_key(hash[id as usize], std::iter::empty()));
+                t.for_each_ref(id, |r| {
+                    key = key
+                        .filter(|_| map[r as usize] != APPEND)
+                        .map(|k| mix(k, u64::from(map[r as usize])));
+                });
+                key.and_then(|k| self.by_children.get(&k))
+                    .map_or(UNDECIDED, |&(h, _)| h)
+            };
+            while cand != UNDECIDED {
+                if self.walk(&input, merged, &mut map, id, cand) {
+                    break;
                 }
+                if fallback.is_none() && self.steps > budget {
+                    fallback = Some(children_first(t));
+                    self.index_children(merged.t);
+                    next = 0;
+                    break;
+                }
+                cand = if acyclic {
+                    self.by_children_chain[cand as usize]
+                } else {
+                    self.chain[cand as usize]
+                };
             }
-            if map[id as usize] == UNDECIDED {
+            // (Undecided after the switch: it comes again in the new order.)
+            if map[id as usize] == UNDECIDED && !(fallback.is_some() && next == 0) {
                 map[id as usize] = APPEND;
             }
         }
@@ -325,21 +428,32 @@ impl Prededup {
         debug_assert_eq!(self.hash.len(), id as usize);
         self.hash.push(hash);
         self.chain.push(UNDECIDED);
-        if !candidate {
-            return;
+        self.candidate.push(candidate);
+        if candidate {
+            push_last(&mut self.heads, &mut self.chain, hash, id);
         }
-        match self.heads.get(&hash).copied() {
-            None => {
-                self.heads.insert(hash, id);
-            }
-            Some(mut c) => {
-                // Earlier merged types are tried first.
-                while self.chain[c as usize] != UNDECIDED {
-                    c = self.chain[c as usize];
-                }
-                self.chain[c as usize] = id;
+    }
+
+    /// Adds the candidates of `merged` (whose types [`Self::record`] saw) recorded since
+    /// the last call to `by_children`.
+    #[cold]
+    #[inline(never)]
+    fn index_children(&mut self, merged: &FlatTypes) {
+        let end = self.hash.len().min(merged.len() + 1);
+        self.by_children_chain.resize(end, UNDECIDED);
+        for id in self.children_indexed.max(1)..end {
+            if self.candidate[id] {
+                let mut key = children_key(self.hash[id], std::iter::empty());
+                merged.for_each_ref(id as u32, |r| key = mix(key, u64::from(r)));
+                push_last(
+                    &mut self.by_children,
+                    &mut self.by_children_chain,
+                    key,
+                    id as u32,
+                );
             }
         }
+        self.children_indexed = self.children_indexed.max(end);
     }
 
     /// Whether input type `a` equals merged type `b`; on success every input type the
@@ -361,6 +475,7 @@ impl Prededup {
         self.pairs.clear();
         self.stack.push((a, b));
         while let Some((x, y)) = self.stack.pop() {
+            self.steps += 1;
             if x == 0 || y == 0 {
                 if x == y {
                     continue;
@@ -681,6 +796,38 @@ mod tests {
         assert_eq!(map[1], APPEND, "struct node differs");
         assert_eq!(map[2], APPEND, "so does the pointer to it");
         assert_eq!(map[3], 3, "int is the same");
+    }
+
+    /// Adds `name` (an integer of `size` bytes) under `depth` pointers, outermost first
+    /// (as clang emits them).
+    fn pointer_chain(b: &mut Btf, depth: u32, name: &str, size: u32) {
+        let base = b.len() as u32;
+        for k in 1..=depth {
+            b.add_ptr(base + k + 1);
+        }
+        b.add_int(name, size, BTF_INT_SIGNED);
+    }
+
+    #[test]
+    fn pointer_chains_map_in_linear_time() {
+        // Merged: `int` under 20,000 pointers. Input: `long` under 2,000 pointers, then
+        // `int` under 2,000. Every pointer has the hash of every other: in id order,
+        // each pointer over `long` walked down its whole chain for each of the 20,000
+        // merged pointers before failing at `long` (some 10^10 steps, minutes). Past the
+        // walk budget the input is decided children first, a pointer by one lookup.
+        let (long, short) = (20_000, 2_000);
+        let mut first = Btf::new();
+        pointer_chain(&mut first, long, "int", 4);
+        let mut second = Btf::new();
+        pointer_chain(&mut second, short, "long", 8);
+        pointer_chain(&mut second, short, "int", 4);
+        let map = map_second(&first, &second);
+        let int_chain = short + 1;
+        for k in 1..=short + 1 {
+            assert_eq!(map[k as usize], APPEND, "the chain over long, type {k}");
+            let mapped = map[(int_chain + k) as usize];
+            assert_eq!(mapped, long - short + k, "the chain over int, type {k}");
+        }
     }
 
     #[test]

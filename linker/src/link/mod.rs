@@ -229,6 +229,8 @@ struct DstSec {
     has_datasec: bool,
     /// DATASEC entries collected so far.
     vars: Vec<btf_merge::DsVar>,
+    /// The input that gave it its first piece (for errors about `license`/`version`).
+    first_from: String,
 }
 
 /// Where one input section went.
@@ -287,6 +289,7 @@ impl Linker {
             elf: None,
             has_datasec: false,
             vars: Vec::new(),
+            first_from: String::new(),
         });
         self.dst_by_name
             .insert(name.to_string(), self.dst.len() - 1);

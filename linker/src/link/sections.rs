@@ -67,6 +67,30 @@ fn describe(kind: SectionKind, flags: u64) -> &'static str {
     }
 }
 
+/// The contents of a `license` or `version` section in words: a 4-byte `version` as its
+/// number (the kernel's `LINUX_VERSION_CODE`), a printable `license` quoted (trailing
+/// NULs dropped), anything else as hex bytes.
+fn show_value(section: &str, data: &[u8], big: bool) -> String {
+    if section == "version"
+        && let Ok(b) = <[u8; 4]>::try_from(data)
+    {
+        let v = if big {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        };
+        return format!("{v} ({v:#x})");
+    }
+    let text = &data[..data.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1)];
+    match std::str::from_utf8(text) {
+        Ok(t) if section == "license" && !t.chars().any(char::is_control) => format!("\"{t}\""),
+        _ => {
+            let hex: Vec<String> = data.iter().map(|b| format!("{b:02x}")).collect();
+            format!("bytes {}", hex.join(" "))
+        }
+    }
+}
+
 fn align_up(v: u64, align: u64) -> u64 {
     let a = align.max(1);
     v.div_ceil(a).saturating_mul(a)
@@ -96,14 +120,15 @@ impl Linker {
                 continue;
             }
             let di = self.dst_sec(&sec.name);
-            let dst_id = match self.dst[di].elf {
-                Some(id) => id,
+            let (dst_id, first) = match self.dst[di].elf {
+                Some(id) => (id, false),
                 None => {
                     let mut s = Section::new(sec.name.clone(), sec.kind, sec.flags, 1);
                     s.entsize = sec.entsize;
                     let id = self.out.sections.push(s);
                     self.dst[di].elf = Some(id);
-                    id
+                    self.dst[di].first_from = file.to_string();
+                    (id, true)
                 }
             };
             let mask = SHF_WRITE | SHF_ALLOC | SHF_EXECINSTR;
@@ -116,21 +141,26 @@ impl Linker {
                 );
                 continue;
             }
-            if is_single_copy(&sec.name) && d.size > 0 {
+            if is_single_copy(&sec.name) && !first {
                 if d.data != sec.data {
-                    let show = |b: &[u8]| {
-                        String::from_utf8_lossy(b)
-                            .trim_end_matches('\0')
-                            .to_string()
-                    };
                     let code = if sec.name == "license" {
                         codes::E_LINK_LICENSE
                     } else {
                         codes::E_LINK_SECTION_MISMATCH
                     };
-                    let (old, new) = (show(&d.data), show(&sec.data));
+                    let big = obj.endian == crate::object::Endian::Big;
+                    let (old, new) = (
+                        show_value(&sec.name, &d.data, big),
+                        show_value(&sec.name, &sec.data, big),
+                    );
+                    let (name, from) = (&sec.name, &self.dst[di].first_from);
+                    let msg = if from == file {
+                        format!("{file}: two `{name}` sections, one says {old} and the other {new}")
+                    } else {
+                        format!("{file}: section `{name}` says {new} but `{from}` says {old}")
+                    };
                     self.errors.push(
-                        Diagnostic::error(code, format!("{file}: section `{}` says \"{new}\" but an earlier input says \"{old}\"", sec.name))
+                        Diagnostic::error(code, msg)
                             .with_note("every input that declares it must declare the same value"),
                     );
                     continue;

@@ -13,7 +13,10 @@
 //! for graphs whose edges are ordered lists) and fails on the first pair with different
 //! local facts or hashes. The first representative that compares equal is the type's
 //! class; otherwise the type starts one. After a successful walk, every not yet
-//! classified type paired with a classified one takes its class at once.
+//! classified type paired with a classified one takes its class at once. When the walks
+//! take far more steps than there are types (long chains of pointers), the partition is
+//! made again with the graph's components visited children first, where a type on no
+//! cycle needs one lookup by its referenced types' classes.
 //!
 //! Invariant: the result maps every id to the lowest id of its class (void to 0).
 
@@ -53,6 +56,8 @@ struct Walk {
     epoch: u32,
     stack: Vec<(u32, u32)>,
     pairs: Vec<(u32, u32)>,
+    /// Pairs visited by all walks so far.
+    steps: u64,
 }
 
 impl Walk {
@@ -80,7 +85,49 @@ impl Walk {
     }
 }
 
+/// Class representatives by key, each key's in order of insertion (a head and a tail
+/// per key, the rest linked through `next`).
+struct Reps {
+    ends: FastMap<u64, (u32, u32)>,
+    next: Vec<u32>,
+}
+
+impl Reps {
+    fn new(n: usize) -> Self {
+        Reps {
+            ends: std::collections::HashMap::with_capacity_and_hasher(n / 2, FastBuild::default()),
+            next: vec![UNKNOWN; n],
+        }
+    }
+
+    fn first(&self, key: u64) -> u32 {
+        self.ends.get(&key).map_or(UNKNOWN, |&(head, _)| head)
+    }
+
+    fn push(&mut self, key: u64, id: u32) {
+        match self.ends.get_mut(&key) {
+            None => {
+                self.ends.insert(key, (id, id));
+            }
+            Some((_, tail)) => {
+                self.next[*tail as usize] = id;
+                *tail = id;
+            }
+        }
+    }
+}
+
+/// Walk steps per type after which [`classes`] starts over children first: real type
+/// graphs take a few at most (bench-link's merged types: none, no two share a hash).
+const WALK_STEPS_PER_TYPE: u64 = 64;
+
 /// Returns `class[id]` = the lowest id structurally equal to `id`.
+///
+/// Types are classified in id order while the walks stay within a budget. Past it (a
+/// chain of 2,000 anonymous pointers, every level compared down the whole chain with
+/// every earlier level of the same hash, took a minute), the partition is made again
+/// children first ([`classes_children_first`]). Both ways are exact: the partition is
+/// the same.
 pub(super) fn classes(g: &mut Graph) -> Vec<u32> {
     let n = g.label_hash.len();
     // Hashes that mix in the referenced types' hashes, HASH_ROUNDS deep.
@@ -97,31 +144,54 @@ pub(super) fn classes(g: &mut Graph) -> Vec<u32> {
         std::mem::swap(&mut hash, &mut next);
     }
     drop(next);
-    let mut class = vec![UNKNOWN; n];
-    class[0] = 0;
-    // Representatives by hash; `chain[rep]` links representatives with equal hashes.
-    let mut heads: FastMap<u64, u32> =
-        std::collections::HashMap::with_capacity_and_hasher(n / 2, FastBuild::default());
-    let mut chain = vec![UNKNOWN; n];
-    let mut walk = Walk {
-        parent: vec![0; n],
-        stamp: vec![0; n],
-        epoch: 0,
-        stack: Vec::new(),
-        pairs: Vec::new(),
-    };
+    let budget = WALK_STEPS_PER_TYPE * (n as u64 + 64);
+    let mut s = State::new(n);
     for id in 1..n as u32 {
-        if class[id as usize] != UNKNOWN {
-            continue;
+        if s.class[id as usize] == UNKNOWN && !s.classify_by_walk(g, &hash, id, budget) {
+            return classes_children_first(g, &hash);
         }
+    }
+    s.class
+}
+
+/// The partition state: each id's class (its representative, UNKNOWN before), the
+/// representatives by hash, and the walk's buffers.
+struct State {
+    class: Vec<u32>,
+    by_hash: Reps,
+    walk: Walk,
+}
+
+impl State {
+    fn new(n: usize) -> Self {
+        let mut class = vec![UNKNOWN; n];
+        class[0] = 0;
+        State {
+            class,
+            by_hash: Reps::new(n),
+            walk: Walk {
+                parent: vec![0; n],
+                stamp: vec![0; n],
+                epoch: 0,
+                stack: Vec::new(),
+                pairs: Vec::new(),
+                steps: 0,
+            },
+        }
+    }
+
+    /// Classifies `id`: the first representative of its hash that the walk finds equal
+    /// is its class (and the class of every unclassified type the walk paired with a
+    /// classified one); otherwise it starts a class. False, `id` left unclassified, once
+    /// the walks have taken more than `budget` steps.
+    fn classify_by_walk(&mut self, g: &mut Graph, hash: &[u64], id: u32, budget: u64) -> bool {
         let h = hash[id as usize];
-        let head = heads.get(&h).copied();
-        let mut cand = head.unwrap_or(UNKNOWN);
+        let mut cand = self.by_hash.first(h);
         while cand != UNKNOWN {
-            if equal(g, &hash, &class, &mut walk, id, cand) {
-                class[id as usize] = cand;
-                // Everything the walk paired with a classified type is of its class.
-                for &(x, y) in &walk.pairs {
+            if equal(g, hash, &self.class, &mut self.walk, id, cand) {
+                let class = &mut self.class;
+                class[id as usize] = class[cand as usize];
+                for &(x, y) in &self.walk.pairs {
                     let (cx, cy) = (class[x as usize], class[y as usize]);
                     if cx == UNKNOWN && cy != UNKNOWN {
                         class[x as usize] = cy;
@@ -129,27 +199,98 @@ pub(super) fn classes(g: &mut Graph) -> Vec<u32> {
                         class[y as usize] = cx;
                     }
                 }
-                break;
+                return true;
             }
-            cand = chain[cand as usize];
+            if self.walk.steps > budget {
+                return false;
+            }
+            cand = self.by_hash.next[cand as usize];
         }
-        if class[id as usize] == UNKNOWN {
-            class[id as usize] = id;
-            // Append to the end of the chain so earlier representatives are tried first.
-            match head {
-                None => {
-                    heads.insert(h, id);
+        self.class[id as usize] = id;
+        self.by_hash.push(h, id);
+        true
+    }
+}
+
+/// [`classes`] with the graph's strongly connected components classified children first
+/// ([`scc`](crate::btf::scc)). A type on no cycle then has its referenced types
+/// classified, so it is equal exactly to the types of its local facts whose referenced
+/// types are of the same classes: one lookup (`by_children`). The types of a cycle are
+/// classified in id order by the walk, which meets classified types at the cycle's edge.
+/// Every representative is offered to both ways (a cycle can equal types on none that
+/// lead to an equal cycle). Classes are then named by their lowest ids.
+fn classes_children_first(g: &mut Graph, hash: &[u64]) -> Vec<u32> {
+    let n = g.label_hash.len();
+    let (targets, starts) = (g.targets, g.starts);
+    let edges = |v: u32| &targets[starts[v as usize]..starts[v as usize + 1]];
+    let mut members: Vec<u32> = Vec::with_capacity(n);
+    let mut bounds: Vec<usize> = vec![0];
+    crate::btf::scc::for_each_component(n, edges, |c| {
+        members.extend_from_slice(c);
+        bounds.push(members.len());
+    });
+    let mut s = State::new(n);
+    let mut by_children = Reps::new(n);
+    let children_key = |label_hash: &[u64], class: &[u32], id: u32| {
+        edges(id)
+            .iter()
+            .fold(mix(label_hash[id as usize], 0x5bd1_e995), |h, &t| {
+                mix(h, u64::from(class[t as usize]))
+            })
+    };
+    for w in bounds.windows(2) {
+        let comp = &mut members[w[0]..w[1]];
+        if comp.len() == 1 && !edges(comp[0]).contains(&comp[0]) {
+            let id = comp[0];
+            if s.class[id as usize] != UNKNOWN {
+                continue;
+            }
+            let class = &mut s.class;
+            let key = children_key(&g.label_hash, class, id);
+            let mut cand = by_children.first(key);
+            while cand != UNKNOWN {
+                let same_children = edges(id).len() == edges(cand).len()
+                    && edges(id)
+                        .iter()
+                        .zip(edges(cand))
+                        .all(|(&x, &y)| class[x as usize] == class[y as usize]);
+                if same_children
+                    && g.label_hash[id as usize] == g.label_hash[cand as usize]
+                    && (g.same_label)(id, cand)
+                {
+                    break;
                 }
-                Some(mut c) => {
-                    while chain[c as usize] != UNKNOWN {
-                        c = chain[c as usize];
-                    }
-                    chain[c as usize] = id;
-                }
+                cand = by_children.next[cand as usize];
+            }
+            if cand == UNKNOWN {
+                class[id as usize] = id;
+                by_children.push(key, id);
+                s.by_hash.push(hash[id as usize], id);
+            } else {
+                class[id as usize] = class[cand as usize];
+            }
+            continue;
+        }
+        comp.sort_unstable();
+        for &id in comp.iter() {
+            if s.class[id as usize] == UNKNOWN {
+                s.classify_by_walk(g, hash, id, u64::MAX);
+            }
+        }
+        // Its new representatives, for the types outside cycles that refer to them.
+        for &id in comp.iter() {
+            if s.class[id as usize] == id {
+                by_children.push(children_key(&g.label_hash, &s.class, id), id);
             }
         }
     }
-    class
+    // Name every class by its lowest id.
+    let mut lowest = vec![UNKNOWN; n];
+    for id in 0..n {
+        let c = s.class[id] as usize;
+        lowest[c] = lowest[c].min(id as u32);
+    }
+    s.class.iter().map(|&c| lowest[c as usize]).collect()
 }
 
 /// The pairwise walk: are `a` and `b` structurally equal?
@@ -163,6 +304,7 @@ fn equal(g: &mut Graph, hash: &[u64], class: &[u32], w: &mut Walk, a: u32, b: u3
     w.pairs.clear();
     w.stack.push((a, b));
     while let Some((x, y)) = w.stack.pop() {
+        w.steps += 1;
         if x == y {
             continue;
         }
