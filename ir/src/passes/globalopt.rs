@@ -22,10 +22,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::entities::{Inst, Value};
-use crate::instructions::InstData;
 use crate::module::Module;
-use crate::passes::ptrflow::{UseKind, derived_uses};
-use crate::passes::util::all_insts;
+use crate::passes::ptrflow::{UseKind, derived_uses, global_roots};
 use crate::types::Linkage;
 
 /// How the code uses a global's address, over all functions.
@@ -65,17 +63,10 @@ pub fn run(m: &mut Module) -> bool {
     }
     let mut status: BTreeMap<String, Status> = BTreeMap::new();
     for (fi, f) in m.functions.iter().enumerate() {
-        let mut roots: BTreeMap<&str, Vec<(Value, bool)>> = BTreeMap::new();
-        for i in all_insts(f) {
-            if let InstData::GlobalAddr { global, .. } = f.dfg.insts[i]
-                && let Some(name) = f.global_refs.get(global)
-                && candidates.contains(name)
-                && let Some(r) = f.dfg.inst_result(i)
-            {
-                roots.entry(name).or_default().push((r, false));
-            }
-        }
-        for (name, roots) in roots {
+        for (name, roots) in global_roots(f, |n| candidates.contains(n)) {
+            // A `global_addr` at a constant offset is no moved pointer here: its loads
+            // read constant offsets, which `constglobal` folds.
+            let roots: Vec<(Value, bool)> = roots.into_iter().map(|(v, _)| (v, false)).collect();
             let s = status.entry(name.to_string()).or_default();
             for u in derived_uses(f, &roots) {
                 match u.kind {

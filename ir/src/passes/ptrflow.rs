@@ -13,6 +13,8 @@
 //! Invariants: only instructions in the layout count; the walk is a monotone fixpoint,
 //! so the result does not depend on block order; aliases are resolved first.
 
+use std::collections::BTreeMap;
+
 use cranelift_entity::SecondaryMap;
 
 use crate::entities::{FuncRef, Inst, Value};
@@ -46,6 +48,26 @@ pub struct PtrUse {
     pub kind: UseKind,
     /// The pointer used is the root moved by some amount (or through a block parameter).
     pub at_offset: bool,
+}
+
+/// For each global that `wanted` accepts by name, the `global_addr` results of `f` that
+/// take its address, each with whether its offset is non-zero: the roots to give
+/// [`derived_uses`] for that global.
+pub fn global_roots(
+    f: &Function,
+    wanted: impl Fn(&str) -> bool,
+) -> BTreeMap<&str, Vec<(Value, bool)>> {
+    let mut roots: BTreeMap<&str, Vec<(Value, bool)>> = BTreeMap::new();
+    for i in all_insts(f) {
+        if let InstData::GlobalAddr { global, offset } = f.dfg.insts[i]
+            && let Some(name) = f.global_refs.get(global)
+            && wanted(name)
+            && let Some(r) = f.dfg.inst_result(i)
+        {
+            roots.entry(name).or_default().push((r, offset != 0));
+        }
+    }
+    roots
 }
 
 /// The uses of every value derived from `roots` (`(value, already at an offset)`).

@@ -16,13 +16,10 @@
 //! Invariants: only globals with an `unnamed_section` move, and only once; the
 //! frontend already placed constants it saw not escape.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::entities::Value;
-use crate::instructions::InstData;
 use crate::module::Module;
-use crate::passes::ptrflow::{UseKind, derived_uses};
-use crate::passes::util::all_insts;
+use crate::passes::ptrflow::{UseKind, derived_uses, global_roots};
 
 /// Moves constants whose address no longer escapes to their mergeable section; returns
 /// true if any moved.
@@ -43,17 +40,7 @@ pub fn run(m: &mut Module) -> bool {
         }
     }
     for f in &m.functions {
-        let mut roots: BTreeMap<&str, Vec<(Value, bool)>> = BTreeMap::new();
-        for i in all_insts(f) {
-            if let InstData::GlobalAddr { global, offset } = f.dfg.insts[i]
-                && let Some(name) = f.global_refs.get(global)
-                && candidates.contains(name.as_str())
-                && let Some(r) = f.dfg.inst_result(i)
-            {
-                roots.entry(name).or_default().push((r, offset != 0));
-            }
-        }
-        for (name, roots) in roots {
+        for (name, roots) in global_roots(f, |n| candidates.contains(n)) {
             let escapes = derived_uses(f, &roots)
                 .iter()
                 .any(|u| !matches!(u.kind, UseKind::Load | UseKind::CopySrc));
