@@ -102,9 +102,28 @@ pub fn exit_now(code: ExitCode) -> ! {
     let status = if code == ExitCode::SUCCESS { 0 } else { 1 };
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
+    #[cfg(ebpfc_pgo_generate)]
+    write_pgo_profile();
     // SAFETY: _exit ends the process at once; nothing is left to drop or flush (the
     // buffered standard output was flushed above, files are closed).
     unsafe { libc::_exit(status) }
+}
+
+/// In a build instrumented for profile-guided optimization (`pgo/rustc-wrapper` under
+/// `pgo-train`), writes the run's counters: LLVM's profile runtime writes them from an
+/// exit handler, which `_exit` skips.
+#[cfg(ebpfc_pgo_generate)]
+#[allow(unsafe_code)]
+fn write_pgo_profile() {
+    unsafe extern "C" {
+        /// LLVM's profile runtime (compiler-rt), linked in by `-Cprofile-generate`.
+        fn __llvm_profile_write_file() -> std::ffi::c_int;
+    }
+    // SAFETY: the runtime is linked into every instrumented build, and writing the
+    // profile file has no precondition beyond that.
+    unsafe {
+        __llvm_profile_write_file();
+    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod bench_cli;
 pub mod ebpfc_bin;
 pub mod kernel;
 pub mod kload;
+pub mod link_bench;
 pub mod link_cases;
 pub mod tools;
 pub mod vmlinux;

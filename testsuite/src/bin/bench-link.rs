@@ -19,52 +19,17 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use linker::elf_write::write_object;
 use linker::link::{LinkOptions, link_files};
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+use testsuite::link_bench::LinkBenchShape;
 
-const OBJECTS: usize = 20;
-const SHARED: usize = 700;
-const OWN: usize = 60;
-
-/// One C file: the shared structs, `OWN` structs of its own, a global that uses them
-/// all (so clang emits their BTF) and an XDP program reading it.
-fn source(i: usize) -> String {
-    let mut s = String::from("#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n");
-    for k in 0..SHARED {
-        let _ = writeln!(
-            s,
-            "typedef unsigned int u{k}_t;\nenum e{k} {{ E{k}_A = {k}, E{k}_B }};\nstruct s{k} {{ int a; long b; u{k}_t c; enum e{k} e; struct s{k} *self; struct s{} *prev; char name[{}]; }};",
-            k.saturating_sub(1),
-            k % 16 + 1
-        );
-    }
-    for k in 0..OWN {
-        let _ = writeln!(
-            s,
-            "struct own{i}_{k} {{ struct s{} x; unsigned short y[{}]; }};",
-            (k * 7) % SHARED,
-            k + 1
-        );
-    }
-    let _ = write!(s, "struct all{i} {{");
-    for k in 0..SHARED {
-        let _ = write!(s, " struct s{k} f{k};");
-    }
-    for k in 0..OWN {
-        let _ = write!(s, " struct own{i}_{k} o{k};");
-    }
-    let _ = writeln!(s, " }};\nstruct all{i} g_all{i};");
-    let _ = writeln!(
-        s,
-        "SEC(\"xdp\") int prog{i}(struct xdp_md *ctx) {{ return g_all{i}.f0.a + g_all{i}.o0.y[0]; }}"
-    );
-    if i == 0 {
-        s.push_str("char LICENSE[] SEC(\"license\") = \"GPL\";\n");
-    }
-    s
-}
+/// The benchmark's inputs: 20 objects sharing 700 structs, 60 of each file's own.
+const SHAPE: LinkBenchShape = LinkBenchShape {
+    objects: 20,
+    shared: 700,
+    own: 60,
+};
 
 /// CPU time (user + system) used so far by this process (`who` = RUSAGE_SELF) or by
 /// its waited-for children (RUSAGE_CHILDREN): on a loaded machine it is fairer than
@@ -178,10 +143,10 @@ fn main() {
         None => tmp.path().to_path_buf(),
     };
     let mut objs = Vec::new();
-    for i in 0..OBJECTS {
+    for i in 0..SHAPE.objects {
         let src = dir_path.join(format!("gen{i}.bpf.c"));
         let obj = dir_path.join(format!("gen{i}.o"));
-        std::fs::write(&src, source(i)).expect("write source");
+        std::fs::write(&src, SHAPE.source(i)).expect("write source");
         let st = Command::new(&clang)
             .args([
                 "-O2",
@@ -200,7 +165,8 @@ fn main() {
         objs.push(obj);
     }
     println!(
-        "inputs: {OBJECTS} objects, {} BTF types in the first",
+        "inputs: {} objects, {} BTF types in the first",
+        SHAPE.objects,
         btf_types_bpftool(&objs[0])
     );
     let ours = dir_path.join("ours.o");

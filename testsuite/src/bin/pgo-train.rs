@@ -1,0 +1,301 @@
+//! `pgo-train`: records `pgo/ebpfc.profdata`, the profile that optimized builds of the
+//! `ebpfc` binary use for profile-guided optimization (see `pgo/README.md`).
+//!
+//! 1. Builds `ebpfc` instrumented (`cargo build --release` into `target/pgo-train`, with
+//!    `EBPFC_PGO_GENERATE` set, which `pgo/rustc-wrapper` turns into
+//!    `-Cprofile-generate`).
+//! 2. Runs it on the project's own inputs, as users run it: each C program of
+//!    `examples/`, `testsuite/programs/c/` and `testsuite/programs/asm/` compiled with
+//!    `-O2 -g` (at the file's `// @cpu:` version), each link case of
+//!    `testsuite/programs/link/` compiled and linked, 8 generated objects with 300 shared
+//!    struct types linked (the shape of `bench-link`'s inputs, smaller), and each `.s`
+//!    file of `testsuite/programs/asm/` assembled and disassembled.
+//! 3. Merges the counters with `llvm-profdata` (rustup's `llvm-tools` component, whose
+//!    LLVM is rustc's own; else `llvm-profdata-19` or `llvm-profdata`).
+//!
+//! Run: `cargo run --release -p testsuite --bin pgo-train`, then rebuild
+//! (`cargo build --release`) and compare with `bench-compile` and `bench-link`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use testsuite::link_bench::LinkBenchShape;
+use testsuite::link_cases;
+
+/// The generated link: 8 objects sharing 300 struct types, 30 of each file's own.
+const LINK_SHAPE: LinkBenchShape = LinkBenchShape {
+    objects: 8,
+    shared: 300,
+    own: 30,
+};
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pgo-train: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .ok_or("no workspace folder")?
+        .to_path_buf();
+    let target_dir = root.join("target/pgo-train");
+    let raw_dir = target_dir.join("profraw");
+    let work = target_dir.join("work");
+    for dir in [&raw_dir, &work] {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+
+    eprintln!(
+        "pgo-train: building the instrumented ebpfc into {}",
+        target_dir.display()
+    );
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(&root)
+        .args(["build", "--release", "-p", "ebpfc", "--target-dir"])
+        .arg(&target_dir)
+        .env("EBPFC_PGO_GENERATE", &raw_dir)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("the instrumented build failed".into());
+    }
+    let ebpfc = find_binary(&target_dir)?;
+
+    let mut runs = Runs::new(&ebpfc);
+    train_compiles(&root, &work, &mut runs);
+    train_links(&work, &mut runs);
+    train_asm(&root, &work, &mut runs);
+    eprintln!(
+        "pgo-train: {} runs of the instrumented ebpfc ({} failed: programs it rejects, as clang does some)",
+        runs.total, runs.failed
+    );
+
+    let profdata = llvm_profdata()?;
+    let out = root.join("pgo/ebpfc.profdata");
+    let raws: Vec<PathBuf> = files_with_ext(&raw_dir, "profraw");
+    if raws.is_empty() {
+        return Err(format!("no .profraw file in {}", raw_dir.display()));
+    }
+    let status = Command::new(&profdata)
+        .arg("merge")
+        .arg("-o")
+        .arg(&out)
+        .args(&raws)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", profdata.display()))?;
+    if !status.success() {
+        return Err(format!("{} merge failed", profdata.display()));
+    }
+    let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "pgo-train: wrote {} ({size} bytes) with {}; rebuild with `cargo build --release`",
+        out.display(),
+        profdata.display()
+    );
+    Ok(())
+}
+
+/// Runs of the instrumented binary, counted.
+struct Runs<'a> {
+    ebpfc: &'a Path,
+    total: usize,
+    failed: usize,
+}
+
+impl<'a> Runs<'a> {
+    fn new(ebpfc: &'a Path) -> Self {
+        Runs {
+            ebpfc,
+            total: 0,
+            failed: 0,
+        }
+    }
+
+    /// Runs `ebpfc ARGS` with its output discarded; true if it succeeded.
+    fn run<S: AsRef<std::ffi::OsStr>>(&mut self, args: &[S]) -> bool {
+        self.total += 1;
+        let ok = Command::new(self.ebpfc)
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            self.failed += 1;
+        }
+        ok
+    }
+
+    /// `ebpfc compile -O2 -g -target bpf [-mcpu=..] EXTRA.. -c SRC -o OUT`.
+    fn compile(&mut self, src: &Path, extra: &[String], out: &Path) -> bool {
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "compile".into(),
+            "-O2".into(),
+            "-g".into(),
+            "-target".into(),
+            "bpf".into(),
+        ];
+        if let Some(cpu) = cpu_of(src) {
+            args.push(format!("-mcpu={cpu}").into());
+        }
+        args.extend(extra.iter().map(Into::into));
+        args.extend(["-c".into(), src.into(), "-o".into(), out.into()]);
+        self.run(&args)
+    }
+}
+
+/// Every C program of the examples and the testsuite, compiled as users compile them.
+fn train_compiles(root: &Path, work: &Path, runs: &mut Runs) {
+    for dir in ["examples", "testsuite/programs/c", "testsuite/programs/asm"] {
+        let dir = root.join(dir);
+        let include = format!("-I{}", dir.display());
+        for src in files_with_ext(&dir, "c") {
+            let out = work.join("compile.o");
+            runs.compile(&src, std::slice::from_ref(&include), &out);
+        }
+    }
+}
+
+/// Each link case, compiled and linked; then the generated many-types link.
+fn train_links(work: &Path, runs: &mut Runs) {
+    for case in link_cases::cases() {
+        let flags: Vec<String> = link_cases::cflags(&case)
+            .into_iter()
+            .filter(|f| !matches!(f.as_str(), "-O2" | "-g" | "-target" | "bpf" | "-c"))
+            .filter(|f| !f.starts_with("-mcpu="))
+            .collect();
+        let name = link_cases::case_name(&case);
+        let mut objs = Vec::new();
+        for (i, src) in link_cases::sources(&case).iter().enumerate() {
+            let obj = work.join(format!("{name}.{i}.o"));
+            if runs.compile(src, &flags, &obj) {
+                objs.push(obj);
+            }
+        }
+        link(runs, &objs, &work.join(format!("{name}.linked.o")));
+    }
+    let mut objs = Vec::new();
+    for i in 0..LINK_SHAPE.objects {
+        let src = work.join(format!("gen{i}.bpf.c"));
+        let obj = work.join(format!("gen{i}.o"));
+        if std::fs::write(&src, LINK_SHAPE.source(i)).is_ok()
+            && runs.compile(&src, &["-I/usr/include/x86_64-linux-gnu".into()], &obj)
+        {
+            objs.push(obj);
+        }
+    }
+    if objs.len() < LINK_SHAPE.objects {
+        eprintln!(
+            "pgo-train: {} of {} generated objects built (they need libbpf's headers, \
+             package libbpf-dev)",
+            objs.len(),
+            LINK_SHAPE.objects
+        );
+    }
+    link(runs, &objs, &work.join("gen.linked.o"));
+}
+
+/// `ebpfc link -o OUT OBJS..` (nothing to do without inputs).
+fn link(runs: &mut Runs, objs: &[PathBuf], out: &Path) {
+    if objs.is_empty() {
+        return;
+    }
+    let mut args: Vec<&std::ffi::OsStr> = vec!["link".as_ref(), "-o".as_ref(), out.as_os_str()];
+    args.extend(objs.iter().map(|o| o.as_os_str()));
+    runs.run(&args);
+}
+
+/// Each `.s` file assembled, and the object disassembled.
+fn train_asm(root: &Path, work: &Path, runs: &mut Runs) {
+    for src in files_with_ext(&root.join("testsuite/programs/asm"), "s") {
+        let obj = work.join("asm.o");
+        let assembled = runs.run(&[
+            "asm".as_ref(),
+            src.as_os_str(),
+            "-o".as_ref(),
+            obj.as_os_str(),
+        ]);
+        if assembled {
+            runs.run(&["objdump".as_ref(), "-d".as_ref(), obj.as_os_str()]);
+        }
+    }
+}
+
+/// The `-mcpu` a program asks for with a `// @cpu: vN` line.
+fn cpu_of(src: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(src).ok()?;
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("// @cpu:"))
+        .map(|v| v.trim().to_string())
+        .find(|v| matches!(v.as_str(), "v1" | "v2" | "v3" | "v4"))
+}
+
+/// The files of `dir` whose name ends in `.ext`, sorted.
+fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == ext))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// The instrumented binary: `target/pgo-train/<target>/release/ebpfc` (the workspace
+/// builds for an explicit target, see `.cargo/config.toml`), or `release/ebpfc` when it
+/// does not.
+fn find_binary(target_dir: &Path) -> Result<PathBuf, String> {
+    let direct = target_dir.join("release/ebpfc");
+    if direct.is_file() {
+        return Ok(direct);
+    }
+    std::fs::read_dir(target_dir)
+        .map_err(|e| format!("{}: {e}", target_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path().join("release/ebpfc")))
+        .find(|p| p.is_file())
+        .ok_or_else(|| format!("no release/ebpfc under {}", target_dir.display()))
+}
+
+/// `llvm-profdata`: rustup's `llvm-tools` copy (the LLVM rustc uses) if installed,
+/// else one on the PATH.
+fn llvm_profdata() -> Result<PathBuf, String> {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let ask = |args: &[&str]| {
+        Command::new(&rustc)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+    };
+    let sysroot = ask(&["--print", "sysroot"]);
+    let host = ask(&["-vV"]).and_then(|v| {
+        v.lines()
+            .find_map(|l| l.strip_prefix("host: "))
+            .map(str::to_string)
+    });
+    if let (Some(sysroot), Some(host)) = (sysroot, host) {
+        let tool = Path::new(sysroot.trim())
+            .join("lib/rustlib")
+            .join(host)
+            .join("bin/llvm-profdata");
+        if tool.is_file() {
+            return Ok(tool);
+        }
+    }
+    for name in ["llvm-profdata-19", "llvm-profdata"] {
+        if Command::new(name).arg("--version").output().is_ok() {
+            return Ok(PathBuf::from(name));
+        }
+    }
+    Err("no llvm-profdata: `rustup component add llvm-tools` (or install llvm-19)".into())
+}
