@@ -402,8 +402,9 @@ impl<'a> Pp<'a> {
             text.push_str(&format!("#undef {name}\n"));
         }
         for b in macros::BUILTIN_NAMES {
-            self.macros
-                .insert(Arc::from(*b), Rc::new(Macro::builtin(b)));
+            // Interned: the macro table knows names by their shared spelling.
+            let name = self.intern(b);
+            self.macros.insert(name, Rc::new(Macro::builtin(b)));
         }
         let id = self.sources.add("<built-in>", text);
         self.push_file(id, SearchDir::Builtin, None);
