@@ -8,7 +8,8 @@
 //! that reader; `directive.rs` executes directives; `expr.rs` evaluates `#if`;
 //! `include.rs` finds headers; `predefined.rs` is the table of predefined macros;
 //! `print.rs` prints `-E` output; `attr_pragma.rs` turns `#pragma clang attribute
-//! push/pop` into token ranges; `diag::fasthash` is the hasher of the lookup tables.
+//! push/pop` into token ranges; `intern.rs` shares one copy of each token spelling;
+//! `diag::fasthash` is the hasher of the lookup tables.
 //!
 //! Entry points: [`preprocess`] (tokens + diagnostics, what the parser needs) and
 //! [`preprocess_full`] (also each token's layout, the pragmas, the included files),
@@ -28,6 +29,7 @@ mod directive;
 mod expr;
 pub(crate) use diag::fasthash;
 mod include;
+mod intern;
 mod macro_table;
 mod macros;
 pub mod predefined;
@@ -41,8 +43,9 @@ pub use print::{print_preprocessed, print_preprocessed_full};
 use crate::lexer::{self, RawTok};
 use crate::token::{Tok, Token};
 use diag::{Diagnostic, Diagnostics, FileId, SourceMap, Span};
-use fasthash::{FastMap, FastSet};
+use fasthash::FastMap;
 use include::SearchDir;
+use intern::Interner;
 use macro_table::MacroTable;
 use macros::{HideSets, Macro};
 use std::collections::{HashMap, HashSet};
@@ -302,7 +305,7 @@ pub(crate) struct Pp<'a> {
     macros: MacroTable,
     macro_ids: FastMap<Arc<str>, u32>,
     hidesets: HideSets,
-    texts: FastSet<Arc<str>>,
+    texts: Interner,
     /// The last spelling of each keyword and punctuator kind (indexed by `Tok as
     /// usize`): most tokens are one of those, found here without hashing.
     kind_texts: Vec<Option<Arc<str>>>,
@@ -361,7 +364,7 @@ impl<'a> Pp<'a> {
             macros: MacroTable::new(),
             macro_ids: FastMap::default(),
             hidesets: HideSets::new(),
-            texts: FastSet::with_capacity_and_hasher(1 << 10, Default::default()),
+            texts: Interner::with_capacity(1 << 10),
             kind_texts: Vec::new(),
             lexed: HashMap::new(),
             file_ids: HashMap::new(),
@@ -492,7 +495,7 @@ impl<'a> Pp<'a> {
 
     /// The shared copy of a token's text.
     fn intern(&mut self, s: &str) -> Arc<str> {
-        intern_in(&mut self.texts, s)
+        self.texts.intern(s)
     }
 
     /// The next token before macro expansion: from `pending`, else from the current
@@ -757,20 +760,10 @@ impl<'a> Pp<'a> {
     }
 }
 
-/// The shared copy of `s` in `texts`.
-fn intern_in(texts: &mut FastSet<Arc<str>>, s: &str) -> Arc<str> {
-    if let Some(a) = texts.get(s) {
-        return a.clone();
-    }
-    let a: Arc<str> = Arc::from(s);
-    texts.insert(a.clone());
-    a
-}
-
 /// The shared spelling of a token of kind `tok`: from `kind_texts` when the kind has a
 /// fixed spelling that matches, else from `texts` (and then remembered by kind).
 fn intern_tok(
-    texts: &mut FastSet<Arc<str>>,
+    texts: &mut Interner,
     kind_texts: &mut Vec<Option<Arc<str>>>,
     tok: Tok,
     spelling: &str,
@@ -791,9 +784,9 @@ fn intern_tok(
     let a = if spelling.bytes().any(|b| b == b'\\')
         && (spelling.contains("\\\n") || spelling.contains("\\\r\n"))
     {
-        intern_in(texts, &spelling.replace("\\\r\n", "").replace("\\\n", ""))
+        texts.intern(&spelling.replace("\\\r\n", "").replace("\\\n", ""))
     } else {
-        intern_in(texts, spelling)
+        texts.intern(spelling)
     };
     if fixed {
         if kind_texts.len() <= k {
@@ -810,7 +803,7 @@ fn intern_tok(
 /// and copied for every token (with the in-place layout carry of `next_raw`: the
 /// bench-compile suite's preprocessing 108.6M -> 106.8M instructions).
 fn make_tok(
-    texts: &mut FastSet<Arc<str>>,
+    texts: &mut Interner,
     kind_texts: &mut Vec<Option<Arc<str>>>,
     text: &str,
     file: FileId,
