@@ -52,7 +52,7 @@ fn walk(prog: &Program, e: &Expr, out: &mut BTreeSet<GlobalId>) {
             }
         }
     }
-    e.children().into_iter().for_each(|c| walk(prog, c, out));
+    e.children().for_each(|c| walk(prog, c, out));
 }
 
 /// The global `e` points to, when it is a string literal or a `const` object.

@@ -236,7 +236,7 @@ fn escaping_globals(prog: &Program) -> std::collections::BTreeSet<GlobalId> {
                 }
                 _ => walk(inner, out),
             },
-            _ => e.children().into_iter().for_each(|c| walk(c, out)),
+            _ => e.children().for_each(|c| walk(c, out)),
         }
     }
     let mut out = std::collections::BTreeSet::new();
@@ -262,7 +262,7 @@ fn live_globals(prog: &Program) -> std::collections::BTreeSet<GlobalId> {
         if let ExprKind::Global(g) = e.kind {
             out.push(g);
         }
-        e.children().into_iter().for_each(|c| walk(c, out));
+        e.children().for_each(|c| walk(c, out));
     }
     let mut live = std::collections::BTreeSet::new();
     let mut work: Vec<GlobalId> = Vec::new();

@@ -249,7 +249,7 @@ fn init_refs(init: &Init, out: &mut Vec<Event>) {
         match e.kind {
             ExprKind::Global(g) => out.push(Event::Global(g)),
             ExprKind::Func(f) => out.push(Event::Func(f)),
-            _ => e.children().into_iter().for_each(|c| walk(c, out)),
+            _ => e.children().for_each(|c| walk(c, out)),
         }
     }
     init.exprs().into_iter().for_each(|e| walk(e, out));

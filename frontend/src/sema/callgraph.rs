@@ -136,9 +136,7 @@ fn expr_func_refs(e: &Expr, out: &mut Vec<FuncId>) {
         } => out.push(*f),
         _ => {}
     }
-    e.children()
-        .into_iter()
-        .for_each(|c| expr_func_refs(c, out));
+    e.children().for_each(|c| expr_func_refs(c, out));
 }
 
 /// Direct calls in a statement, with the span of each call, in source order.
@@ -156,5 +154,5 @@ fn expr_calls(e: &Expr, out: &mut Vec<(FuncId, Span)>) {
     {
         out.push((*f, e.span));
     }
-    e.children().into_iter().for_each(|c| expr_calls(c, out));
+    e.children().for_each(|c| expr_calls(c, out));
 }
