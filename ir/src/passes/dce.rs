@@ -15,7 +15,7 @@ use cranelift_entity::{PrimaryMap, SecondaryMap};
 
 use crate::cfg::ControlFlowGraph;
 use crate::dfg::ValueDef;
-use crate::entities::{StackSlot, Value};
+use crate::entities::{StackSlot, Value, map_of_len};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::passes::util::all_insts;
@@ -24,7 +24,7 @@ use crate::passes::util::all_insts;
 pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
     let cfg = ControlFlowGraph::compute(f);
-    let mut live: SecondaryMap<Value, bool> = SecondaryMap::new();
+    let mut live: SecondaryMap<Value, bool> = map_of_len(f.dfg.values.len());
     let mut work: Vec<Value> = Vec::new();
     let insts = all_insts(f);
     for &i in &insts {

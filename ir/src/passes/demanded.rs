@@ -29,7 +29,7 @@
 use cranelift_entity::SecondaryMap;
 
 use crate::cfg::{ControlFlowGraph, reverse_post_order};
-use crate::entities::{Inst, Value};
+use crate::entities::{Inst, Value, map_of_len};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::opcodes::Opcode;
@@ -59,9 +59,9 @@ pub fn run(f: &mut Function) -> bool {
 fn round(f: &mut Function) -> bool {
     let cfg = ControlFlowGraph::compute(f);
     let rpo = reverse_post_order(f, &cfg);
-    let mut dem: SecondaryMap<Value, u64> = SecondaryMap::new();
+    let mut dem: SecondaryMap<Value, u64> = map_of_len(f.dfg.values.len());
     // Uses in unreachable blocks are not visited: they demand everything.
-    let mut reachable: SecondaryMap<crate::entities::Block, bool> = SecondaryMap::new();
+    let mut reachable: SecondaryMap<crate::entities::Block, bool> = map_of_len(f.dfg.blocks.len());
     for &b in &rpo {
         reachable[b] = true;
     }
