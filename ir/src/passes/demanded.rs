@@ -72,7 +72,7 @@ fn round(f: &mut Function) -> bool {
             }
         }
     }
-    let mut kz = KnownZero::new();
+    let mut kz = KnownZero::new(f);
     let mut changed = false;
     for &b in rpo.iter().rev() {
         let insts: Vec<Inst> = f.layout.block_insts(b).to_vec();
