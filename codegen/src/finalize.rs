@@ -76,7 +76,7 @@ pub fn finalize(
         let mut term = None;
         for (k, inst) in b.insts.iter().enumerate() {
             let loc = b.locs.get(k).copied().unwrap_or_default();
-            let regs = alloc.allocs.get(flat).ok_or("allocation missing")?;
+            let regs = alloc.regs(flat).ok_or("allocation missing")?;
             for m in alloc.before.get(flat).into_iter().flatten() {
                 body.push((BodyItem::Inst(move_inst(*m, frame)?), loc));
             }

@@ -31,12 +31,23 @@ pub struct Move {
 /// The allocator's answer for one function.
 #[derive(Clone, Debug, Default)]
 pub struct Allocated {
-    /// Physical register per operand, per instruction, in flattened order.
-    pub allocs: Vec<Vec<u8>>,
+    /// Physical register per operand, of every instruction in flattened order, in one
+    /// array (see [`Allocated::regs`]).
+    pub allocs: Vec<u8>,
+    /// Where each instruction's registers start in `allocs`, plus the end.
+    pub alloc_starts: Vec<usize>,
     /// Moves to insert before flattened instruction `i` (`before[i]`) or after it.
     pub before: Vec<Vec<Move>>,
     pub after: Vec<Vec<Move>>,
     pub num_spill_slots: u32,
+}
+
+impl Allocated {
+    /// The physical register of each operand of flattened instruction `i`.
+    pub fn regs(&self, i: usize) -> Option<&[u8]> {
+        let (&start, &end) = (self.alloc_starts.get(i)?, self.alloc_starts.get(i + 1)?);
+        self.allocs.get(start..end)
+    }
 }
 
 /// Flattened function for regalloc2.
@@ -46,7 +57,11 @@ struct Flat<'a> {
     starts: Vec<usize>,
     succs: Vec<Vec<Block>>,
     preds: Vec<Vec<Block>>,
-    operands: Vec<Vec<Operand>>,
+    /// The operands of every instruction, in order, in one array (a list per
+    /// instruction was an allocation per instruction); instruction `i`'s are
+    /// `operands[operand_starts[i]..operand_starts[i + 1]]`.
+    operands: Vec<Operand>,
+    operand_starts: Vec<usize>,
     clobbers: Vec<PRegSet>,
     is_ret: Vec<bool>,
     is_branch: Vec<bool>,
@@ -56,15 +71,17 @@ impl<'a> Flat<'a> {
     fn new(code: &'a VCode) -> Flat<'a> {
         let mut starts = Vec::with_capacity(code.blocks.len() + 1);
         let mut operands = Vec::new();
+        let mut operand_starts = vec![0];
         let mut clobbers = Vec::new();
         let mut is_ret = Vec::new();
         let mut is_branch = Vec::new();
         let mut succs = Vec::with_capacity(code.blocks.len());
         let mut preds = vec![Vec::new(); code.blocks.len()];
         for (bi, b) in code.blocks.iter().enumerate() {
-            starts.push(operands.len());
+            starts.push(clobbers.len());
             for i in &b.insts {
-                operands.push(i.operands());
+                i.push_operands(&mut operands);
+                operand_starts.push(operands.len());
                 clobbers.push(i.clobbers());
                 is_ret.push(matches!(i, MInst::Ret { .. }));
                 is_branch.push(matches!(i, MInst::Jump { .. } | MInst::Br { .. }));
@@ -84,13 +101,14 @@ impl<'a> Flat<'a> {
             }
             succs.push(s);
         }
-        starts.push(operands.len());
+        starts.push(clobbers.len());
         Flat {
             code,
             starts,
             succs,
             preds,
             operands,
+            operand_starts,
             clobbers,
             is_ret,
             is_branch,
@@ -100,7 +118,7 @@ impl<'a> Flat<'a> {
 
 impl Function for Flat<'_> {
     fn num_insts(&self) -> usize {
-        self.operands.len()
+        self.clobbers.len()
     }
     fn num_blocks(&self) -> usize {
         self.code.blocks.len()
@@ -133,7 +151,8 @@ impl Function for Flat<'_> {
         &self.code.blocks[block.index()].succ_args[succ_idx]
     }
     fn inst_operands(&self, insn: Inst) -> &[Operand] {
-        &self.operands[insn.index()]
+        let i = insn.index();
+        &self.operands[self.operand_starts[i]..self.operand_starts[i + 1]]
     }
     fn inst_clobbers(&self, insn: Inst) -> PRegSet {
         self.clobbers[insn.index()]
@@ -180,20 +199,21 @@ pub fn allocate(code: &VCode) -> Result<Allocated, String> {
     let out = regalloc2::run(&flat, &machine_env(), &opts).map_err(|e| format!("{e}"))?;
     let n = flat.num_insts();
     let mut res = Allocated {
-        allocs: Vec::with_capacity(n),
+        allocs: Vec::with_capacity(flat.operands.len()),
+        alloc_starts: Vec::with_capacity(n + 1),
         before: vec![Vec::new(); n],
         after: vec![Vec::new(); n],
         num_spill_slots: out.num_spillslots as u32,
     };
+    res.alloc_starts.push(0);
     for i in 0..n {
-        let mut regs = Vec::new();
         for a in out.inst_allocs(Inst::new(i)) {
             match loc(*a) {
-                Some(Loc::Reg(r)) => regs.push(r),
+                Some(Loc::Reg(r)) => res.allocs.push(r),
                 _ => return Err(format!("operand of instruction {i} not in a register")),
             }
         }
-        res.allocs.push(regs);
+        res.alloc_starts.push(res.allocs.len());
     }
     for (point, edit) in &out.edits {
         let Edit::Move { from, to } = edit;

@@ -445,9 +445,8 @@ impl MInst {
         }
     }
 
-    /// regalloc2 operands of this instruction, in visit order.
-    pub fn operands(&self) -> Vec<Operand> {
-        let mut out = Vec::new();
+    /// Appends the regalloc2 operands of this instruction, in visit order, to `out`.
+    pub fn push_operands(&self, out: &mut Vec<Operand>) {
         let mut me = self.clone();
         me.visit_regs(&mut |r, kind| {
             let Reg::Virt(v) = *r else { return };
@@ -460,7 +459,6 @@ impl MInst {
                 OpKind::FixedDef(n) => Operand::reg_fixed_def(v, preg(n)),
             });
         });
-        out
     }
 
     /// Physical registers trashed besides the defs: calls clobber r0–r5 (abi.rst).

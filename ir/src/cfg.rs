@@ -56,13 +56,20 @@ impl<T: Copy, K: EntityRef> EdgeLists<T, K> {
     /// Lists from `(key, item)` pairs, kept in their order within each key; `keys`
     /// bounds the key indices.
     pub(crate) fn from_pairs(keys: usize, pairs: &[(K, T)]) -> Self {
+        // First `start[k]` counts key k's items, then (running sums) marks where they
+        // end; filling from the back moves it down to where they start, and the last
+        // entry is the total. (No second array of fill cursors: the CFG, dominator
+        // trees and use lists are rebuilt thousands of times per compile.)
         let mut start = vec![0u32; keys + 1];
         for (b, _) in pairs {
-            start[b.index() + 1] += 1;
+            start[b.index()] += 1;
         }
-        for i in 1..start.len() {
-            start[i] += start[i - 1];
+        let mut end = 0;
+        for s in &mut start[..keys] {
+            end += *s;
+            *s = end;
         }
+        start[keys] = end;
         let Some(&(_, any)) = pairs.first() else {
             return EdgeLists {
                 start,
@@ -73,11 +80,10 @@ impl<T: Copy, K: EntityRef> EdgeLists<T, K> {
         // Every slot is written below (the counts above are exact); `any` only fills
         // the array first.
         let mut items = vec![any; pairs.len()];
-        let mut fill = start.clone();
-        for &(b, e) in pairs {
-            let at = &mut fill[b.index()];
+        for &(b, e) in pairs.iter().rev() {
+            let at = &mut start[b.index()];
+            *at -= 1;
             items[*at as usize] = e;
-            *at += 1;
         }
         EdgeLists {
             start,
@@ -276,4 +282,25 @@ fn intersect(
         }
     }
     a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each key's items come out in the order of the pairs; keys without items (and
+    /// keys past the lists) have none.
+    #[test]
+    fn edge_lists_keep_pair_order() {
+        let b = Block::new;
+        let pairs = [(b(2), 20), (b(0), 1), (b(2), 21), (b(0), 2), (b(2), 22)];
+        let lists: EdgeLists<i32> = EdgeLists::from_pairs(4, &pairs);
+        assert_eq!(&lists[b(0)], &[1, 2]);
+        assert_eq!(&lists[b(1)], &[] as &[i32]);
+        assert_eq!(&lists[b(2)], &[20, 21, 22]);
+        assert_eq!(&lists[b(3)], &[] as &[i32]);
+        assert_eq!(&lists[b(9)], &[] as &[i32]);
+        let empty: EdgeLists<i32> = EdgeLists::from_pairs(3, &[]);
+        assert_eq!(&empty[b(1)], &[] as &[i32]);
+    }
 }

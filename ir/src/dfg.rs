@@ -163,6 +163,12 @@ impl DataFlowGraph {
         }
     }
 
+    /// Whether some value became an alias since operands were last resolved (the next
+    /// pass's `resolve_all_aliases` then rewrites operands).
+    pub fn aliases_pending(&self) -> bool {
+        self.aliases_pending
+    }
+
     /// Rewrites every operand of every instruction to its resolved value.
     pub fn resolve_all_aliases(&mut self) {
         if !self.aliases_pending {

@@ -30,7 +30,7 @@
 use cranelift_entity::SecondaryMap;
 
 use crate::dfg::ValueDef;
-use crate::entities::{Inst, Value};
+use crate::entities::{Inst, Value, map_of_len};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::opcodes::Opcode;
@@ -44,7 +44,7 @@ pub fn run(f: &mut Function) -> bool {
     let mut changed = false;
     for _ in 0..4 {
         f.dfg.resolve_all_aliases();
-        let mut kz = KnownZero::new();
+        let mut kz = KnownZero::new(f);
         let mut round = false;
         let conds = condition_values(f);
         for inst in all_insts(f) {
@@ -70,9 +70,11 @@ pub(crate) struct KnownZero {
 }
 
 impl KnownZero {
-    pub(crate) fn new() -> Self {
+    /// An empty memo for `f`, sized for its values (it is filled in about value order,
+    /// so a map grown on demand grew at nearly every entry).
+    pub(crate) fn new(f: &Function) -> Self {
         KnownZero {
-            memo: SecondaryMap::new(),
+            memo: map_of_len(f.dfg.values.len()),
         }
     }
 
@@ -256,9 +258,8 @@ fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
     let Some(r) = f.dfg.inst_result(inst) else {
         return false;
     };
-    let data = f.dfg.insts[inst].clone();
     let pure = matches!(
-        data,
+        f.dfg.insts[inst],
         InstData::Unary { .. }
             | InstData::Convert { .. }
             | InstData::Binary { .. }
@@ -267,6 +268,8 @@ fn simplify(f: &mut Function, kz: &mut KnownZero, inst: Inst) -> bool {
     if !pure {
         return false;
     }
+    // (Copied only now: a call's copy would allocate its argument list.)
+    let data = f.dfg.insts[inst].clone();
     let ty = f.dfg.value_type(r);
     let mask = ty.mask();
     if kz.get(f, r) == mask {

@@ -15,7 +15,7 @@ use cranelift_entity::{PrimaryMap, SecondaryMap};
 
 use crate::cfg::ControlFlowGraph;
 use crate::dfg::ValueDef;
-use crate::entities::{StackSlot, Value};
+use crate::entities::{Inst, StackSlot, Value, map_of_len};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::passes::util::all_insts;
@@ -24,7 +24,7 @@ use crate::passes::util::all_insts;
 pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
     let cfg = ControlFlowGraph::compute(f);
-    let mut live: SecondaryMap<Value, bool> = SecondaryMap::new();
+    let mut live: SecondaryMap<Value, bool> = map_of_len(f.dfg.values.len());
     let mut work: Vec<Value> = Vec::new();
     let insts = all_insts(f);
     for &i in &insts {
@@ -56,19 +56,23 @@ pub fn run(f: &mut Function) -> bool {
         }
     }
     let mut changed = false;
-    for b in f.layout.blocks().to_vec() {
+    let keep = |i: Inst| {
+        f.dfg.insts[i].has_side_effects() || f.dfg.inst_result(i).is_some_and(|r| live[r])
+    };
+    let mut rewrites = Vec::new();
+    for &b in f.layout.blocks() {
+        // Most blocks keep everything: a new list only for those that do not.
         let old = f.layout.block_insts(b);
-        let kept: Vec<_> = old
-            .iter()
-            .copied()
-            .filter(|&i| {
-                f.dfg.insts[i].has_side_effects() || f.dfg.inst_result(i).is_some_and(|r| live[r])
-            })
-            .collect();
-        if kept.len() != old.len() {
-            f.layout.set_block_insts(b, kept);
-            changed = true;
+        if !old.iter().all(|&i| keep(i)) {
+            rewrites.push((
+                b,
+                old.iter().copied().filter(|&i| keep(i)).collect::<Vec<_>>(),
+            ));
         }
+    }
+    for (b, kept) in rewrites {
+        f.layout.set_block_insts(b, kept);
+        changed = true;
     }
     let entry = f.entry_block();
     for b in f.layout.blocks().to_vec() {

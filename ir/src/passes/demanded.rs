@@ -29,7 +29,7 @@
 use cranelift_entity::SecondaryMap;
 
 use crate::cfg::{ControlFlowGraph, reverse_post_order};
-use crate::entities::{Inst, Value};
+use crate::entities::{Inst, Value, map_of_len};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::opcodes::Opcode;
@@ -59,9 +59,9 @@ pub fn run(f: &mut Function) -> bool {
 fn round(f: &mut Function) -> bool {
     let cfg = ControlFlowGraph::compute(f);
     let rpo = reverse_post_order(f, &cfg);
-    let mut dem: SecondaryMap<Value, u64> = SecondaryMap::new();
+    let mut dem: SecondaryMap<Value, u64> = map_of_len(f.dfg.values.len());
     // Uses in unreachable blocks are not visited: they demand everything.
-    let mut reachable: SecondaryMap<crate::entities::Block, bool> = SecondaryMap::new();
+    let mut reachable: SecondaryMap<crate::entities::Block, bool> = map_of_len(f.dfg.blocks.len());
     for &b in &rpo {
         reachable[b] = true;
     }
@@ -72,7 +72,7 @@ fn round(f: &mut Function) -> bool {
             }
         }
     }
-    let mut kz = KnownZero::new();
+    let mut kz = KnownZero::new(f);
     let mut changed = false;
     for &b in rpo.iter().rev() {
         let insts: Vec<Inst> = f.layout.block_insts(b).to_vec();
@@ -116,9 +116,8 @@ fn visit(
     }
     let mut changed = unsign(f, inst, d, ty);
     let data = f.dfg.insts[inst].clone();
-    let operands = data.fixed_values();
     let demands = operand_demands(f, kz, &data, ty, d);
-    for (i, (&o, od)) in operands.iter().zip(demands).enumerate() {
+    for (i, (o, od)) in data.fixed_operands().zip(demands).enumerate() {
         let o = f.dfg.resolve_alias(o);
         let od = od & f.dfg.value_type(o).mask();
         let s = look_through(f, kz, o, od);
@@ -176,56 +175,58 @@ fn low_bits_upto(d: u64) -> u64 {
     }
 }
 
-/// The bits of each of `data`'s fixed operands that a result demand of `d` needs.
+/// The bits of each of `data`'s fixed operands that a result demand of `d` needs, in
+/// operand order; entries past its operands are `all` and never read. (An array: a
+/// `Vec` per visited instruction was an allocation each.)
 fn operand_demands(
     f: &Function,
     kz: &mut KnownZero,
     data: &InstData,
     ty: Type,
     d: u64,
-) -> Vec<u64> {
+) -> [u64; 3] {
     let all = u64::MAX;
     match *data {
         InstData::Binary { op, args: [x, y] } => match op {
             // A bit known zero on one side makes the other side's bit irrelevant.
-            Opcode::Band => vec![d & !kz.get(f, y), d & !kz.get(f, x)],
-            Opcode::Bor | Opcode::Bxor => vec![d, d],
-            Opcode::Iadd | Opcode::Isub | Opcode::Imul => vec![low_bits_upto(d); 2],
+            Opcode::Band => [d & !kz.get(f, y), d & !kz.get(f, x), all],
+            Opcode::Bor | Opcode::Bxor => [d, d, all],
+            Opcode::Iadd | Opcode::Isub | Opcode::Imul => [low_bits_upto(d), low_bits_upto(d), all],
             Opcode::Ishl => match shift_amount(f, y, ty) {
-                Some(k) => vec![d >> k, all],
-                None => vec![low_bits_upto(d), all],
+                Some(k) => [d >> k, all, all],
+                None => [low_bits_upto(d), all, all],
             },
             Opcode::Ushr => match shift_amount(f, y, ty) {
-                Some(k) => vec![d << k, all],
-                None => vec![all, all],
+                Some(k) => [d << k, all, all],
+                None => [all, all, all],
             },
             Opcode::Sshr => match shift_amount(f, y, ty) {
                 Some(k) => {
                     let sign = 1u64 << (ty.bits() - 1);
                     let fill = if d & !(ty.mask() >> k) != 0 { sign } else { 0 };
-                    vec![(d << k) | fill, all]
+                    [(d << k) | fill, all, all]
                 }
-                None => vec![all, all],
+                None => [all, all, all],
             },
-            _ => vec![all, all],
+            _ => [all, all, all],
         },
         InstData::Unary {
             op: Opcode::Bnot, ..
-        } => vec![d],
+        } => [d, all, all],
         InstData::Unary {
             op: Opcode::Ineg, ..
-        } => vec![low_bits_upto(d)],
+        } => [low_bits_upto(d), all, all],
         InstData::Convert { op, arg } => {
             let from = f.dfg.value_type(arg);
             match op {
                 Opcode::Sextend if d & !from.mask() != 0 => {
-                    vec![(d & from.mask()) | 1u64 << (from.bits() - 1)]
+                    [(d & from.mask()) | 1u64 << (from.bits() - 1), all, all]
                 }
-                _ => vec![d],
+                _ => [d, all, all],
             }
         }
-        InstData::Select { .. } => vec![all, d, d],
-        _ => vec![all; data.fixed_values().len()],
+        InstData::Select { .. } => [all, d, d],
+        _ => [all; 3],
     }
 }
 

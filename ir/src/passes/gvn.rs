@@ -33,6 +33,7 @@ pub fn run(f: &mut Function) -> bool {
     for &b in dt.rpo() {
         let insts = f.layout.block_insts(b).to_vec();
         let mut kept = Vec::with_capacity(insts.len());
+        let mut replaced = false;
         for inst in insts {
             let data = &f.dfg.insts[inst];
             let numbered = matches!(
@@ -62,7 +63,7 @@ pub fn run(f: &mut Function) -> bool {
             match entry.iter().find(|&&(db, _)| dt.dominates(db, b)) {
                 Some(&(_, earlier)) => {
                     f.dfg.change_to_alias(r, earlier);
-                    changed = true;
+                    replaced = true;
                 }
                 None => {
                     entry.push((b, r));
@@ -70,7 +71,11 @@ pub fn run(f: &mut Function) -> bool {
                 }
             }
         }
-        f.layout.set_block_insts(b, kept);
+        // Most blocks keep every instruction: their list stays as it is.
+        if replaced {
+            f.layout.set_block_insts(b, kept);
+            changed = true;
+        }
     }
     f.dfg.resolve_all_aliases();
     changed

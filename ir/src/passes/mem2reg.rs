@@ -16,7 +16,7 @@
 use cranelift_entity::SecondaryMap;
 
 use crate::cfg::ControlFlowGraph;
-use crate::entities::{Block, Inst, StackSlot, Value};
+use crate::entities::{Block, Inst, StackSlot, Value, map_of_len};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::passes::params::remove_trivial_params;
@@ -39,8 +39,8 @@ pub fn run(f: &mut Function) -> bool {
 /// Slots that qualify, with the scalar type they hold, in slot order.
 fn promotable_slots(f: &Function) -> Vec<(StackSlot, Type)> {
     // For each slot: Some(type) while it still qualifies, None once disqualified.
-    let mut state: SecondaryMap<StackSlot, Option<Option<Type>>> = SecondaryMap::new();
-    let mut addr_slot: SecondaryMap<Value, Option<StackSlot>> = SecondaryMap::new();
+    let mut state: SecondaryMap<StackSlot, Option<Option<Type>>> = map_of_len(f.stack_slots.len());
+    let mut addr_slot: SecondaryMap<Value, Option<StackSlot>> = map_of_len(f.dfg.values.len());
     let insts = all_insts(f);
     for &i in &insts {
         if let InstData::StackAddr { slot, offset } = f.dfg.insts[i]

@@ -30,7 +30,7 @@
 use cranelift_entity::{EntityRef, SecondaryMap};
 
 use crate::cfg::ControlFlowGraph;
-use crate::entities::{Inst, StackSlot, Value};
+use crate::entities::{Inst, StackSlot, Value, map_of_len};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::passes::sink::{is_sinkable, writes_memory};
@@ -41,7 +41,7 @@ pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
     let live_out = live_out_sets(f);
     let private = private_slot_addrs(f);
-    let mut scratch = Positions::default();
+    let mut scratch = Positions::new(f);
     let mut changed = false;
     for &b in &f.layout.blocks().to_vec() {
         let insts = f.layout.block_insts(b).to_vec();
@@ -74,7 +74,7 @@ fn can_move(data: &InstData) -> bool {
 /// and stores).
 fn private_slot_addrs(f: &Function) -> SecondaryMap<Value, Option<StackSlot>> {
     let private = crate::passes::loadelim::private_slots(f);
-    let mut addr_slot: SecondaryMap<Value, Option<StackSlot>> = SecondaryMap::new();
+    let mut addr_slot: SecondaryMap<Value, Option<StackSlot>> = map_of_len(f.dfg.values.len());
     for i in crate::passes::util::all_insts(f) {
         if let (InstData::StackAddr { slot, .. }, Some(r)) = (&f.dfg.insts[i], f.dfg.inst_result(i))
             && private.contains(slot)
@@ -133,17 +133,22 @@ struct Positions {
     last_use: SecondaryMap<Value, usize>,
 }
 
-impl Default for Positions {
-    fn default() -> Self {
+impl Positions {
+    /// Empty positions, sized for `f`'s instructions and values up front (growing as
+    /// they are first written grew them at almost every write).
+    fn new(f: &Function) -> Self {
+        fn sized<K: EntityRef>(n: usize) -> SecondaryMap<K, usize> {
+            let mut map = SecondaryMap::with_default(usize::MAX);
+            map.resize(n);
+            map
+        }
         Positions {
-            pos_of: SecondaryMap::with_default(usize::MAX),
-            first_use: SecondaryMap::with_default(usize::MAX),
-            last_use: SecondaryMap::with_default(usize::MAX),
+            pos_of: sized(f.dfg.insts.len()),
+            first_use: sized(f.dfg.values.len()),
+            last_use: sized(f.dfg.values.len()),
         }
     }
-}
 
-impl Positions {
     /// Fills the positions of block `insts`, runs `then` on them, and clears them.
     fn record<T>(&mut self, f: &Function, insts: &[Inst], then: impl FnOnce(&Self) -> T) -> T {
         for (p, &i) in insts.iter().enumerate() {

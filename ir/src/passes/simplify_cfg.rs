@@ -13,7 +13,7 @@
 use cranelift_entity::SecondaryMap;
 
 use crate::cfg::{ControlFlowGraph, EdgeLists, reverse_post_order};
-use crate::entities::{Block, Inst, Value};
+use crate::entities::{Block, Inst, Value, map_of_len};
 use crate::function::Function;
 use crate::instructions::{BlockCall, InstData};
 use crate::passes::util::use_counts;
@@ -427,7 +427,7 @@ fn edge_facts(
 fn merge_blocks(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool {
     let mut changed = false;
     let entry = f.entry_block();
-    let mut counts: SecondaryMap<Block, u32> = SecondaryMap::new();
+    let mut counts: SecondaryMap<Block, u32> = map_of_len(f.dfg.blocks.len());
     let cfg = cfg_of(f, cached);
     for &b in f.layout.blocks() {
         counts[b] = u32::try_from(cfg.preds[b].len()).unwrap_or(u32::MAX);
@@ -436,18 +436,21 @@ fn merge_blocks(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool
         if !f.layout.is_block_inserted(b) {
             continue;
         }
+        // (The terminator is looked at in place: a copy of every block's would allocate
+        // its argument lists.)
         while let Some(t) = terminator(f, b)
-            && let InstData::Jump { dest } = f.dfg.insts[t].clone()
+            && let InstData::Jump { dest } = &f.dfg.insts[t]
         {
             let c = dest.block;
             if c == b || Some(c) == entry || counts[c] != 1 || !f.layout.is_block_inserted(c) {
                 break;
             }
-            let params = f.dfg.block_params(c).to_vec();
-            if params.len() != dest.args.len() {
+            if f.dfg.block_params(c).len() != dest.args.len() {
                 break;
             }
-            for (&p, &a) in params.iter().zip(&dest.args) {
+            let args = dest.args.clone();
+            let params = f.dfg.block_params(c).to_vec();
+            for (&p, &a) in params.iter().zip(&args) {
                 f.dfg.change_to_alias(p, a);
             }
             while !f.dfg.block_params(c).is_empty() {
@@ -466,7 +469,7 @@ fn merge_blocks(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool
 
 fn remove_unreachable(f: &mut Function, cached: &mut Option<ControlFlowGraph>) -> bool {
     let cfg = cfg_of(f, cached);
-    let mut reachable: SecondaryMap<Block, bool> = SecondaryMap::new();
+    let mut reachable: SecondaryMap<Block, bool> = map_of_len(f.dfg.blocks.len());
     for b in reverse_post_order(f, cfg) {
         reachable[b] = true;
     }

@@ -16,7 +16,7 @@
 
 use cranelift_entity::SecondaryMap;
 
-use crate::entities::{Inst, StackSlot, Value};
+use crate::entities::{Inst, StackSlot, Value, map_of_len};
 use crate::function::Function;
 use crate::instructions::InstData;
 use crate::passes::util::all_insts;
@@ -35,7 +35,7 @@ pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
     let insts = all_insts(f);
     // Which slot (and base offset) each `stack_addr` result points into.
-    let mut addr_of: SecondaryMap<Value, Option<(StackSlot, i64)>> = SecondaryMap::new();
+    let mut addr_of: SecondaryMap<Value, Option<(StackSlot, i64)>> = map_of_len(f.dfg.values.len());
     for &i in &insts {
         if let InstData::StackAddr { slot, offset } = f.dfg.insts[i]
             && let Some(r) = f.dfg.inst_result(i)
@@ -43,8 +43,8 @@ pub fn run(f: &mut Function) -> bool {
             addr_of[r] = Some((slot, i64::from(offset)));
         }
     }
-    let mut escaped: SecondaryMap<StackSlot, bool> = SecondaryMap::new();
-    let mut accesses: SecondaryMap<StackSlot, Vec<Access>> = SecondaryMap::new();
+    let mut escaped: SecondaryMap<StackSlot, bool> = map_of_len(f.stack_slots.len());
+    let mut accesses: SecondaryMap<StackSlot, Vec<Access>> = map_of_len(f.stack_slots.len());
     for &i in &insts {
         match &f.dfg.insts[i] {
             InstData::Load {

