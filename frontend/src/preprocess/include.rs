@@ -13,6 +13,7 @@ use super::{FileCtx, Pp};
 use crate::token::Tok;
 use diag::{Diagnostic, Span, codes};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// ebpfc's own versions of the freestanding headers clang ships in its resource
 /// directory: `(name, text)`.
@@ -238,22 +239,23 @@ fn probe(dir: &SearchDir, name: &str, idx: Option<usize>) -> Option<Found> {
     }
 }
 
-fn read_header(found: &Found) -> Option<String> {
+/// The text of a found header, as the source map keeps it (an embedded header is
+/// copied once, straight into its `Arc`, not first into a `String`).
+fn read_header(found: &Found) -> Option<Arc<str>> {
     match found.dir {
         SearchDir::Builtin => {
             let name = found.key.to_str()?;
             BUILTIN_HEADERS
                 .iter()
                 .find(|(n, _)| *n == name)
-                .map(|(_, t)| (*t).to_string())
+                .map(|(_, t)| Arc::from(*t))
         }
         SearchDir::Path(_) => {
             let bytes = std::fs::read(&found.key).ok()?;
             // Valid UTF-8 (nearly always) is taken as is, without a lossy copy.
-            Some(
-                String::from_utf8(bytes)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            )
+            Some(Arc::from(String::from_utf8(bytes).unwrap_or_else(|e| {
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            })))
         }
     }
 }
