@@ -78,6 +78,10 @@ fn access(f: &Function, i: Inst) -> Access {
 /// Returns true if any store was removed.
 pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
+    // No slot, no `stack_addr`: nothing to do (see `sroa::run`).
+    if f.stack_slots.is_empty() {
+        return false;
+    }
     let insts = all_insts(f);
     // Escape and read analysis per slot.
     let mut addr_uses: SecondaryMap<Value, u32> = map_of_len(f.dfg.values.len());

@@ -96,6 +96,10 @@ struct Known {
 /// no pointer held in a value (a packet or map pointer, a helper's argument) can
 /// point into them, and no call can touch them.
 pub(crate) fn private_slots(f: &Function) -> PrivateSlots {
+    // No slot, no `stack_addr`: none is private (see `sroa::run`).
+    if f.stack_slots.is_empty() {
+        return PrivateSlots(SecondaryMap::new());
+    }
     let insts = crate::passes::util::all_insts(f);
     let mut addr_of: SecondaryMap<Value, Option<StackSlot>> = map_of_len(f.dfg.values.len());
     // Per slot: whether some `stack_addr` takes its address (then whether one escapes).

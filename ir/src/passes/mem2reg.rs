@@ -25,6 +25,10 @@ use crate::types::Type;
 
 /// Promotes every promotable slot; returns true if any was.
 pub fn run(f: &mut Function) -> bool {
+    // No slot, no `stack_addr`: nothing to do (see `sroa::run`).
+    if f.stack_slots.is_empty() {
+        return false;
+    }
     let candidates = promotable_slots(f);
     if candidates.is_empty() {
         return false;

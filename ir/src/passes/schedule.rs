@@ -73,6 +73,10 @@ fn can_move(data: &InstData) -> bool {
 /// definition: every `stack_addr` of it is used only as the address operand of loads
 /// and stores).
 fn private_slot_addrs(f: &Function) -> SecondaryMap<Value, Option<StackSlot>> {
+    // No slot, no `stack_addr` (see `sroa::run`).
+    if f.stack_slots.is_empty() {
+        return SecondaryMap::new();
+    }
     let private = crate::passes::loadelim::private_slots(f);
     let mut addr_slot: SecondaryMap<Value, Option<StackSlot>> = map_of_len(f.dfg.values.len());
     for i in crate::passes::util::all_insts(f) {

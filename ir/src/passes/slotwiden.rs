@@ -28,6 +28,10 @@ use crate::types::{Ext, MemFlags, SourceLoc, Type};
 /// Returns true if any slot was rewritten.
 pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
+    // No slot, no `stack_addr`: nothing to do (see `sroa::run`).
+    if f.stack_slots.is_empty() {
+        return false;
+    }
     let insts = all_insts(f);
     // Per slot: `bad` once disqualified, `narrow` once an access is not whole-slot.
     let mut bad: SecondaryMap<StackSlot, bool> = map_of_len(f.stack_slots.len());

@@ -35,7 +35,7 @@ pub fn run(f: &mut Function) -> bool {
     // Splitting is rare (3 of 286 runs over the bench-compile suite change anything):
     // one scan for its preconditions is far cheaper than the per-value maps and lists
     // built below (suite: this pass about 10.4M -> 1.5M instructions).
-    if !has_candidates(f) {
+    if f.stack_slots.is_empty() || !has_candidates(f) {
         return false;
     }
     let insts = all_insts(f);
@@ -117,7 +117,8 @@ pub fn run(f: &mut Function) -> bool {
 /// Whether `run` may find something to split: some non-volatile load or store goes
 /// through a block parameter or a `select`, and some `stack_addr` result is a branch
 /// argument or a `select` operand (every choice `run` splits is between two of those;
-/// packet cursors are parameters too, but between packet pointers).
+/// packet cursors are parameters too, but between packet pointers). Without stack
+/// slots there is no `stack_addr` and `run` does not even look.
 fn has_candidates(f: &Function) -> bool {
     let mut choice_access = false;
     let mut chosen_stack_addr = false;

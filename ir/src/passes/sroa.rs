@@ -33,6 +33,13 @@ struct Access {
 /// Returns true if any slot was split.
 pub fn run(f: &mut Function) -> bool {
     f.dfg.resolve_all_aliases();
+    // No slot, no `stack_addr` (each names one of the function's slots): nothing to do.
+    // Once mem2reg has promoted every local and dce dropped the slots, many functions
+    // have none (bench-compile suite, with the same test in mem2reg, slotwiden, dse,
+    // speculate and the private-slot scans: optimize_traced 124.4M -> 117.8M).
+    if f.stack_slots.is_empty() {
+        return false;
+    }
     let insts = all_insts(f);
     // Which slot (and base offset) each `stack_addr` result points into.
     let mut addr_of: SecondaryMap<Value, Option<(StackSlot, i64)>> = map_of_len(f.dfg.values.len());
