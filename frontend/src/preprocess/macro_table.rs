@@ -52,7 +52,10 @@ pub struct MacroTable {
 impl MacroTable {
     pub fn new() -> Self {
         MacroTable {
-            defined: FastMap::default(),
+            // Every identifier a compile looks up lands here (a few hundred to a few
+            // thousand names): growing from empty rehashed it ~5 times per compile
+            // (sized up front: bench-compile suite 424.8M -> 423.8M instructions).
+            defined: FastMap::with_capacity_and_hasher(1024, Default::default()),
             common_file: None,
             common_starts: Arc::from([]),
         }
