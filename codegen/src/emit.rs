@@ -323,6 +323,13 @@ impl Emitter {
         let mut start = 0;
         let mut i = 0;
         while i < bytes.len() {
+            // A non-zero byte starts no run: step over it without building the run
+            // iterator (the ~100k `.BTF` bytes of the suite: raw_bytes 2.70M -> 1.82M
+            // instructions).
+            if bytes[i] != 0 {
+                i += 1;
+                continue;
+            }
             let run = bytes
                 .get(i..)
                 .unwrap_or(&[])

