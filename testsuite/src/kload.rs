@@ -222,6 +222,17 @@ pub fn default_packet() -> Vec<u8> {
     frame
 }
 
+/// The ISA version a C source asks for with a `// @cpu: vN` line (1..=4; the
+/// differential tests' convention, also read by the benchmarks and `pgo-train`), or
+/// clang's default v3.
+pub fn cpu_from_source(src: &str) -> u8 {
+    src.lines()
+        .filter_map(|l| l.trim().strip_prefix("// @cpu:"))
+        .filter_map(|v| v.trim().strip_prefix('v')?.parse::<u8>().ok())
+        .find(|v| (1..=4).contains(v))
+        .unwrap_or(3)
+}
+
 /// Parses the `// @input: HEX` lines of a C source (the differential tests' inputs).
 pub fn inputs_from_source(src: &str) -> Vec<Vec<u8>> {
     src.lines()

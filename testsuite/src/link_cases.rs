@@ -45,7 +45,9 @@ pub fn sources(case: &Path) -> Vec<PathBuf> {
     sorted(case, |p| p.to_string_lossy().ends_with(".bpf.c"))
 }
 
-fn sorted(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+/// The entries of `dir` that `keep` accepts, sorted (panics if `dir` cannot be read:
+/// the folders are the testsuite's own).
+pub fn sorted(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|e| e.ok())
@@ -68,16 +70,16 @@ pub fn inputs(case: &Path) -> Vec<Vec<u8>> {
 pub fn cflags(case: &Path) -> Vec<String> {
     let first = &sources(case)[0];
     let text = std::fs::read_to_string(first).unwrap_or_default();
-    let cpu = text
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("// @cpu:"))
-        .map(|v| v.trim().to_string())
-        .find(|v| matches!(v.as_str(), "v1" | "v2" | "v3" | "v4"));
+    flags_for_cpu(crate::kload::cpu_from_source(&text))
+}
+
+/// [`CFLAGS`] with `-mcpu=v{cpu}` in place of `-mcpu=v3`.
+pub fn flags_for_cpu(cpu: u8) -> Vec<String> {
     CFLAGS
         .iter()
-        .map(|f| match (&cpu, f.starts_with("-mcpu=")) {
-            (Some(c), true) => format!("-mcpu={c}"),
-            _ => f.to_string(),
+        .map(|f| match f.starts_with("-mcpu=") {
+            true => format!("-mcpu=v{cpu}"),
+            false => f.to_string(),
         })
         .collect()
 }

@@ -48,15 +48,6 @@ fn c_programs(dir: &str) -> Vec<PathBuf> {
     files
 }
 
-/// The file's `// @cpu: vN` (1..=4), or clang's default v3.
-fn cpu_of(src: &str) -> u8 {
-    src.lines()
-        .filter_map(|l| l.trim().strip_prefix("// @cpu:"))
-        .filter_map(|v| v.trim().strip_prefix('v')?.parse::<u8>().ok())
-        .find(|v| (1..=4).contains(v))
-        .unwrap_or(3)
-}
-
 /// The reason given on the file's `// @O2-only:` line, if any.
 fn o2_only(src: &str) -> Option<&str> {
     src.lines()
@@ -211,7 +202,7 @@ fn check_dir(test: &str, dir: &str, levels: &[OptLevel]) {
     let mut checked = 0;
     for src in c_programs(dir) {
         let text = std::fs::read_to_string(&src).expect("read program");
-        let cpu = cpu_of(&text);
+        let cpu = kload::cpu_from_source(&text);
         let stem = file_stem(&src);
         let mut inputs = kload::inputs_from_source(&text);
         if inputs.is_empty() {
@@ -321,6 +312,6 @@ fn differences_name_the_program_and_map() {
     assert!(d[0].contains("program prog input #0: return ours Some(1)"));
     assert!(d[1].contains("output packet"));
     assert!(d[2].contains("map counts"));
-    assert_eq!(cpu_of("// @cpu: v4\nint x;"), 4);
-    assert_eq!(cpu_of("int x;"), 3);
+    assert_eq!(kload::cpu_from_source("// @cpu: v4\nint x;"), 4);
+    assert_eq!(kload::cpu_from_source("int x;"), 3);
 }

@@ -36,15 +36,6 @@ fn programs() -> Vec<(&'static str, PathBuf)> {
     all
 }
 
-/// The file's `// @cpu: vN` (1..=4), or clang's default v3.
-fn cpu_of(src: &str) -> u8 {
-    src.lines()
-        .filter_map(|l| l.trim().strip_prefix("// @cpu:"))
-        .filter_map(|v| v.trim().strip_prefix('v')?.parse::<u8>().ok())
-        .find(|v| (1..=4).contains(v))
-        .unwrap_or(3)
-}
-
 /// Compiles `path` at `-O2 -g` up to `emit` and returns the text, with the workspace
 /// path replaced by `<root>` so that snapshots do not depend on the checkout location
 /// (in the text, and through `-fdebug-prefix-map` in line_info's file names, which the
@@ -53,7 +44,7 @@ fn compile_text(path: &Path, emit: Emit) -> String {
     let src = std::fs::read_to_string(path).expect("read program");
     let opts = CompileOptions {
         debug_info: true,
-        cpu: cpu_of(&src),
+        cpu: testsuite::kload::cpu_from_source(&src),
         debug_paths: ebpfc::debug_paths::DebugPaths {
             compilation_dir: None,
             prefix_map: vec![(repo_root().to_string_lossy().into_owned(), "<root>".into())],

@@ -198,15 +198,7 @@ fn main() {
         }
         // A `// @cpu: vN` line (the differential tests' convention) picks -mcpu.
         let cpu = std::fs::read_to_string(file)
-            .ok()
-            .and_then(|t| {
-                t.lines().find_map(|l| {
-                    l.trim()
-                        .strip_prefix("// @cpu:")
-                        .map(|v| v.trim().to_string())
-                })
-            })
-            .and_then(|v| ebpfc::clang_args::parse_cpu(&v).ok())
+            .map(|t| testsuite::kload::cpu_from_source(&t))
             .unwrap_or(3);
         let opts = CompileOptions {
             cpu,

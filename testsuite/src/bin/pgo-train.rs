@@ -19,7 +19,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use testsuite::link_bench::LinkBenchShape;
-use testsuite::link_cases;
+use testsuite::{kload, link_cases};
 
 /// How much more the compile runs count than the link and assembler runs. LLVM calls
 /// code hot relative to the profile's largest counts, and the link's deduplication loops
@@ -86,7 +86,7 @@ fn run() -> Result<(), String> {
 
     let profdata = llvm_profdata()?;
     let out = root.join("pgo/ebpfc.profdata");
-    let raws: Vec<PathBuf> = files_with_ext(&raw_dir, "profraw");
+    let raws = link_cases::sorted(&raw_dir, |p| p.extension().is_some_and(|x| x == "profraw"));
     if raws.is_empty() {
         return Err(format!("no .profraw file in {}", raw_dir.display()));
     }
@@ -159,32 +159,25 @@ impl<'a> Runs<'a> {
         ok
     }
 
-    /// `ebpfc compile -O2 -g -target bpf [-mcpu=..] EXTRA.. -c SRC -o OUT`.
-    fn compile(&mut self, src: &Path, extra: &[String], out: &Path) -> bool {
-        let mut args: Vec<std::ffi::OsString> = vec![
-            "compile".into(),
-            "-O2".into(),
-            "-g".into(),
-            "-target".into(),
-            "bpf".into(),
-        ];
-        if let Some(cpu) = cpu_of(src) {
-            args.push(format!("-mcpu={cpu}").into());
-        }
-        args.extend(extra.iter().map(Into::into));
-        args.extend(["-c".into(), src.into(), "-o".into(), out.into()]);
+    /// `ebpfc compile FLAGS.. SRC -o OUT` (FLAGS, clang's, include `-c`).
+    fn compile(&mut self, flags: &[String], src: &Path, out: &Path) -> bool {
+        let mut args: Vec<std::ffi::OsString> = vec!["compile".into()];
+        args.extend(flags.iter().map(Into::into));
+        args.extend([src.into(), "-o".into(), out.into()]);
         self.run(&args)
     }
 }
 
-/// Every C program of the examples and the testsuite, compiled as users compile them.
+/// Every C program of the examples and the testsuite, compiled as users compile them
+/// (the link tests' flags, at the file's `// @cpu:` version, with `-I` its folder).
 fn train_compiles(root: &Path, work: &Path, runs: &mut Runs) {
     for dir in ["examples", "testsuite/programs/c", "testsuite/programs/asm"] {
         let dir = root.join(dir);
-        let include = format!("-I{}", dir.display());
-        for src in files_with_ext(&dir, "c") {
-            let out = work.join("compile.o");
-            runs.compile(&src, std::slice::from_ref(&include), &out);
+        for src in link_cases::sorted(&dir, |p| p.extension().is_some_and(|x| x == "c")) {
+            let cpu = std::fs::read_to_string(&src).map_or(3, |t| kload::cpu_from_source(&t));
+            let mut flags = link_cases::flags_for_cpu(cpu);
+            flags.push(format!("-I{}", dir.display()));
+            runs.compile(&flags, &src, &work.join("compile.o"));
         }
     }
 }
@@ -193,16 +186,12 @@ fn train_compiles(root: &Path, work: &Path, runs: &mut Runs) {
 fn train_links(work: &Path, runs: &mut Runs) {
     runs.kind = "link";
     for case in link_cases::cases() {
-        let flags: Vec<String> = link_cases::cflags(&case)
-            .into_iter()
-            .filter(|f| !matches!(f.as_str(), "-O2" | "-g" | "-target" | "bpf" | "-c"))
-            .filter(|f| !f.starts_with("-mcpu="))
-            .collect();
+        let flags = link_cases::cflags(&case);
         let name = link_cases::case_name(&case);
         let mut objs = Vec::new();
         for (i, src) in link_cases::sources(&case).iter().enumerate() {
             let obj = work.join(format!("{name}.{i}.o"));
-            if runs.compile(src, &flags, &obj) {
+            if runs.compile(&flags, src, &obj) {
                 objs.push(obj);
             }
         }
@@ -213,7 +202,7 @@ fn train_links(work: &Path, runs: &mut Runs) {
         let src = work.join(format!("gen{i}.bpf.c"));
         let obj = work.join(format!("gen{i}.o"));
         if std::fs::write(&src, LINK_SHAPE.source(i)).is_ok()
-            && runs.compile(&src, &["-I/usr/include/x86_64-linux-gnu".into()], &obj)
+            && runs.compile(&link_cases::flags_for_cpu(3), &src, &obj)
         {
             objs.push(obj);
         }
@@ -242,7 +231,8 @@ fn link(runs: &mut Runs, objs: &[PathBuf], out: &Path) {
 /// Each `.s` file assembled, and the object disassembled.
 fn train_asm(root: &Path, work: &Path, runs: &mut Runs) {
     runs.kind = "asm";
-    for src in files_with_ext(&root.join("testsuite/programs/asm"), "s") {
+    let asm_dir = root.join("testsuite/programs/asm");
+    for src in link_cases::sorted(&asm_dir, |p| p.extension().is_some_and(|x| x == "s")) {
         let obj = work.join("asm.o");
         let assembled = runs.run(&[
             "asm".as_ref(),
@@ -254,28 +244,6 @@ fn train_asm(root: &Path, work: &Path, runs: &mut Runs) {
             runs.run(&["objdump".as_ref(), "-d".as_ref(), obj.as_os_str()]);
         }
     }
-}
-
-/// The `-mcpu` a program asks for with a `// @cpu: vN` line.
-fn cpu_of(src: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(src).ok()?;
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix("// @cpu:"))
-        .map(|v| v.trim().to_string())
-        .find(|v| matches!(v.as_str(), "v1" | "v2" | "v3" | "v4"))
-}
-
-/// The files of `dir` whose name ends in `.ext`, sorted.
-fn files_with_ext(dir: &Path, ext: &str) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == ext))
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
 }
 
 /// The instrumented binary: `target/pgo-train/<target>/release/ebpfc` (the workspace
