@@ -263,13 +263,34 @@ impl Merged<'_> {
 }
 
 /// Whether the string at `a` of table `x` equals the one at `b` of table `y` (each ends at
-/// its NUL or its table's end, as [`str_bytes_in`] reads them), compared in one pass: the
-/// names compared here are mostly a few bytes, for which finding both ends first and
-/// then calling `memcmp` took three times as long.
+/// its NUL or its table's end, as [`str_bytes_in`] reads them), compared in one pass, 8
+/// bytes at a time while both tables have them: the names compared here are mostly a
+/// few bytes, for which finding both ends first and then calling `memcmp` took three
+/// times as long as a byte loop, and words halve the byte loop's instructions on the
+/// longer member and struct names of real headers.
 #[inline]
 fn same_cstr(x: &[u8], a: u32, y: &[u8], b: u32) -> bool {
-    let x = x.get(a as usize..).unwrap_or_default();
-    let y = y.get(b as usize..).unwrap_or_default();
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut x = x.get(a as usize..).unwrap_or_default();
+    let mut y = y.get(b as usize..).unwrap_or_default();
+    while let (Some((wx, rx)), Some((wy, ry))) =
+        (x.split_first_chunk::<8>(), y.split_first_chunk::<8>())
+    {
+        let (wx, wy) = (u64::from_le_bytes(*wx), u64::from_le_bytes(*wy));
+        // The lowest flagged byte is the first NUL of `wx` (flags above it may be false).
+        let zeros = wx.wrapping_sub(ONES) & !wx & HIGHS;
+        let diff = wx ^ wy;
+        if diff != 0 {
+            // Equal only if both strings end (at the same NUL) before the first
+            // differing byte.
+            return zeros != 0 && zeros.trailing_zeros() < diff.trailing_zeros();
+        }
+        if zeros != 0 {
+            return true;
+        }
+        (x, y) = (rx, ry);
+    }
     let mut i = 0;
     loop {
         // Past a table's end reads as the NUL that ends its string.
@@ -621,16 +642,26 @@ mod tests {
         st.finish()
     }
 
-    #[test]
-    fn strings_compare_up_to_their_nul_or_table_end() {
-        let x = b"\0ab\0abc\0a";
-        let y = b"ab\0a\0abc";
+    /// Checks [`same_cstr`] on every pair of offsets of two tables (and just past their
+    /// ends) against comparing the strings [`str_bytes_in`] reads there.
+    fn same_cstr_agrees_with_str_bytes_in(x: &[u8], y: &[u8]) {
         let ends = |t: &[u8], o: u32| str_bytes_in(t, o).to_vec();
         for a in 0..x.len() as u32 + 2 {
             for b in 0..y.len() as u32 + 2 {
                 assert_eq!(same_cstr(x, a, y, b), ends(x, a) == ends(y, b), "{a} {b}");
             }
         }
+    }
+
+    #[test]
+    fn strings_compare_up_to_their_nul_or_table_end() {
+        same_cstr_agrees_with_str_bytes_in(b"\0ab\0abc\0a", b"ab\0a\0abc");
+        // Strings longer than a word (compared a word at a time), differing or ending
+        // at every position of the first and second words, and tables ending mid-word.
+        same_cstr_agrees_with_str_bytes_in(
+            b"\0task_struct_fields\0task_struct\0task_struct_fieldz\0abcdefgh\0abcdefghi",
+            b"task_struct\0task_struct_fields\0abcdefghi\0abcdefgh\0task_struct_fieldz",
+        );
     }
 
     #[test]
