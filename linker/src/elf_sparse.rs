@@ -16,10 +16,32 @@
 //! reads the whole file, so the ELF reader sees exactly what it would have seen and
 //! reports any problem itself.
 
-use crate::elf_read::{SHT_NOBITS, skipped_as_debug};
+use crate::elf_read::{SHT_NOBITS, read_input_with, skipped_as_debug};
+use crate::object::Object;
+use diag::{Diagnostic, codes};
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::FileExt;
+use std::path::Path;
+
+/// Reads the object or archive at `path` for a link, as
+/// [`link_stream`](crate::link::link_stream)'s `read` wants it: without its DWARF
+/// ([`read_for_link`]), through one buffer per thread that every file read on that
+/// thread reuses (a fresh buffer per file would cost a page fault per 4 KiB of input).
+/// An unreadable file is an `E_IO` error naming it.
+pub fn read_path_for_link(path: &Path) -> Result<Vec<(String, Object)>, Diagnostic> {
+    thread_local! {
+        static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    let name = path.display().to_string();
+    BUF.with_borrow_mut(|buf| {
+        File::open(path)
+            .and_then(|mut f| read_for_link(&mut f, buf))
+            .map_err(|e| Diagnostic::error(codes::E_IO, format!("{name}: {e}")))?;
+        read_input_with(buf, &name, true)
+    })
+}
 
 /// Reads `file` into `buf` (replacing its contents), except the DWARF sections' bytes.
 pub fn read_for_link(file: &mut File, buf: &mut Vec<u8>) -> std::io::Result<()> {

@@ -31,10 +31,8 @@ fn fail(diags: &[diag::Diagnostic], output: &std::path::Path) -> ExitCode {
 pub fn run(args: LinkArgs) -> ExitCode {
     ebpfc::allocator::narrow_for_link();
     // The files are read on the linker's threads (this one included), a few ahead of
-    // the merge, without their DWARF (`elf_sparse`), each thread through one reused
-    // buffer: a fresh buffer per file would cost a page fault per 4 KiB of input.
+    // the merge, without their DWARF (`read_path_for_link`).
     thread_local! {
-        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
         static MOVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
     // A helper thread, on its first input, moves off this thread's CPU (see
@@ -47,13 +45,7 @@ pub fn run(args: LinkArgs) -> ExitCode {
         {
             super::process::keep_off_cpu(cpu);
         }
-        let name = p.display().to_string();
-        BUF.with_borrow_mut(|buf| {
-            std::fs::File::open(p)
-                .and_then(|mut f| linker::elf_sparse::read_for_link(&mut f, buf))
-                .map_err(|e| diag::Diagnostic::error(diag::codes::E_IO, format!("{name}: {e}")))?;
-            linker::elf_read::read_input_with(buf, &name, true)
-        })
+        linker::elf_sparse::read_path_for_link(p)
     };
     let opts = LinkOptions {
         verbose: args.verbose,

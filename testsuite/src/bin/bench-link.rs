@@ -1,12 +1,15 @@
 //! Benchmark of the static linker against `bpftool gen object`: generates 20 C files
 //! that share most of 700 struct types (each file adds 60 of its own), builds them with
-//! clang-19 (each object carries 1,000+ BTF types), then links them with ebpfc (reading
-//! the files, linking, writing the output, in process) and with bpftool, in rounds that
+//! clang-19 (each object carries 1,000+ BTF types), then links them with ebpfc in process
+//! (reading the files as `ebpfc link` does, streamed to the merge without their DWARF,
+//! through `link_stream` and `read_path_for_link`; linking; writing the output) and with
+//! bpftool, in rounds that
 //! run each contender once (so a machine whose speed drifts slows all alike), and prints
 //! best and median wall and mean CPU times, the ratios and the BTF type counts. When the release
 //! `ebpfc` binary sits next to this one (`cargo build --release -p ebpfc`), it also
 //! times `ebpfc link` as a process against `bpftool gen object`, as a user sees them.
-//! Run: `cargo run --release -p testsuite --bin bench-link [-- RUNS] [--keep DIR]`
+//! Run: `cargo run --release -p testsuite --bin bench-link [-- RUNS] [--keep DIR]` (RUNS:
+//! rounds, 30 by default)
 //! (`--keep DIR` leaves the generated objects in DIR, for profiling).
 
 /// The in-process rows run with mimalloc, a fast general allocator, as an embedder would
@@ -17,8 +20,9 @@
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use linker::elf_sparse::read_path_for_link;
 use linker::elf_write::write_object;
-use linker::link::{LinkOptions, link_files};
+use linker::link::{LinkOptions, link_stream};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -116,8 +120,14 @@ fn btf_types_bpftool(obj: &Path) -> usize {
         .unwrap_or(0)
 }
 
+/// Rounds when none are given. A round takes about 40 ms, and on a shared 2-CPU VM one
+/// run in three or so lands on a busy moment (a round's `ebpfc link` then took 2-3 times
+/// its usual wall time): five rounds left the best and the median at the noise's mercy
+/// (CLI ratio 1.3x-3.8x best over runs minutes apart), thirty keep them steady.
+const DEFAULT_RUNS: usize = 30;
+
 fn main() {
-    let mut runs = 5;
+    let mut runs = DEFAULT_RUNS;
     let mut keep: Option<std::path::PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -178,18 +188,14 @@ fn main() {
         Contender {
             who: libc::RUSAGE_SELF,
             run: Box::new(|| {
-                let files: Vec<(String, Vec<u8>)> = objs
-                    .iter()
-                    .map(|p| {
-                        (
-                            p.display().to_string(),
-                            std::fs::read(p).expect("read input"),
-                        )
-                    })
-                    .collect();
-                let linked = link_files(&files, &LinkOptions::default()).unwrap_or_else(|d| {
-                    panic!("{}", diag::render_all(&diag::SourceMap::new(), &d))
-                });
+                // As `ebpfc link` reads them: streamed to the merge on the linker's
+                // threads, DWARF left unread.
+                let linked = link_stream(
+                    objs.iter(),
+                    |p| read_path_for_link(p),
+                    &LinkOptions::default(),
+                )
+                .unwrap_or_else(|d| panic!("{}", diag::render_all(&diag::SourceMap::new(), &d)));
                 std::fs::write(&ours, write_object(&linked.object)).expect("write output");
             }),
         },
