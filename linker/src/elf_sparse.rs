@@ -19,28 +19,43 @@
 use crate::elf_read::{SHT_NOBITS, read_input_with, skipped_as_debug};
 use crate::object::Object;
 use diag::{Diagnostic, codes};
-use std::cell::RefCell;
 use std::fs::File;
 use std::io::Read;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-/// Reads the object or archive at `path` for a link, as
-/// [`link_stream`](crate::link::link_stream)'s `read` wants it: without its DWARF
-/// ([`read_for_link`]), through one buffer per thread that every file read on that
-/// thread reuses (a fresh buffer per file would cost a page fault per 4 KiB of input).
-/// An unreadable file is an `E_IO` error naming it.
-pub fn read_path_for_link(path: &Path) -> Result<Vec<(String, Object)>, Diagnostic> {
-    thread_local! {
-        static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+/// Reads objects and archives for a link, as [`link_stream`](crate::link::link_stream)'s
+/// `read` wants them: without their DWARF ([`read_for_link`]), each into a buffer that
+/// later reads reuse (a fresh buffer per file would cost a page fault per 4 KiB of
+/// input), so a link's threads share as many buffers as they read files at once. Share
+/// one reader between the threads of a link.
+///
+/// The buffers live in the reader and go with it: in thread-locals, the calling
+/// thread's would outlive the link.
+#[derive(Debug, Default)]
+pub struct LinkReader {
+    spare: Mutex<Vec<Vec<u8>>>,
+}
+
+impl LinkReader {
+    /// The object, or the members of the archive, at `path`. An unreadable file is an
+    /// `E_IO` error naming it.
+    pub fn read(&self, path: &Path) -> Result<Vec<(String, Object)>, Diagnostic> {
+        let mut buf = self.spare().pop().unwrap_or_default();
+        let name = path.display().to_string();
+        let read = File::open(path)
+            .and_then(|mut f| read_for_link(&mut f, &mut buf))
+            .map_err(|e| Diagnostic::error(codes::E_IO, format!("{name}: {e}")))
+            .and_then(|()| read_input_with(&buf, &name, true));
+        self.spare().push(buf);
+        read
     }
-    let name = path.display().to_string();
-    BUF.with_borrow_mut(|buf| {
-        File::open(path)
-            .and_then(|mut f| read_for_link(&mut f, buf))
-            .map_err(|e| Diagnostic::error(codes::E_IO, format!("{name}: {e}")))?;
-        read_input_with(buf, &name, true)
-    })
+
+    fn spare(&self) -> MutexGuard<'_, Vec<Vec<u8>>> {
+        // Nothing panics while the lock is held (a pop or a push).
+        self.spare.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 /// Reads `file` into `buf` (replacing its contents), except the DWARF sections' bytes.

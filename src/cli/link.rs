@@ -30,14 +30,16 @@ fn fail(diags: &[diag::Diagnostic], output: &std::path::Path) -> ExitCode {
 
 pub fn run(args: LinkArgs) -> ExitCode {
     ebpfc::allocator::narrow_for_link();
+    super::process::one_malloc_heap();
     // The files are read on the linker's threads (this one included), a few ahead of
-    // the merge, without their DWARF (`read_path_for_link`).
+    // the merge, without their DWARF (`LinkReader`).
     thread_local! {
         static MOVED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
     // A helper thread, on its first input, moves off this thread's CPU (see
     // `keep_off_cpu`).
     let (this_thread, this_cpu) = (std::thread::current().id(), super::process::current_cpu());
+    let reader = linker::elf_sparse::LinkReader::default();
     let read = move |p: &PathBuf| {
         if let Some(cpu) = this_cpu
             && std::thread::current().id() != this_thread
@@ -45,7 +47,7 @@ pub fn run(args: LinkArgs) -> ExitCode {
         {
             super::process::keep_off_cpu(cpu);
         }
-        linker::elf_sparse::read_path_for_link(p)
+        reader.read(p)
     };
     let opts = LinkOptions {
         verbose: args.verbose,

@@ -90,6 +90,23 @@ pub fn keep_off_cpu(cpu: usize) {
     let _ = cpu;
 }
 
+/// Keeps the C library's `malloc` to one heap for all threads. The command line's own
+/// allocator serves Rust's blocks, but each thread that Rust's standard library starts
+/// registers a thread-local destructor through glibc's `malloc` on its first steps, and
+/// glibc gives every new thread a heap of its own for that: a 128 MB reservation, two
+/// `munmap`s and an `mprotect`, where each `munmap` of a process whose other thread runs
+/// on another CPU interrupts that CPU to flush its TLB (`ebpfc link`: one reading thread
+/// beside the merging one). With one heap, the helper's few bytes come from the main
+/// thread's. Call before starting threads; elsewhere than glibc, nothing happens.
+#[allow(unsafe_code)]
+pub fn one_malloc_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a malloc parameter; M_ARENA_MAX takes a count.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 /// Ends the process with `code` (success or 1, what every subcommand returns) right
 /// after flushing standard output, without the exit-time teardown (exit handlers, the
 /// runtime's cleanup, and with the allocator of the time, mimalloc, a purge of the freed

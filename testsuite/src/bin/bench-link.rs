@@ -2,7 +2,7 @@
 //! that share most of 700 struct types (each file adds 60 of its own), builds them with
 //! clang-19 (each object carries 1,000+ BTF types), then links them with ebpfc in process
 //! (reading the files as `ebpfc link` does, streamed to the merge without their DWARF,
-//! through `link_stream` and `read_path_for_link`; linking; writing the output) and with
+//! through `link_stream` and a `LinkReader`; linking; writing the output) and with
 //! bpftool, in rounds that
 //! run each contender once (so a machine whose speed drifts slows all alike), and prints
 //! best and median wall and mean CPU times, the ratios and the BTF type counts. When the release
@@ -20,7 +20,7 @@
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use linker::elf_sparse::read_path_for_link;
+use linker::elf_sparse::LinkReader;
 use linker::elf_write::write_object;
 use linker::link::{LinkOptions, link_stream};
 use std::path::Path;
@@ -190,12 +190,11 @@ fn main() {
             run: Box::new(|| {
                 // As `ebpfc link` reads them: streamed to the merge on the linker's
                 // threads, DWARF left unread.
-                let linked = link_stream(
-                    objs.iter(),
-                    |p| read_path_for_link(p),
-                    &LinkOptions::default(),
-                )
-                .unwrap_or_else(|d| panic!("{}", diag::render_all(&diag::SourceMap::new(), &d)));
+                let reader = LinkReader::default();
+                let linked = link_stream(objs.iter(), |p| reader.read(p), &LinkOptions::default())
+                    .unwrap_or_else(|d| {
+                        panic!("{}", diag::render_all(&diag::SourceMap::new(), &d))
+                    });
                 std::fs::write(&ours, write_object(&linked.object)).expect("write output");
             }),
         },
