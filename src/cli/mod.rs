@@ -9,6 +9,8 @@ mod process;
 #[cfg(not(test))] // (the unit tests have no `main` to call it)
 pub use process::ensure_standard_fds;
 
+pub use compile::CompileArgs;
+
 #[derive(clap::Subcommand)]
 pub enum Command {
     /// Compile restricted C to a BPF object; takes clang's flags (-c -S -E -o -O -g -I -D -target -mcpu).
