@@ -13,7 +13,6 @@ use super::table::{CLASS_ALU, CLASS_ALU64, Key, OP_LD_IMM64, OPCODES, OpRow};
 use super::template::{Slots, slots_of};
 use super::{DecodeError, Insn};
 use linker::object::Endian;
-use std::sync::OnceLock;
 
 /// Bytes taken by `insn`: 16 for ld_imm64, 8 otherwise.
 pub fn insn_len(insn: &Insn) -> usize {
@@ -67,25 +66,67 @@ fn get_slot(b: &[u8], endian: Endian) -> Option<(u8, u8, u8, i16, i32)> {
     Some((s[0], dst, src, off, imm))
 }
 
-/// Table rows by opcode byte, in table order.
-fn rows_by_code() -> &'static [Vec<u16>; 256] {
-    static INDEX: OnceLock<[Vec<u16>; 256]> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut idx: [Vec<u16>; 256] = std::array::from_fn(|_| Vec::new());
-        for (i, row) in OPCODES.iter().enumerate() {
-            idx[row.code as usize].push(i as u16);
+/// Row indices grouped by opcode byte (table order within a group), and where each
+/// opcode's group starts: `ROWS_BY_CODE[CODE_START[c]..CODE_START[c + 1]]`. Built by the
+/// compiler, as is `ROW_SLOTS`: making them at start-up cost ~25K instructions per run.
+const ROWS_BY_CODE: [u16; OPCODES.len()] = {
+    let mut out = [0u16; OPCODES.len()];
+    let mut n = 0;
+    let mut code = 0;
+    while code < 256 {
+        let mut i = 0;
+        while i < OPCODES.len() {
+            if OPCODES[i].code as usize == code {
+                out[n] = i as u16;
+                n += 1;
+            }
+            i += 1;
         }
-        idx
-    })
+        code += 1;
+    }
+    out
+};
+
+const CODE_START: [u16; 257] = {
+    let mut start = [0u16; 257];
+    let mut i = 0;
+    while i < OPCODES.len() {
+        start[OPCODES[i].code as usize + 1] += 1;
+        i += 1;
+    }
+    let mut c = 0;
+    while c < 256 {
+        start[c + 1] += start[c];
+        c += 1;
+    }
+    start
+};
+
+/// Table rows with opcode byte `code`, in table order.
+fn rows_by_code(code: u8) -> &'static [u16] {
+    let c = code as usize;
+    ROWS_BY_CODE
+        .get(CODE_START[c] as usize..CODE_START[c + 1] as usize)
+        .unwrap_or(&[])
 }
 
-/// The operand slots of every table row, by row index: `slots_of` parses the row's
-/// template text, and the assembler's cpu check looks up each instruction it emits
-/// (asm::assemble 14.78M -> 12.46M instructions over the suite with this cache).
-fn row_slots() -> &'static [Slots] {
-    static SLOTS: OnceLock<Vec<Slots>> = OnceLock::new();
-    SLOTS.get_or_init(|| OPCODES.iter().map(slots_of).collect())
-}
+/// The operand slots of every table row, by row index (the assembler's cpu check looks
+/// up each instruction it emits).
+const ROW_SLOTS: [Slots; OPCODES.len()] = {
+    let mut out = [Slots {
+        dst: false,
+        src: false,
+        off: false,
+        imm: false,
+        imm_hi: false,
+    }; OPCODES.len()];
+    let mut i = 0;
+    while i < OPCODES.len() {
+        out[i] = slots_of(&OPCODES[i]);
+        i += 1;
+    }
+    out
+};
 
 fn key_matches(key: Key, insn: &Insn) -> bool {
     match key {
@@ -199,12 +240,12 @@ fn find_row_with(insn: &Insn, lenient: bool) -> Result<&'static OpRow, DecodeErr
         insn
     };
     let mut first_err = None;
-    for &i in &rows_by_code()[insn.code as usize] {
+    for &i in rows_by_code(insn.code) {
         let row = &OPCODES[i as usize];
         if !key_matches(row.key, insn) {
             continue;
         }
-        let slots = row_slots()[i as usize];
+        let slots = ROW_SLOTS[i as usize];
         let checked = if lenient {
             check_fields_lenient(row, slots, insn)
         } else {

@@ -36,29 +36,34 @@ pub(crate) struct Slots {
     pub imm_hi: bool,
 }
 
-/// Placeholder characters in `template`, in order.
-fn placeholders(template: &str) -> impl Iterator<Item = char> + '_ {
-    template.split('{').skip(1).filter_map(|rest| {
-        let mut cs = rest.chars();
-        let c = cs.next()?;
-        (cs.next() == Some('}')).then_some(c)
-    })
-}
-
-pub(crate) fn slots_of(row: &OpRow) -> Slots {
-    let mut s = Slots::default();
-    for c in placeholders(row.llvm) {
-        match c {
-            'd' | 'D' => s.dst = true,
-            's' | 'S' | 'p' => s.src = true,
-            'o' | 'j' => s.off = true,
-            'i' | 'u' | 'g' | 'c' => s.imm = true,
-            'q' => {
-                s.imm = true;
-                s.imm_hi = true;
+/// The fields `row` uses: the placeholders `{c}` of its LLVM template. A `const fn` (a
+/// byte scan) so that the per-row table in `codec.rs` is built by the compiler, not by
+/// each run (~55K instructions per compile when it parsed the templates at start-up).
+pub(crate) const fn slots_of(row: &OpRow) -> Slots {
+    let mut s = Slots {
+        dst: false,
+        src: false,
+        off: false,
+        imm: false,
+        imm_hi: false,
+    };
+    let t = row.llvm.as_bytes();
+    let mut i = 0;
+    while i + 2 < t.len() {
+        if t[i] == b'{' && t[i + 2] == b'}' {
+            match t[i + 1] {
+                b'd' | b'D' => s.dst = true,
+                b's' | b'S' | b'p' => s.src = true,
+                b'o' | b'j' => s.off = true,
+                b'i' | b'u' | b'g' | b'c' => s.imm = true,
+                b'q' => {
+                    s.imm = true;
+                    s.imm_hi = true;
+                }
+                _ => {}
             }
-            _ => {}
         }
+        i += 1;
     }
     // The pseudo loads keep a value in the second slot (e.g. the offset into a map
     // value for src = 2) that LLVM does not print.

@@ -575,3 +575,26 @@ fn opcode_table_listing() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// The byte-scanning `const fn slots_of` reads the same placeholders as splitting the
+/// template text at `{` does.
+#[test]
+fn slots_match_template_text() {
+    for row in OPCODES {
+        let mut seen = Vec::new();
+        for rest in row.llvm.split('{').skip(1) {
+            let mut cs = rest.chars();
+            if let (Some(c), Some('}')) = (cs.next(), cs.next()) {
+                seen.push(c);
+            }
+        }
+        let has = |set: &[char]| seen.iter().any(|c| set.contains(c));
+        let s = super::template::slots_of(row);
+        assert_eq!(s.dst, has(&['d', 'D']), "{}", row.llvm);
+        assert_eq!(s.src, has(&['s', 'S', 'p']), "{}", row.llvm);
+        assert_eq!(s.off, has(&['o', 'j']), "{}", row.llvm);
+        assert_eq!(s.imm, has(&['i', 'u', 'g', 'c', 'q']), "{}", row.llvm);
+        let hi = has(&['q']) || row.code == table::OP_LD_IMM64;
+        assert_eq!(s.imm_hi, hi, "{}", row.llvm);
+    }
+}
