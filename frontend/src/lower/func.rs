@@ -23,11 +23,32 @@ use ir::{Block, DebugFile, Function, FunctionBuilder, SourceLoc, StackSlot, Type
 pub struct FileTable {
     index: BTreeMap<u32, u32>,
     files: Vec<DebugFile>,
+    /// The line the last location fell in, already recorded: the next one is most often
+    /// on it too (an expression's operands), and then needs no line search, file map
+    /// lookup or line map entry (~2M instructions over the 61 `-O2 -g` runs of the
+    /// examples and testsuite/programs/c).
+    last: Option<LastLine>,
+}
+
+/// A recorded line: its file, its byte range `start..end`, and its place in the table.
+#[derive(Clone, Copy, Debug)]
+struct LastLine {
+    file: u32,
+    start: u32,
+    end: u32,
+    idx: u32,
+    line: u32,
 }
 
 impl FileTable {
     /// The IR source location of the start of `span`, recording its line text.
     pub fn loc(&mut self, sources: &SourceMap, span: Span) -> SourceLoc {
+        if let Some(l) = self.last
+            && l.file == span.file.0
+            && (l.start..l.end).contains(&span.start)
+        {
+            return SourceLoc::new(l.idx, l.line, span.start - l.start + 1);
+        }
         let Some(file) = sources.get(span.file) else {
             return SourceLoc::default();
         };
@@ -45,6 +66,18 @@ impl FileTable {
             df.lines
                 .entry(line)
                 .or_insert_with(|| file.line_text(line).to_string());
+            // Offsets inside the line (its newline included) have this line and
+            // `off - start + 1` as column, as `line_col` computes them (the end is the
+            // text's length after the last line: the offsets it clamps are not inside).
+            let start = u32::try_from(file.line_offset(line)).unwrap_or(u32::MAX);
+            let end = u32::try_from(file.line_offset(line + 1)).unwrap_or(0);
+            self.last = Some(LastLine {
+                file: span.file.0,
+                start,
+                end,
+                idx,
+                line,
+            });
         }
         SourceLoc::new(idx, line, col)
     }
@@ -221,4 +254,37 @@ pub(super) fn lower_function(
         events = fl.events;
     }
     (irf, events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The remembered line gives what `line_col` gives, for offsets in any order,
+    /// across files, at newlines and past the end of the text.
+    #[test]
+    fn file_table_loc_matches_line_col() {
+        let mut sources = SourceMap::new();
+        let a = sources.add("a.c", "int x;\n\nlong y;\r\nz\n");
+        let b = sources.add("b.c", "first\nsecond");
+        let mut t = FileTable::default();
+        let offs: Vec<(diag::FileId, u32)> = [0u32, 3, 6, 7, 8, 2, 15, 16, 17, 18, 19, 25, 1]
+            .iter()
+            .flat_map(|&o| [(a, o), (b, o), (a, o), (a, o.saturating_sub(1))])
+            .collect();
+        for (file, off) in offs {
+            let span = Span {
+                file,
+                start: off,
+                end: off,
+            };
+            let got = t.loc(&sources, span);
+            let f = sources.get(file).expect("added");
+            let (line, col) = f.line_col(off);
+            assert_eq!((got.line, got.col), (line, col), "{file:?} at {off}");
+        }
+        let files = t.into_files();
+        assert_eq!(files.len(), 2);
+        assert_eq!(files[0].lines.get(&3).map(String::as_str), Some("long y;"));
+    }
 }
