@@ -582,9 +582,7 @@ impl<'m> Asm<'m> {
                     }
                     StmtKind::Insn { sym: None, .. } => {}
                     StmtKind::Data { values, .. } => {
-                        // Most values are plain numbers (codegen writes `.BTF` as
-                        // `.byte` rows: ~100k values over the suite), which name no
-                        // symbol: skipping the call for them saves ~2M instructions.
+                        // Plain numbers name no symbol: skip the call for them.
                         for v in values {
                             if !matches!(v, Expr::Num(_)) {
                                 self.register_expr(v, span);
@@ -687,6 +685,7 @@ impl<'m> Asm<'m> {
                         self.cfi_debug_frame = names.iter().any(|n| n == ".debug_frame");
                     }
                     StmtKind::Ascii { .. }
+                    | StmtKind::Bytes(_)
                     | StmtKind::Zero { .. }
                     | StmtKind::Align(_)
                     | StmtKind::Loc(_)
@@ -880,6 +879,7 @@ impl<'m> Asm<'m> {
                             isa::insn_len(insn) as u64
                         }
                         StmtKind::Data { width, values } => width.bytes() * values.len() as u64,
+                        StmtKind::Bytes(bytes) => bytes.len() as u64,
                         StmtKind::Leb128 { signed, value } => {
                             let need = match self.eval_const(value, (sec, p)) {
                                 Ok(v) if *signed => sleb_len(v),
@@ -1063,7 +1063,10 @@ impl<'m> Asm<'m> {
                 let p = pos[sec];
                 let makes_row = matches!(
                     stmt.kind,
-                    StmtKind::Insn { .. } | StmtKind::Data { .. } | StmtKind::Ascii { .. }
+                    StmtKind::Insn { .. }
+                        | StmtKind::Data { .. }
+                        | StmtKind::Bytes(_)
+                        | StmtKind::Ascii { .. }
                 );
                 if makes_row && let Some(loc) = pending_loc.take() {
                     let row = LineRow {
@@ -1117,9 +1120,9 @@ impl<'m> Asm<'m> {
                     StmtKind::Data { width, values } => {
                         for v in values {
                             let off = p + size;
-                            // A number needs no evaluation (and no relocation): the
-                            // ~100k `.BTF` bytes go straight to the range check, ~6M
-                            // fewer instructions over the suite than through `eval`.
+                            // A number needs no evaluation (and no relocation): it
+                            // goes straight to the range check. (`.BTF`'s bytes are
+                            // `Bytes` statements, below.)
                             let val = match v {
                                 Expr::Num(n) => self.constant_data(*n, *width, span),
                                 _ => self.data_value(v, *width, sec, off, span),
@@ -1137,6 +1140,21 @@ impl<'m> Asm<'m> {
                             }
                             size += width.bytes();
                         }
+                    }
+                    StmtKind::Bytes(bytes) => {
+                        if nobits {
+                            // One error per non-zero byte, as `Data` gives.
+                            for _ in bytes.iter().filter(|&&b| b != 0) {
+                                self.error(
+                                    codes::E_ASM_BAD_SECTION,
+                                    span,
+                                    "non-zero data in a @nobits section",
+                                );
+                            }
+                        } else {
+                            datas[sec].extend_from_slice(bytes);
+                        }
+                        size += bytes.len() as u64;
                     }
                     StmtKind::Leb128 { signed, value } => {
                         let pad = u64::from(self.leb_sizes.get(leb_idx).copied().unwrap_or(1));

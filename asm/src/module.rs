@@ -112,6 +112,10 @@ pub enum StmtKind {
     },
     /// `.byte/.short/.long/.quad` of expressions, each `width` bytes.
     Data { width: DataWidth, values: Vec<Expr> },
+    /// `.byte` of plain numbers 0..=255 (what codegen writes `.BTF` as): the bytes
+    /// themselves, where `Data` would hold one expression each. It prints as that `.byte`
+    /// row, and the parser reads any such row as `Bytes`, so print and parse round-trip.
+    Bytes(Vec<u8>),
     /// `.uleb128 EXPR` / `.sleb128 EXPR`.
     Leb128 { signed: bool, value: Box<Expr> },
     /// `.ascii "..."` (`zero_terminated` false) or `.asciz "..."`; the bytes are the

@@ -10,8 +10,8 @@
 
 use crate::isa::{self, SymOperand, SymRole};
 use crate::module::{
-    Align, CfiDirective, Expr, FileDirective, LocDirective, Module, SectionDecl, SectionSwitch,
-    ShortSection, StmtKind,
+    Align, CfiDirective, DataWidth, Expr, FileDirective, LocDirective, Module, SectionDecl,
+    SectionSwitch, ShortSection, StmtKind,
 };
 use crate::text::cursor::{is_name_char, is_name_start};
 use std::fmt::Write;
@@ -273,6 +273,17 @@ fn print_stmt(out: &mut String, s: &StmtKind) {
                     out.push_str(", ");
                 }
                 expr_into(out, v);
+            }
+        }
+        StmtKind::Bytes(bytes) => {
+            out.push('\t');
+            out.push_str(DataWidth::Byte.directive());
+            out.push('\t');
+            for (k, b) in bytes.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                expr_into(out, &Expr::Num(i64::from(*b)));
             }
         }
         StmtKind::Leb128 { signed, value } => {

@@ -12,14 +12,18 @@ fn section_bytes(m: &Module, name: &str) -> Vec<u8> {
     let mut out = Vec::new();
     for c in m.chunks.iter().filter(|c| c.section.name() == name) {
         for s in &c.stmts {
-            if let StmtKind::Data { values, width } = &s.kind {
-                for v in values {
-                    match v {
-                        Expr::Num(n) => out.push(*n as u8),
-                        // `.long var` (a DATASEC offset): the REL addend in place is 0.
-                        _ => out.extend(std::iter::repeat_n(0u8, width.bytes() as usize)),
+            match &s.kind {
+                StmtKind::Data { values, width } => {
+                    for v in values {
+                        match v {
+                            Expr::Num(n) => out.push(*n as u8),
+                            // `.long var` (a DATASEC offset): the REL addend in place is 0.
+                            _ => out.extend(std::iter::repeat_n(0u8, width.bytes() as usize)),
+                        }
                     }
                 }
+                StmtKind::Bytes(bytes) => out.extend_from_slice(bytes),
+                _ => {}
             }
         }
     }
@@ -41,6 +45,10 @@ fn ext_text(m: &Module) -> String {
                         })
                         .collect();
                     let _ = writeln!(out, "{} {}", width.directive(), vals.join(", "));
+                }
+                StmtKind::Bytes(bytes) => {
+                    let vals: Vec<String> = bytes.iter().map(|b| b.to_string()).collect();
+                    let _ = writeln!(out, ".byte {}", vals.join(", "));
                 }
                 other => {
                     let _ = writeln!(out, "{other:?}");

@@ -9,7 +9,7 @@
 
 use super::cursor::{CResult, Cursor};
 use crate::module::{
-    Align, CfiDirective, DataWidth, FileDirective, LocDirective, SectionDecl, SectionSwitch,
+    Align, CfiDirective, DataWidth, Expr, FileDirective, LocDirective, SectionDecl, SectionSwitch,
     ShortSection, StmtKind, SymAttr, SymType,
 };
 
@@ -269,6 +269,16 @@ fn data(c: &mut Cursor, width: DataWidth) -> CResult<StmtKind> {
         values.push(c.expr()?);
         if !c.eat(b',') {
             break;
+        }
+    }
+    // A `.byte` row of plain numbers is the module's `Bytes` (see `StmtKind::Bytes`).
+    if width == DataWidth::Byte {
+        let byte = |v: &Expr| match v {
+            Expr::Num(n) => u8::try_from(*n).ok(),
+            _ => None,
+        };
+        if let Some(bytes) = values.iter().map(byte).collect::<Option<Vec<u8>>>() {
+            return Ok(StmtKind::Bytes(bytes));
         }
     }
     Ok(StmtKind::Data { width, values })

@@ -576,6 +576,19 @@ mod tests {
         );
     }
 
+    /// A `.byte` row of numbers 0..=255 is `Bytes` (as codegen makes `.BTF`), printed
+    /// back as the same row; any other `.byte` row stays `Data`.
+    #[test]
+    fn byte_rows_of_plain_numbers_are_bytes() {
+        let text = ".byte 0, 0x11, 255\n.byte 256\n.byte -1\n.byte x\n.short 1\n";
+        let k = kinds(text);
+        assert_eq!(k[0], StmtKind::Bytes(vec![0, 0x11, 255]));
+        assert!(k[1..].iter().all(|s| matches!(s, StmtKind::Data { .. })));
+        let (m, d) = parse(".byte 0, 17, 255\n", FileId(0), None);
+        assert!(d.is_empty());
+        assert!(crate::print::print_module(&m).contains(".byte\t0, 17, 255\n"));
+    }
+
     #[test]
     fn section_stack_resolves_to_plain_switches() {
         let (m, d) = parse(
