@@ -30,6 +30,8 @@
 //!
 //! Invariants: volatile loads are never removed or reused; results keep their types.
 
+mod known;
+
 use cranelift_entity::SecondaryMap;
 
 use crate::cfg::{ControlFlowGraph, reverse_post_order};
@@ -40,6 +42,7 @@ use crate::function::Function;
 use crate::instructions::InstData;
 use crate::opcodes::Opcode;
 use crate::types::{Ext, Type};
+use known::KnownSet;
 
 /// A memory location as a load sees it: address, offset, width, extension and
 /// result type.
@@ -236,26 +239,24 @@ fn extract(
 fn entry_state(
     preds: &[Block],
     b: Block,
-    end_state: &SecondaryMap<Block, Option<Vec<Known>>>,
-) -> Vec<Known> {
+    end_state: &SecondaryMap<Block, Option<KnownSet>>,
+) -> KnownSet {
     let Some((&first, rest)) = preds.split_first() else {
-        return Vec::new();
+        return KnownSet::default();
     };
     if preds.contains(&b) {
-        return Vec::new();
+        return KnownSet::default();
     }
     let Some(mut known) = end_state[first].clone() else {
-        return Vec::new();
+        return KnownSet::default();
     };
     for &p in rest {
         let Some(other) = &end_state[p] else {
-            return Vec::new();
+            return KnownSet::default();
         };
-        known.retain(|e| other.iter().any(|o| o.key == e.key && o.value == e.value));
+        known.retain_common(other);
     }
-    for e in &mut known {
-        e.parts = false;
-    }
+    known.whole_only();
     known
 }
 
@@ -267,7 +268,7 @@ pub fn run(f: &mut Function) -> bool {
     // cost 1.4M instructions over the bench-compile suite here).
     let rpo = reverse_post_order(f, &cfg);
     let private = private_slots(f);
-    let mut end_state: SecondaryMap<Block, Option<Vec<Known>>> = map_of_len(f.dfg.blocks.len());
+    let mut end_state: SecondaryMap<Block, Option<KnownSet>> = map_of_len(f.dfg.blocks.len());
     let mut changed = false;
     for &b in &rpo {
         let preds = cfg.pred_blocks(b);
@@ -291,17 +292,16 @@ pub fn run(f: &mut Function) -> bool {
                         continue;
                     };
                     let key = key(f, addr, offset, mem, ext, f.dfg.value_type(r));
-                    if let Some(v) = known.iter().find(|e| e.key == key).map(|e| e.value) {
+                    if let Some(v) = known.value_at(&key) {
                         f.dfg.change_to_alias(r, v);
                         replaced = true;
                         continue;
                     }
                     // Part of a wider known value: its bytes, shifted down; or all of
                     // a known value of the same width, read by an extending load.
-                    let wider = known.iter().find_map(|e| {
+                    let wider = known.of_base(key.addr).iter().find_map(|e| {
                         let (k, v) = (e.key, e.value);
-                        // (The cheap tests first: most entries are of another base.)
-                        if !e.parts || k.addr != key.addr || k.mem != k.ty {
+                        if !e.parts || k.mem != k.ty {
                             return None;
                         }
                         let inside = k.offset <= key.offset
@@ -338,7 +338,7 @@ pub fn run(f: &mut Function) -> bool {
                     if flags.volatile {
                         known.clear();
                     } else {
-                        known.retain(|e| !may_overlap(&e.key, &key, &private));
+                        known.forget_overlapping(&key, &private);
                         known.push(Known {
                             key,
                             value: f.dfg.resolve_alias(v),
