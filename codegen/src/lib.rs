@@ -22,6 +22,7 @@ pub mod frame;
 pub mod isel;
 pub mod regalloc;
 pub mod vcode;
+mod zmemo;
 
 use asm::isa::CpuVersion;
 use asm::module::Expr;
