@@ -113,13 +113,7 @@ fn rows_by_code(code: u8) -> &'static [u16] {
 /// The operand slots of every table row, by row index (the assembler's cpu check looks
 /// up each instruction it emits).
 const ROW_SLOTS: [Slots; OPCODES.len()] = {
-    let mut out = [Slots {
-        dst: false,
-        src: false,
-        off: false,
-        imm: false,
-        imm_hi: false,
-    }; OPCODES.len()];
+    let mut out = [Slots::NONE; OPCODES.len()];
     let mut i = 0;
     while i < OPCODES.len() {
         out[i] = slots_of(&OPCODES[i]);

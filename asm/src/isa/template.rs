@@ -36,17 +36,22 @@ pub(crate) struct Slots {
     pub imm_hi: bool,
 }
 
-/// The fields `row` uses: the placeholders `{c}` of its LLVM template. A `const fn` (a
-/// byte scan) so that the per-row table in `codec.rs` is built by the compiler, not by
-/// each run (~55K instructions per compile when it parsed the templates at start-up).
-pub(crate) const fn slots_of(row: &OpRow) -> Slots {
-    let mut s = Slots {
+impl Slots {
+    /// No field used (`Default` is not `const`).
+    pub(crate) const NONE: Slots = Slots {
         dst: false,
         src: false,
         off: false,
         imm: false,
         imm_hi: false,
     };
+}
+
+/// The fields `row` uses: the placeholders `{c}` of its LLVM template. A `const fn` (a
+/// byte scan) so that the per-row table in `codec.rs` is built by the compiler, not by
+/// each run (~55K instructions per compile when it parsed the templates at start-up).
+pub(crate) const fn slots_of(row: &OpRow) -> Slots {
+    let mut s = Slots::NONE;
     let t = row.llvm.as_bytes();
     let mut i = 0;
     while i + 2 < t.len() {
