@@ -148,7 +148,7 @@ fn fits_i32(v: i64) -> Option<i32> {
 }
 
 impl<'a> Isel<'a> {
-    // (Always inlined, never: each function's body then stays as the PGO profile saw it.)
+    /// A selector for `f` with nothing selected yet.
     #[inline(always)]
     fn new(f: &'a Function, t: Target, frame: &'a Frame) -> Isel<'a> {
         Isel {

@@ -12,10 +12,8 @@ use diag::fasthash::FastMap;
 use ir::entities::{Block, Inst, Value};
 
 /// The branches into each block (complete before selection starts, then fixed) and the
-/// `zbits` answers, which follow from them and the function.
-///
-/// (One field of `Isel`: a field added to `Isel` changes the symbol of every method,
-/// which then loses its PGO profile; a field's type does not.)
+/// `zbits` answers, which follow from them and the function: kept together, since the
+/// answers hold only as long as the branches do.
 #[derive(Default)]
 pub(crate) struct Incoming {
     pub(crate) branches: FastMap<Block, Vec<Inst>>,
