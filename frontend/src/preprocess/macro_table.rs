@@ -54,14 +54,18 @@ const COMMON_LEN: usize = {
     let mut n = 0;
     let mut i = 0;
     while i < predefined::COMMON.len() {
-        let (name, value) = predefined::COMMON[i];
-        n += DEFINE.len() + name.len() + 1 + value.len() + 1;
+        n += define_len(predefined::COMMON[i]);
         i += 1;
     }
     n
 };
 
 const DEFINE: &[u8] = b"#define ";
+
+/// Bytes of the line `#define NAME VALUE\n` of one common macro.
+const fn define_len((name, value): (&str, &str)) -> usize {
+    DEFINE.len() + name.len() + 1 + value.len() + 1
+}
 
 /// Copies `src` into `out` at `at`; returns the end.
 const fn put(out: &mut [u8; COMMON_LEN], at: usize, src: &[u8]) -> usize {
@@ -101,9 +105,8 @@ const COMMON_STARTS: [u32; predefined::COMMON.len()] = {
     let mut at = 0;
     let mut i = 0;
     while i < predefined::COMMON.len() {
-        let (name, value) = predefined::COMMON[i];
         out[i] = (at + DEFINE.len()) as u32;
-        at += DEFINE.len() + name.len() + 1 + value.len() + 1;
+        at += define_len(predefined::COMMON[i]);
         i += 1;
     }
     out
